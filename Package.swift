@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// Pretext — self-supervised learning for tabular data and time series.
+//
+// Targets depend one way: PretextData → PretextNN → PretextSSL / PretextTransfer →
+// PretextBaselines → PretextReport → the `pretext` CLI. C libraries sit behind thin
+// underscore-free shim targets (`CCSV`, `CZlib`) that promise no Swift API; only the
+// wrapper file of each library touches its pointers.
+import PackageDescription
+
+let package = Package(
+    name: "Pretext",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Pretext", targets: ["Pretext"]),
+        .executable(name: "pretext", targets: ["PretextCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - C shims
+        .systemLibrary(
+            name: "CCSV",
+            path: "Sources/CCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: - Library
+        .target(
+            name: "PretextData",
+            dependencies: ["CCSV", "CZlib"]
+        ),
+        .target(
+            name: "Pretext",
+            dependencies: ["PretextData"]
+        ),
+
+        // MARK: - Command-line tool
+        .executableTarget(
+            name: "PretextCLI",
+            dependencies: [
+                "Pretext",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(
+            name: "PretextDataTests",
+            dependencies: ["PretextData"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PretextCLITests",
+            dependencies: ["PretextCLI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The umbrella module: `import Pretext` gives the whole library.
+@_exported import PretextData

@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A problem found while parsing one chunk, located by the chunk-local line.
+struct ChunkIssue: Sendable {
+    enum Kind: Sendable {
+        case ragged(expected: Int, actual: Int)
+        case invalidUTF8
+        case nulByte
+        case outOfRange
+        case malformedQuote
+        case unterminatedQuote
+    }
+    var kind: Kind
+    var localLine: Int          // 0-based, relative to the chunk's first line
+    var column: Int?            // 0-based
+    var text: String
+}
+
+/// What every chunk parser of one read shares.
+struct ChunkPlan: Sendable {
+    var delimiter: UInt8
+    var columnCount: Int
+    var forcedText: [Bool]      // (columns,)
+    var missing: MissingTokenMatcher
+    var skipBadRows: Bool
+}
+
+/// The columnar result of parsing one chunk.
+final class ChunkResult: @unchecked Sendable {
+    var columns: [ChunkColumn]
+    var rowCount = 0
+    var lineCount = 0            // newlines consumed
+    var issue: ChunkIssue?
+    var skippedRowLines: [Int] = []   // local lines of skipped ragged rows
+    var skippedRowCount = 0
+
+    init(columns: [ChunkColumn]) { self.columns = columns }
+}
+
+/// Parses one chunk of whole records with libcsv straight into columns.
+///
+/// Lines are counted exactly: libcsv reports every newline outside a record
+/// (`CSV_REPALL_NL`), and newlines inside quoted fields are counted when the chunk
+/// has any quote at all. The mutable state lives behind a pointer so the per-field
+/// path pays no dynamic exclusivity checks on class properties.
+final class ChunkParser: FieldSink {
+    private struct State {
+        var columns: [ChunkColumn]
+        var rowCount = 0
+        var fieldIndex = 0
+        var line = 0
+        var recordLine = 0
+        var embeddedNewlines = 0
+        var issue: ChunkIssue?
+        var skippedRowLines: [Int] = []
+        var skippedRowCount = 0
+    }
+
+    private let plan: ChunkPlan
+    private let countEmbeddedNewlines: Bool
+    private let forcedText: UnsafeMutablePointer<Bool>
+    private let missingFirstBytes: UnsafeMutablePointer<Bool>   // (256,)
+    private let missingLongest: Int
+    private let state: UnsafeMutablePointer<State>
+
+    init(plan: ChunkPlan, estimatedRows: Int, hasQuotes: Bool) {
+        self.plan = plan
+        self.countEmbeddedNewlines = hasQuotes
+        forcedText = .allocate(capacity: max(1, plan.columnCount))
+        forcedText.initialize(from: plan.forcedText, count: plan.columnCount)
+        missingFirstBytes = .allocate(capacity: 256)
+        missingFirstBytes.initialize(from: plan.missing.firstBytes, count: 256)
+        missingLongest = plan.missing.longest
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ChunkColumn(reservingRows: estimatedRows) }))
+    }
+
+    deinit {
+        forcedText.deallocate()
+        missingFirstBytes.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// Parses the whole chunk; the chunk ends at a record boundary or at end of input.
+    static func parse(_ bytes: UnsafeRawBufferPointer, plan: ChunkPlan) -> ChunkResult {
+        let newlineCount = countNewlines(bytes)
+        let hasQuotes = memchr(bytes.baseAddress!, 0x22, bytes.count) != nil
+        let parser = ChunkParser(plan: plan, estimatedRows: newlineCount + 1, hasQuotes: hasQuotes)
+        let csv = LibCSVParser(delimiter: plan.delimiter)
+        do {
+            try csv.parse(bytes, into: parser)
+            try csv.finish(into: parser)
+        } catch .malformed(let offset) {
+            let line = countNewlines(UnsafeRawBufferPointer(rebasing: bytes[0..<offset]))
+            let start = max(0, offset - 20)
+            let near = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<min(bytes.count, offset + 20)]), as: UTF8.self)
+            parser.setIssue(ChunkIssue(kind: .malformedQuote, localLine: line, column: parser.state.pointee.fieldIndex, text: near))
+        } catch .unterminatedQuote {
+            parser.setIssue(ChunkIssue(kind: .unterminatedQuote, localLine: parser.state.pointee.recordLine,
+                                       column: parser.state.pointee.fieldIndex, text: ""))
+        } catch {
+            parser.setIssue(ChunkIssue(kind: .unterminatedQuote, localLine: parser.state.pointee.recordLine, column: nil, text: "out of memory"))
+        }
+        let state = parser.state
+        let result = ChunkResult(columns: state.pointee.columns)
+        state.pointee.columns = []
+        result.rowCount = state.pointee.rowCount
+        result.lineCount = state.pointee.line
+        result.issue = state.pointee.issue
+        result.skippedRowLines = state.pointee.skippedRowLines
+        result.skippedRowCount = state.pointee.skippedRowCount
+        return result
+    }
+
+    private func setIssue(_ issue: ChunkIssue) {
+        if state.pointee.issue == nil { state.pointee.issue = issue }
+    }
+
+    // MARK: - libcsv callbacks
+
+    override func field(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        let state = self.state
+        if state.pointee.fieldIndex == 0 { state.pointee.recordLine = state.pointee.line }
+        if countEmbeddedNewlines, count > 0 {
+            state.pointee.embeddedNewlines += Self.countNewlines(UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+        let column = state.pointee.fieldIndex
+        state.pointee.fieldIndex = column + 1
+        guard column < plan.columnCount, state.pointee.issue == nil else { return }
+        if count == 0 || (count <= missingLongest && missingFirstBytes[Int(bytes[0])] && plan.missing.matches(bytes, count: count)) {
+            state.pointee.columns[column].appendMissing()
+            return
+        }
+        if !forcedText[column] {
+            switch FastFloat.parse(bytes, count: count) {
+            case .value(let value):
+                state.pointee.columns[column].appendNumber(value)
+                return
+            case .outOfRange:
+                state.pointee.columns[column].appendMissing()
+                setIssue(ChunkIssue(kind: .outOfRange, localLine: state.pointee.recordLine, column: column, text: Self.lossyText(bytes, count)))
+                return
+            case .notANumber:
+                break
+            }
+        }
+        let line = state.pointee.recordLine
+        if memchr(bytes, 0, count) != nil {
+            state.pointee.columns[column].appendMissing()
+            setIssue(ChunkIssue(kind: .nulByte, localLine: line, column: column, text: Self.lossyText(bytes, count)))
+            return
+        }
+        guard let text = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else {
+            state.pointee.columns[column].appendMissing()
+            setIssue(ChunkIssue(kind: .invalidUTF8, localLine: line, column: column, text: Self.lossyText(bytes, count)))
+            return
+        }
+        state.pointee.columns[column].appendText(text, line: line)
+    }
+
+    override func endRecord(_ terminator: Int32) {
+        let state = self.state
+        let fields = state.pointee.fieldIndex
+        if fields == 0 {
+            if terminator == 0x0a { state.pointee.line += 1 }
+            return
+        }
+        if fields != plan.columnCount {
+            for column in 0..<min(fields, plan.columnCount) { state.pointee.columns[column].removeLast() }
+            if plan.skipBadRows {
+                state.pointee.skippedRowCount += 1
+                if state.pointee.skippedRowLines.count < 10 { state.pointee.skippedRowLines.append(state.pointee.recordLine) }
+            } else {
+                setIssue(ChunkIssue(kind: .ragged(expected: plan.columnCount, actual: fields), localLine: state.pointee.recordLine,
+                                    column: nil, text: ""))
+            }
+        } else if state.pointee.issue == nil {
+            state.pointee.rowCount += 1
+        }
+        state.pointee.line += state.pointee.embeddedNewlines + (terminator == 0x0a ? 1 : 0)
+        state.pointee.embeddedNewlines = 0
+        state.pointee.fieldIndex = 0
+    }
+
+    // MARK: - Helpers
+
+    static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in bytes where byte == 0x0a { count += 1 }
+        return count
+    }
+
+    static func lossyText(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: bytes, count: min(count, 200)), as: UTF8.self)
+    }
+}

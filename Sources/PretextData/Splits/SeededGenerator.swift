@@ -1,0 +1,81 @@
+/// A seedable pseudo-random generator: xoshiro256** (Blackman & Vigna 2018), seeded
+/// through SplitMix64 so that any 64-bit seed gives a well-mixed state.
+///
+/// The standard library has no seedable generator, and its `shuffle`/`random(in:)`
+/// algorithms may change between toolchains, so Pretext draws through the methods
+/// here (`nextInt(below:)`, `nextUniform()`, `shuffle`) to stay reproducible.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        var splitMix = seed
+        func next() -> UInt64 {
+            splitMix &+= 0x9e37_79b9_7f4a_7c15
+            var z = splitMix
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+    }
+
+    /// A generator for a named sub-task, derived from a master seed, so that adding
+    /// draws to one sub-task never shifts another's.
+    public init(seed: UInt64, stream: String) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
+        for byte in stream.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        self.init(seed: seed ^ hash)
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let shifted = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= shifted
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    private func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 { (value << count) | (value >> (64 - count)) }
+
+    /// Uniform integer in 0..<bound (Lemire's multiply-shift with rejection).
+    public mutating func nextInt(below bound: Int) -> Int {
+        precondition(bound > 0, "bound must be positive")
+        let limit = UInt64(bound)
+        var product = next().multipliedFullWidth(by: limit)
+        if product.low < limit {
+            let threshold = (0 &- limit) % limit
+            while product.low < threshold { product = next().multipliedFullWidth(by: limit) }
+        }
+        return Int(product.high)
+    }
+
+    /// Uniform `Double` in [0, 1) with 53 random bits.
+    public mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Standard normal draw (Box–Muller).
+    public mutating func nextNormal() -> Double {
+        let u1 = max(nextUniform(), 0x1p-60)
+        let u2 = nextUniform()
+        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+    }
+
+    /// Fisher–Yates shuffle.
+    public mutating func shuffle<Element>(_ array: inout [Element]) {
+        guard array.count > 1 else { return }
+        for index in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(index, nextInt(below: index + 1))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@inline(__always) private func _log(_ x: Double) -> Double { log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }

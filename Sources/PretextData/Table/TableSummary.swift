@@ -1,0 +1,93 @@
+import Foundation
+
+/// Per-column statistics for `pretext inspect`.
+public struct ColumnSummary: Sendable, Equatable {
+    public var name: String
+    public var type: ColumnType
+    public var role: ColumnRole
+    public var isIntegral: Bool
+    public var missingFraction: Double
+    public var distinctCount: Int
+    public var minimum: Double?
+    public var mean: Double?
+    public var maximum: Double?
+    /// The most frequent values with their counts (categorical and boolean columns).
+    public var topValues: [(value: String, count: Int)]
+
+    public static func == (lhs: ColumnSummary, rhs: ColumnSummary) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.distinctCount == rhs.distinctCount
+            && lhs.missingFraction == rhs.missingFraction && lhs.minimum == rhs.minimum && lhs.maximum == rhs.maximum
+    }
+
+    public init(_ column: Column) {
+        name = column.name
+        type = column.type
+        role = column.role
+        let rows = column.count
+        var missing = 0
+        topValues = []
+        isIntegral = false
+        switch column.storage {
+        case .numeric(let values):
+            var sum = 0.0, low = Double.infinity, high = -Double.infinity, present = 0
+            var integral = true
+            var distinct = Set<UInt32>()
+            var counts: [Float: Int] = [:]
+            for value in values {
+                if value.isNaN { missing += 1; continue }
+                present += 1
+                let double = Double(value)
+                sum += double
+                low = min(low, double)
+                high = max(high, double)
+                if integral, value != value.rounded() { integral = false }
+                if distinct.count <= 100_000 { distinct.insert(value.bitPattern) }
+                if column.type == .boolean { counts[value, default: 0] += 1 }
+            }
+            distinctCount = distinct.count
+            isIntegral = present > 0 && integral
+            if present > 0 { minimum = low; maximum = high; mean = sum / Double(present) }
+            if column.type == .boolean {
+                topValues = counts.sorted { $0.value > $1.value }.map { ($0.key != 0 ? "true" : "false", $0.value) }
+            }
+        case .categorical(let codes, let vocabulary):
+            var counts = [Int](repeating: 0, count: vocabulary.count)
+            for code in codes { if code < 0 { missing += 1 } else { counts[Int(code)] += 1 } }
+            distinctCount = counts.filter { $0 > 0 }.count
+            topValues = counts.indices.filter { counts[$0] > 0 }
+                .sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+                .prefix(5).map { (vocabulary[$0], counts[$0]) }
+        case .datetime(let values):
+            let present = values.filter { !$0.isNaN }
+            missing = rows - present.count
+            distinctCount = Set(present).count
+            minimum = present.min()
+            maximum = present.max()
+        }
+        missingFraction = rows > 0 ? Double(missing) / Double(rows) : 0
+    }
+
+    /// A short human summary: range for numbers, top values for labels.
+    public var summaryText: String {
+        switch type {
+        case .numeric:
+            guard let minimum, let mean, let maximum else { return "(all missing)" }
+            return "min \(Self.number(minimum))  mean \(Self.number(mean))  max \(Self.number(maximum))"
+        case .datetime:
+            guard let minimum, let maximum else { return "(all missing)" }
+            return "\(ISODate.format(minimum)) … \(ISODate.format(maximum))"
+        case .boolean, .categorical:
+            let text = topValues.prefix(3).map { "\($0.value) (\($0.count))" }.joined(separator: ", ")
+                + (distinctCount > 3 ? ", …" : "")
+            return text.count > 70 ? String(text.prefix(69)) + "…" : text
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
+        let magnitude = abs(value)
+        if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.3g", value) }
+        return String(format: "%.4g", value)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+@testable import PretextData
+
+/// The parser edge-case corpus: quoting, line endings, delimiters, headers, gzip,
+/// very wide files, very long fields, and chunk boundaries.
+final class CSVParsingTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    func testQuotedFieldsWithDelimitersQuotesAndNewlines() throws {
+        let path = folder.write("quoted.csv", "name,note,value\n\"Smith, J\",\"said \"\"hi\"\"\",1\n\"multi\nline\",\"a\r\nb\",2\nplain,,3\n")
+        let (table, report) = try read(path)
+        XCTAssertEqual(report.rows, 3)
+        XCTAssertEqual(table["name"]!.texts, ["Smith, J", "multi\nline", "plain"])
+        XCTAssertEqual(table["note"]!.texts, ["said \"hi\"", "a\r\nb", ""])
+        XCTAssertEqual(table["value"]!.floats, [1, 2, 3])
+    }
+
+    func testLineEndingsBOMAndMissingFinalNewline() throws {
+        let variants: [(String, [UInt8])] = [
+            ("lf", Array("a,b\n1,x\n2,y\n".utf8)),
+            ("crlf", Array("a,b\r\n1,x\r\n2,y\r\n".utf8)),
+            ("no-final-newline", Array("a,b\n1,x\n2,y".utf8)),
+            ("bom", [0xef, 0xbb, 0xbf] + Array("a,b\r\n1,x\r\n2,y".utf8)),
+            ("blank-lines", Array("\na,b\n\n1,x\n\n2,y\n\n".utf8)),
+        ]
+        for (name, bytes) in variants {
+            let (table, _) = try read(folder.write("\(name).csv", bytes: bytes))
+            XCTAssertEqual(table.columnNames, ["a", "b"], name)
+            XCTAssertEqual(table["a"]!.floats, [1, 2], name)
+            XCTAssertEqual(table["b"]!.texts, ["x", "y"], name)
+        }
+    }
+
+    func testDelimitersDetectedAndGiven() throws {
+        let rows = [["id", "size", "label"], ["1", "2.5", "red"], ["2", "3.5", "blue"], ["3", "1.0", "red"]]
+        for (delimiter, byte) in [(",", UInt8(0x2c)), (";", 0x3b), ("\t", 0x09), ("|", 0x7c)] {
+            let text = rows.map { $0.joined(separator: delimiter) }.joined(separator: "\n") + "\n"
+            let path = folder.write("delimited-\(byte).csv", text)
+            let (detected, report) = try read(path)
+            XCTAssertEqual(report.delimiter, byte, "detect \(delimiter.debugDescription)")
+            XCTAssertEqual(detected.columnNames, ["id", "size", "label"])
+            let (given, _) = try read(path) { $0.delimiter = byte }
+            XCTAssertEqual(given, detected)
+        }
+        // A semicolon file with decimal commas stays semicolon-delimited.
+        let european = folder.write("european.csv", "a;b\n\"1,5\";x\n\"2,5\";y\n")
+        XCTAssertEqual(try read(european).report.delimiter, 0x3b)
+    }
+
+    func testNoHeader() throws {
+        let path = folder.write("noheader.csv", "1,a\n2,b\n")
+        let (table, report) = try read(path) { $0.hasHeader = false }
+        XCTAssertEqual(table.columnNames, ["column_1", "column_2"])
+        XCTAssertEqual(report.rows, 2)
+        XCTAssertEqual(table["column_1"]!.floats, [1, 2])
+    }
+
+    func testGzipInputMatchesPlain() throws {
+        var text = "x,y,label\n"
+        for row in 0..<5000 { text += "\(row),\(Double(row) / 7),\(row % 3 == 0 ? "a" : "b")\n" }
+        let plain = folder.write("plain.csv", text)
+        let gzip = try folder.writeGzip("packed.csv.gz", text)
+        let (fromPlain, _) = try read(plain)
+        let (fromGzip, report) = try read(gzip)
+        XCTAssertTrue(report.compressed)
+        XCTAssertEqual(report.textBytes, text.utf8.count)
+        XCTAssertEqual(fromGzip.columns, fromPlain.columns)
+    }
+
+    func testTenThousandColumns() throws {
+        let columns = 10_000
+        let header = (0..<columns).map { "c\($0)" }.joined(separator: ",")
+        let rows = (0..<3).map { row in (0..<columns).map { String(row * columns + $0) }.joined(separator: ",") }
+        let path = folder.write("wide.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let (table, _) = try read(path)
+        XCTAssertEqual(table.columns.count, columns)
+        XCTAssertEqual(table.rowCount, 3)
+        XCTAssertEqual(table["c9999"]!.floats, [9999, 19_999, 29_999])
+    }
+
+    func testOneMegabyteField() throws {
+        let big = String(repeating: "abcdefghij", count: 100_000) + "\n,\"end"
+        let path = folder.write("bigfield.csv", "id,text\n1,\"\(big.replacingOccurrences(of: "\"", with: "\"\""))\"\n2,short\n")
+        let (table, _) = try read(path) { $0.chunkSize = 1 << 16 }
+        XCTAssertEqual(table["text"]!.texts, [big, "short"])
+        XCTAssertEqual(table["id"]!.floats, [1, 2])
+    }
+
+    /// Small chunks force record boundaries (and quoted newlines) across chunk edges;
+    /// the table must not depend on chunk size or thread count.
+    func testChunkingAndThreadsDoNotChangeTheTable() throws {
+        var generator = SeededGenerator(seed: 3)
+        var text = "id,value,comment,flag\n"
+        for row in 0..<20_000 {
+            let comment = generator.nextUniform() < 0.2 ? "\"line one\nline, two \"\"q\"\"\"" : "c\(generator.nextInt(below: 50))"
+            text += "\(row),\(generator.nextNormal()),\(comment),\(generator.nextUniform() < 0.5 ? "yes" : "no")\n"
+        }
+        let path = folder.write("chunks.csv", text)
+        let (reference, _) = try read(path) { $0.threads = 1; $0.chunkSize = 64 << 20 }
+        for (chunk, threads) in [(1 << 16, 1), (1 << 16, 2), (100_000, 4)] {
+            let (table, _) = try read(path) { $0.threads = threads; $0.chunkSize = chunk }
+            XCTAssertEqual(table, reference, "chunk \(chunk), threads \(threads)")
+        }
+        XCTAssertEqual(reference.rowCount, 20_000)
+        XCTAssertEqual(reference["flag"]!.type, .boolean)
+    }
+
+    func testBundledDatasetsReadWithExpectedShapes() throws {
+        let expected: [(String, Int, Int)] = [
+            ("breast_cancer.csv", 569, 31), ("wine.csv", 178, 14), ("diabetes.csv", 442, 11), ("credit_data.csv", 4454, 14),
+            ("penguins.csv", 344, 7), ("ames.csv", 2930, 74), ("airline.csv", 144, 2),
+            ("italy_power_demand_train.csv", 67, 25), ("italy_power_demand_test.csv", 1029, 25), ("chicago_ridership.csv", 5698, 10),
+        ]
+        for (name, rows, columns) in expected {
+            let (table, report) = try read("\(datasetsPath)/\(name)")
+            XCTAssertEqual(table.rowCount, rows, name)
+            XCTAssertEqual(table.columns.count, columns, name)
+            XCTAssertTrue(report.strays.isEmpty, "\(name): \(report.strays)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+@testable import PretextData
+
+final class FastFloatTests: XCTestCase {
+    func testOrdinaryForms() {
+        let cases: [(String, Float)] = [
+            ("0", 0), ("1", 1), ("-1", -1), ("+2.5", 2.5), ("3.", 3), (".5", 0.5), ("-.25", -0.25),
+            ("1e3", 1000), ("1E-3", 0.001), ("2.5e+2", 250), ("  42  ", 42), ("007", 7),
+            ("123456789", 123_456_789), ("0.1", 0.1), ("3.4028234e38", .greatestFiniteMagnitude),
+            ("1e-50", 0), ("12345678901234567890123", 1.2345679e22),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(FastFloat.parse(text), .value(expected), text)
+        }
+    }
+
+    func testSpecialValues() {
+        XCTAssertEqual(FastFloat.parse("inf"), .value(.infinity))
+        XCTAssertEqual(FastFloat.parse("-Infinity"), .value(-.infinity))
+        guard case .value(let nan) = FastFloat.parse("nan") else { return XCTFail("nan must parse") }
+        XCTAssertTrue(nan.isNaN)
+    }
+
+    func testRejectsNonNumbers() {
+        for text in ["", " ", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "12a", "abc", "1,5", "0x10", "--1", "in", "nanx", "1 2"] {
+            XCTAssertEqual(FastFloat.parse(text), .notANumber, "\"\(text)\"")
+        }
+    }
+
+    func testOutOfRange() {
+        XCTAssertEqual(FastFloat.parse("1e39"), .outOfRange)
+        XCTAssertEqual(FastFloat.parse("-3.5e38"), .outOfRange)
+        XCTAssertEqual(FastFloat.parse("1e400"), .outOfRange)
+    }
+
+    /// The result must equal the correctly rounded conversion (Swift's `Float(String)`)
+    /// on random decimals of every length, including float midpoints.
+    func testCorrectRoundingAgainstReference() {
+        var generator = SeededGenerator(seed: 7)
+        var checked = 0
+        for _ in 0..<200_000 {
+            let digits = 1 + generator.nextInt(below: 17)
+            var text = generator.nextUniform() < 0.5 ? "-" : ""
+            for index in 0..<digits {
+                text += String(generator.nextInt(below: 10))
+                if index == generator.nextInt(below: digits) && !text.contains(".") { text += "." }
+            }
+            if generator.nextUniform() < 0.3 { text += "e\(generator.nextInt(below: 61) - 30)" }
+            guard let reference = Float(text) else { continue }
+            XCTAssertEqual(FastFloat.parse(text), reference.isInfinite ? .outOfRange : .value(reference), text)
+            checked += 1
+        }
+        // Exact midpoints between neighbouring floats must round to even.
+        for _ in 0..<20_000 {
+            let float = Float(bitPattern: UInt32(generator.nextInt(below: 0x7f00_0000)) + 0x0080_0000)
+            let midpoint = (Double(float) + Double(float.nextUp)) / 2
+            let text = String(format: "%.17g", midpoint)
+            XCTAssertEqual(FastFloat.parse(text), .value(Float(text)!), text)
+        }
+        XCTAssertGreaterThan(checked, 150_000)
+    }
+}

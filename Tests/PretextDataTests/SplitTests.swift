@@ -1,0 +1,100 @@
+import XCTest
+@testable import PretextData
+
+final class SplitTests: XCTestCase {
+    func creditTable() throws -> Table {
+        var (table, _) = try read("\(datasetsPath)/credit_data.csv")
+        try table.setRole(.target, for: "target")
+        return table
+    }
+
+    func testSameSeedSameSplitOtherSeedOtherSplit() throws {
+        let table = try creditTable()
+        var config = SplitConfig()
+        config.seed = 11
+        let first = try DatasetSplit.make(table, task: .binaryClassification, config: config)
+        let again = try DatasetSplit.make(table, task: .binaryClassification, config: config)
+        XCTAssertEqual(first, again)
+        config.seed = 12
+        XCTAssertNotEqual(try DatasetSplit.make(table, task: .binaryClassification, config: config).test, first.test)
+        // A partition of the labeled rows.
+        let all = (first.train + first.validation + first.test).sorted()
+        XCTAssertEqual(all, Array(0..<table.rowCount))
+        XCTAssertEqual(first.test.count, 891, accuracy: 2)       // 20% of 4454
+        XCTAssertEqual(first.validation.count, 445, accuracy: 2) // 10%
+    }
+
+    func testStratificationKeepsClassShares() throws {
+        let table = try creditTable()
+        let split = try DatasetSplit.make(table, task: .binaryClassification)
+        let target = table.target!
+        func badShare(_ rows: [Int]) -> Double { Double(rows.filter { target.text(at: $0) == "bad" }.count) / Double(rows.count) }
+        let overall = badShare(Array(0..<table.rowCount))
+        for part in [split.train, split.validation, split.test] {
+            XCTAssertEqual(badShare(part), overall, accuracy: 0.005)
+        }
+    }
+
+    func testUnlabeledRowsNeverEnterValidationOrTest() throws {
+        var text = "x,y\n"
+        for row in 0..<200 { text += "\(row),\(row % 3 == 0 ? "" : (row % 2 == 0 ? "a" : "b"))\n" }
+        let folder = TemporaryFolder()
+        var (table, _) = try read(folder.write("partial.csv", text))
+        try table.setRole(.target, for: "y")
+        let split = try DatasetSplit.make(table, task: .binaryClassification)
+        XCTAssertEqual(split.unlabeled, table.unlabeledRows)
+        XCTAssertTrue(Set(split.unlabeled).isDisjoint(with: split.train + split.validation + split.test))
+        XCTAssertEqual(split.pretraining.count, table.rowCount - split.test.count)
+    }
+
+    func testLabelBudgetsAreNestedAndCoverEveryClass() throws {
+        let table = try read("\(datasetsPath)/wine.csv").table
+        var labeled = table
+        try labeled.setRole(.target, for: "target")
+        let split = try DatasetSplit.make(labeled, task: .multiclassClassification)
+        let encoder = try TargetEncoder.fit(labeled, rows: split.train, task: .multiclassClassification)
+        let classes = try encoder.classIndices(labeled, rows: split.train)
+        let sampler = LabelBudgetSampler(rows: split.train, classes: classes, seed: 5)
+        var previous: Set<Int> = []
+        for text in ["3", "1%", "5%", "10", "25%", "100%"] {
+            let rows = try sampler.rows(for: LabelBudget(parsing: text))
+            XCTAssertTrue(previous.isSubset(of: Set(rows)), "budget \(text) must contain the smaller ones")
+            let present = Set(try encoder.classIndices(labeled, rows: rows))
+            XCTAssertEqual(present.count, 3, "budget \(text) must have every class")
+            previous = Set(rows)
+        }
+        XCTAssertEqual(previous, Set(split.train))
+        XCTAssertEqual(try sampler.rows(for: .fraction(0.05)), try LabelBudgetSampler(rows: split.train, classes: classes, seed: 5).rows(for: .fraction(0.05)))
+        // Proportions hold within one row per class at 25%.
+        let quarter = try sampler.rows(for: .fraction(0.25))
+        let counts = try encoder.classIndices(labeled, rows: quarter).reduce(into: [Int32: Int]()) { $0[$1, default: 0] += 1 }
+        let fullCounts = classes.reduce(into: [Int32: Int]()) { $0[$1, default: 0] += 1 }
+        for (label, count) in fullCounts {
+            XCTAssertEqual(Double(counts[label]!), Double(count) * Double(quarter.count) / Double(split.train.count), accuracy: 1.5)
+        }
+    }
+
+    func testLabelBudgetParsingAndLimits() throws {
+        XCTAssertEqual(try LabelBudget(parsing: "5%"), .fraction(0.05))
+        XCTAssertEqual(try LabelBudget(parsing: " 100 "), .count(100))
+        XCTAssertEqual(try LabelBudget(parsing: "0.5%"), .fraction(0.005))
+        for bad in ["150%", "0%", "0", "-3", "abc", "5 %x", "%"] {
+            assertDataError(try LabelBudget(parsing: bad)) { if case .invalidLabelBudget = $0 { return true }; return false }
+        }
+        XCTAssertEqual(try LabelBudget.count(10).rowCount(available: 50, classes: 2), 10)
+        XCTAssertEqual(try LabelBudget.fraction(0.01).rowCount(available: 50, classes: 3), 3)
+        assertDataError(try LabelBudget.count(60).rowCount(available: 50, classes: 2))
+        assertDataError(try LabelBudget.count(2).rowCount(available: 50, classes: 3))
+    }
+
+    func testSeededGeneratorIsReproducibleAndUniform() {
+        var a = SeededGenerator(seed: 99), b = SeededGenerator(seed: 99)
+        XCTAssertEqual((0..<100).map { _ in a.next() }, (0..<100).map { _ in b.next() })
+        var generator = SeededGenerator(seed: 1)
+        var counts = [Int](repeating: 0, count: 10)
+        for _ in 0..<100_000 { counts[generator.nextInt(below: 10)] += 1 }
+        for count in counts { XCTAssertEqual(Double(count), 10_000, accuracy: 400) }
+        var streamA = SeededGenerator(seed: 1, stream: "a"), streamB = SeededGenerator(seed: 1, stream: "b")
+        XCTAssertNotEqual(streamA.next(), streamB.next())
+    }
+}
