@@ -120,3 +120,46 @@ final class CSVParsingTests: XCTestCase {
         }
     }
 }
+
+/// The quote-free splitter must produce exactly what libcsv produces.
+final class SplitterDifferentialTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    func testQuoteFreeSplitterMatchesLibCSV() throws {
+        var generator = SeededGenerator(seed: 17)
+        let pieces = ["1", "2.5", "-3e2", "", "NA", "abc", " padded ", "\tx\t", "x y", "true", "2020-01-02", "?", "  "]
+        for trial in 0..<40 {
+            let columns = 1 + generator.nextInt(below: 5)
+            let delimiter: UInt8 = [0x2c, 0x3b, 0x09, 0x7c][generator.nextInt(below: 4)]
+            let separator = String(UnicodeScalar(delimiter))
+            var lines = [(0..<columns).map { "c\($0)" }.joined(separator: separator)]
+            for _ in 0..<(50 + generator.nextInt(below: 200)) {
+                switch generator.nextInt(below: 20) {
+                case 0: lines.append("")                        // blank line
+                case 1: lines.append("   ")                     // whitespace-only line
+                case 2: lines.append((0..<(columns + 1)).map { _ in "9" }.joined(separator: separator))  // ragged
+                default:
+                    lines.append((0..<columns).map { _ in
+                        let piece = pieces[generator.nextInt(below: pieces.count)]
+                        return delimiter == 0x09 ? piece.replacingOccurrences(of: "\t", with: " ") : piece
+                    }.joined(separator: separator))
+                }
+            }
+            let ending = ["\n", "\r\n", "\r"][generator.nextInt(below: 3)]
+            var text = lines.joined(separator: ending)
+            if generator.nextUniform() < 0.5 { text += ending }
+            let path = folder.write("diff-\(trial).csv", text)
+            func attempt(_ libcsv: Bool) -> Result<Table, DataError> {
+                do {
+                    return .success(try read(path) {
+                        $0.delimiter = delimiter
+                        $0.skipBadRows = true
+                        $0.alwaysUseLibCSV = libcsv
+                        $0.chunkSize = 1 << 16
+                    }.table)
+                } catch let error as DataError { return .failure(error) } catch { fatalError("\(error)") }
+            }
+            XCTAssertEqual(attempt(false), attempt(true), "trial \(trial) (delimiter \(delimiter), ending \(ending.debugDescription))")
+        }
+    }
+}

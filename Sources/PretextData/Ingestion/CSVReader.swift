@@ -88,7 +88,8 @@ public struct CSVReader: Sendable {
         }
         let plan = ChunkPlan(delimiter: preamble.delimiter, columnCount: names.count,
                              forcedText: names.map { name in givenTypes[name].map { $0 != .numeric } ?? false },
-                             missing: MissingTokenMatcher(options.missingTokens), skipBadRows: options.skipBadRows)
+                             missing: MissingTokenMatcher(options.missingTokens), skipBadRows: options.skipBadRows,
+                             alwaysUseLibCSV: options.alwaysUseLibCSV)
         buffer.removeFirst(preamble.dataOffset)
 
         // MARK: Parallel chunk pipeline

@@ -17,43 +17,36 @@ public enum ParsedNumber: Equatable, Sendable {
 /// least one digit in all), optional exponent `e`/`E` with optional sign and digits,
 /// optional spaces; or (case-insensitively) `inf`, `infinity`, `nan` with optional sign.
 ///
-/// Method (Clinger 1990): when the significand has at most 19 digits, fits in 2^53 and
-/// the decimal exponent q has |q| ≤ 22, both m and 10^|q| are exact doubles, so
-/// `m × 10^q` (or `m / 10^-q`) is the correctly rounded double d. Rounding d to `Float`
-/// equals rounding the exact value unless d sits exactly on a midpoint between two
-/// floats (a midpoint strictly between the value and d would be a closer double); that
-/// case, and every value outside the fast path, goes to the C library's correctly
-/// rounded `strtof`. So the result is always the correctly rounded `Float`.
+/// Method: the first 19 significant digits form an integer m and the value is
+/// x = m · 10^q. The double d = fl(m · fl(10^q)) differs from x by at most 3 units in
+/// the last place of a double (one rounding each for m, 10^q and the product; digits
+/// beyond the 19th change x by under 10⁻¹⁸ relative). Rounding d to `Float` equals
+/// rounding x unless a float midpoint lies within that distance of d, which the 29
+/// bits a float drops from d's significand tell directly (|low29 − 2²⁸| ≤ 8). Those
+/// rare values, subnormal floats and exponents outside ±64 go to the C library's
+/// correctly rounded `strtof`. So the result is always the correctly rounded `Float`,
+/// at the cost of one multiplication on the common path.
 public enum FastFloat {
-    /// 10^exponent for 0 ≤ exponent ≤ 22, all exact doubles.
-    @inline(__always)
-    private static func powerOfTen(_ exponent: Int) -> Double {
-        switch exponent {
-        case 0: return 1e0
-        case 1: return 1e1
-        case 2: return 1e2
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        case 15: return 1e15
-        case 16: return 1e16
-        case 17: return 1e17
-        case 18: return 1e18
-        case 19: return 1e19
-        case 20: return 1e20
-        case 21: return 1e21
-        default: return 1e22
-        }
-    }
+    /// 10^k for k in −64...64, each the correctly rounded double of its literal.
+    private static let powersOfTen: [Double] = [
+        1e-64, 1e-63, 1e-62, 1e-61, 1e-60, 1e-59, 1e-58, 1e-57,
+        1e-56, 1e-55, 1e-54, 1e-53, 1e-52, 1e-51, 1e-50, 1e-49,
+        1e-48, 1e-47, 1e-46, 1e-45, 1e-44, 1e-43, 1e-42, 1e-41,
+        1e-40, 1e-39, 1e-38, 1e-37, 1e-36, 1e-35, 1e-34, 1e-33,
+        1e-32, 1e-31, 1e-30, 1e-29, 1e-28, 1e-27, 1e-26, 1e-25,
+        1e-24, 1e-23, 1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17,
+        1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9,
+        1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23,
+        1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31,
+        1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38, 1e39,
+        1e40, 1e41, 1e42, 1e43, 1e44, 1e45, 1e46, 1e47,
+        1e48, 1e49, 1e50, 1e51, 1e52, 1e53, 1e54, 1e55,
+        1e56, 1e57, 1e58, 1e59, 1e60, 1e61, 1e62, 1e63,
+        1e64
+    ]
 
     /// Parses `count` bytes at `start`.
     @inline(__always)
@@ -78,43 +71,41 @@ public enum FastFloat {
 
         var significand: UInt64 = 0
         var significantDigits = 0
-        var digitCount = 0
         var exponent = 0
-        var truncated = false
-        // Integer part.
+        let digitsStart = index
+        // Integer part: leading zeros, then up to 19 significant digits, then dropped digits.
+        while index < end, start[index] == UInt8(ascii: "0") { index += 1 }
         while index < end {
             let digit = start[index] &- 48
             if digit > 9 { break }
-            digitCount += 1
-            if significand == 0 && digit == 0 {
-                // leading zero: not significant
-            } else if significantDigits < 19 {
+            if significantDigits < 19 {
                 significand = significand &* 10 &+ UInt64(digit)
                 significantDigits += 1
             } else {
                 exponent += 1
-                truncated = truncated || digit != 0
             }
             index += 1
         }
+        var digitCount = index - digitsStart
         // Fraction.
         if index < end, start[index] == UInt8(ascii: ".") {
             index += 1
+            let fractionStart = index
+            if significand == 0 {
+                while index < end, start[index] == UInt8(ascii: "0") { index += 1 }
+                exponent -= index - fractionStart
+            }
             while index < end {
                 let digit = start[index] &- 48
                 if digit > 9 { break }
-                digitCount += 1
-                if significand == 0 && digit == 0 {
-                    exponent -= 1
-                } else if significantDigits < 19 {
+                if significantDigits < 19 {
                     significand = significand &* 10 &+ UInt64(digit)
                     significantDigits += 1
                     exponent -= 1
-                } else {
-                    truncated = truncated || digit != 0
                 }
                 index += 1
             }
+            digitCount += index - fractionStart
         }
         if digitCount == 0 { return .notANumber }
         // Exponent.
@@ -126,27 +117,28 @@ public enum FastFloat {
                 index += 1
             }
             var explicit = 0
-            var exponentDigits = 0
+            let exponentStart = index
             while index < end {
                 let digit = start[index] &- 48
                 if digit > 9 { break }
                 if explicit < 100_000 { explicit = explicit * 10 + Int(digit) }
-                exponentDigits += 1
                 index += 1
             }
-            if exponentDigits == 0 { return .notANumber }
+            if index == exponentStart { return .notANumber }
             exponent += exponentNegative ? -explicit : explicit
         }
         if index != end { return .notANumber }
 
         if significand == 0 { return .value(negative ? -0.0 : 0.0) }
-        if !truncated, significand <= (1 << 53), exponent >= -22, exponent <= 22 {
-            var double = Double(significand)
-            if exponent >= 0 { double *= powerOfTen(exponent) } else { double /= powerOfTen(-exponent) }
-            let rounded = Float(double)
-            if rounded.isInfinite { return .outOfRange }
-            if Double(rounded) == double || !isMidpoint(double, nearest: rounded) {
-                return .value(negative ? -rounded : rounded)
+        if exponent >= -64, exponent <= 64 {
+            let double = Double(significand) * powersOfTen.withUnsafeBufferPointer { $0[exponent + 64] }
+            if double >= Double(Float.leastNormalMagnitude) {
+                let dropped = Int64(double.bitPattern & 0x1fff_ffff) - 0x1000_0000
+                if dropped > 8 || dropped < -8 {
+                    let rounded = Float(double)
+                    if rounded.isInfinite { return .outOfRange }
+                    return .value(negative ? -rounded : rounded)
+                }
             }
         }
         return slowParse(start + begin, count: end - begin)
@@ -159,15 +151,6 @@ public enum FastFloat {
             guard let base = buffer.baseAddress else { return .notANumber }
             return parse(base, count: buffer.count)
         }
-    }
-
-    /// Whether `value` lies exactly halfway between two floats: in the normal float
-    /// range, exactly when the 29 significand bits a float drops read 1000…0. Values
-    /// below the normal range are reported as midpoints so they take the exact path.
-    @inline(__always)
-    private static func isMidpoint(_ value: Double, nearest: Float) -> Bool {
-        if abs(value) < Double(Float.leastNormalMagnitude) { return true }
-        return value.bitPattern & 0x1fff_ffff == 0x1000_0000
     }
 
     private static func parseSpecial(_ start: UnsafePointer<UInt8>, count: Int, negative: Bool) -> ParsedNumber {

@@ -23,6 +23,9 @@ public struct ReadOptions: Sendable, Equatable {
     /// Bytes handed to one parsing task. Range ≥ 64 KiB; default 4 MiB.
     public var chunkSize: Int = 4 << 20
 
+    /// Parse quote-free chunks with libcsv too (tests compare both paths).
+    var alwaysUseLibCSV = false
+
     public static let defaultMissingTokens: Set<String> = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"]
 
     public init() {}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+final class InspectCommandTests: XCTestCase {
+    func testInspectBundledDataset() throws {
+        let result = try runPretext(["inspect", "datasets/credit_data.csv", "--target", "target"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let output = result.standardOutput
+        XCTAssertTrue(output.contains("4454 rows × 14 columns, comma-delimited"), output)
+        XCTAssertTrue(output.contains("binary classification, 2 classes: good 3200 (71.8%), bad 1254 (28.2%)"), output)
+        XCTAssertTrue(output.contains("Records    boolean"), output)
+        XCTAssertTrue(output.contains("MB/s"), output)
+    }
+
+    func testErrorsExitNonZeroAndNameFileLineAndColumn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ragged = folder.appendingPathComponent("ragged.csv")
+        try "a,b\n1,2\n3\n".write(to: ragged, atomically: true, encoding: .utf8)
+        let result = try runPretext(["inspect", ragged.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardError.hasPrefix("error: \(ragged.path):3: expected 2 fields"), result.standardError)
+        XCTAssertEqual(result.standardOutput, "")
+
+        let skipped = try runPretext(["inspect", ragged.path, "--skip-bad-rows"])
+        XCTAssertEqual(skipped.status, 0, skipped.standardError)
+        XCTAssertTrue(skipped.standardOutput.contains("skipped 1 row(s)"), skipped.standardOutput)
+
+        let unknown = try runPretext(["inspect", "datasets/credit_data.csv", "--target", "Status"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.standardError.contains("there is no column \"Status\""), unknown.standardError)
+
+        let missing = try runPretext(["inspect", "no-such-file.csv"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.standardError.contains("no-such-file.csv: no such file"), missing.standardError)
+    }
+
+    func testBadOptionIsAUsageError() throws {
+        let result = try runPretext(["inspect", "datasets/wine.csv", "--delimiter", "ab"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.standardError.contains("--delimiter must be one character"), result.standardError)
+    }
+
+    func testHelpTeachesWithExamples() throws {
+        let result = try runPretext(["inspect", "--help"])
+        XCTAssertEqual(result.status, 0)
+        try assertGolden(result.standardOutput, named: "inspect-help.txt")
+        let top = try runPretext(["--help"])
+        XCTAssertTrue(top.standardOutput.contains("Examples:"))
+        let bench = try runPretext(["bench", "ingest", "--help"])
+        XCTAssertTrue(bench.standardOutput.contains("Examples:"))
+    }
+
+    func testBenchIngestRunsOnSmallFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runPretext(["bench", "ingest", "--rows", "3000", "--columns", "4", "--mixed-rows", "2000",
+                                     "--repeats", "2", "--directory", folder.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("| numeric-3000x4-s42.csv |"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("3000 × 4"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("2000 × 7"), result.standardOutput)
+    }
+}
