@@ -14,6 +14,7 @@ struct BenchIngestCommand: ParsableCommand {
         Examples:
           swift build -c release && .build/release/pretext bench ingest
           pretext bench ingest --rows 100000 --repeats 3 --threads 1
+          pretext bench ingest --libcsv-only    # every chunk through libcsv
         """
     )
 
@@ -24,6 +25,7 @@ struct BenchIngestCommand: ParsableCommand {
     @Option(help: "Seed of the generated data.") var seed: UInt64 = 42
     @Option(help: "Parsing threads (default: all cores).") var threads: Int?
     @Option(help: "Where generated files are kept.") var directory: String?
+    @Flag(help: "Parse every chunk with libcsv, bypassing the quote-free splitter (for comparison).") var libcsvOnly = false
 
     func validate() throws {
         guard rows > 0, columns > 0, mixedRows > 0 else { throw ValidationError("--rows, --columns and --mixed-rows must be positive.") }
@@ -40,6 +42,7 @@ struct BenchIngestCommand: ParsableCommand {
             configuration.repeats = repeats
             configuration.seed = seed
             configuration.threads = threads
+            configuration.libcsvOnly = libcsvOnly
             if let directory { configuration.directory = directory }
             let measurements = try IngestBenchmark(configuration: configuration).run { printError($0) }
             print(IngestBenchmark.render(measurements, threads: threads ?? ProcessorInfo.activeCores))

@@ -61,3 +61,18 @@ final class FastFloatTests: XCTestCase {
         XCTAssertGreaterThan(checked, 150_000)
     }
 }
+
+final class EightDigitTests: XCTestCase {
+    func testLeadingDigitRuns() {
+        let cases: [(String, UInt64, Int)] = [
+            ("12345678", 12_345_678, 8), ("1234,567", 1234, 4), ("9.876543", 9, 1), ("x1234567", 0, 0),
+            ("00000001", 1, 8), ("1234567\n", 1_234_567, 7), ("99999999", 99_999_999, 8), ("5/000000", 5, 1),
+        ]
+        for (text, value, count) in cases {
+            let bytes = Array(text.utf8)
+            let (parsed, digits) = bytes.withUnsafeBufferPointer { FastFloat.eightDigits($0.baseAddress!) }
+            XCTAssertEqual(digits, count, text)
+            XCTAssertEqual(parsed, value, text)
+        }
+    }
+}

@@ -14,6 +14,8 @@ public struct IngestBenchmark: Sendable {
         public var repeats = 5
         public var seed: UInt64 = 42
         public var threads: Int? = nil
+        /// Parse every chunk with libcsv (see `ReadOptions.alwaysUseLibCSV`).
+        public var libcsvOnly = false
         /// Folder for the generated files (reused when present).
         public var directory: String = NSTemporaryDirectory() + "pretext-bench"
         public init() {}
@@ -57,6 +59,7 @@ public struct IngestBenchmark: Sendable {
         }
         var options = ReadOptions()
         options.threads = configuration.threads
+        options.alwaysUseLibCSV = configuration.libcsvOnly
         let reader = CSVReader(options: options)
         return try [numeric, mixed].map { path in
             var seconds: [Double] = []

@@ -96,7 +96,7 @@ public struct CSVReader: Sendable {
         let threads = options.threads ?? ProcessorInfo.activeCores
         let store = ChunkStore()
         let queue = DispatchQueue(label: "pretext.csv.chunks", attributes: .concurrent)
-        let slots = DispatchSemaphore(value: threads + 1)
+        let slots = DispatchSemaphore(value: threads)   // chunks being parsed at once
         let group = DispatchGroup()
         var chunkCount = 0
         func submit(_ chunk: [UInt8]) {
@@ -131,7 +131,6 @@ public struct CSVReader: Sendable {
                 submit(chunk)
                 if store.hasIssue { break }
             }
-            buffer.reserveCapacity(buffer.count + blockSize)
             let got = try fill(&buffer, from: source, count: blockSize)
             textBytes += got
             eof = got < blockSize
@@ -176,6 +175,7 @@ public struct CSVReader: Sendable {
             case .needsTextPass:
                 needText.append(name)
             }
+            ColumnAssembler.releaseFreedMemory()
         }
         if !needText.isEmpty { return .needsText(needText) }
         for stray in report.strays {
@@ -190,13 +190,21 @@ public struct CSVReader: Sendable {
 
     // MARK: - Helpers
 
-    /// Appends up to `count` bytes from `source`; returns how many came.
+    /// Appends up to `count` bytes from `source`; returns how many came. The bytes are
+    /// read straight into the buffer's new tail (one copy, by the kernel).
     private func fill(_ buffer: inout [UInt8], from source: ByteSource, count: Int) throws -> Int {
-        let block = try [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
-            initialized = try source.read(into: storage.baseAddress!, count: count)
+        let kept = buffer.count
+        var got = 0
+        var failure: Error? = nil
+        buffer = [UInt8](unsafeUninitializedCapacity: kept + count) { storage, initialized in
+            buffer.withUnsafeBufferPointer { old in
+                if let oldBase = old.baseAddress { storage.baseAddress!.update(from: oldBase, count: kept) }
+            }
+            do { got = try source.read(into: storage.baseAddress! + kept, count: count) } catch { failure = error }
+            initialized = kept + got
         }
-        buffer.append(contentsOf: block)
-        return block.count
+        if let failure { throw failure }
+        return got
     }
 
     /// Extends the quote-parity scan over `buffer[from...]`; returns the parity at the

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns one column's chunk-by-chunk pieces into a typed `Column`: infers the type
 /// from all of its values, builds one vocabulary across chunks (in order of first
 /// appearance, so the result does not depend on the thread count) and frees each
@@ -11,6 +15,23 @@
 ///   present values (the strays are reported and read as missing), otherwise the
 ///   column is categorical and must be read again with its raw text kept.
 enum ColumnAssembler {
+    /// Hands memory freed by a merged column's pieces back to the system, so peak
+    /// memory stays near the table's size rather than twice it (the pieces are small
+    /// heap blocks that would otherwise stay resident).
+    static func releaseFreedMemory() {
+        mallocTrim?(0)
+    }
+
+    /// glibc's `malloc_trim`, looked up at run time (it is not in Swift's Glibc module).
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
+
     enum Outcome {
         case column(Column, strays: ReadReport.StrayValues?, note: String?)
         case needsTextPass

@@ -23,8 +23,10 @@ public struct ReadOptions: Sendable, Equatable {
     /// Bytes handed to one parsing task. Range ≥ 64 KiB; default 4 MiB.
     public var chunkSize: Int = 4 << 20
 
-    /// Parse quote-free chunks with libcsv too (tests compare both paths).
-    var alwaysUseLibCSV = false
+    /// Parse every chunk with libcsv, including chunks without any quote character
+    /// (which otherwise take the faster splitter). The results are identical; this
+    /// exists for differential tests and for `pretext bench ingest --libcsv-only`.
+    public var alwaysUseLibCSV = false
 
     public static let defaultMissingTokens: Set<String> = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"]
 
