@@ -31,14 +31,26 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // OpenBLAS is loaded at run time by this C shim (not linked), so that its kernel
+        // family can be chosen from the CPU before it initialises; see its header.
+        .target(
+            name: "CPretextBLAS",
+            path: "Sources/CPretextBLAS",
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
+        ),
+
         // MARK: - Library
         .target(
             name: "PretextData",
             dependencies: ["CCSV", "CZlib"]
         ),
         .target(
+            name: "PretextNN",
+            dependencies: ["PretextData", "CPretextBLAS", "CZlib"]
+        ),
+        .target(
             name: "Pretext",
-            dependencies: ["PretextData"]
+            dependencies: ["PretextData", "PretextNN"]
         ),
 
         // MARK: - Command-line tool
@@ -54,6 +66,11 @@ let package = Package(
         .testTarget(
             name: "PretextDataTests",
             dependencies: ["PretextData"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PretextNNTests",
+            dependencies: ["PretextNN"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

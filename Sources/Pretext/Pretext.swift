@@ -1,2 +1,3 @@
 // The umbrella module: `import Pretext` gives the whole library.
 @_exported import PretextData
+@_exported import PretextNN

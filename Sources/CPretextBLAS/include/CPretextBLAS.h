@@ -1,0 +1,47 @@
+// Loads OpenBLAS (Debian: libopenblas-dev) at run time, after choosing its kernels.
+//
+// OpenBLAS 0.3.21 picks its kernels when it is loaded, from OPENBLAS_CORETYPE or its own
+// CPU table, which does not know recent CPUs and falls back to its slowest (Prescott)
+// kernels. Loading it here, after setting OPENBLAS_CORETYPE from the CPU's actual
+// vector features, gives every user of Pretext (CLI or library) the fast kernels.
+#ifndef CPRETEXT_BLAS_H
+#define CPRETEXT_BLAS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum pretext_blas_transpose { PRETEXT_NO_TRANS = 111, PRETEXT_TRANS = 112 };
+
+/// What the CPU and operating system support (CPUID + XGETBV).
+typedef struct {
+    int sse3, avx, avx2, fma, avx512f, avx512cd, avx512bw, avx512dq, avx512vl;
+} pretext_cpu_features;
+
+pretext_cpu_features pretext_cpu_detect(void);
+
+/// The OPENBLAS_CORETYPE the features allow: "SkylakeX" (AVX-512 F/CD/BW/DQ/VL with
+/// OS-enabled ZMM state), "Haswell" (AVX2 + FMA), "Sandybridge" (AVX), or NULL.
+const char *pretext_cpu_openblas_coretype(pretext_cpu_features features);
+
+/// Loads OpenBLAS once. If OPENBLAS_CORETYPE is unset, sets it from the CPU first.
+/// Returns 0 on success, -1 when the library cannot be loaded (see pretext_blas_error).
+int pretext_blas_load(void);
+const char *pretext_blas_error(void);
+/// Whether Pretext set OPENBLAS_CORETYPE (1), found it set by the user (0).
+int pretext_blas_coretype_was_chosen(void);
+
+/// Row-major C = alpha * op(A) op(B) + beta * C.
+void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
+                   int m, int n, int k, float alpha, const float *a, int lda,
+                   const float *b, int ldb, float beta, float *c, int ldc);
+void pretext_blas_set_threads(int threads);
+int pretext_blas_get_threads(void);
+/// The kernel family OpenBLAS runs ("SkylakeX", "Prescott", …).
+const char *pretext_blas_corename(void);
+const char *pretext_blas_config(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

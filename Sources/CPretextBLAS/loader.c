@@ -1,0 +1,123 @@
+// See include/CPretextBLAS.h.
+#define _GNU_SOURCE
+#include "CPretextBLAS.h"
+
+#include <cblas.h>   // OpenBLAS's declarations: the pointer types below are checked against them
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+typedef __typeof__(&cblas_sgemm) sgemm_fn;
+typedef __typeof__(&openblas_set_num_threads) set_threads_fn;
+typedef __typeof__(&openblas_get_num_threads) get_threads_fn;
+typedef __typeof__(&openblas_get_corename) string_fn;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int load_status = -1;
+static int coretype_chosen = 0;
+static char load_error[512] = "OpenBLAS was not loaded";
+static sgemm_fn sgemm_ptr;
+static set_threads_fn set_threads_ptr;
+static get_threads_fn get_threads_ptr;
+static string_fn corename_ptr;
+static string_fn config_ptr;
+
+pretext_cpu_features pretext_cpu_detect(void) {
+    pretext_cpu_features f = {0};
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
+    f.sse3 = (ecx >> 0) & 1;
+    f.fma = (ecx >> 12) & 1;
+    int osxsave = (ecx >> 27) & 1;
+    int avx_cpu = (ecx >> 28) & 1;
+    unsigned long long xcr0 = 0;
+    if (osxsave) {
+        unsigned int lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = ((unsigned long long)hi << 32) | lo;
+    }
+    int ymm_enabled = (xcr0 & 0x6) == 0x6;            // SSE and AVX state
+    int zmm_enabled = ymm_enabled && (xcr0 & 0xe0) == 0xe0;  // opmask, ZMM_Hi256, Hi16_ZMM
+    f.avx = avx_cpu && ymm_enabled;
+    if (!f.avx) f.fma = 0;
+    if (__get_cpuid_max(0, 0) >= 7) {
+        __cpuid_count(7, 0, eax, ebx, ecx, edx);
+        f.avx2 = f.avx && ((ebx >> 5) & 1);
+        if (zmm_enabled) {
+            f.avx512f = (ebx >> 16) & 1;
+            f.avx512dq = (ebx >> 17) & 1;
+            f.avx512cd = (ebx >> 28) & 1;
+            f.avx512bw = (ebx >> 30) & 1;
+            f.avx512vl = (ebx >> 31) & 1;
+        }
+    }
+#endif
+    return f;
+}
+
+const char *pretext_cpu_openblas_coretype(pretext_cpu_features f) {
+    if (f.avx512f && f.avx512cd && f.avx512bw && f.avx512dq && f.avx512vl && f.avx2 && f.fma) return "SkylakeX";
+    if (f.avx2 && f.fma) return "Haswell";
+    if (f.avx) return "Sandybridge";
+    return NULL;
+}
+
+static void *symbol(void *handle, const char *name) {
+    void *found = dlsym(handle, name);
+    if (!found) {
+        strncpy(load_error, "OpenBLAS lacks the symbol ", sizeof load_error - 1);
+        strncat(load_error, name, sizeof load_error - strlen(load_error) - 1);
+    }
+    return found;
+}
+
+static void load(void) {
+    const char *user = getenv("OPENBLAS_CORETYPE");
+    if (user == NULL || user[0] == '\0') {
+        const char *chosen = pretext_cpu_openblas_coretype(pretext_cpu_detect());
+        if (chosen) {
+            setenv("OPENBLAS_CORETYPE", chosen, 1);
+            coretype_chosen = 1;
+        }
+    }
+    const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+    void *handle = NULL;
+    for (unsigned i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char *message = dlerror();
+        strncpy(load_error, message ? message : "dlopen failed", sizeof load_error - 1);
+        strncat(load_error, " (install it with: apt-get install libopenblas-dev)", sizeof load_error - strlen(load_error) - 1);
+        return;
+    }
+    sgemm_ptr = (sgemm_fn)symbol(handle, "cblas_sgemm");
+    set_threads_ptr = (set_threads_fn)symbol(handle, "openblas_set_num_threads");
+    get_threads_ptr = (get_threads_fn)symbol(handle, "openblas_get_num_threads");
+    corename_ptr = (string_fn)symbol(handle, "openblas_get_corename");
+    config_ptr = (string_fn)symbol(handle, "openblas_get_config");
+    if (sgemm_ptr && set_threads_ptr && get_threads_ptr && corename_ptr && config_ptr) load_status = 0;
+}
+
+int pretext_blas_load(void) {
+    pthread_once(&load_once, load);
+    return load_status;
+}
+
+const char *pretext_blas_error(void) { return load_error; }
+int pretext_blas_coretype_was_chosen(void) { return coretype_chosen; }
+
+void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
+                   int m, int n, int k, float alpha, const float *a, int lda,
+                   const float *b, int ldb, float beta, float *c, int ldc) {
+    sgemm_ptr(CblasRowMajor, trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
+              trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void pretext_blas_set_threads(int threads) { set_threads_ptr(threads); }
+int pretext_blas_get_threads(void) { return get_threads_ptr(); }
+const char *pretext_blas_corename(void) { return corename_ptr(); }
+const char *pretext_blas_config(void) { return config_ptr(); }

@@ -1,0 +1,71 @@
+import CPretextBLAS
+import PretextData
+
+/// Matrix multiplication through OpenBLAS, with the kernels chosen for this CPU.
+///
+/// On first use Pretext reads the CPU's vector features (CPUID, with the OS-enabled
+/// register state from XGETBV) and, unless `OPENBLAS_CORETYPE` is already set, sets it
+/// to the fastest kernel family the CPU can run (`SkylakeX` for AVX-512, `Haswell` for
+/// AVX2+FMA, `Sandybridge` for AVX) before loading OpenBLAS. Debian's OpenBLAS 0.3.21
+/// otherwise falls back to its Prescott kernels on CPUs newer than its table (~6× slower
+/// here). A value the user set is always respected.
+public enum BLAS {
+    public struct Status: Sendable, CustomStringConvertible {
+        /// The kernel family OpenBLAS runs.
+        public var coreName: String
+        /// Whether Pretext chose it (false: the user's OPENBLAS_CORETYPE, or none needed).
+        public var chosenByPretext: Bool
+        public var threads: Int
+        public var configuration: String
+
+        public var description: String {
+            "OpenBLAS \(configuration.split(separator: " ").prefix(2).joined(separator: " ")), kernels \(coreName)"
+                + (chosenByPretext ? " (chosen from CPU features)" : "") + ", \(threads) thread(s)"
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case unavailable(String)
+        public var description: String {
+            switch self {
+            case .unavailable(let message): return "OpenBLAS could not be loaded: \(message)"
+            }
+        }
+    }
+
+    /// Loads OpenBLAS if needed; throws when it is not installed.
+    public static func load() throws -> Status {
+        guard pretext_blas_load() == 0 else { throw Failure.unavailable(String(cString: pretext_blas_error())) }
+        return Status(coreName: String(cString: pretext_blas_corename()),
+                      chosenByPretext: pretext_blas_coretype_was_chosen() != 0,
+                      threads: Int(pretext_blas_get_threads()),
+                      configuration: String(cString: pretext_blas_config()))
+    }
+
+    /// Sets OpenBLAS's thread count (default: all cores).
+    public static func setThreads(_ threads: Int) {
+        ensureLoaded()
+        pretext_blas_set_threads(Int32(max(1, threads)))
+    }
+
+    /// The vector features of this CPU, and the kernel family they allow.
+    public static var cpuKernelFamily: String? {
+        pretext_cpu_openblas_coretype(pretext_cpu_detect()).map { String(cString: $0) }
+    }
+
+    private static func ensureLoaded() {
+        if pretext_blas_load() != 0 {
+            preconditionFailure("OpenBLAS is not available: \(String(cString: pretext_blas_error())); call BLAS.load() first to handle this")
+        }
+    }
+
+    /// Row-major C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n.
+    @inline(__always)
+    public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        ensureLoaded()
+        pretext_sgemm(transposeA ? PRETEXT_TRANS : PRETEXT_NO_TRANS, transposeB ? PRETEXT_TRANS : PRETEXT_NO_TRANS,
+                      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

@@ -1,0 +1,93 @@
+import PretextData
+
+/// y = x Wᵀ + b.
+///
+/// W: (O, I), b: (O). Initialisation as PyTorch's `nn.Linear`: W, b ~ U(−1/√I, 1/√I)
+/// (Kaiming-uniform with a = √5), so results match common reference setups.
+public final class Linear: Layer {
+    public let inputDimensions: Int
+    public let outputDimensions: Int
+    public let bias: Bool
+    private var weight: ParameterStore.View!
+    private var biasView: ParameterStore.View?
+    private var input = Matrix(rows: 0, columns: 0)   // (B, I), kept for backward
+
+    public init(_ inputDimensions: Int, _ outputDimensions: Int, bias: Bool = true) {
+        precondition(inputDimensions > 0 && outputDimensions > 0, "Linear needs positive dimensions")
+        self.inputDimensions = inputDimensions
+        self.outputDimensions = outputDimensions
+        self.bias = bias
+    }
+
+    public func register(in store: ParameterStore, prefix: String) {
+        weight = store.addParameter(prefix + "weight", shape: [outputDimensions, inputDimensions])
+        if bias { biasView = store.addParameter(prefix + "bias", shape: [outputDimensions]) }
+    }
+
+    public func initialize(_ store: ParameterStore, generator: inout SeededGenerator) {
+        let bound = 1 / Double(inputDimensions).squareRoot()
+        for index in weight.range { store.values[index] = Float((generator.nextUniform() * 2 - 1) * bound) }
+        if let biasView {
+            for index in biasView.range { store.values[index] = Float((generator.nextUniform() * 2 - 1) * bound) }
+        }
+    }
+
+    public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
+        precondition(input.columns == inputDimensions, "Linear expects \(inputDimensions) inputs, got \(input.columns)")
+        self.input = input
+        var output = Matrix(rows: input.rows, columns: outputDimensions)      // (B, O)
+        if let biasView {
+            store.values.withUnsafeBufferPointer { values in
+                output.values.withUnsafeMutableBufferPointer { out in
+                    for row in 0..<input.rows {
+                        (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasView.offset, count: outputDimensions)
+                    }
+                }
+            }
+        }
+        store.values.withUnsafeBufferPointer { values in
+            input.values.withUnsafeBufferPointer { x in
+                output.values.withUnsafeMutableBufferPointer { out in
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: input.rows, n: outputDimensions, k: inputDimensions,
+                               alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weight.offset,
+                               ldb: inputDimensions, beta: biasView == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        let batch = outputGradient.rows
+        // dW (O, I) += dYᵀ (O, B) · X (B, I)
+        outputGradient.values.withUnsafeBufferPointer { dy in
+            input.values.withUnsafeBufferPointer { x in
+                store.gradients.withUnsafeMutableBufferPointer { grads in
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: outputDimensions, n: inputDimensions, k: batch,
+                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: x.baseAddress!, ldb: inputDimensions,
+                               beta: 1, c: grads.baseAddress! + weight.offset, ldc: inputDimensions)
+                    // db (O) += Σ_rows dY
+                    if let biasView {
+                        let db = grads.baseAddress! + biasView.offset
+                        for row in 0..<batch {
+                            let source = dy.baseAddress! + row * outputDimensions
+                            for column in 0..<outputDimensions { db[column] += source[column] }
+                        }
+                    }
+                }
+            }
+        }
+        // dX (B, I) = dY (B, O) · W (O, I)
+        var inputGradient = Matrix(rows: batch, columns: inputDimensions)
+        outputGradient.values.withUnsafeBufferPointer { dy in
+            store.values.withUnsafeBufferPointer { values in
+                inputGradient.values.withUnsafeMutableBufferPointer { dx in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputDimensions, k: outputDimensions,
+                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weight.offset,
+                               ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
+                }
+            }
+        }
+        return inputGradient
+    }
+}

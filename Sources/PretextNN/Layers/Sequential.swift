@@ -1,0 +1,77 @@
+import PretextData
+
+/// Layers applied in order; backward runs them in reverse.
+public final class Sequential: Layer {
+    public let layers: [Layer]
+
+    public init(_ layers: [Layer]) { self.layers = layers }
+
+    public func register(in store: ParameterStore, prefix: String) {
+        for (index, layer) in layers.enumerated() { layer.register(in: store, prefix: "\(prefix)\(index).") }
+    }
+
+    public func initialize(_ store: ParameterStore, generator: inout SeededGenerator) {
+        for layer in layers { layer.initialize(store, generator: &generator) }
+    }
+
+    public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
+        layers.reduce(input) { $1.forward($0, mode: mode, store: store) }
+    }
+
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        layers.reversed().reduce(outputGradient) { $1.backward($0, store: store) }
+    }
+}
+
+/// The residual block of Gorishniy et al. (2021), "Revisiting Deep Learning Models for
+/// Tabular Data", ResNet: y = x + Dropout(Linear(Dropout(ReLU(Linear(Norm(x)))))),
+/// with a hidden width of `hiddenFactor`·d. Backward: dx = dy + d(inner)/dx.
+public final class ResidualBlock: Layer {
+    private let inner: Sequential
+
+    public init(width: Int, hiddenWidth: Int, normalization: Normalization, hiddenDropout: Float, residualDropout: Float, seed: UInt64) {
+        inner = Sequential([
+            normalization.makeLayer(width),
+            Linear(width, hiddenWidth),
+            ReLU(),
+            Dropout(probability: hiddenDropout, seed: seed),
+            Linear(hiddenWidth, width),
+            Dropout(probability: residualDropout, seed: seed &+ 1),
+        ])
+    }
+
+    public func register(in store: ParameterStore, prefix: String) { inner.register(in: store, prefix: prefix) }
+    public func initialize(_ store: ParameterStore, generator: inout SeededGenerator) { inner.initialize(store, generator: &generator) }
+
+    public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
+        var output = inner.forward(input, mode: mode, store: store)
+        for index in output.values.indices { output.values[index] += input.values[index] }
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        var gradient = inner.backward(outputGradient, store: store)
+        for index in gradient.values.indices { gradient.values[index] += outputGradient.values[index] }
+        return gradient
+    }
+}
+
+/// Which normalisation a model uses between layers.
+public enum Normalization: String, Codable, Sendable, CaseIterable {
+    case none, batch, layer
+
+    func makeLayer(_ features: Int) -> Layer {
+        switch self {
+        case .none: return Identity()
+        case .batch: return BatchNorm(features)
+        case .layer: return LayerNorm(features)
+        }
+    }
+}
+
+/// y = x.
+public final class Identity: Layer {
+    public init() {}
+    public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix { input }
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix { outputGradient }
+}
