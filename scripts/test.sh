@@ -3,4 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift test
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+# The suite is XCTest only; Swift Testing would add a closing "0 tests" line.
+swift test --disable-swift-testing 2>&1 | tee "$log" || status=$?
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+if [[ -n $summary ]]; then
+  executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
+  failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+  echo "tests: $((executed - failed)) passed, $failed failed"
+fi
+exit $status

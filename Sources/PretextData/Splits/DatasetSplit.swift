@@ -79,3 +79,30 @@ public struct DatasetSplit: Codable, Sendable, Equatable {
         return split
     }
 }
+
+public extension DatasetSplit {
+    /// Splits `rows` into training and validation parts, stratified by `classes` when
+    /// given: round(n_c·fraction) rows of each class (at least one for a class with at
+    /// least 2 rows) go to validation. Seeded; both parts sorted.
+    static func holdOut(_ rows: [Int], classes: [Int32]?, fraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
+        var generator = SeededGenerator(seed: seed, stream: "hold-out")
+        var groups: [[Int]]
+        if let classes {
+            var byClass: [Int32: [Int]] = [:]
+            for (row, label) in zip(rows, classes) { byClass[label, default: []].append(row) }
+            groups = byClass.keys.sorted().map { byClass[$0]! }
+        } else {
+            groups = [rows]
+        }
+        var train: [Int] = [], validation: [Int] = []
+        for var group in groups {
+            generator.shuffle(&group)
+            var count = Int((Double(group.count) * fraction).rounded())
+            if group.count >= 2 && fraction > 0 { count = max(count, 1) }
+            count = min(count, group.count - 1)
+            validation += group.prefix(max(0, count))
+            train += group.dropFirst(max(0, count))
+        }
+        return (train.sorted(), validation.sorted())
+    }
+}

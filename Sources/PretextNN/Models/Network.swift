@@ -1,0 +1,55 @@
+import PretextData
+
+/// A network with its own flat parameter store: an architecture applied to a fixed
+/// input width, optionally ending in a projection to `outputDimensions`.
+public final class Network {
+    public let architecture: Architecture
+    public let inputDimensions: Int
+    /// Output width: the projection size, or the representation width for an encoder.
+    public let outputDimensions: Int
+    public let hasProjection: Bool
+    public let store = ParameterStore()
+    let root: Sequential
+
+    /// Builds and initialises the network with a seed: the same seed gives the same weights.
+    public init(architecture: Architecture, inputDimensions: Int, outputDimensions: Int?, seed: UInt64, prefix: String = "") throws {
+        try architecture.validate()
+        guard inputDimensions >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "inputDimensions", value: "\(inputDimensions)", expected: "≥ 1")
+        }
+        self.architecture = architecture
+        self.inputDimensions = inputDimensions
+        self.outputDimensions = outputDimensions ?? architecture.representationWidth
+        hasProjection = outputDimensions != nil
+        root = Sequential(architecture.makeLayers(input: inputDimensions, output: outputDimensions, seed: seed))
+        root.register(in: store, prefix: prefix + "layers.")
+        var generator = SeededGenerator(seed: seed, stream: "init")
+        root.initialize(store, generator: &generator)
+    }
+
+    /// (B, I) → (B, O).
+    public func forward(_ input: Matrix, mode: Mode) -> Matrix {
+        precondition(input.columns == inputDimensions, "network expects \(inputDimensions) inputs, got \(input.columns)")
+        return root.forward(input, mode: mode, store: store)
+    }
+
+    /// (B, O) → (B, I); adds parameter gradients into `store.gradients`.
+    @discardableResult
+    public func backward(_ outputGradient: Matrix) -> Matrix {
+        root.backward(outputGradient, store: store)
+    }
+
+    /// Evaluation-mode outputs for many rows, in batches.
+    public func predict(_ input: Matrix, batchSize: Int = 1024) -> Matrix {
+        var output = Matrix(rows: input.rows, columns: outputDimensions)
+        var start = 0
+        while start < input.rows {
+            let end = min(input.rows, start + batchSize)
+            let batch = input.gatheringRows(Array(start..<end))
+            let result = forward(batch, mode: .evaluation)
+            output.values.replaceSubrange((start * outputDimensions)..<(end * outputDimensions), with: result.values)
+            start = end
+        }
+        return output
+    }
+}

@@ -1,0 +1,94 @@
+import PretextData
+
+/// The training loop every Pretext trainer uses.
+///
+/// Each epoch: shuffle the training rows with a seeded generator, run mini-batches
+/// through `step` (which does forward and backward and returns the batch loss),
+/// update with the optimizer, then score `validate` (lower is better). Keeps a copy of
+/// the best weights; stops after `patience` epochs without improvement and restores
+/// them. A NaN or infinite loss stops training with `TrainingError.diverged`.
+public struct Trainer {
+    public var config: TrainingConfig
+    public var progress: ProgressReporter?
+
+    public init(config: TrainingConfig, progress: ProgressReporter? = nil) {
+        self.config = config
+        self.progress = progress
+    }
+
+    /// - Parameters:
+    ///   - rowCount: training rows; batches are index lists into 0..<rowCount.
+    ///   - stores: every parameter store the step updates (for zeroing, snapshots).
+    ///   - step: forward + backward on a batch; returns its loss.
+    ///   - validate: the validation loss after an epoch, or nil to train all epochs.
+    public func run(rowCount: Int, stores: [ParameterStore], optimizers: [Optimizer],
+                    step: ([Int]) throws -> Double, validate: (() -> Double)?) throws -> TrainingHistory {
+        try config.validate()
+        guard rowCount > 0 else { throw TrainingError.notEnoughData(reason: "there are no training rows") }
+        var generator = SeededGenerator(seed: config.seed, stream: "batches")
+        var history = TrainingHistory()
+        var best = Double.infinity
+        var bestSnapshot: [([Float], [Float])]? = nil
+        var epochsWithoutImprovement = 0
+        var rowsSeen = 0
+        var order = Array(0..<rowCount)
+        for epoch in 1...config.maximumEpochs {
+            generator.shuffle(&order)
+            var lossSum = 0.0, batches = 0
+            var start = 0
+            while start < rowCount {
+                let batch = Array(order[start..<min(rowCount, start + config.batchSize)])
+                start += config.batchSize
+                for store in stores { store.zeroGradients() }
+                let loss = try step(batch)
+                guard loss.isFinite else {
+                    throw TrainingError.diverged(epoch: epoch, step: batches + 1, loss: loss,
+                                                 learningRate: optimizers.first?.currentLearningRate ?? 0)
+                }
+                for (store, optimizer) in zip(stores, optimizers) { optimizer.update(store) }
+                lossSum += loss
+                batches += 1
+                rowsSeen += batch.count
+            }
+            let trainingLoss = lossSum / Double(batches)
+            let validationLoss = validate?()
+            history.epochs.append(.init(epoch: epoch, trainingLoss: trainingLoss, validationLoss: validationLoss))
+            var message = "loss \(Self.format(trainingLoss))"
+            if let validationLoss {
+                guard validationLoss.isFinite else {
+                    throw TrainingError.diverged(epoch: epoch, step: batches, loss: validationLoss,
+                                                 learningRate: optimizers.first?.currentLearningRate ?? 0)
+                }
+                message += "  validation \(Self.format(validationLoss))"
+                if validationLoss < best - config.minimumImprovement {
+                    best = validationLoss
+                    history.bestEpoch = epoch
+                    epochsWithoutImprovement = 0
+                    if config.restoreBestWeights { bestSnapshot = stores.map { ($0.values, $0.buffers) } }
+                } else {
+                    epochsWithoutImprovement += 1
+                }
+            } else {
+                history.bestEpoch = epoch
+            }
+            let stopping = validationLoss != nil && epochsWithoutImprovement >= config.patience
+            progress?.report(done: epoch, total: config.maximumEpochs, rows: rowsSeen, message: message, force: stopping)
+            if stopping {
+                history.stoppedEarly = true
+                break
+            }
+        }
+        if let bestSnapshot {
+            for (store, snapshot) in zip(stores, bestSnapshot) {
+                store.values = snapshot.0
+                store.buffers = snapshot.1
+            }
+        }
+        return history
+    }
+
+    static func format(_ value: Double) -> String {
+        let scaled = (value * 10_000).rounded() / 10_000
+        return "\(scaled)"
+    }
+}
