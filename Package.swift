@@ -75,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextCLITests",
-            dependencies: ["PretextCLI"]
+            dependencies: ["PretextCLI"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

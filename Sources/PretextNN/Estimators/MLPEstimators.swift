@@ -14,6 +14,8 @@ public final class MLPClassifier {
     public var progress: ProgressReporter?
     public private(set) var fitted: FittedSupervisedModel?
 
+    func restore(_ model: FittedSupervisedModel) { fitted = model }
+
     public init(config: SupervisedConfig = SupervisedConfig(), progress: ProgressReporter? = nil) {
         self.config = config
         self.progress = progress
@@ -58,6 +60,8 @@ public final class MLPRegressor {
     public let config: SupervisedConfig
     public var progress: ProgressReporter?
     public private(set) var fitted: FittedSupervisedModel?
+
+    func restore(_ model: FittedSupervisedModel) { fitted = model }
 
     public init(config: SupervisedConfig = SupervisedConfig(), progress: ProgressReporter? = nil) {
         self.config = config
