@@ -19,7 +19,7 @@ public enum BLAS {
         public var configuration: String
 
         public var description: String {
-            "OpenBLAS \(configuration.split(separator: " ").prefix(2).joined(separator: " ")), kernels \(coreName)"
+            "\(configuration.split(separator: " ").prefix(2).joined(separator: " ")), kernels \(coreName)"
                 + (chosenByPretext ? " (chosen from CPU features)" : "") + ", \(threads) thread(s)"
         }
     }

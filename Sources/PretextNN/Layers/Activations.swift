@@ -8,13 +8,27 @@ public final class ReLU: Layer {
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         self.input = input
-        return Elementwise.map(input) { max($0, 0) }
+        var output = input
+        output.values.withUnsafeMutableBufferPointer { y in
+            for index in y.indices { y[index] = max(y[index], 0) }
+        }
+        return output
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        var gradient = outputGradient
-        for index in gradient.values.indices where input.values[index] <= 0 { gradient.values[index] = 0 }
-        return gradient
+        let count = outputGradient.values.count
+        let values = input.values.withUnsafeBufferPointer { x in
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                [Float](unsafeUninitializedCapacity: count) { dx, initialized in
+                    for index in 0..<count {
+                        let g = dy[index]   // loaded unconditionally, so the loop vectorises
+                        dx[index] = x[index] > 0 ? g : 0
+                    }
+                    initialized = count
+                }
+            }
+        }
+        return Matrix(rows: outputGradient.rows, columns: outputGradient.columns, values: values)
     }
 }
 

@@ -55,21 +55,24 @@ public final class Optimizer {
         case .adam, .adamW:
             let decoupled = config.method == .adamW
             let beta1 = config.beta1, beta2 = config.beta2, epsilon = config.epsilon
+            // θ −= η·m̂/(√v̂ + ε) with m̂ = m/c₁, v̂ = v/c₂, folded into two constants.
             let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
             let correction2 = 1 - Float(pow(Double(beta2), Double(step)))
+            let stepSize = rate / correction1
+            let inverseRootCorrection2 = 1 / correction2.squareRoot()
+            let decayFactor = decoupled ? 1 - rate * decay : 1
+            let l2 = decoupled ? 0 : decay
             store.values.withUnsafeMutableBufferPointer { theta in
                 store.gradients.withUnsafeBufferPointer { gradient in
                     first.withUnsafeMutableBufferPointer { m in
                         second.withUnsafeMutableBufferPointer { v in
                             for index in 0..<count {
-                                var g = gradient[index] * scale
-                                if !decoupled { g += decay * theta[index] }
-                                m[index] = beta1 * m[index] + (1 - beta1) * g
-                                v[index] = beta2 * v[index] + (1 - beta2) * g * g
-                                let mHat = m[index] / correction1
-                                let vHat = v[index] / correction2
-                                if decoupled { theta[index] -= rate * decay * theta[index] }
-                                theta[index] -= rate * mHat / (vHat.squareRoot() + epsilon)
+                                let g = gradient[index] * scale + l2 * theta[index]
+                                let mNew = beta1 * m[index] + (1 - beta1) * g
+                                let vNew = beta2 * v[index] + (1 - beta2) * g * g
+                                m[index] = mNew
+                                v[index] = vNew
+                                theta[index] = theta[index] * decayFactor - stepSize * mNew / (vNew.squareRoot() * inverseRootCorrection2 + epsilon)
                             }
                         }
                     }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Pretext
+
+struct BenchGemmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Achieved sgemm GFLOP/s on the matrix shapes Pretext's models use.",
+        discussion: """
+        Shows which OpenBLAS kernels run (Pretext picks them from the CPU's vector
+        features unless OPENBLAS_CORETYPE is set) and times forward, weight-gradient and
+        input-gradient products of 256-wide layers. Use a release build.
+
+        Examples:
+          swift build -c release && .build/release/pretext bench gemm
+          OPENBLAS_CORETYPE=Haswell pretext bench gemm --threads 1
+        """
+    )
+
+    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Seconds per shape.") var seconds: Double = 0.3
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let status = try loadBLAS(threads: threads)
+            print(GemmBenchmark.render(GemmBenchmark.run(seconds: seconds), status: status))
+        }
+    }
+}
+
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Rows/s and GFLOP/s of SCARF-shaped pretraining steps and supervised MLP epochs.",
+        discussion: """
+        (a) SCARF step: corrupt a batch, both views through a 4×256 ReLU encoder and a
+        2-layer 256 head, InfoNCE, backward, Adam — at batch 128 and 512 for 20, 64 and
+        784 input features; (b) supervised MLP (3×256) epochs. Use a release build.
+
+        Examples:
+          swift build -c release && .build/release/pretext bench train
+          pretext bench train --seconds 1 --threads 1
+        """
+    )
+
+    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Seconds per workload.") var seconds: Double = 2
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let status = try loadBLAS(threads: threads)
+            let peak = GemmBenchmark.run(shapes: [GemmBenchmark.modelShapes[0]], seconds: 0.5)[0].gigaflops
+            var measurements: [TrainBenchmark.Measurement] = []
+            for batch in [128, 512] {
+                for features in [20, 64, 784] {
+                    let measurement = try TrainBenchmark.scarfStep(features: features, batch: batch, seconds: seconds)
+                    printError("\(measurement.label): \(Int(measurement.rowsPerSecond)) rows/s")
+                    measurements.append(measurement)
+                }
+            }
+            for features in [20, 64] {
+                measurements.append(try TrainBenchmark.supervisedEpochs(features: features, seconds: seconds))
+            }
+            print(TrainBenchmark.render(measurements, status: status, peakGigaflops: peak))
+        }
+    }
+}
+
+/// Loads OpenBLAS (with CPU-chosen kernels) and sets its threads.
+func loadBLAS(threads: Int?) throws -> BLAS.Status {
+    do {
+        _ = try BLAS.load()
+        if let threads { BLAS.setThreads(threads) }
+        return try BLAS.load()
+    } catch let error as BLAS.Failure {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,105 @@
+import PretextData
+
+/// `pretext bench train`: rows per second and achieved GFLOP/s of (a) a SCARF-shaped
+/// pretraining step — corrupt a batch, both views through a 4×256 ReLU encoder and a
+/// 2-layer 256 head, InfoNCE, backward, Adam — and (b) supervised MLP epochs.
+public enum TrainBenchmark {
+    public struct Measurement: Sendable {
+        public var label: String
+        public var rowsPerSecond: Double
+        public var gigaflops: Double
+    }
+
+    /// Multiply-add FLOPs of one forward pass of a batch through `widths` (in → … → out).
+    static func forwardFlops(batch: Int, widths: [Int]) -> Double {
+        zip(widths, widths.dropFirst()).reduce(0.0) { $0 + 2.0 * Double(batch * $1.0 * $1.1) }
+    }
+
+    public static func scarfStep(features: Int, batch: Int, seconds: Double = 2, seed: UInt64 = 0) throws -> Measurement {
+        let encoder = try Network(architecture: .mlp(MLPConfig(depth: 4, hiddenWidth: 256)), inputDimensions: features,
+                                  outputDimensions: nil, seed: seed)
+        let head = try Network(architecture: .mlp(MLPConfig(depth: 1, hiddenWidth: 256)), inputDimensions: 256,
+                               outputDimensions: 256, seed: seed &+ 1)
+        let optimizers = [try Optimizer(config: OptimizerConfig(), totalSteps: 1_000_000),
+                          try Optimizer(config: OptimizerConfig(), totalSteps: 1_000_000)]
+        var generator = SeededGenerator(seed: seed)
+        let poolRows = 4096
+        let pool = Matrix(rows: poolRows, columns: features, values: (0..<(poolRows * features)).map { _ in Float(generator.nextNormal()) })
+        let corrupted = max(1, Int(0.6 * Double(features)))
+        func step() {
+            // Both views in one (2B, d) batch: rows 0..<B originals, B..<2B corrupted.
+            let rows = (0..<batch).map { _ in generator.nextInt(below: poolRows) }
+            var stacked = pool.gatheringRows(rows + rows)
+            for row in batch..<(2 * batch) {
+                for _ in 0..<corrupted {
+                    let column = generator.nextInt(below: features)
+                    stacked[row, column] = pool[generator.nextInt(below: poolRows), column]
+                }
+            }
+            encoder.store.zeroGradients()
+            head.store.zeroGradients()
+            let z = head.forward(encoder.forward(stacked, mode: .training), mode: .training)   // (2B, 256)
+            let z1 = z.gatheringRows(Array(0..<batch)), z2 = z.gatheringRows(Array(batch..<(2 * batch)))
+            let result = InfoNCE.compute(anchors: z1, positives: z2, temperature: 1)
+            let gradient = Matrix(rows: 2 * batch, columns: z.columns, values: result.anchorGradient.values + result.positiveGradient.values)
+            encoder.backward(head.backward(gradient))
+            optimizers[0].update(encoder.store)
+            optimizers[1].update(head.store)
+        }
+        step()
+        var steps = 0
+        let stopwatch = Stopwatch()
+        repeat {
+            step()
+            steps += 1
+        } while stopwatch.seconds < seconds
+        let elapsed = stopwatch.seconds
+        let widths = [features, 256, 256, 256, 256, 256, 256]
+        // Forward of 2B rows plus backward (≈ 2 forwards: input and weight gradients).
+        let flopsPerStep = 3 * forwardFlops(batch: 2 * batch, widths: widths)
+        return Measurement(label: "SCARF step d=\(features) B=\(batch)", rowsPerSecond: Double(steps * batch) / elapsed,
+                           gigaflops: flopsPerStep * Double(steps) / elapsed / 1e9)
+    }
+}
+
+public extension TrainBenchmark {
+    /// Supervised MLP training (3 × 256 ReLU, softmax cross-entropy, AdamW) on seeded
+    /// synthetic rows: rows per second over whole epochs.
+    static func supervisedEpochs(features: Int, rows: Int = 20_000, batch: Int = 256, seconds: Double = 2, seed: UInt64 = 0) throws -> Measurement {
+        let network = try Network(architecture: .mlp(MLPConfig(depth: 3, hiddenWidth: 256)), inputDimensions: features,
+                                  outputDimensions: 2, seed: seed)
+        var config = OptimizerConfig()
+        config.method = .adamW
+        let optimizer = try Optimizer(config: config, totalSteps: 1_000_000)
+        var generator = SeededGenerator(seed: seed)
+        let x = Matrix(rows: rows, columns: features, values: (0..<(rows * features)).map { _ in Float(generator.nextNormal()) })
+        let labels = (0..<rows).map { row in Int32(x[row, 0] + x[row, 1 % features] > 0 ? 1 : 0) }
+        var training = TrainingConfig()
+        training.batchSize = batch
+        training.maximumEpochs = 1
+        var processed = 0
+        let stopwatch = Stopwatch()
+        repeat {
+            _ = try Trainer(config: training).run(rowCount: rows, stores: [network.store], optimizers: [optimizer], step: { indices in
+                let output = network.forward(x.gatheringRows(indices), mode: .training)
+                let loss = SoftmaxCrossEntropy.compute(logits: output, labels: indices.map { labels[$0] })
+                network.backward(loss.gradient)
+                return loss.value
+            }, validate: nil)
+            processed += rows
+        } while stopwatch.seconds < seconds
+        let elapsed = stopwatch.seconds
+        let flops = 3 * forwardFlops(batch: processed, widths: [features, 256, 256, 256, 2])
+        return Measurement(label: "MLP epoch d=\(features) B=\(batch)", rowsPerSecond: Double(processed) / elapsed,
+                           gigaflops: flops / elapsed / 1e9)
+    }
+
+    static func render(_ measurements: [Measurement], status: BLAS.Status, peakGigaflops: Double) -> String {
+        var lines = ["\(status); sgemm peak (1024³) \(Int(peakGigaflops.rounded())) GFLOP/s", "",
+                     "| workload | rows/s | GFLOP/s | % of sgemm peak |", "|---|---:|---:|---:|"]
+        for m in measurements {
+            lines.append("| \(m.label) | \(Int(m.rowsPerSecond.rounded())) | \(Int(m.gigaflops.rounded())) | \(Int((100 * m.gigaflops / peakGigaflops).rounded()))% |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
