@@ -49,8 +49,16 @@ let package = Package(
             dependencies: ["PretextData", "CPretextBLAS", "CZlib"]
         ),
         .target(
-            name: "Pretext",
+            name: "PretextSSL",
             dependencies: ["PretextData", "PretextNN"]
+        ),
+        .target(
+            name: "PretextTransfer",
+            dependencies: ["PretextData", "PretextNN", "PretextSSL"]
+        ),
+        .target(
+            name: "Pretext",
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer"]
         ),
 
         // MARK: - Command-line tool
@@ -72,6 +80,10 @@ let package = Package(
             name: "PretextNNTests",
             dependencies: ["PretextNN"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PretextSSLTests",
+            dependencies: ["PretextSSL", "PretextTransfer"]
         ),
         .testTarget(
             name: "PretextCLITests",

@@ -28,4 +28,12 @@ public struct FeatureBlock: Codable, Sendable, Equatable {
     public var width: Int
     /// Index of this column's missing indicator, if it has one.
     public var missingIndicator: Int?
+
+    public init(column: String, kind: Kind, start: Int, width: Int, missingIndicator: Int?) {
+        self.column = column
+        self.kind = kind
+        self.start = start
+        self.width = width
+        self.missingIndicator = missingIndicator
+    }
 }

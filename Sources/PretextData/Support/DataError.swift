@@ -47,6 +47,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, reason: String)
     case invalidLabelBudget(text: String, reason: String)
     case schemaMismatch(missing: [String], reason: String)
+    case unwritable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -85,6 +86,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid value \"\(value)\" for \(name): \(reason)."
         case .invalidLabelBudget(let text, let reason):
             return "invalid label budget \"\(text)\": \(reason).\n  hint: write a percentage of the training rows (\"5%\") or a row count (\"100\")."
+        case .unwritable(let path, let reason):
+            return "\(path): cannot write the file: \(reason)."
         case .schemaMismatch(let missing, let reason):
             return "the input lacks \(missing.count) column(s) the model needs: \(missing.joined(separator: ", ")). \(reason)"
         }

@@ -49,12 +49,15 @@ public struct ResNetConfig: Codable, Sendable, Equatable {
 public enum Architecture: Codable, Sendable, Equatable {
     case mlp(MLPConfig)
     case resnet(ResNetConfig)
+    /// A single Linear layer (a linear probe); needs an output size.
+    case linear
 
     /// Output width when the network has no final projection.
     public var representationWidth: Int {
         switch self {
         case .mlp(let config): return config.hiddenWidth
         case .resnet(let config): return config.width
+        case .linear: return 0
         }
     }
 
@@ -74,6 +77,8 @@ public enum Architecture: Codable, Sendable, Equatable {
             for p in [config.hiddenDropout, config.residualDropout] where !(p >= 0 && p < 1) {
                 throw TrainingError.invalidHyperparameter(name: "dropout", value: "\(p)", expected: "0 ≤ p < 1")
             }
+        case .linear:
+            break
         }
     }
 
@@ -100,6 +105,8 @@ public enum Architecture: Codable, Sendable, Equatable {
             layers.append(config.normalization.makeLayer(config.width))
             layers.append(ReLU())
             if let output { layers.append(Linear(config.width, output)) }
+        case .linear:
+            layers.append(Linear(input, output ?? input))
         }
         return layers
     }

@@ -19,12 +19,24 @@ public final class Network {
         }
         self.architecture = architecture
         self.inputDimensions = inputDimensions
+        if case .linear = architecture, outputDimensions == nil {
+            throw TrainingError.invalidHyperparameter(name: "outputDimensions", value: "nil", expected: "a size for a linear network")
+        }
         self.outputDimensions = outputDimensions ?? architecture.representationWidth
         hasProjection = outputDimensions != nil
         root = Sequential(architecture.makeLayers(input: inputDimensions, output: outputDimensions, seed: seed))
         root.register(in: store, prefix: prefix + "layers.")
         var generator = SeededGenerator(seed: seed, stream: "init")
         root.initialize(store, generator: &generator)
+    }
+
+    /// An independent copy with the same weights and buffers.
+    public func copy() throws -> Network {
+        let clone = try Network(architecture: architecture, inputDimensions: inputDimensions,
+                                outputDimensions: hasProjection ? outputDimensions : nil, seed: 0)
+        clone.store.values = store.values
+        clone.store.buffers = store.buffers
+        return clone
     }
 
     /// (B, I) → (B, O).

@@ -4,33 +4,52 @@ import PretextData
 
 /// Pretext model files: safetensors with Pretext's metadata.
 ///
-/// Tensors are the network's parameters and buffers under their layer names
-/// (`layers.0.weight`, …). Metadata (all strings, as safetensors requires):
+/// Tensors are the networks' parameters and buffers under their layer names, prefixed
+/// per network (`encoder.layers.0.weight`, …). Metadata (all strings, as safetensors
+/// requires):
 /// - `pretext.format_version`: this layout's version (`ModelFile.formatVersion`);
 /// - `pretext.kind`: what the file holds (`mlp-classifier`, `mlp-regressor`, …);
-/// - `pretext.model`: JSON of `ModelDescription` (architecture, sizes, seed,
-///   preprocessing state, target encoding with class names, training settings);
+/// - `pretext.model`: JSON describing the model: each network's architecture and sizes,
+///   preprocessing state (the column schema), target encoding with class names, the
+///   training settings and seed;
 /// - `pretext.checksum`: CRC-32 of the tensor data, in hex.
 public enum ModelFile {
     public static let formatVersion = 1
 
-    /// Everything needed to rebuild a model except its weights.
-    public struct ModelDescription: Codable, Sendable, Equatable {
+    /// How to rebuild one network: its architecture and sizes (weights come from tensors).
+    public struct NetworkDescription: Codable, Sendable, Equatable {
         public var architecture: Architecture
         public var inputDimensions: Int
         /// nil for an encoder without projection.
         public var outputDimensions: Int?
         public var seed: UInt64
-        public var preprocessor: FittedPreprocessor?
-        public var target: TargetEncoder?
-        public var supervised: SupervisedConfig?
-        public var history: TrainingHistory?
+
+        public init(_ network: Network, seed: UInt64) {
+            architecture = network.architecture
+            inputDimensions = network.inputDimensions
+            outputDimensions = network.hasProjection ? network.outputDimensions : nil
+            self.seed = seed
+        }
+
+        public func makeNetwork(path: String) throws -> Network {
+            do {
+                return try Network(architecture: architecture, inputDimensions: inputDimensions, outputDimensions: outputDimensions, seed: seed)
+            } catch {
+                throw ModelFileError.corrupt(path: path, reason: "the network description is invalid: \(error)")
+            }
+        }
     }
 
-    public static func write(network: Network, description: ModelDescription, kind: String, to path: String) throws {
-        let store = network.store
-        var tensors = store.views.map { SafeTensors.Tensor(name: $0.name, shape: $0.shape, values: Array(store.values[$0.range])) }
-        tensors += store.bufferViews.map { SafeTensors.Tensor(name: $0.name, shape: $0.shape, values: Array(store.buffers[$0.range])) }
+    /// Writes `networks` (tensor names prefixed, e.g. `encoder.layers.0.weight`) and a
+    /// Codable description of everything else.
+    public static func write<Description: Encodable>(networks: [(prefix: String, network: Network)], description: Description,
+                                                     kind: String, to path: String) throws {
+        var tensors: [SafeTensors.Tensor] = []
+        for (prefix, network) in networks {
+            let store = network.store
+            tensors += store.views.map { SafeTensors.Tensor(name: prefix + $0.name, shape: $0.shape, values: Array(store.values[$0.range])) }
+            tensors += store.bufferViews.map { SafeTensors.Tensor(name: prefix + $0.name, shape: $0.shape, values: Array(store.buffers[$0.range])) }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let metadata = [
@@ -42,8 +61,9 @@ public enum ModelFile {
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
     }
 
-    /// Reads a file of one of `kinds`, verifies it and rebuilds its network.
-    public static func read(from path: String, kinds: [String]) throws -> (kind: String, description: ModelDescription, network: Network) {
+    /// Reads a file of one of `kinds` and verifies its version and checksum.
+    public static func read<Description: Decodable>(from path: String, kinds: [String], as type: Description.Type)
+        throws -> (kind: String, description: Description, file: SafeTensors) {
         let file = try SafeTensors.read(from: path)
         guard let versionText = file.metadata["pretext.format_version"], let kind = file.metadata["pretext.kind"],
               let model = file.metadata["pretext.model"] else { throw ModelFileError.notPretext(path: path) }
@@ -51,44 +71,57 @@ public enum ModelFile {
         guard version <= formatVersion else { throw ModelFileError.newerFormat(path: path, found: version, supported: formatVersion) }
         guard kinds.contains(kind) else { throw ModelFileError.wrongKind(path: path, found: kind, expected: kinds) }
         guard file.metadata["pretext.checksum"] == checksum(file.tensors) else { throw ModelFileError.checksumMismatch(path: path) }
-        let description: ModelDescription
         do {
-            description = try JSONDecoder().decode(ModelDescription.self, from: Data(model.utf8))
+            return (kind, try JSONDecoder().decode(Description.self, from: Data(model.utf8)), file)
         } catch {
             throw ModelFileError.corrupt(path: path, reason: "the model description does not parse: \(error)")
         }
-        let network: Network
-        do {
-            network = try Network(architecture: description.architecture, inputDimensions: description.inputDimensions,
-                                  outputDimensions: description.outputDimensions, seed: description.seed)
-        } catch {
-            throw ModelFileError.corrupt(path: path, reason: "the model description is invalid: \(error)")
-        }
+    }
+
+    /// The kind written in a file, without loading it.
+    public static func kind(of path: String) throws -> String {
+        let file = try SafeTensors.read(from: path)
+        guard let kind = file.metadata["pretext.kind"] else { throw ModelFileError.notPretext(path: path) }
+        return kind
+    }
+
+    /// Copies the tensors named `prefix + view name` into `network`.
+    public static func restore(_ network: Network, prefix: String, from file: SafeTensors, path: String) throws {
         let store = network.store
         for view in store.views {
-            guard let tensor = file[view.name], tensor.shape == view.shape else {
-                throw ModelFileError.corrupt(path: path, reason: "tensor \"\(view.name)\" with shape \(view.shape) is missing")
+            guard let tensor = file[prefix + view.name], tensor.shape == view.shape else {
+                throw ModelFileError.corrupt(path: path, reason: "tensor \"\(prefix + view.name)\" with shape \(view.shape) is missing")
             }
             store.values.replaceSubrange(view.range, with: tensor.values)
         }
         for view in store.bufferViews {
-            guard let tensor = file[view.name], tensor.shape == view.shape else {
-                throw ModelFileError.corrupt(path: path, reason: "buffer \"\(view.name)\" with shape \(view.shape) is missing")
+            guard let tensor = file[prefix + view.name], tensor.shape == view.shape else {
+                throw ModelFileError.corrupt(path: path, reason: "buffer \"\(prefix + view.name)\" with shape \(view.shape) is missing")
             }
             store.buffers.replaceSubrange(view.range, with: tensor.values)
         }
-        return (kind, description, network)
     }
 
     /// CRC-32 (zlib) of the tensors' little-endian bytes, in order.
     static func checksum(_ tensors: [SafeTensors.Tensor]) -> String {
         var crc = crc32(0, nil, 0)
         for tensor in tensors {
-            let bytes = tensor.values.flatMap { value -> [UInt8] in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
-            crc = bytes.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, UInt32($0.count)) }
+            tensor.values.withUnsafeBytes { raw in
+                // Float's in-memory bytes are little-endian on every platform Pretext builds for.
+                crc = crc32(crc, raw.bindMemory(to: UInt8.self).baseAddress, UInt32(raw.count))
+            }
         }
         return String(crc, radix: 16)
     }
+}
+
+/// What a supervised model file describes besides its weights.
+struct SupervisedDescription: Codable {
+    var network: ModelFile.NetworkDescription
+    var preprocessor: FittedPreprocessor
+    var target: TargetEncoder
+    var supervised: SupervisedConfig
+    var history: TrainingHistory
 }
 
 extension FittedSupervisedModel {
@@ -96,20 +129,17 @@ extension FittedSupervisedModel {
     static let regressorKind = "mlp-regressor"
 
     func save(to path: String, kind: String) throws {
-        let description = ModelFile.ModelDescription(
-            architecture: network.architecture, inputDimensions: network.inputDimensions,
-            outputDimensions: network.outputDimensions, seed: config.seed, preprocessor: preprocessor, target: target,
-            supervised: config, history: history)
-        try ModelFile.write(network: network, description: description, kind: kind, to: path)
+        let description = SupervisedDescription(network: .init(network, seed: 0), preprocessor: preprocessor, target: target,
+                                                supervised: config, history: history)
+        try ModelFile.write(networks: [("", network)], description: description, kind: kind, to: path)
     }
 
     static func load(from path: String, kind: String) throws -> FittedSupervisedModel {
-        let (_, description, network) = try ModelFile.read(from: path, kinds: [kind])
-        guard let preprocessor = description.preprocessor, let target = description.target, let config = description.supervised else {
-            throw ModelFileError.corrupt(path: path, reason: "the supervised model lacks its preprocessing or target state")
-        }
-        return FittedSupervisedModel(config: config, preprocessor: preprocessor, target: target, network: network,
-                                     history: description.history ?? TrainingHistory())
+        let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: SupervisedDescription.self)
+        let network = try description.network.makeNetwork(path: path)
+        try ModelFile.restore(network, prefix: "", from: file, path: path)
+        return FittedSupervisedModel(config: description.supervised, preprocessor: description.preprocessor,
+                                     target: description.target, network: network, history: description.history)
     }
 }
 

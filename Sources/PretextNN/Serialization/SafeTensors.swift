@@ -60,7 +60,11 @@ public struct SafeTensors: Sendable, Equatable {
     /// Writes atomically: a temporary file in the same folder, flushed, then renamed, so
     /// `path` holds either the previous content or the complete new file.
     public func write(to path: String) throws {
-        try AtomicFile.write(try serialized(), to: path)
+        do {
+            try AtomicFile.write(try serialized(), to: path)
+        } catch DataError.unwritable(let path, let reason) {
+            throw ModelFileError.unwritable(path: path, reason: reason)
+        }
     }
 
     // MARK: - Reading

@@ -39,4 +39,6 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
     /// 1-based epoch whose weights were kept (the last one without validation).
     public var bestEpoch: Int = 0
     public var stoppedEarly = false
+
+    public init() {}
 }

@@ -5,16 +5,17 @@ import Glibc
 
 /// Whole-file writes that are complete or absent: the bytes go to a temporary file in
 /// the target's folder, are flushed to disk, and the file is renamed over the target.
+/// On any failure the temporary file is removed and the target is untouched.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ModelFileError.unwritable(path: path, reason: "it is a directory")
+            throw DataError.unwritable(path: path, reason: "it is a directory")
         }
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw DataError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         var written = 0
         let failure: String? = bytes.withUnsafeBytes { raw -> String? in
             while written < raw.count {
@@ -30,12 +31,12 @@ public enum AtomicFile {
         close(descriptor)
         if let failure {
             unlink(temporary)
-            throw ModelFileError.unwritable(path: path, reason: failure)
+            throw DataError.unwritable(path: path, reason: failure)
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw ModelFileError.unwritable(path: path, reason: reason)
+            throw DataError.unwritable(path: path, reason: reason)
         }
     }
 }

@@ -1,0 +1,41 @@
+/// Stacking tables with the same columns (matched by name, in any order).
+public extension Table {
+    /// The rows of `self` followed by the rows of `other`.
+    ///
+    /// Columns are matched by name; `other`'s extra columns are dropped, a missing one is
+    /// an error. Categorical vocabularies are merged; a column numeric in one table and
+    /// categorical in the other is kept categorical (numbers written as text).
+    func concatenating(_ other: Table) throws -> Table {
+        let missing = columnNames.filter { other.index(of: $0) == nil }
+        guard missing.isEmpty else {
+            throw DataError.schemaMismatch(missing: missing, reason: "\(other.source) must have every column of \(source).")
+        }
+        let columns = self.columns.map { column -> Column in
+            let extra = other[column.name]!
+            var merged = column
+            switch (column.storage, extra.storage) {
+            case (.numeric(let a), .numeric(let b)):
+                merged.storage = .numeric(a + b)
+            case (.datetime(let a), .datetime(let b)):
+                merged.storage = .datetime(a + b)
+            default:
+                var vocabulary: [String] = []
+                var lookup: [String: Int32] = [:]
+                func code(_ column: Column, _ row: Int) -> Int32 {
+                    if column.isMissing(row) { return -1 }
+                    let text = column.text(at: row)
+                    if let known = lookup[text] { return known }
+                    let new = Int32(vocabulary.count)
+                    lookup[text] = new
+                    vocabulary.append(text)
+                    return new
+                }
+                let codes = (0..<column.count).map { code(column, $0) } + (0..<extra.count).map { code(extra, $0) }
+                merged.type = .categorical
+                merged.storage = .categorical(codes: codes, vocabulary: vocabulary)
+            }
+            return merged
+        }
+        return Table(columns: columns, source: source)
+    }
+}

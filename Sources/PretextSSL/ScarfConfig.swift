@@ -1,0 +1,60 @@
+import PretextData
+import PretextNN
+
+/// SCARF pretraining settings (Bahri et al. 2021, "SCARF: Self-Supervised Contrastive
+/// Learning using Random Feature Corruption", arXiv 2106.15147). Defaults are the
+/// paper's unless stated.
+public struct ScarfConfig: Codable, Sendable, Equatable {
+    /// Share c of the d original columns replaced in each corrupted view; ⌊c·d⌋ (at
+    /// least 1) columns per row. Range (0, 1); default 0.6 (paper).
+    public var corruptionRate: Double = 0.6
+    /// InfoNCE temperature τ. Range > 0; default 1.0 (paper).
+    public var temperature: Float = 1.0
+    /// Encoder f: the paper's 4-layer ReLU network of width 256, built as 3 × (Linear,
+    /// ReLU) and a final Linear, as in the common PyTorch reference code.
+    public var encoderDepth: Int = 4
+    public var encoderWidth: Int = 256
+    /// Pretraining head g: 2 layers of width 256 (Linear, ReLU, Linear).
+    public var headDepth: Int = 2
+    /// Adam, learning rate 1e-3 (paper).
+    public var optimizer = OptimizerConfig()
+    /// Batch 128, up to 1000 epochs, early stopping with patience 3 on the InfoNCE loss
+    /// of a fixed, seeded validation set of corrupted pairs (paper).
+    public var training: TrainingConfig = {
+        var config = TrainingConfig()
+        config.batchSize = 128
+        config.maximumEpochs = 1000
+        config.patience = 3
+        return config
+    }()
+    /// Share of the pretraining pool held out for the validation pairs. Range (0, 0.5];
+    /// default 0.1.
+    public var validationFraction: Double = 0.1
+    public var preprocessing = PreprocessingConfig()
+    /// Master seed: split, initialisation, batches and corruption derive from it.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard corruptionRate > 0 && corruptionRate < 1 else {
+            throw TrainingError.invalidHyperparameter(name: "corruptionRate", value: "\(corruptionRate)", expected: "0 < c < 1")
+        }
+        guard temperature.isFinite && temperature > 0 else {
+            throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "a finite value > 0")
+        }
+        guard encoderDepth >= 2, headDepth >= 1, encoderWidth >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "encoderDepth/headDepth/encoderWidth",
+                                                      value: "\(encoderDepth)/\(headDepth)/\(encoderWidth)", expected: "≥ 2 / ≥ 1 / ≥ 1")
+        }
+        guard validationFraction > 0 && validationFraction <= 0.5 else {
+            throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 < f ≤ 0.5")
+        }
+        try optimizer.validate()
+        try training.validate()
+        try preprocessing.validate()
+    }
+
+    var encoderArchitecture: Architecture { .mlp(MLPConfig(depth: encoderDepth - 1, hiddenWidth: encoderWidth)) }
+    var headArchitecture: Architecture { .mlp(MLPConfig(depth: headDepth - 1, hiddenWidth: encoderWidth)) }
+}

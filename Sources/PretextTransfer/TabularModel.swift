@@ -1,0 +1,93 @@
+import PretextData
+import PretextNN
+
+/// A deployable model: preprocessing, encoder f, head h and target encoding.
+/// Predicts h(f(x)) on new tables whose columns are matched by name.
+public final class TabularModel: TabularPredictor {
+    public static let kind = "tabular-model"
+
+    public let preprocessor: FittedPreprocessor
+    public let encoder: Network
+    public let head: Network
+    public let target: TargetEncoder
+    public let config: FineTuneConfig
+    public let history: TrainingHistory
+    /// Columns passed through to prediction files.
+    public var idColumns: [String]
+
+    public init(preprocessor: FittedPreprocessor, encoder: Network, head: Network, target: TargetEncoder,
+                config: FineTuneConfig, history: TrainingHistory, idColumns: [String] = []) {
+        self.preprocessor = preprocessor
+        self.encoder = encoder
+        self.head = head
+        self.target = target
+        self.config = config
+        self.history = history
+        self.idColumns = idColumns
+    }
+
+    public var requiredColumns: [String] { preprocessor.requiredColumns }
+
+    /// Head outputs (B, classes or 1) for every row.
+    public func outputs(_ table: Table) throws -> (Matrix, FittedPreprocessor.TransformReport) {
+        let (features, report) = try preprocessor.transform(table)
+        let x = Matrix(rows: features.rows, columns: features.columns, values: features.values)
+        return (head.predict(encoder.predict(x)), report)
+    }
+
+    public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
+        let (outputs, report) = try outputs(table)
+        if target.task.isClassification {
+            return (Predictions(classNames: target.classNames, task: target.task, probabilities: SoftmaxCrossEntropy.probabilities(outputs)), report)
+        }
+        return (Predictions(regression: outputs.values.map { target.original($0) }), report)
+    }
+
+    /// The encoder's representation f(x) of every row.
+    public func embed(_ table: Table) throws -> Matrix {
+        let (features, _) = try preprocessor.transform(table)
+        return encoder.predict(Matrix(rows: features.rows, columns: features.columns, values: features.values))
+    }
+
+    struct Description: Codable {
+        var encoder: ModelFile.NetworkDescription
+        var head: ModelFile.NetworkDescription
+        var preprocessor: FittedPreprocessor
+        var target: TargetEncoder
+        var fineTune: FineTuneConfig
+        var history: TrainingHistory
+        var idColumns: [String]
+    }
+
+    /// Writes the model atomically as a safetensors file (tensors `encoder.…`, `head.…`).
+    public func save(to path: String) throws {
+        let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), preprocessor: preprocessor,
+                                      target: target, fineTune: config, history: history, idColumns: idColumns)
+        try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
+    }
+
+    public static func load(from path: String) throws -> TabularModel {
+        let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
+        let encoder = try description.encoder.makeNetwork(path: path)
+        let head = try description.head.makeNetwork(path: path)
+        try ModelFile.restore(encoder, prefix: "encoder.", from: file, path: path)
+        try ModelFile.restore(head, prefix: "head.", from: file, path: path)
+        return TabularModel(preprocessor: description.preprocessor, encoder: encoder, head: head, target: description.target,
+                            config: description.fineTune, history: description.history, idColumns: description.idColumns)
+    }
+}
+
+/// Opens any Pretext model file that predicts: a fine-tuned `tabular-model` or a
+/// from-scratch `mlp-classifier` / `mlp-regressor`.
+public enum ModelLoader {
+    public static let predictorKinds = [TabularModel.kind, "mlp-classifier", "mlp-regressor"]
+
+    public static func loadPredictor(from path: String) throws -> TabularPredictor {
+        switch try ModelFile.kind(of: path) {
+        case TabularModel.kind: return try TabularModel.load(from: path)
+        case "mlp-classifier": return try MLPClassifier.load(from: path)
+        case "mlp-regressor": return try MLPRegressor.load(from: path)
+        case let other: throw ModelFileError.wrongKind(path: path, found: other, expected: predictorKinds)
+        }
+    }
+}
