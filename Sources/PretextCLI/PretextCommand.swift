@@ -7,13 +7,17 @@ struct PretextCommand: ParsableCommand {
         commandName: "pretext",
         abstract: "Self-supervised pretraining for tabular data and time series, measured against gradient-boosted trees.",
         discussion: """
-        Start with `pretext inspect FILE --target COLUMN` to see how Pretext reads your CSV.
+        Start with `pretext inspect FILE --target COLUMN` to see how Pretext reads your CSV,
+        then `pretext fit` to pretrain and fine-tune, and `pretext predict` on new CSVs.
 
         Examples:
           pretext inspect datasets/credit_data.csv --target target
+          pretext fit datasets/credit_data.csv --target target -o model.safetensors
+          pretext predict model.safetensors datasets/credit_data.csv -o predictions.csv
           pretext bench ingest
         """,
-        subcommands: [InspectCommand.self, BenchCommand.self]
+        subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
+                      PredictCommand.self, EmbedCommand.self, BenchCommand.self]
     )
 }
 
@@ -23,6 +27,15 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as DataError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as TrainingError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as ModelFileError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as BLAS.Failure {
         printError("error: \(error.description)")
         throw ExitCode(1)
     }

@@ -18,7 +18,7 @@ struct ReadOptionsGroup: ParsableArguments {
     @Option(name: .long, parsing: .upToNextOption, help: "Read these columns as categorical whatever they hold (e.g. zip codes).")
     var categorical: [String] = []
 
-    @Option(name: .long, help: "Parsing threads (default: all cores).")
+    @Option(name: .long, help: "Threads for parsing and matrix arithmetic (default: all cores).")
     var threads: Int?
 
     func validate() throws {

@@ -27,6 +27,7 @@ public final class TabularModel: TabularPredictor {
     }
 
     public var requiredColumns: [String] { preprocessor.requiredColumns }
+    public var targetColumn: String? { target.column }
 
     /// Head outputs (B, classes or 1) for every row.
     public func outputs(_ table: Table) throws -> (Matrix, FittedPreprocessor.TransformReport) {

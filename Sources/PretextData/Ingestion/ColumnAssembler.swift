@@ -98,8 +98,10 @@ enum ColumnAssembler {
                 let lowered = text.lowercased()
                 return trueTokens.contains(lowered) ? 1 : (falseTokens.contains(lowered) ? 0 : .nan)
             }
+            // Keep the data's own spelling of each value (first seen), e.g. "no"/"yes".
+            let spellings = [Float(0), 1].map { value in vocabulary.first { table[vocabulary.firstIndex(of: $0)!] == value } ?? (value == 1 ? "true" : "false") }
             let values = gather(results, column: column, rows: rows, localMaps: localMaps) { $0 < 0 ? Float.nan : table[Int($0)] }
-            return .column(Column(name: name, type: .boolean, storage: .numeric(values)), strays: nil, note: nil)
+            return .column(Column(name: name, type: .boolean, storage: .numeric(values), booleanSpellings: spellings), strays: nil, note: nil)
         case .datetime:
             let table = vocabulary.map { ISODate.parse($0) ?? .nan }
             let values = gather(results, column: column, rows: rows, localMaps: localMaps) { $0 < 0 ? Double.nan : table[Int($0)] }

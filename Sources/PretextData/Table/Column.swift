@@ -13,12 +13,16 @@ public struct Column: Sendable, Equatable {
     public var type: ColumnType
     public var role: ColumnRole
     public var storage: Storage
+    /// For boolean columns: how the data spelled false and true (e.g. "no", "yes"), so
+    /// text written back (labels, predictions) matches the input.
+    public var booleanSpellings: [String]?
 
-    public init(name: String, type: ColumnType, role: ColumnRole = .feature, storage: Storage) {
+    public init(name: String, type: ColumnType, role: ColumnRole = .feature, storage: Storage, booleanSpellings: [String]? = nil) {
         self.name = name
         self.type = type
         self.role = role
         self.storage = storage
+        self.booleanSpellings = booleanSpellings
     }
 
     public var count: Int {
@@ -50,7 +54,10 @@ public struct Column: Sendable, Equatable {
         case .numeric(let values):
             let value = values[row]
             if value.isNaN { return "" }
-            if type == .boolean { return value != 0 ? "true" : "false" }
+            if type == .boolean {
+                let spellings = booleanSpellings ?? ["false", "true"]
+                return value != 0 ? spellings[1] : spellings[0]
+            }
             if value == value.rounded(), abs(value) < 1e7 { return String(Int(value)) }
             return "\(value)"
         case .categorical(let codes, let vocabulary):

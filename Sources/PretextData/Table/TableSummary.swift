@@ -48,7 +48,8 @@ public struct ColumnSummary: Sendable, Equatable {
             isIntegral = present > 0 && integral
             if present > 0 { minimum = low; maximum = high; mean = sum / Double(present) }
             if column.type == .boolean {
-                topValues = counts.sorted { $0.value > $1.value }.map { ($0.key != 0 ? "true" : "false", $0.value) }
+                let spellings = column.booleanSpellings ?? ["false", "true"]
+                topValues = counts.sorted { $0.value > $1.value }.map { ($0.key != 0 ? spellings[1] : spellings[0], $0.value) }
             }
         case .categorical(let codes, let vocabulary):
             var counts = [Int](repeating: 0, count: vocabulary.count)

@@ -62,6 +62,8 @@ public protocol TabularPredictor: AnyObject {
     var requiredColumns: [String] { get }
     /// Columns passed through to prediction files.
     var idColumns: [String] { get }
+    /// The label column the model was trained on (not needed to predict).
+    var targetColumn: String? { get }
     func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport)
 }
 
@@ -79,6 +81,7 @@ extension FittedSupervisedModel {
 extension MLPClassifier: TabularPredictor {
     public var requiredColumns: [String] { fitted?.preprocessor.requiredColumns ?? [] }
     public var idColumns: [String] { [] }
+    public var targetColumn: String? { fitted?.target.column }
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
         guard let fitted else { throw TrainingError.notFitted("MLPClassifier") }
         return try fitted.predictions(table)
@@ -88,6 +91,7 @@ extension MLPClassifier: TabularPredictor {
 extension MLPRegressor: TabularPredictor {
     public var requiredColumns: [String] { fitted?.preprocessor.requiredColumns ?? [] }
     public var idColumns: [String] { [] }
+    public var targetColumn: String? { fitted?.target.column }
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
         guard let fitted else { throw TrainingError.notFitted("MLPRegressor") }
         return try fitted.predictions(table)

@@ -87,7 +87,7 @@ public struct Trainer {
         return history
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         let scaled = (value * 10_000).rounded() / 10_000
         return "\(scaled)"
     }

@@ -1,0 +1,198 @@
+import ArgumentParser
+import Pretext
+
+struct PretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pretrain an encoder with SCARF on every row (labeled or not) and save it.",
+        discussion: """
+        The pool is every row of DATA — rows with an empty target included — plus every
+        row of each --unlabeled file (same columns, any order). The target column is
+        never an input. Progress (epoch, loss, rows/s, ETA) goes to standard error.
+
+        Examples:
+          pretext pretrain datasets/credit_data.csv --target target -o encoder.safetensors
+          pretext pretrain train.csv --target label --unlabeled more.csv --unlabeled more2.csv -o enc.safetensors
+        """
+    )
+
+    @Argument(help: "The training CSV.") var data: String
+    @Option(help: "The label column (excluded from the inputs).") var target: String?
+    @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
+    @Option(help: "An identifier column, never an input (repeatable).") var id: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
+    @OptionGroup var scarf: ScarfOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let options = try read.readOptions()
+            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
+            let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
+            let pool = try Workflow.pool(table, unlabeled: extras)
+            let encoder = try ScarfPretrainer(config: scarf.config(seed: runOptions.seed),
+                                              progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
+            try encoder.save(to: output)
+            let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
+            printError("pretrained on \(pool.rowCount) rows for \(encoder.history.epochs.count) epochs"
+                       + (best.map { "; best validation InfoNCE \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" } ?? ""))
+            print("wrote \(output)")
+        }
+    }
+}
+
+struct FinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Fine-tune a pretrained encoder on labeled rows and save the model.",
+        discussion: """
+        Uses the labeled rows of DATA (or --labels of them: "5%" or "100", nested across
+        budgets for one seed, at least one per class). Early stopping uses a stratified
+        hold-out of those rows when it has at least 30 rows; with fewer, all rows train
+        for a fixed number of epochs.
+
+        Examples:
+          pretext finetune datasets/credit_data.csv --target target --encoder encoder.safetensors -o model.safetensors
+          pretext finetune train.csv --target label --encoder enc.safetensors --labels 5% --strategy linear-probe -o m.safetensors
+        """
+    )
+
+    @Argument(help: "The labeled CSV.") var data: String
+    @Option(help: "The label column.") var target: String
+    @Option(help: "The pretrained encoder (.safetensors from pretext pretrain).") var encoder: String
+    @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
+    @OptionGroup var fineTune: FineTuneOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions())
+            let pretrained = try PretrainedEncoder.load(from: encoder)
+            let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
+            let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
+                                      progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
+                .fit(encoder: pretrained, table: table, rows: rows)
+            model.idColumns = id
+            try model.save(to: output)
+            printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
+            print("wrote \(output)")
+        }
+    }
+}
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Pretrain with SCARF on all rows, then fine-tune on the labeled ones, in one call.",
+        discussion: """
+        Equivalent to pretext pretrain followed by pretext finetune, with the same
+        defaults. The model predicts new CSVs with pretext predict.
+
+        Examples:
+          pretext fit datasets/credit_data.csv --target target -o model.safetensors
+          pretext fit train.csv --target label --unlabeled extra.csv --labels 10% --id customer_id -o model.safetensors
+        """
+    )
+
+    @Argument(help: "The training CSV (rows with an empty target are used for pretraining only).") var data: String
+    @Option(help: "The label column.") var target: String
+    @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
+    @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
+    @OptionGroup var scarf: ScarfOptions
+    @OptionGroup var fineTune: FineTuneOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let options = try read.readOptions()
+            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
+            let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
+            let pool = try Workflow.pool(table, unlabeled: extras)
+            let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
+            let encoder = try ScarfPretrainer(config: scarf.config(seed: runOptions.seed),
+                                              progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
+            let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
+                                      progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
+                .fit(encoder: encoder, table: table, rows: rows)
+            model.idColumns = id
+            try model.save(to: output)
+            printError("pretrained on \(pool.rowCount) rows, fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
+            print("wrote \(output)")
+        }
+    }
+}
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict every row of a CSV with a saved model; write a predictions CSV.",
+        discussion: """
+        INPUT may lack the target. Columns are matched by name in any order; missing
+        model columns are an error that lists them; extra columns are ignored with a note;
+        categories unseen in training go to the unknown bucket with a count. Output: the
+        id columns, `prediction`, and for classification one `probability_<class>` per
+        class. `-o -` writes to standard output. The file is written atomically.
+
+        Examples:
+          pretext predict model.safetensors new.csv -o predictions.csv
+          pretext predict model.safetensors new.csv --id customer_id -o - | head
+        """
+    )
+
+    @Argument(help: "A model file from pretext fit or finetune.") var model: String
+    @Argument(help: "The CSV to predict.") var input: String
+    @Option(help: "An identifier column to pass through (repeatable; the model's own are included).") var id: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write predictions (- for standard output).") var output: String
+    @OptionGroup var read: ReadOptionsGroup
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let predictor = try ModelLoader.loadPredictor(from: model)
+            let (table, _) = try Workflow.readTable(input, target: nil, idColumns: [], options: try read.readOptions())
+            let (csv, notes) = try Workflow.predict(predictor, table: table, idColumns: id)
+            for note in notes { printError("note: \(note)") }
+            try csv.write(to: output)
+            if output != "-" { printError("wrote \(table.rowCount) predictions to \(output)") }
+        }
+    }
+}
+
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Write the learned representation of every row, for use in other tools.",
+        discussion: """
+        Accepts an encoder (pretext pretrain) or a fine-tuned model (its encoder part).
+        Output: the id columns, then embedding_0 … embedding_{D-1}.
+
+        Examples:
+          pretext embed encoder.safetensors datasets/credit_data.csv -o embeddings.csv
+          pretext embed model.safetensors new.csv --id customer_id -o -
+        """
+    )
+
+    @Argument(help: "An encoder or model file.") var model: String
+    @Argument(help: "The CSV to embed.") var input: String
+    @Option(help: "An identifier column to pass through (repeatable).") var id: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write embeddings (- for standard output).") var output: String
+    @OptionGroup var read: ReadOptionsGroup
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let (table, _) = try Workflow.readTable(input, target: nil, idColumns: [], options: try read.readOptions())
+            let (embeddings, modelIDs) = try Workflow.embeddings(modelPath: model, table: table)
+            try Workflow.embed(embeddings, table: table, idColumns: modelIDs + id.filter { !modelIDs.contains($0) }).write(to: output)
+            if output != "-" { printError("wrote \(embeddings.rows) × \(embeddings.columns) embeddings to \(output)") }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+/// pretrain / finetune / fit / predict / embed through the real binary, with small settings.
+final class ModelCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    let quick = ["--pretrain-epochs", "3", "--encoder-width", "32", "--epochs", "5", "--quiet"]
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    func testFitPredictAndShuffledColumnsGiveIdenticalOutput() throws {
+        let fit = try runPretext(["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors")] + quick)
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        XCTAssertTrue(fit.standardOutput.contains("wrote"))
+
+        let predict = try runPretext(["predict", path("m.safetensors"), "datasets/penguins.csv", "-o", path("p.csv")])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        let predictions = try String(contentsOfFile: path("p.csv"), encoding: .utf8)
+        let lines = predictions.split(separator: "\n")
+        XCTAssertEqual(lines.first, "prediction,probability_Adelie,probability_Chinstrap,probability_Gentoo")
+        XCTAssertEqual(lines.count, 345)
+        XCTAssertFalse(predict.standardError.contains("ignored"), "the target column is not reported as extra")
+
+        // Same rows, columns reversed, target dropped, one extra column: same predictions.
+        let original = try String(contentsOfFile: repositoryRoot.appendingPathComponent("datasets/penguins.csv").path, encoding: .utf8)
+        let reordered = original.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map { line -> String in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return (Array(fields.dropLast().reversed()) + ["x"]).joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+        let shuffledPath = try write("shuffled.csv", reordered)
+        let stdout = try runPretext(["predict", path("m.safetensors"), shuffledPath, "-o", "-"])
+        XCTAssertEqual(stdout.status, 0, stdout.standardError)
+        XCTAssertEqual(stdout.standardOutput, predictions)
+        XCTAssertTrue(stdout.standardError.contains("ignored 1 column(s) the model does not use"), stdout.standardError)
+    }
+
+    func testPretrainFinetuneWithBudgetIDsAndEmbed() throws {
+        var text = "row_id,a,b,c,label\n"
+        var state: UInt64 = 7
+        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        for row in 0..<300 {
+            let a = next(), b = next(), c = next()
+            let label = row % 3 == 0 ? "" : (a + b > 1 ? "yes" : "no")   // a third unlabeled
+            text += "r\(row),\(a),\(b),\(c),\(label)\n"
+        }
+        let data = try write("data.csv", text)
+        let pretrain = try runPretext(["pretrain", data, "--target", "label", "--id", "row_id", "-o", path("enc.safetensors"),
+                                       "--pretrain-epochs", "3", "--encoder-width", "16", "--quiet"])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        XCTAssertTrue(pretrain.standardError.contains("pretrained on 300 rows"), pretrain.standardError)
+        let finetune = try runPretext(["finetune", data, "--target", "label", "--encoder", path("enc.safetensors"), "--labels", "10%",
+                                       "--id", "row_id", "--strategy", "linear-probe", "--epochs", "5", "-o", path("m.safetensors"), "--quiet"])
+        XCTAssertEqual(finetune.status, 0, finetune.standardError)
+        XCTAssertTrue(finetune.standardError.contains("on 20 labeled rows"), finetune.standardError)
+        let predict = try runPretext(["predict", path("m.safetensors"), data, "-o", "-"])
+        XCTAssertTrue(predict.standardOutput.hasPrefix("row_id,prediction,probability_no,probability_yes\nr0,"), predict.standardOutput)
+        let embed = try runPretext(["embed", path("enc.safetensors"), data, "--id", "row_id", "-o", path("e.csv")])
+        XCTAssertEqual(embed.status, 0, embed.standardError)
+        let embedded = try String(contentsOfFile: path("e.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(embedded.count, 301)
+        XCTAssertTrue(embedded[0].hasPrefix("row_id,embedding_0,embedding_1,"))
+        XCTAssertEqual(embedded[0].split(separator: ",").count, 17)
+    }
+
+    func testPredictErrorsNameTheProblemAndWriteNothing() throws {
+        XCTAssertEqual(try runPretext(["fit", "datasets/wine.csv", "--target", "target", "-o", path("m.safetensors")] + quick).status, 0)
+        let partial = try write("partial.csv", "alcohol,malic_acid\n13.2,1.8\n")
+        let missing = try runPretext(["predict", path("m.safetensors"), partial, "-o", path("out.csv")])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.standardError.contains("the input lacks"), missing.standardError)
+        XCTAssertTrue(missing.standardError.contains("lacks 11 column(s)"), missing.standardError)
+        XCTAssertTrue(missing.standardError.contains("proline"), missing.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.csv")))
+
+        // An encoder where a model is needed.
+        XCTAssertEqual(try runPretext(["pretrain", "datasets/wine.csv", "--target", "target", "-o", path("enc.safetensors"),
+                                       "--pretrain-epochs", "2", "--encoder-width", "16", "--quiet"]).status, 0)
+        let wrongKind = try runPretext(["predict", path("enc.safetensors"), "datasets/wine.csv", "-o", path("out.csv")])
+        XCTAssertEqual(wrongKind.status, 1)
+        XCTAssertTrue(wrongKind.standardError.contains("this is a encoder file"), wrongKind.standardError)
+
+        // Output into a missing folder or onto a folder: an error, nothing written.
+        let unwritable = try runPretext(["predict", path("m.safetensors"), "datasets/wine.csv", "-o", path("no/such/dir/p.csv")])
+        XCTAssertEqual(unwritable.status, 1)
+        XCTAssertTrue(unwritable.standardError.contains("cannot write"), unwritable.standardError)
+        let ontoFolder = try runPretext(["predict", path("m.safetensors"), "datasets/wine.csv", "-o", folder.path])
+        XCTAssertEqual(ontoFolder.status, 1)
+        XCTAssertTrue(ontoFolder.standardError.contains("directory"), ontoFolder.standardError)
+    }
+
+    func testBadHyperparametersAndBudgetsAreUsageErrors() throws {
+        for arguments in [["--labels", "150%"], ["--labels", "0"], ["--learning-rate", "nan"], ["--learning-rate", "-1"],
+                          ["--corruption-rate", "1.5"], ["--temperature", "0"]] {
+            let result = try runPretext(["fit", "datasets/wine.csv", "--target", "target", "-o", path("x.safetensors")] + arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+        }
+        let tooMany = try runPretext(["fit", "datasets/wine.csv", "--target", "target", "-o", path("x.safetensors"), "--labels", "5000"] + quick)
+        XCTAssertEqual(tooMany.status, 1)
+        XCTAssertTrue(tooMany.standardError.contains("only 178 labeled training rows"), tooMany.standardError)
+    }
+}
