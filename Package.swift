@@ -57,8 +57,12 @@ let package = Package(
             dependencies: ["PretextData", "PretextNN", "PretextSSL"]
         ),
         .target(
-            name: "Pretext",
+            name: "PretextReport",
             dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer"]
+        ),
+        .target(
+            name: "Pretext",
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextReport"]
         ),
 
         // MARK: - Command-line tool
@@ -83,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer"]
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextReport"]
         ),
         .testTarget(
             name: "PretextCLITests",

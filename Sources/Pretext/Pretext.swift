@@ -3,3 +3,4 @@
 @_exported import PretextNN
 @_exported import PretextSSL
 @_exported import PretextTransfer
+@_exported import PretextReport

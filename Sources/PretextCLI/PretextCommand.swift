@@ -17,7 +17,7 @@ struct PretextCommand: ParsableCommand {
           pretext bench ingest
         """,
         subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
-                      PredictCommand.self, EmbedCommand.self, BenchCommand.self]
+                      PredictCommand.self, EmbedCommand.self, CompareCommand.self, BenchCommand.self]
     )
 }
 

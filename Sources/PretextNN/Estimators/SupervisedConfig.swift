@@ -16,8 +16,14 @@ public struct SupervisedConfig: Codable, Sendable, Equatable {
     /// Weight each class by n / (C·n_c) in the loss. Default false.
     public var balanceClasses = false
     /// Share of the given labeled rows held out for early stopping when no validation
-    /// rows are given. Range 0..<1; default 0.15.
-    public var validationFraction: Double = 0.15
+    /// rows are given. Range 0..<1; default 0.2.
+    public var validationFraction: Double = 0.2
+    /// Early stopping needs at least this many hold-out rows; with fewer, every given
+    /// row trains for `epochsWithoutValidation` epochs (the same rule as fine-tuning).
+    /// Default 30.
+    public var minimumValidationRows: Int = 30
+    /// Epochs when there is too little data to validate. Default 100.
+    public var epochsWithoutValidation: Int = 100
     /// Master seed: initialisation, batch order, dropout and hold-out derive from it.
     public var seed: UInt64 = 0
 

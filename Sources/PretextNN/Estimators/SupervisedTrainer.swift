@@ -17,7 +17,8 @@ enum SupervisedTrainer {
         var validation = validationRows ?? []
         if validationRows == nil && config.validationFraction > 0 {
             let classes = task.isClassification ? try target.classIndices(table, rows: labeled) : nil
-            (trainRows, validation) = DatasetSplit.holdOut(labeled, classes: classes, fraction: config.validationFraction, seed: config.seed)
+            let split = DatasetSplit.holdOut(labeled, classes: classes, fraction: config.validationFraction, seed: config.seed)
+            if split.validation.count >= config.minimumValidationRows { (trainRows, validation) = split }
         }
         let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: trainRows)
         let (allFeatures, _) = try preprocessor.transform(table)
@@ -53,6 +54,7 @@ enum SupervisedTrainer {
         }
         var training = config.training
         training.seed = SeededGenerator(seed: config.seed, stream: "trainer").seedValue
+        if validation.isEmpty { training.maximumEpochs = config.epochsWithoutValidation }
         let batchesPerEpoch = (trainRows.count + training.batchSize - 1) / training.batchSize
         let optimizer = try Optimizer(config: config.optimizer, totalSteps: batchesPerEpoch * training.maximumEpochs)
         let history = try Trainer(config: training, progress: progress).run(

@@ -1,0 +1,57 @@
+import XCTest
+import PretextData
+import PretextNN
+import PretextSSL
+import PretextTransfer
+@testable import PretextReport
+
+final class ExperimentTests: XCTestCase {
+    func testRunsEveryCellOnNestedBudgetsAndSummarises() throws {
+        let table = try loadTable("wine.csv")
+        var configuration = LabelEfficiencyExperiment.Configuration()
+        configuration.seeds = 2
+        configuration.budgets = [.fraction(0.1), .fraction(1)]
+        configuration.scarf = quickScarf(seed: 0, epochs: 5, width: 32)
+        configuration.fineTune.training.maximumEpochs = 10
+        configuration.fineTune.epochsWithoutValidation = 10
+        configuration.fineTune.headWidth = 32
+        configuration.supervised.architecture = .mlp(MLPConfig(depth: 1, hiddenWidth: 32))
+        configuration.supervised.training.maximumEpochs = 10
+        configuration.supervised.epochsWithoutValidation = 10
+        var logged: [String] = []
+        let cells = try LabelEfficiencyExperiment(configuration: configuration) { logged.append($0) }.run(table)
+        XCTAssertEqual(cells.count, 2 * 2 * 3)
+        XCTAssertEqual(logged.count, 12)
+        XCTAssertTrue(logged[0].hasPrefix("cell 1/12: seed 0, 10% labels"))
+        // Budgets: 10% of the 124 training rows of a 70/10/20 split, and all of them.
+        XCTAssertEqual(Set(cells.filter { $0.budget == "10%" }.map(\.labeledRows)), [12])
+        XCTAssertEqual(Set(cells.filter { $0.budget == "100%" }.map(\.labeledRows)), [124])
+        for cell in cells {
+            XCTAssertTrue((0...1).contains(cell.scores.accuracy!), "\(cell)")
+            XCTAssertTrue((0...1).contains(cell.scores.macroF1!), "\(cell)")
+        }
+        let markdown = LabelEfficiencyExperiment.markdown(cells, dataset: "wine.csv", budgets: ["10%", "100%"],
+                                                         methods: LabelEfficiencyExperiment.Method.allCases)
+        let lines = markdown.split(separator: "\n")
+        XCTAssertEqual(lines[0], "**wine.csv** — test accuracy, mean ± std over 2 seeds")
+        XCTAssertEqual(lines[1], "| method | 10% labels (12 rows) | 100% labels (124 rows) |")
+        XCTAssertEqual(lines.count, 6)
+        XCTAssertTrue(lines[3].hasPrefix("| MLP from scratch | 0."))
+    }
+
+    func testScoresAndSummaries() {
+        let predictions = Predictions(classNames: ["a", "b"], task: .binaryClassification,
+                                      probabilities: Matrix(rows: 4, columns: 2, values: [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7]))
+        let scores = Scores.classification(predictions, truth: ["a", "b", "b", "b"])
+        XCTAssertEqual(scores.accuracy, 0.75)
+        // F1(a) = 2·1/(2+1+0) = 2/3; F1(b) = 2·2/(4+0+1) = 0.8.
+        XCTAssertEqual(scores.macroF1!, (2.0 / 3 + 0.8) / 2, accuracy: 1e-12)
+        XCTAssertEqual(scores.logLoss!, -(log(0.9) + log(0.8) + log(0.4) + log(0.7)) / 4, accuracy: 1e-6)
+        let regression = Scores.regression([1, 2, 3], truth: [1, 2, 5])
+        XCTAssertEqual(regression.rmse!, (4.0 / 3).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(regression.mae!, 2.0 / 3, accuracy: 1e-12)
+        let summary = Summary([1, 2, 3, 4])
+        XCTAssertEqual(summary.mean, 2.5)
+        XCTAssertEqual(summary.standardDeviation, (5.0 / 3).squareRoot(), accuracy: 1e-12)
+    }
+}
