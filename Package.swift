@@ -31,6 +31,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CXGBoost",
+            path: "Sources/CXGBoost",
+            providers: [.apt(["libxgboost-dev"])]
+        ),
         // OpenBLAS is loaded at run time by this C shim (not linked), so that its kernel
         // family can be chosen from the CPU before it initialises; see its header.
         .target(
@@ -57,12 +62,16 @@ let package = Package(
             dependencies: ["PretextData", "PretextNN", "PretextSSL"]
         ),
         .target(
+            name: "PretextBaselines",
+            dependencies: ["PretextData", "PretextNN", "PretextTransfer", "CXGBoost"]
+        ),
+        .target(
             name: "PretextReport",
-            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer"]
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines"]
         ),
         .target(
             name: "Pretext",
-            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextReport"]
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"]
         ),
 
         // MARK: - Command-line tool
@@ -87,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer", "PretextReport"]
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"]
         ),
         .testTarget(
             name: "PretextCLITests",

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job on a bundled dataset: installs what is missing, builds (release) and runs.
+# The main job on a bundled dataset: installs what is missing, builds (release), shows
+# how the CSV is read, then asks whether SCARF pretraining helps at 5% and 100% labels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product pretext 2>&1 | tail -n 1 >&2
-.build/release/pretext inspect datasets/credit_data.csv --target target
+.build/release/pretext inspect datasets/breast_cancer.csv --target target
+echo
+.build/release/pretext compare datasets/breast_cancer.csv --target target --seeds 5 --labels 5%,100%

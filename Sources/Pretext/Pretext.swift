@@ -3,4 +3,5 @@
 @_exported import PretextNN
 @_exported import PretextSSL
 @_exported import PretextTransfer
+@_exported import PretextBaselines
 @_exported import PretextReport

@@ -29,10 +29,15 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated methods: mlp, scarf-linear-probe, scarf-full.") var methods = "mlp,scarf-linear-probe,scarf-full"
     @Option(name: .shortAndLong, help: "Also write the Markdown table to this file.") var output: String?
     @Flag(help: "No progress lines on standard error.") var quiet = false
+    @Option(help: "Fine-tuning learning rate (Adam), for the SCARF methods and the MLP.") var fineTuneLearningRate: Float = 1e-3
+    @OptionGroup var scarf: ScarfOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds)).") }
+        guard fineTuneLearningRate.isFinite, fineTuneLearningRate > 0 else {
+            throw ValidationError("--fine-tune-learning-rate must be a positive number (got \(fineTuneLearningRate)).")
+        }
         _ = try budgets()
         _ = try methodList()
     }
@@ -60,6 +65,9 @@ struct CompareCommand: ParsableCommand {
             configuration.budgets = try budgets()
             configuration.seeds = seeds
             configuration.methods = try methodList()
+            configuration.scarf = scarf.config(seed: 0)
+            configuration.fineTune.optimizer.learningRate = fineTuneLearningRate
+            configuration.supervised.optimizer.learningRate = fineTuneLearningRate
             let quiet = self.quiet
             let cells = try LabelEfficiencyExperiment(configuration: configuration) { if !quiet { printError($0) } }.run(table)
             let name = (data as NSString).lastPathComponent

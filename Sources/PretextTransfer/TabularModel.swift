@@ -78,17 +78,3 @@ public final class TabularModel: TabularPredictor {
     }
 }
 
-/// Opens any Pretext model file that predicts: a fine-tuned `tabular-model` or a
-/// from-scratch `mlp-classifier` / `mlp-regressor`.
-public enum ModelLoader {
-    public static let predictorKinds = [TabularModel.kind, "mlp-classifier", "mlp-regressor"]
-
-    public static func loadPredictor(from path: String) throws -> TabularPredictor {
-        switch try ModelFile.kind(of: path) {
-        case TabularModel.kind: return try TabularModel.load(from: path)
-        case "mlp-classifier": return try MLPClassifier.load(from: path)
-        case "mlp-regressor": return try MLPRegressor.load(from: path)
-        case let other: throw ModelFileError.wrongKind(path: path, found: other, expected: predictorKinds)
-        }
-    }
-}

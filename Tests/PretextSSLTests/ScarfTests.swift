@@ -4,6 +4,8 @@ import PretextData
 import PretextNN
 @testable import PretextSSL
 @testable import PretextTransfer
+import PretextBaselines
+import PretextBaselines
 
 final class CorruptionTests: XCTestCase {
     /// A pool whose values are all distinct, so every replaced value is detectable.

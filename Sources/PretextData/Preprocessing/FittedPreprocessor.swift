@@ -72,7 +72,8 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
                 for row in 0..<rows {
                     let raw = numbers[row]
                     let present = raw.isFinite
-                    values[row * width + offset] = Float(Self.scaled(present ? raw : numeric.median, numeric))
+                    values[row * width + offset] = present || config.imputeMissing
+                        ? Float(Self.scaled(present ? raw : numeric.median, numeric)) : .nan
                     if numeric.hasIndicator { values[row * width + offset + 1] = present ? 0 : 1 }
                 }
                 offset += numeric.hasIndicator ? 2 : 1

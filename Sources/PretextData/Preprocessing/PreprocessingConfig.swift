@@ -14,6 +14,9 @@ public struct PreprocessingConfig: Codable, Sendable, Equatable {
     /// Add a 0/1 "was missing" feature for every column with a missing value among the
     /// fit rows; missing numbers are imputed with the fit rows' median. Default true.
     public var missingIndicators: Bool = true
+    /// Replace missing numbers by the fit rows' median. Default true; tree models turn it
+    /// off and receive NaN, which they route natively.
+    public var imputeMissing: Bool = true
     /// Quantiles kept by `.quantileNormal` (range 10...100_000; default 1000 as in
     /// scikit-learn).
     public var quantileCount: Int = 1000

@@ -1,0 +1,74 @@
+import PretextData
+import PretextNN
+
+/// XGBoost hyperparameters, with defaults and the random-search ranges used to tune
+/// them. Defaults are XGBoost's own (tree_method "hist").
+public struct TreeParameters: Codable, Sendable, Equatable {
+    /// Maximum tree depth. Default 6; searched in 2...10.
+    public var maxDepth: Int = 6
+    /// Learning rate η. Default 0.3; searched log-uniformly in [0.01, 0.3].
+    public var learningRate: Double = 0.3
+    /// Minimum sum of instance weight in a child. Default 1; searched log-uniformly in [0.5, 20].
+    public var minChildWeight: Double = 1
+    /// Row subsample per tree. Default 1; searched in [0.5, 1].
+    public var subsample: Double = 1
+    /// Column subsample per tree. Default 1; searched in [0.5, 1].
+    public var columnSubsample: Double = 1
+    /// L2 regularisation λ. Default 1; searched log-uniformly in [0.1, 10].
+    public var l2: Double = 1
+
+    public init() {}
+
+    /// A random point of the search space.
+    static func random(_ generator: inout SeededGenerator) -> TreeParameters {
+        func logUniform(_ low: Double, _ high: Double) -> Double { exp(log(low) + generator.nextUniform() * (log(high) - log(low))) }
+        var parameters = TreeParameters()
+        parameters.maxDepth = 2 + generator.nextInt(below: 9)
+        parameters.learningRate = logUniform(0.01, 0.3)
+        parameters.minChildWeight = logUniform(0.5, 20)
+        parameters.subsample = 0.5 + 0.5 * generator.nextUniform()
+        parameters.columnSubsample = 0.5 + 0.5 * generator.nextUniform()
+        parameters.l2 = logUniform(0.1, 10)
+        return parameters
+    }
+}
+
+/// The gradient-boosted-tree baseline's settings. Strong by default: early stopping on
+/// the validation rows (up to 2,000 rounds, patience 50) and a seeded random search of
+/// 20 trials over `TreeParameters`, scored on the validation rows only.
+public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
+    /// Random-search trials besides the defaults; 0 = XGBoost's defaults only. Default 20.
+    public var trials: Int = 20
+    /// Boosting rounds at most. Default 2,000.
+    public var maximumRounds: Int = 2000
+    /// Stop after this many rounds without a validation improvement. Default 50.
+    public var patience: Int = 50
+    /// Rounds used when there are too few labeled rows to validate. Default 100.
+    public var roundsWithoutValidation: Int = 100
+    /// Share of the labeled rows held out for early stopping and tuning when no
+    /// validation rows are given. Default 0.2.
+    public var validationFraction: Double = 0.2
+    /// Early stopping and tuning need at least this many hold-out rows (the neural
+    /// methods' rule). Default 30.
+    public var minimumValidationRows: Int = 30
+    /// XGBoost threads; nil = all cores.
+    public var threads: Int? = nil
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard trials >= 0 else { throw TrainingError.invalidHyperparameter(name: "trials", value: "\(trials)", expected: "≥ 0") }
+        guard maximumRounds >= 1, patience >= 1, roundsWithoutValidation >= 1, minimumValidationRows >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "maximumRounds/patience/roundsWithoutValidation/minimumValidationRows",
+                                                      value: "\(maximumRounds)/\(patience)/\(roundsWithoutValidation)/\(minimumValidationRows)", expected: "≥ 1")
+        }
+        guard validationFraction >= 0 && validationFraction < 1 else {
+            throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 ≤ f < 1")
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
