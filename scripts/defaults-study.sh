@@ -14,9 +14,10 @@ run() {  # name, extra flags…
   done
   echo "done $name" >&2
 }
-run paper                                                   # τ = 1, patience 3, lr 1e-3
-run temperature-0.5 --temperature 0.5
-run temperature-0.1 --temperature 0.1
-run patience-10 --pretrain-patience 10
-run temperature-0.5-patience-10 --temperature 0.5 --pretrain-patience 10
-run finetune-lr-3e-4 --fine-tune-learning-rate 3e-4
+# Flags are explicit so the study does not depend on the current defaults.
+run paper --temperature 1 --pretrain-patience 3                      # the paper's values
+run temperature-0.5 --temperature 0.5 --pretrain-patience 3
+run temperature-0.1 --temperature 0.1 --pretrain-patience 3
+run patience-10 --temperature 1 --pretrain-patience 10
+run temperature-0.5-patience-10 --temperature 0.5 --pretrain-patience 10   # Pretext's defaults
+run finetune-lr-3e-4 --temperature 1 --pretrain-patience 3 --fine-tune-learning-rate 3e-4
