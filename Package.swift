@@ -96,7 +96,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"]
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "PretextCLITests",

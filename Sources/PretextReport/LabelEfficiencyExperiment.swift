@@ -1,4 +1,5 @@
 import Foundation
+import PretextBaselines
 import PretextData
 import PretextNN
 import PretextSSL
@@ -7,24 +8,34 @@ import PretextTransfer
 /// Runs every method at every label budget over several seeds, on the same splits.
 ///
 /// Per seed: a stratified train/validation/test split of the labeled rows; SCARF
-/// pretraining once on every non-test row (labeled or not); then for each budget the
-/// nested budget rows of the training part. Every method sees exactly those labeled
-/// rows and nothing else labeled: early stopping uses a hold-out drawn from the budget
-/// rows themselves (or none when it would be under 30 rows, see `FineTuneConfig`).
+/// pretraining once on every non-test row (labeled or not), reused across budgets;
+/// then for each budget the nested budget rows of the training part. Every method sees
+/// exactly those labeled rows and nothing else labeled: early stopping and XGBoost's
+/// tuning use a hold-out drawn from the budget rows themselves (or none below 30 rows).
 /// The split's validation part is not used by any method. Scores are on the test rows.
+///
+/// Finished cells are written to `cacheDirectory` (one JSON file each, tagged with a
+/// fingerprint of the settings) and reused when the same experiment runs again, so an
+/// interrupted run resumes where it stopped.
 public struct LabelEfficiencyExperiment {
     public enum Method: String, Codable, Sendable, CaseIterable {
-        case mlp = "mlp"
+        case xgboost
+        case linear
+        case mlp
         case scarfLinearProbe = "scarf-linear-probe"
         case scarfFull = "scarf-full"
 
         public var title: String {
             switch self {
+            case .xgboost: return "XGBoost (tuned)"
+            case .linear: return "Linear model"
             case .mlp: return "MLP from scratch"
             case .scarfLinearProbe: return "SCARF + linear probe"
             case .scarfFull: return "SCARF + full fine-tune"
             }
         }
+
+        var usesPretraining: Bool { self == .scarfLinearProbe || self == .scarfFull }
     }
 
     public struct Configuration: Sendable {
@@ -34,17 +45,44 @@ public struct LabelEfficiencyExperiment {
         public var scarf = ScarfConfig()
         public var fineTune = FineTuneConfig()
         public var supervised = SupervisedConfig()
+        public var trees = GradientBoostedTreesConfig()
         public var split = SplitConfig()
+        /// Where finished cells are kept for resuming; nil keeps nothing.
+        public var cacheDirectory: String?
         public init() {}
+
+        /// The linear baseline: one Linear layer, L2-regularised (logistic or linear
+        /// regression trained by AdamW with early stopping).
+        var linear: SupervisedConfig {
+            var config = supervised
+            config.architecture = .linear
+            config.optimizer.learningRate = 1e-2
+            config.optimizer.weightDecay = 1e-3
+            return config
+        }
+
+        /// A fingerprint of every setting that changes a cell's result.
+        func fingerprint(dataset: String, rows: Int, columns: Int) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let parts = [dataset, "\(rows)x\(columns)"] + [
+                try? encoder.encode(scarf), try? encoder.encode(fineTune), try? encoder.encode(supervised),
+                try? encoder.encode(trees), try? encoder.encode(split),
+            ].map { String(decoding: $0 ?? Data(), as: UTF8.self) }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in parts.joined(separator: "|").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return String(hash, radix: 16)
+        }
     }
 
-    public struct Cell: Codable, Sendable {
+    public struct Cell: Codable, Sendable, Equatable {
         public var method: Method
         public var budget: String
         public var seed: Int
         public var labeledRows: Int
         public var scores: Scores
         public var seconds: Double
+        public var fingerprint: String
     }
 
     public var configuration: Configuration
@@ -58,72 +96,85 @@ public struct LabelEfficiencyExperiment {
     public func run(_ table: Table) throws -> [Cell] {
         guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
         let task = try TaskType.infer(for: targetColumn, path: table.source)
+        let fingerprint = configuration.fingerprint(dataset: (table.source as NSString).lastPathComponent, rows: table.rowCount,
+                                                    columns: table.columns.count)
+        if let cacheDirectory = configuration.cacheDirectory {
+            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        }
         var cells: [Cell] = []
         let total = configuration.seeds * configuration.budgets.count * configuration.methods.count
         let clock = Stopwatch()
+        var computed = 0
         for seed in 0..<configuration.seeds {
             var splitConfig = configuration.split
             splitConfig.seed = UInt64(seed)
             let split = try DatasetSplit.make(table, task: task, config: splitConfig)
             let test = table.selecting(rows: split.test)
-            var encoder: PretrainedEncoder? = nil
-            if configuration.methods.contains(where: { $0 != .mlp }) {
-                var scarf = configuration.scarf
-                scarf.seed = UInt64(seed)
-                encoder = try ScarfPretrainer(config: scarf).fit(table, rows: split.pretraining)
-            }
+            let truthLabels = split.test.map { targetColumn.text(at: $0) }
             let classes = task.isClassification
                 ? try TargetEncoder.fit(table, rows: split.train, task: task).classIndices(table, rows: split.train) : nil
             let sampler = LabelBudgetSampler(rows: split.train, classes: classes, seed: UInt64(seed))
+            var encoder: PretrainedEncoder? = nil
             for budget in configuration.budgets {
                 let rows = try sampler.rows(for: budget)
                 for method in configuration.methods {
-                    let stopwatch = Stopwatch()
-                    let predictor: TabularPredictor
-                    switch method {
-                    case .mlp:
-                        var config = configuration.supervised
-                        config.seed = UInt64(seed)
-                        predictor = task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows)
-                            : try MLPRegressor(config: config).fit(table, rows: rows)
-                    case .scarfLinearProbe, .scarfFull:
-                        var config = configuration.fineTune
-                        config.seed = UInt64(seed)
-                        config.strategy = method == .scarfFull ? .full : .linearProbe
-                        predictor = try FineTuner(config: config).fit(encoder: encoder!, table: table, rows: rows)
+                    let file = configuration.cacheDirectory.map { "\($0)/seed\(seed)-\(Self.fileSafe(budget.description))-\(method.rawValue).json" }
+                    if let file, let data = FileManager.default.contents(atPath: file),
+                       let cached = try? JSONDecoder().decode(Cell.self, from: data), cached.fingerprint == fingerprint {
+                        cells.append(cached)
+                        log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", cached.scores.primary)) (kept from an earlier run)")
+                        continue
                     }
+                    if method.usesPretraining && encoder == nil {
+                        var scarf = configuration.scarf
+                        scarf.seed = UInt64(seed)
+                        encoder = try ScarfPretrainer(config: scarf).fit(table, rows: split.pretraining)
+                    }
+                    let stopwatch = Stopwatch()
+                    let predictor = try fit(method, table: table, rows: rows, task: task, seed: UInt64(seed), encoder: encoder)
                     let (predictions, _) = try predictor.predictions(test)
                     let scores = task.isClassification
-                        ? Scores.classification(predictions, truth: split.test.map { targetColumn.text(at: $0) })
+                        ? Scores.classification(predictions, truth: truthLabels)
                         : Scores.regression(predictions.values, truth: split.test.map { Double(targetColumn.floatValues![$0]) })
-                    cells.append(Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
-                                      scores: scores, seconds: stopwatch.seconds))
-                    let done = cells.count
-                    let eta = clock.seconds / Double(done) * Double(total - done)
-                    log("cell \(done)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", scores.primary)) (ETA \(Int(eta)) s)")
+                    let cell = Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
+                                    scores: scores, seconds: stopwatch.seconds, fingerprint: fingerprint)
+                    if let file {
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.sortedKeys]
+                        try AtomicFile.write(Array(try encoder.encode(cell)), to: file)
+                    }
+                    cells.append(cell)
+                    computed += 1
+                    let remaining = total - cells.count
+                    let eta = clock.seconds / Double(computed) * Double(remaining)
+                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", scores.primary)) (ETA \(ProgressReporter.clock(eta)))")
                 }
             }
         }
         return cells
     }
 
-    /// A Markdown table: one row per method, one column per budget, mean ± standard
-    /// deviation of the primary score (accuracy or R²) over seeds.
-    public static func markdown(_ cells: [Cell], dataset: String, budgets: [String], methods: [Method]) -> String {
-        let metric = cells.first?.scores.accuracy != nil ? "accuracy" : "R²"
-        var lines = ["**\(dataset)** — test \(metric), mean ± std over \(Set(cells.map(\.seed)).count) seeds", "",
-                     "| method | " + budgets.map { budget in
-                         let rows = cells.first { $0.budget == budget }?.labeledRows ?? 0
-                         return "\(budget) labels (\(rows) rows)"
-                     }.joined(separator: " | ") + " |",
-                     "|---|" + budgets.map { _ in "---:" }.joined(separator: "|") + "|"]
-        for method in methods {
-            let entries = budgets.map { budget -> String in
-                let summary = Summary(cells.filter { $0.method == method && $0.budget == budget }.map(\.scores.primary))
-                return String(format: "%.3f ± %.3f", summary.mean, summary.standardDeviation)
-            }
-            lines.append("| \(method.title) | " + entries.joined(separator: " | ") + " |")
+    private func fit(_ method: Method, table: Table, rows: [Int], task: TaskType, seed: UInt64,
+                     encoder: PretrainedEncoder?) throws -> TabularPredictor {
+        switch method {
+        case .xgboost:
+            var config = configuration.trees
+            config.seed = seed
+            return try GradientBoostedTrees(config: config).fit(table, rows: rows)
+        case .linear, .mlp:
+            var config = method == .linear ? configuration.linear : configuration.supervised
+            config.seed = seed
+            return task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows)
+                : try MLPRegressor(config: config).fit(table, rows: rows)
+        case .scarfLinearProbe, .scarfFull:
+            var config = configuration.fineTune
+            config.seed = seed
+            config.strategy = method == .scarfFull ? .full : .linearProbe
+            return try FineTuner(config: config).fit(encoder: encoder!, table: table, rows: rows)
         }
-        return lines.joined(separator: "\n")
+    }
+
+    static func fileSafe(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "pct").replacingOccurrences(of: "/", with: "_")
     }
 }

@@ -18,11 +18,14 @@ final class ExperimentTests: XCTestCase {
         configuration.supervised.architecture = .mlp(MLPConfig(depth: 1, hiddenWidth: 32))
         configuration.supervised.training.maximumEpochs = 10
         configuration.supervised.epochsWithoutValidation = 10
+        configuration.trees.trials = 1
+        configuration.trees.maximumRounds = 50
+        configuration.trees.roundsWithoutValidation = 20
         var logged: [String] = []
         let cells = try LabelEfficiencyExperiment(configuration: configuration) { logged.append($0) }.run(table)
-        XCTAssertEqual(cells.count, 2 * 2 * 3)
-        XCTAssertEqual(logged.count, 12)
-        XCTAssertTrue(logged[0].hasPrefix("cell 1/12: seed 0, 10% labels"))
+        XCTAssertEqual(cells.count, 2 * 2 * 5)
+        XCTAssertEqual(logged.count, 20)
+        XCTAssertTrue(logged[0].hasPrefix("cell 1/20: seed 0, 10% labels"))
         // Budgets: 10% of the 124 training rows of a 70/10/20 split, and all of them.
         XCTAssertEqual(Set(cells.filter { $0.budget == "10%" }.map(\.labeledRows)), [12])
         XCTAssertEqual(Set(cells.filter { $0.budget == "100%" }.map(\.labeledRows)), [124])
@@ -30,13 +33,11 @@ final class ExperimentTests: XCTestCase {
             XCTAssertTrue((0...1).contains(cell.scores.accuracy!), "\(cell)")
             XCTAssertTrue((0...1).contains(cell.scores.macroF1!), "\(cell)")
         }
-        let markdown = LabelEfficiencyExperiment.markdown(cells, dataset: "wine.csv", budgets: ["10%", "100%"],
-                                                         methods: LabelEfficiencyExperiment.Method.allCases)
-        let lines = markdown.split(separator: "\n")
-        XCTAssertEqual(lines[0], "**wine.csv** — test accuracy, mean ± std over 2 seeds")
-        XCTAssertEqual(lines[1], "| method | 10% labels (12 rows) | 100% labels (124 rows) |")
-        XCTAssertEqual(lines.count, 6)
-        XCTAssertTrue(lines[3].hasPrefix("| MLP from scratch | 0."))
+        let report = ComparisonReport(cells: cells, table: table, budgets: ["10%", "100%"],
+                                      methods: LabelEfficiencyExperiment.Method.allCases, settings: [:])
+        XCTAssertEqual(report.budgets.map(\.labeledRows), [12, 124])
+        XCTAssertEqual(report.budgets[0].methods.map(\.method), ["xgboost", "linear", "mlp", "scarf-linear-probe", "scarf-full"])
+        XCTAssertEqual(report.budgets[0].verdicts.count, 4 + 3)   // 4 against XGBoost, 3 against the MLP
     }
 
     func testScoresAndSummaries() {

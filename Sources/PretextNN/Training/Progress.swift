@@ -29,7 +29,7 @@ public final class ProgressReporter: @unchecked Sendable {
         copy.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
     }
 
-    static func clock(_ seconds: Double) -> String {
+    public static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         let minutes = total / 60, rest = total % 60
         return rest < 10 ? "\(minutes):0\(rest)" : "\(minutes):\(rest)"
