@@ -88,14 +88,16 @@ struct FinetuneCommand: ParsableCommand {
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Pretrain with SCARF on all rows, then fine-tune on the labeled ones, in one call.",
+        abstract: "Train a model and save it: SCARF pretraining + fine-tuning (default), or a baseline.",
         discussion: """
-        Equivalent to pretext pretrain followed by pretext finetune, with the same
-        defaults. The model predicts new CSVs with pretext predict.
+        --method scarf (default): pretext pretrain followed by pretext finetune, with the
+        same defaults. --method xgboost | mlp | linear: the baselines pretext compare uses,
+        trained on the labeled rows. Every model predicts new CSVs with pretext predict.
 
         Examples:
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
           pretext fit train.csv --target label --unlabeled extra.csv --labels 10% --id customer_id -o model.safetensors
+          pretext fit datasets/credit_data.csv --target target --method xgboost -o trees.safetensors
         """
     )
 
@@ -104,16 +106,52 @@ struct FitCommand: ParsableCommand {
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
+    @Option(help: "scarf (pretrain + fine-tune), xgboost, mlp or linear.") var method: FitMethod = .scarf
+    @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
+
+    enum FitMethod: String, ExpressibleByArgument, CaseIterable { case scarf, xgboost, mlp, linear }
 
     func run() throws {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
+            if method != .scarf {
+                let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
+                switch method {
+                case .xgboost:
+                    var config = GradientBoostedTreesConfig()
+                    config.trials = baselineTrials
+                    config.seed = runOptions.seed
+                    config.threads = read.threads
+                    let model = try GradientBoostedTrees(config: config).fit(table, rows: rows)
+                    model.idColumns = id
+                    try model.save(to: output)
+                case .mlp, .linear:
+                    var config = SupervisedConfig()
+                    if method == .linear {
+                        config.architecture = .linear
+                        config.optimizer.learningRate = 1e-2
+                        config.optimizer.weightDecay = 1e-3
+                    }
+                    config.seed = runOptions.seed
+                    let progress = ProgressReporter(label: "epoch", quiet: runOptions.quiet)
+                    if try TaskType.infer(for: table.target!, path: table.source).isClassification {
+                        try MLPClassifier(config: config, progress: progress).fit(table, rows: rows).save(to: output)
+                    } else {
+                        try MLPRegressor(config: config, progress: progress).fit(table, rows: rows).save(to: output)
+                    }
+                case .scarf:
+                    break
+                }
+                printError("trained \(method.rawValue) on \(rows.count) labeled rows")
+                print("wrote \(output)")
+                return
+            }
             let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
             let pool = try Workflow.pool(table, unlabeled: extras)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)

@@ -35,6 +35,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ModelFileError {
         printError("error: \(error.description)")
         throw ExitCode(1)
+    } catch let error as XGBoostError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
     } catch let error as BLAS.Failure {
         printError("error: \(error.description)")
         throw ExitCode(1)

@@ -25,7 +25,9 @@ public extension ComparisonReport {
             for result in budget.methods {
                 let cells = metrics.map { metric -> String in
                     guard let summary = result.metrics[metric] else { return "" }
-                    return String(format: "%.3f ± %.3f", summary.mean, summary.standardDeviation)
+                    let interval = metric == primaryMetric
+                        ? String(format: " [%.3f, %.3f]", summary.mean - summary.confidence95, summary.mean + summary.confidence95) : ""
+                    return String(format: "%.3f ± %.3f", summary.mean, summary.standardDeviation) + interval
                 }
                 lines.append("| \(result.title) | " + cells.joined(separator: " | ") + String(format: " | %.1f |", result.seconds))
             }
@@ -41,7 +43,7 @@ public extension ComparisonReport {
                 lines.append("")
             }
         }
-        lines.append("Mean ± standard deviation over seeds; 95% intervals are in report.json.")
+        lines.append("Mean ± standard deviation over seeds; for \(primaryMetric), the 95% confidence interval of the mean in brackets (Student's t).")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -58,7 +58,7 @@ public struct ComparisonReport: Codable, Sendable {
     public var budgets: [BudgetResult]
     public var conclusion: [String]
 
-    static let metricOrder = ["accuracy", "macro-F1", "log loss", "RMSE", "MAE", "R²"]
+    static let metricOrder = ["accuracy", "macro-F1", "log loss", "ROC-AUC", "RMSE", "MAE", "R²"]
 
     public init(cells: [LabelEfficiencyExperiment.Cell], table: Table, budgets: [String], methods: [LabelEfficiencyExperiment.Method],
                 settings: [String: String]) {
@@ -79,7 +79,7 @@ public struct ComparisonReport: Codable, Sendable {
                 guard !mine.isEmpty else { return nil }
                 var metrics: [String: MetricSummary] = [:]
                 let extractors: [(String, (Scores) -> Double?)] = [("accuracy", \.accuracy), ("macro-F1", \.macroF1), ("log loss", \.logLoss),
-                                                                  ("RMSE", \.rmse), ("MAE", \.mae), ("R²", \.rSquared)]
+                                                                  ("ROC-AUC", \.rocAUC), ("RMSE", \.rmse), ("MAE", \.mae), ("R²", \.rSquared)]
                 for (name, extract) in extractors {
                     let values = mine.compactMap { extract($0.scores) }
                     guard values.count == mine.count else { continue }

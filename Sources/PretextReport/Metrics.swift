@@ -2,12 +2,13 @@ import Foundation
 import PretextData
 import PretextNN
 
-/// Test-set scores. Classification: accuracy, macro-F1 and log loss; regression: RMSE,
-/// MAE and R².
+/// Test-set scores. Classification: accuracy, macro-F1, log loss and (binary) ROC-AUC;
+/// regression: RMSE, MAE and R².
 public struct Scores: Codable, Sendable, Equatable {
     public var accuracy: Double?
     public var macroF1: Double?
     public var logLoss: Double?
+    public var rocAUC: Double?
     public var rmse: Double?
     public var mae: Double?
     public var rSquared: Double?
@@ -33,8 +34,33 @@ public struct Scores: Codable, Sendable, Equatable {
                 logLoss -= log(min(max(p, 1e-15), 1))
             }
         }
+        var auc: Double? = nil
+        if predictions.classNames.count == 2, let probabilities = predictions.probabilities {
+            auc = rocAUC(scores: (0..<truth.count).map { Double(probabilities[$0, 1]) },
+                         positives: truth.map { $0 == predictions.classNames[1] })
+        }
         return Scores(accuracy: Double(correct) / n, macroF1: f1Sum / Double(max(1, predictions.classNames.count)),
-                      logLoss: logLoss / n)
+                      logLoss: logLoss / n, rocAUC: auc)
+    }
+
+    /// Area under the ROC curve: the probability that a random positive scores above a
+    /// random negative, ties counting one half (Mann–Whitney U with mid-ranks).
+    public static func rocAUC(scores: [Double], positives: [Bool]) -> Double? {
+        let positiveCount = positives.filter { $0 }.count, negativeCount = positives.count - positiveCount
+        guard positiveCount > 0, negativeCount > 0 else { return nil }
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        var ranks = [Double](repeating: 0, count: scores.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count, scores[order[end + 1]] == scores[order[start]] { end += 1 }
+            let midRank = Double(start + end) / 2 + 1
+            for position in start...end { ranks[order[position]] = midRank }
+            start = end + 1
+        }
+        let positiveRankSum = zip(ranks, positives).filter { $0.1 }.reduce(0) { $0 + $1.0 }
+        let u = positiveRankSum - Double(positiveCount * (positiveCount + 1)) / 2
+        return u / Double(positiveCount * negativeCount)
     }
 
     public static func regression(_ predictions: [Double], truth: [Double]) -> Scores {

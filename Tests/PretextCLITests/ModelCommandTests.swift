@@ -113,3 +113,39 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(tooMany.standardError.contains("only 178 labeled training rows"), tooMany.standardError)
     }
 }
+
+final class BaselineCommandTests: XCTestCase {
+    func testXGBoostModelsAreFittedSavedAndServedLikeNeuralOnes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-xgb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("trees.safetensors").path
+        let fit = try runPretext(["fit", "datasets/breast_cancer.csv", "--target", "target", "--method", "xgboost",
+                                  "--baseline-trials", "1", "-o", model])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        let predict = try runPretext(["predict", model, "datasets/breast_cancer.csv", "-o", "-"])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        let lines = predict.standardOutput.split(separator: "\n")
+        XCTAssertEqual(lines.first, "prediction,probability_benign,probability_malignant")
+        XCTAssertEqual(lines.count, 570)
+    }
+
+    func testCompareWritesTheThreeReportsAndResumes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-compare-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["compare", "datasets/wine.csv", "--target", "target", "--seeds", "2", "--labels", "100%",
+                         "--methods", "xgboost,linear,mlp", "--baseline-trials", "0", "-o", folder.path]
+        let first = try runPretext(arguments)
+        XCTAssertEqual(first.status, 0, first.standardError)
+        for name in ["report.md", "report.html", "report.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), name)
+        }
+        XCTAssertTrue(first.standardOutput.contains("| XGBoost (tuned) |"), first.standardOutput)
+        XCTAssertTrue(first.standardError.contains("cell 6/6"), first.standardError)
+        let second = try runPretext(arguments)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertEqual(second.standardError.components(separatedBy: "kept from an earlier run").count - 1, 6)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("report.json"))) as! [String: Any]
+        XCTAssertEqual(json["primaryMetric"] as? String, "accuracy")
+    }
+}

@@ -125,3 +125,13 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(third.contains { $0.contains("kept") })
     }
 }
+
+final class AUCTests: XCTestCase {
+    /// Positives score 0.35, 0.8, 0.4; negatives 0.1, 0.4, 0.2. Pairs won: 2 + 3 + 2.5
+    /// (0.4 vs 0.4 ties for a half) = 7.5 of 9; scipy.stats.mannwhitneyu gives U = 7.5.
+    func testROCAUCWithTiesMatchesScikitLearn() {
+        let auc = Scores.rocAUC(scores: [0.1, 0.4, 0.35, 0.8, 0.4, 0.2], positives: [false, false, true, true, true, false])
+        XCTAssertEqual(auc!, 7.5 / 9.0, accuracy: 1e-12)
+        XCTAssertNil(Scores.rocAUC(scores: [0.1, 0.2], positives: [true, true]))
+    }
+}
