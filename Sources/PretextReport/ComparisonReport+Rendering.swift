@@ -67,8 +67,10 @@ public extension ComparisonReport {
         if high - low < 1e-9 { low -= 0.05; high += 0.05 }
         let pad = (high - low) * 0.05
         low -= pad; high += pad
+        let inset = 24.0   // keep points and error bars off the axes
         func x(_ labeled: Int) -> Double {
-            logMax > logMin ? left + (log10(Double(max(1, labeled))) - logMin) / (logMax - logMin) * plotWidth : left + plotWidth / 2
+            logMax > logMin ? left + inset + (log10(Double(max(1, labeled))) - logMin) / (logMax - logMin) * (plotWidth - 2 * inset)
+                : left + plotWidth / 2
         }
         func y(_ value: Double) -> Double { top + (high - value) / (high - low) * plotHeight }
         let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]

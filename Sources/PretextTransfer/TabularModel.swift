@@ -44,6 +44,9 @@ public final class TabularModel: TabularPredictor {
         return (Predictions(regression: outputs.values.map { target.original($0) }), report)
     }
 
+    /// Predictions for every row (the transform report is dropped; see `predictions`).
+    public func predict(_ table: Table) throws -> Predictions { try predictions(table).predictions }
+
     /// The encoder's representation f(x) of every row.
     public func embed(_ table: Table) throws -> Matrix {
         let (features, _) = try preprocessor.transform(table)

@@ -75,13 +75,37 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(embedded[0].split(separator: ",").count, 17)
     }
 
+    func testUnlabeledFilesJoinThePretrainingPool() throws {
+        let lines = try String(contentsOfFile: repositoryRoot.appendingPathComponent("datasets/wine.csv").path, encoding: .utf8)
+            .split(separator: "\n")
+        let header = String(lines[0])
+        // The extra file: same columns in another order, no target column at all.
+        let names = header.split(separator: ",").map(String.init)
+        let reordered = names.dropLast().reversed().map { names.firstIndex(of: $0)! }
+        let extra = ([reordered.map { names[$0] }.joined(separator: ",")] + lines[1...60].map { line in
+            let fields = line.split(separator: ",").map(String.init)
+            return reordered.map { fields[$0] }.joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+        let extraPath = try write("extra.csv", extra)
+        let result = try runPretext(["pretrain", "datasets/wine.csv", "--target", "target", "--unlabeled", extraPath,
+                                     "--unlabeled", extraPath, "-o", path("enc.safetensors"), "--pretrain-epochs", "2",
+                                     "--encoder-width", "16", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardError.contains("pretrained on 298 rows"), result.standardError)   // 178 + 60 + 60
+        let missingColumn = try write("bad-extra.csv", "alcohol\n13.0\n")
+        let bad = try runPretext(["pretrain", "datasets/wine.csv", "--target", "target", "--unlabeled", missingColumn,
+                                  "-o", path("enc2.safetensors"), "--quiet"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.standardError.contains("lacks 12 needed column(s)"), bad.standardError)
+    }
+
     func testPredictErrorsNameTheProblemAndWriteNothing() throws {
         XCTAssertEqual(try runPretext(["fit", "datasets/wine.csv", "--target", "target", "-o", path("m.safetensors")] + quick).status, 0)
         let partial = try write("partial.csv", "alcohol,malic_acid\n13.2,1.8\n")
         let missing = try runPretext(["predict", path("m.safetensors"), partial, "-o", path("out.csv")])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.standardError.contains("the input lacks"), missing.standardError)
-        XCTAssertTrue(missing.standardError.contains("lacks 11 column(s)"), missing.standardError)
+        XCTAssertTrue(missing.standardError.contains("lacks 11 needed column(s)"), missing.standardError)
         XCTAssertTrue(missing.standardError.contains("proline"), missing.standardError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.csv")))
 

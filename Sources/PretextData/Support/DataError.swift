@@ -89,7 +89,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unwritable(let path, let reason):
             return "\(path): cannot write the file: \(reason)."
         case .schemaMismatch(let missing, let reason):
-            return "the input lacks \(missing.count) column(s) the model needs: \(missing.joined(separator: ", ")). \(reason)"
+            return "the input lacks \(missing.count) needed column(s): \(missing.joined(separator: ", ")). \(reason)"
         }
     }
 

@@ -2,16 +2,24 @@
 public extension Table {
     /// The rows of `self` followed by the rows of `other`.
     ///
-    /// Columns are matched by name; `other`'s extra columns are dropped, a missing one is
-    /// an error. Categorical vocabularies are merged; a column numeric in one table and
-    /// categorical in the other is kept categorical (numbers written as text).
+    /// Columns are matched by name; `other`'s extra columns are dropped. A feature column
+    /// missing from `other` is an error; a missing target, id or ignored column is filled
+    /// with missing values (unlabeled files usually have no target). Categorical
+    /// vocabularies are merged; a column numeric in one table and categorical in the
+    /// other is kept categorical (numbers written as text).
     func concatenating(_ other: Table) throws -> Table {
-        let missing = columnNames.filter { other.index(of: $0) == nil }
+        let missing = columns.filter { $0.role == .feature && other.index(of: $0.name) == nil }.map(\.name)
         guard missing.isEmpty else {
-            throw DataError.schemaMismatch(missing: missing, reason: "\(other.source) must have every column of \(source).")
+            throw DataError.schemaMismatch(missing: missing, reason: "\(other.source) must have every feature column of \(source).")
         }
         let columns = self.columns.map { column -> Column in
-            let extra = other[column.name]!
+            let extra = other[column.name] ?? Column(name: column.name, type: column.type, storage: {
+                switch column.storage {
+                case .numeric: return .numeric([Float](repeating: .nan, count: other.rowCount))
+                case .datetime: return .datetime([Double](repeating: .nan, count: other.rowCount))
+                case .categorical(_, let vocabulary): return .categorical(codes: [Int32](repeating: -1, count: other.rowCount), vocabulary: vocabulary)
+                }
+            }())
             var merged = column
             switch (column.storage, extra.storage) {
             case (.numeric(let a), .numeric(let b)):
