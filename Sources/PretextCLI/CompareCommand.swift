@@ -25,7 +25,7 @@ struct CompareCommand: ParsableCommand {
 
     @Argument(help: "The labeled CSV.") var data: String
     @Option(help: "The label column.") var target: String
-    @Option(help: "Comma-separated label budgets.") var labels = "5%,100%"
+    @Option(help: "Comma-separated label budgets.") var labels = "1%,5%,25%,100%"
     @Option(help: "Seeds (each its own split and pretraining).") var seeds = 5
     @Option(help: "Comma-separated methods: xgboost, linear, mlp, scarf-linear-probe, scarf-full.")
     var methods = "xgboost,linear,mlp,scarf-linear-probe,scarf-full"
