@@ -4,15 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// One column's values from one chunk of records, before the column's type is known.
+/// One column's values from one chunk of records, before the column's type is known
+/// (built by `ColumnBuilder`).
 ///
-/// Every field is tried as a number first (unless the column is forced to text):
-/// numbers land in `values`; missing fields are NaN; other text is NaN in `values`
-/// and dictionary-coded in `textCodes` (allocated at the first text, so numeric
-/// columns cost 4 bytes per cell).
+/// Numbers are in `values`; missing fields are NaN; other text is NaN in `values` and
+/// dictionary-coded in `textCodes` (present only if the chunk had text in this column,
+/// so numeric columns cost 4 bytes per cell).
 struct ChunkColumn {
-    enum Kind: UInt8 { case number, missing, text }
-
     var values: [Float] = []        // (rows,) NaN where missing or text
     var textCodes: [Int32] = []     // (rows,) or empty; −1 where not text
     var dictionary: [String: Int32] = [:]
@@ -22,56 +20,9 @@ struct ChunkColumn {
     var textCount = 0
     /// The first few texts in this chunk, with their local line, for reports.
     var textExamples: [(line: Int, text: String)] = []
-    private var lastKind: Kind = .missing
 
     init(reservingRows rows: Int) {
         values.reserveCapacity(rows)
-    }
-
-    @inline(__always)
-    mutating func appendNumber(_ value: Float) {
-        values.append(value)
-        if !textCodes.isEmpty { textCodes.append(-1) }
-        if value.isNaN { missingCount += 1; lastKind = .missing } else { numberCount += 1; lastKind = .number }
-    }
-
-    @inline(__always)
-    mutating func appendMissing() {
-        values.append(.nan)
-        if !textCodes.isEmpty { textCodes.append(-1) }
-        missingCount += 1
-        lastKind = .missing
-    }
-
-    mutating func appendText(_ text: String, line: Int) {
-        if textCodes.isEmpty {
-            textCodes.reserveCapacity(values.capacity)
-            textCodes.append(contentsOf: repeatElement(-1, count: values.count))
-        }
-        values.append(.nan)
-        let code: Int32
-        if let known = dictionary[text] {
-            code = known
-        } else {
-            code = Int32(texts.count)
-            dictionary[text] = code
-            texts.append(text)
-        }
-        textCodes.append(code)
-        textCount += 1
-        lastKind = .text
-        if textExamples.count < 3 { textExamples.append((line, text)) }
-    }
-
-    /// Undoes the last append (used when a ragged row is skipped).
-    mutating func removeLast() {
-        values.removeLast()
-        if !textCodes.isEmpty { textCodes.removeLast() }
-        switch lastKind {
-        case .number: numberCount -= 1
-        case .missing: missingCount -= 1
-        case .text: textCount -= 1
-        }
     }
 }
 

@@ -51,7 +51,7 @@ final class ChunkResult: @unchecked Sendable {
 /// path pays no dynamic exclusivity checks on class properties.
 final class ChunkParser: FieldSink {
     private struct State {
-        var columns: [ChunkColumn]
+        var columns: [ColumnBuilder]
         var rowCount = 0
         var fieldIndex = 0
         var line = 0
@@ -78,7 +78,7 @@ final class ChunkParser: FieldSink {
         missingFirstBytes.initialize(from: plan.missing.firstBytes, count: 256)
         missingLongest = plan.missing.longest
         state = .allocate(capacity: 1)
-        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ChunkColumn(reservingRows: estimatedRows) }))
+        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ColumnBuilder(capacity: estimatedRows) }))
     }
 
     deinit {
@@ -116,7 +116,8 @@ final class ChunkParser: FieldSink {
     }
 
     private func takeResult() -> ChunkResult {
-        let result = ChunkResult(columns: state.pointee.columns)
+        let rows = state.pointee.rowCount
+        let result = ChunkResult(columns: state.pointee.columns.map { $0.finish(rows: rows) })
         state.pointee.columns = []
         result.rowCount = state.pointee.rowCount
         result.lineCount = state.pointee.line
@@ -231,7 +232,7 @@ final class ChunkParser: FieldSink {
         if column == 0 { state.pointee.recordLine = state.pointee.line }
         state.pointee.fieldIndex = column + 1
         guard column < plan.columnCount, state.pointee.issue == nil else { return }
-        state.pointee.columns[column].appendNumber(value)
+        state.pointee.columns[column].setNumber(value, row: state.pointee.rowCount)
     }
 
     // MARK: - libcsv callbacks
@@ -245,17 +246,18 @@ final class ChunkParser: FieldSink {
         let column = state.pointee.fieldIndex
         state.pointee.fieldIndex = column + 1
         guard column < plan.columnCount, state.pointee.issue == nil else { return }
+        let row = state.pointee.rowCount
         if count == 0 || (count <= missingLongest && missingFirstBytes[Int(bytes[0])] && plan.missing.matches(bytes, count: count)) {
-            state.pointee.columns[column].appendMissing()
+            state.pointee.columns[column].setMissing(row: row)
             return
         }
         if !forcedText[column] {
             switch FastFloat.parse(bytes, count: count) {
             case .value(let value):
-                state.pointee.columns[column].appendNumber(value)
+                state.pointee.columns[column].setNumber(value, row: row)
                 return
             case .outOfRange:
-                state.pointee.columns[column].appendMissing()
+                state.pointee.columns[column].setMissing(row: row)
                 setIssue(ChunkIssue(kind: .outOfRange, localLine: state.pointee.recordLine, column: column, text: Self.lossyText(bytes, count)))
                 return
             case .notANumber:
@@ -264,16 +266,16 @@ final class ChunkParser: FieldSink {
         }
         let line = state.pointee.recordLine
         if memchr(bytes, 0, count) != nil {
-            state.pointee.columns[column].appendMissing()
+            state.pointee.columns[column].setMissing(row: row)
             setIssue(ChunkIssue(kind: .nulByte, localLine: line, column: column, text: Self.lossyText(bytes, count)))
             return
         }
         guard let text = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else {
-            state.pointee.columns[column].appendMissing()
+            state.pointee.columns[column].setMissing(row: row)
             setIssue(ChunkIssue(kind: .invalidUTF8, localLine: line, column: column, text: Self.lossyText(bytes, count)))
             return
         }
-        state.pointee.columns[column].appendText(text, line: line)
+        state.pointee.columns[column].setText(text, row: row, line: line)
     }
 
     override func endRecord(_ terminator: Int32) {
@@ -284,7 +286,7 @@ final class ChunkParser: FieldSink {
             return
         }
         if fields != plan.columnCount {
-            for column in 0..<min(fields, plan.columnCount) { state.pointee.columns[column].removeLast() }
+            // The row index does not advance, so the next record overwrites this one.
             if plan.skipBadRows {
                 state.pointee.skippedRowCount += 1
                 if state.pointee.skippedRowLines.count < 10 { state.pointee.skippedRowLines.append(state.pointee.recordLine) }

@@ -1,0 +1,70 @@
+/// One column's values for one chunk while it is parsed: raw buffers written at the
+/// record's row index, so a field costs one store and a ragged record (whose row index
+/// never advances) is simply overwritten by the next one.
+///
+/// `finish` turns it into a `ChunkColumn` and frees the buffers.
+struct ColumnBuilder {
+    let capacity: Int
+    let values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
+    private(set) var textCodes: UnsafeMutablePointer<Int32>? = nil   // (capacity,) −1 = not text
+    private var dictionary: [String: Int32] = [:]
+    private var texts: [String] = []
+    private var textExamples: [(line: Int, text: String)] = []
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        values = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    func setNumber(_ value: Float, row: Int) {
+        values[row] = value
+        textCodes?[row] = -1
+    }
+
+    @inline(__always)
+    func setMissing(row: Int) {
+        values[row] = .nan
+        textCodes?[row] = -1
+    }
+
+    mutating func setText(_ text: String, row: Int, line: Int) {
+        if textCodes == nil {
+            let codes = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+            codes.initialize(repeating: -1, count: capacity)
+            textCodes = codes
+        }
+        values[row] = .nan
+        let code: Int32
+        if let known = dictionary[text] {
+            code = known
+        } else {
+            code = Int32(texts.count)
+            dictionary[text] = code
+            texts.append(text)
+        }
+        textCodes![row] = code
+        if textExamples.count < 3 { textExamples.append((line, text)) }
+    }
+
+    /// The first `rows` rows as a `ChunkColumn`; releases the buffers.
+    func finish(rows: Int) -> ChunkColumn {
+        var column = ChunkColumn(reservingRows: 0)
+        column.values = Array(UnsafeBufferPointer(start: values, count: rows))
+        var numbers = 0, textCount = 0
+        for value in column.values where !value.isNaN { numbers += 1 }
+        if let textCodes {
+            column.textCodes = Array(UnsafeBufferPointer(start: textCodes, count: rows))
+            for code in column.textCodes where code >= 0 { textCount += 1 }
+            textCodes.deallocate()
+        }
+        values.deallocate()
+        column.numberCount = numbers
+        column.textCount = textCount
+        column.missingCount = rows - numbers - textCount
+        column.dictionary = dictionary
+        column.texts = texts
+        column.textExamples = textExamples
+        return column
+    }
+}
