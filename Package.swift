@@ -89,14 +89,20 @@ let package = Package(
             dependencies: ["PretextData"],
             resources: [.copy("Fixtures")]
         ),
+        // Shared test helpers (finite-difference gradient checks).
+        .target(
+            name: "PretextTestSupport",
+            dependencies: ["PretextNN"],
+            path: "Tests/PretextTestSupport"
+        ),
         .testTarget(
             name: "PretextNNTests",
-            dependencies: ["PretextNN"],
+            dependencies: ["PretextNN", "PretextTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"],
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport", "PretextTestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(

@@ -27,6 +27,13 @@ public struct MarginalCorruptor: Sendable {
 
     /// A corrupted copy of `batch` (B, F).
     public func corrupt(_ batch: Matrix, generator: inout SeededGenerator) -> Matrix {
+        corruptWithMask(batch, generator: &generator).corrupted
+    }
+
+    /// A corrupted copy of `batch` (B, F) and the mask (B, C) of the columns chosen for
+    /// replacement (1 = chosen, even when the donor happened to hold the same value).
+    public func corruptWithMask(_ batch: Matrix, generator: inout SeededGenerator) -> (corrupted: Matrix, mask: Matrix) {
+        var mask = Matrix(rows: batch.rows, columns: blocks.count)
         var output = batch
         var order = Array(blocks.indices)
         let width = batch.columns
@@ -37,6 +44,7 @@ public struct MarginalCorruptor: Sendable {
                     for position in 0..<columnsPerRow {
                         order.swapAt(position, position + generator.nextInt(below: order.count - position))
                         let block = blocks[order[position]]
+                        mask.values[row * blocks.count + order[position]] = 1
                         let donor = generator.nextInt(below: pool.rows)
                         let to = row * width, from = donor * width
                         for feature in block.start..<(block.start + block.width) { target[to + feature] = source[from + feature] }
@@ -45,6 +53,6 @@ public struct MarginalCorruptor: Sendable {
                 }
             }
         }
-        return output
+        return (output, mask)
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import PretextTestSupport
 import PretextData
 @testable import PretextNN
 
@@ -121,5 +122,31 @@ final class LossGradientTests: XCTestCase {
             reference += log(scores.reduce(0) { $0 + exp($1) }) - scores[i]
         }
         XCTAssertEqual(different, reference / 8, accuracy: 1e-5)
+    }
+}
+
+final class VICRegTests: XCTestCase {
+    func testGradientsOfBothViews() {
+        let checker = GradientChecker()
+        var generator = SeededGenerator(seed: 21)
+        // Small scale so some columns fall under the variance hinge and some do not.
+        let x = checker.random(8, 5, &generator, scale: 0.8)
+        let y = checker.random(8, 5, &generator, scale: 0.8)
+        let result = VICReg.compute(x, y)
+        checker.check("VICReg first view", at: x, analytic: result.firstGradient) { VICReg.compute($0, y).value }
+        checker.check("VICReg second view", at: y, analytic: result.secondGradient) { VICReg.compute(x, $0).value }
+    }
+
+    /// The variance term rises when embeddings collapse toward one point.
+    func testVarianceTermRisesWhenEmbeddingsCollapse() {
+        var generator = SeededGenerator(seed: 22)
+        let spread = GradientChecker().random(64, 8, &generator, scale: 1.5)
+        var collapsed = spread
+        for index in collapsed.values.indices { collapsed.values[index] *= 0.01 }
+        let healthy = VICReg.compute(spread, spread)
+        let degenerate = VICReg.compute(collapsed, collapsed)
+        XCTAssertGreaterThan(degenerate.variance, healthy.variance + 0.5)
+        XCTAssertEqual(degenerate.invariance, 0)
+        XCTAssertEqual(degenerate.variance, 1 - (0.0001 + 0.0001 * 2.25).squareRoot(), accuracy: 0.01)
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
+import PretextTestSupport
 import PretextData
-import PretextNN
+@testable import PretextNN
 @testable import PretextSSL
 @testable import PretextTransfer
-import PretextBaselines
 import PretextBaselines
 
 final class CorruptionTests: XCTestCase {
@@ -195,5 +195,32 @@ final class TransferTests: XCTestCase {
         config.training.maximumEpochs = 3
         let model = try FineTuner(config: config).fit(encoder: encoder, table: table)
         XCTAssertEqual(try model.predictions(table).predictions.count, 178)
+    }
+}
+
+final class ReconstructionLossTests: XCTestCase {
+    func testGradientCheckWithNumericCategoricalAndIndicatorBlocks() {
+        // Layout: numeric (0) + indicator (1), categorical of width 3 (2...4), numeric (5).
+        let blocks = [FeatureBlock(column: "a", kind: .numeric, start: 0, width: 1, missingIndicator: 1),
+                      FeatureBlock(column: "b", kind: .categorical, start: 2, width: 3, missingIndicator: nil),
+                      FeatureBlock(column: "c", kind: .numeric, start: 5, width: 1, missingIndicator: nil)]
+        var generator = SeededGenerator(seed: 31)
+        let original = Matrix(rows: 4, columns: 6, values: [0.5, 0, 1, 0, 0, -1.2,
+                                                            -0.3, 1, 0, 0, 1, 0.4,
+                                                            1.1, 0, 0, 1, 0, 0.9,
+                                                            0.2, 0, 0, 0, 0, -0.5])   // last row: category missing
+        let mask = Matrix(rows: 4, columns: 3, values: [1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 1])
+        let output = Matrix(rows: 4, columns: 9, values: (0..<36).map { _ in Float(generator.nextNormal()) })
+        let result = ReconstructionLoss.compute(output: output, original: original, mask: mask, blocks: blocks)
+        GradientChecker().check("Reconstruction", at: output, analytic: result.gradient) {
+            ReconstructionLoss.compute(output: $0, original: original, mask: mask, blocks: blocks).value
+        }
+        // A perfect reconstruction with confident, correct mask logits scores near zero.
+        var perfect = Matrix(rows: 4, columns: 9)
+        for row in 0..<4 {
+            for column in 0..<6 { perfect[row, column] = original[row, column] * (column >= 2 && column <= 4 ? 30 : 1) }
+            for column in 0..<3 { perfect[row, 6 + column] = mask[row, column] > 0 ? 30 : -30 }
+        }
+        XCTAssertLessThan(ReconstructionLoss.compute(output: perfect, original: original, mask: mask, blocks: blocks).value, 1e-6)
     }
 }

@@ -2,4 +2,9 @@
 public struct LossResult: Sendable {
     public var value: Double
     public var gradient: Matrix
+
+    public init(value: Double, gradient: Matrix) {
+        self.value = value
+        self.gradient = gradient
+    }
 }

@@ -1,6 +1,6 @@
 import XCTest
 import PretextData
-@testable import PretextNN
+import PretextNN
 
 /// Central finite differences against analytic gradients.
 ///
@@ -8,13 +8,15 @@ import PretextData
 /// Double; each checked coordinate c gets (L(c + h) − L(c − h)) / 2h and must agree
 /// with the analytic value within `absolute + relative·max(|a|, |n|)`. The largest
 /// difference is printed, as llm.c's tests do.
-struct GradientChecker {
-    var step: Float = 1e-2
-    var absolute: Double = 1e-3
-    var relative: Double = 3e-3
-    var samples = 40
+public struct GradientChecker {
+    public var step: Float = 1e-2
+    public var absolute: Double = 1e-3
+    public var relative: Double = 3e-3
+    public var samples = 40
 
-    func random(_ rows: Int, _ columns: Int, _ generator: inout SeededGenerator, scale: Double = 1, awayFromZero: Double = 0) -> Matrix {
+    public init() {}
+
+    public func random(_ rows: Int, _ columns: Int, _ generator: inout SeededGenerator, scale: Double = 1, awayFromZero: Double = 0) -> Matrix {
         Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in
             var value = generator.nextNormal() * scale
             if abs(value) < awayFromZero { value = value < 0 ? value - awayFromZero : value + awayFromZero }
@@ -23,7 +25,7 @@ struct GradientChecker {
     }
 
     /// Checks input and parameter gradients of `layer`.
-    func check(_ name: String, _ layer: Layer, rows: Int, columns: Int, mode: Mode = .training, seed: UInt64 = 1,
+    public func check(_ name: String, _ layer: Layer, rows: Int, columns: Int, mode: Mode = .training, seed: UInt64 = 1,
                awayFromZero: Double = 0, beforeForward: () -> Void = {}, file: StaticString = #filePath, line: UInt = #line) {
         var generator = SeededGenerator(seed: seed)
         let store = ParameterStore()
@@ -70,7 +72,7 @@ struct GradientChecker {
     }
 
     /// Checks ∂L/∂x of a scalar function given its analytic gradient.
-    func check(_ name: String, at point: Matrix, analytic: Matrix, value: (Matrix) -> Double,
+    public func check(_ name: String, at point: Matrix, analytic: Matrix, value: (Matrix) -> Double,
                file: StaticString = #filePath, line: UInt = #line) {
         var generator = SeededGenerator(seed: 99)
         var worst = 0.0
