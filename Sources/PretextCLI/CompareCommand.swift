@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Pretext
 
-extension LabelEfficiencyExperiment.Method: ExpressibleByArgument {}
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +11,9 @@ struct CompareCommand: ParsableCommand {
         For each seed: a stratified train/validation/test split, SCARF pretraining once on
         every non-test row, then each method at each label budget on the same nested
         budget rows. Methods: xgboost (tuned: 20-trial random search, early stopping),
-        linear, mlp (from scratch), scarf-linear-probe, scarf-full. Writes report.md,
+        linear, mlp (from scratch), and <objective>-<strategy> for any pretraining objective
+        (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy
+        (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md,
         report.html (with a label-efficiency chart) and report.json to the output folder,
         plus one file per finished cell: running the same command again resumes.
 
@@ -20,6 +21,7 @@ struct CompareCommand: ParsableCommand {
           pretext compare datasets/breast_cancer.csv --target target
           pretext compare datasets/credit_data.csv --target target --labels 1%,5%,25%,100% --seeds 3 -o credit-report
           pretext compare data.csv --target y --methods xgboost,scarf-full --baseline-trials 0
+          pretext compare datasets/credit_data.csv --target target --labels 5% --methods mlp,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
         """
     )
 
@@ -27,7 +29,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The label column.") var target: String
     @Option(help: "Comma-separated label budgets.") var labels = "1%,5%,25%,100%"
     @Option(help: "Seeds (each its own split and pretraining).") var seeds = 5
-    @Option(help: "Comma-separated methods: xgboost, linear, mlp, scarf-linear-probe, scarf-full.")
+    @Option(help: "Comma-separated methods: xgboost, linear, mlp, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
     var methods = "xgboost,linear,mlp,scarf-linear-probe,scarf-full"
     @Option(help: "XGBoost random-search trials (0 = XGBoost's defaults only).") var baselineTrials = 20
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "report"
@@ -55,7 +57,7 @@ struct CompareCommand: ParsableCommand {
     func methodList() throws -> [LabelEfficiencyExperiment.Method] {
         try methods.split(separator: ",").map { name in
             guard let method = LabelEfficiencyExperiment.Method(rawValue: String(name)) else {
-                throw ValidationError("unknown method \"\(name)\"; available: \(LabelEfficiencyExperiment.Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw ValidationError("unknown method \"\(name)\"; use xgboost, linear, mlp or <objective>-<strategy> such as scarf-full or vicreg-linear-probe.")
             }
             return method
         }
@@ -78,7 +80,7 @@ struct CompareCommand: ParsableCommand {
             let quiet = self.quiet
             let cells = try LabelEfficiencyExperiment(configuration: configuration) { if !quiet { printError($0) } }.run(table)
             let settings = [
-                "SCARF": "corruption \(configuration.scarf.corruptionRate), temperature \(configuration.scarf.temperature), encoder \(configuration.scarf.encoderDepth)×\(configuration.scarf.encoderWidth), pretraining patience \(configuration.scarf.training.patience)",
+                "pretraining": "corruption \(configuration.scarf.corruptionRate), temperature \(configuration.scarf.temperature), encoder \(configuration.scarf.encoderDepth)×\(configuration.scarf.encoderWidth), pretraining patience \(configuration.scarf.training.patience)",
                 "fine-tuning": "Adam lr \(fineTuneLearningRate), head \(configuration.fineTune.headDepth)×\(configuration.fineTune.headWidth), patience \(configuration.fineTune.training.patience), validation hold-out \(Int(configuration.fineTune.validationFraction * 100))% of the budget (none under \(configuration.fineTune.minimumValidationRows) rows)",
                 "XGBoost": "\(baselineTrials) random-search trials, up to \(configuration.trees.maximumRounds) rounds, patience \(configuration.trees.patience)",
             ]

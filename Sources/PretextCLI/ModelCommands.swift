@@ -32,7 +32,7 @@ struct PretrainCommand: ParsableCommand {
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
             let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
             let pool = try Workflow.pool(table, unlabeled: extras)
-            let encoder = try ScarfPretrainer(config: scarf.config(seed: runOptions.seed),
+            let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
                                               progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
@@ -155,7 +155,7 @@ struct FitCommand: ParsableCommand {
             let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
             let pool = try Workflow.pool(table, unlabeled: extras)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
-            let encoder = try ScarfPretrainer(config: scarf.config(seed: runOptions.seed),
+            let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
                                               progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
             let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
                                       progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))

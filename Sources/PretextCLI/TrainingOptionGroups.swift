@@ -11,8 +11,10 @@ struct RunOptions: ParsableArguments {
 }
 
 /// SCARF pretraining settings (defaults: Bahri et al. 2021, except τ and patience,
-/// chosen by measurement; see ScarfConfig).
+/// chosen by measurement; see PretrainingConfig).
 struct ScarfOptions: ParsableArguments {
+    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, or a combination such as scarf+reconstruct.")
+    var objective = "scarf"
     @Option(help: "Share of columns replaced in each corrupted view (0 < c < 1).")
     var corruptionRate: Double = 0.6
     @Option(help: "InfoNCE temperature (> 0). The paper uses 1.0.")
@@ -31,6 +33,9 @@ struct ScarfOptions: ParsableArguments {
     var encoderDepth: Int = 4
 
     func validate() throws {
+        guard PretrainingObjective(parsing: objective) != nil else {
+            throw ValidationError("unknown --objective \"\(objective)\"; use scarf, vicreg, reconstruct or a +-joined combination.")
+        }
         guard corruptionRate.isFinite, corruptionRate > 0, corruptionRate < 1 else {
             throw ValidationError("--corruption-rate must lie strictly between 0 and 1 (got \(corruptionRate)).")
         }
@@ -45,8 +50,9 @@ struct ScarfOptions: ParsableArguments {
         guard encoderDepth >= 2 else { throw ValidationError("--encoder-depth must be at least 2 (got \(encoderDepth)).") }
     }
 
-    func config(seed: UInt64) -> ScarfConfig {
-        var config = ScarfConfig()
+    func config(seed: UInt64) -> PretrainingConfig {
+        var config = PretrainingConfig()
+        config.objective = PretrainingObjective(parsing: objective) ?? .scarf
         config.corruptionRate = corruptionRate
         config.temperature = temperature
         config.training.maximumEpochs = pretrainEpochs

@@ -118,7 +118,7 @@ public struct ComparisonReport: Codable, Sendable {
             guard let best = budget.methods.max(by: { $0.values.reduce(0, +) / Double($0.values.count) < $1.values.reduce(0, +) / Double($1.values.count) }) else { continue }
             let bestMean = best.metrics[primaryMetric]?.mean ?? .nan
             var sentence = "At \(budget.budget) labels (\(budget.labeledRows) rows) the best mean \(primaryMetric) was \(best.title)'s (\(String(format: "%.3f", bestMean)))."
-            for verdict in budget.verdicts where verdict.against == "xgboost" && (verdict.method == "scarf-full" || verdict.method == "scarf-linear-probe") {
+            for verdict in budget.verdicts where verdict.against == "xgboost" && LabelEfficiencyExperiment.Method(rawValue: verdict.method)?.objective != nil {
                 let p = String(format: "%.2g", verdict.p)
                 switch verdict.outcome {
                 case "win": sentence += " \(title(verdict.method)) beat XGBoost by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
@@ -126,11 +126,12 @@ public struct ComparisonReport: Codable, Sendable {
                 default: sentence += " \(title(verdict.method)) and XGBoost were level (difference \(verdict.difference >= 0 ? "+" : "−")\(points(verdict.difference)) \(unit), p = \(p))."
                 }
             }
-            if let pretrained = budget.verdicts.first(where: { $0.against == "mlp" && $0.method == "scarf-full" }) {
+            for pretrained in budget.verdicts where pretrained.against == "mlp" && LabelEfficiencyExperiment.Method(rawValue: pretrained.method)?.strategy == .full {
+                let name = title(pretrained.method)
                 switch pretrained.outcome {
-                case "win": sentence += " Pretraining helped: SCARF + full fine-tune beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
-                case "loss": sentence += " Pretraining hurt: the network trained from scratch was better by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
-                default: sentence += " Pretraining made no significant difference against training from scratch (p = \(String(format: "%.2g", pretrained.p)))."
+                case "win": sentence += " Pretraining helped: \(name) beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
+                case "loss": sentence += " Pretraining hurt: the network trained from scratch beat \(name) by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
+                default: sentence += " \(name) made no significant difference against training from scratch (p = \(String(format: "%.2g", pretrained.p)))."
                 }
             }
             sentences.append(sentence)

@@ -18,31 +18,87 @@ import PretextTransfer
 /// fingerprint of the settings) and reused when the same experiment runs again, so an
 /// interrupted run resumes where it stopped.
 public struct LabelEfficiencyExperiment {
-    public enum Method: String, Codable, Sendable, CaseIterable {
-        case xgboost
-        case linear
-        case mlp
-        case scarfLinearProbe = "scarf-linear-probe"
-        case scarfFull = "scarf-full"
+    /// A method of the comparison: a baseline, or a pretraining objective with a
+    /// fine-tuning strategy, written `<objective>-<strategy>` (e.g. `scarf-full`,
+    /// `vicreg-linear-probe`, `scarf+reconstruct-freeze-then-unfreeze`).
+    public struct Method: RawRepresentable, Codable, Sendable, Hashable {
+        public let rawValue: String
+        /// The pretraining objective, for pretrained methods.
+        public let objective: PretrainingObjective?
+        public let strategy: FineTuneConfig.Strategy?
+
+        public static let xgboost = Method(baseline: "xgboost")
+        public static let linear = Method(baseline: "linear")
+        public static let mlp = Method(baseline: "mlp")
+        public static let scarfLinearProbe = Method(objective: .scarf, strategy: .linearProbe)
+        public static let scarfFull = Method(objective: .scarf, strategy: .full)
+        /// The default set: both baselines, the from-scratch MLP, and SCARF with a linear
+        /// probe and with full fine-tuning.
+        public static let defaults: [Method] = [.xgboost, .linear, .mlp, .scarfLinearProbe, .scarfFull]
+
+        private init(baseline: String) {
+            rawValue = baseline
+            objective = nil
+            strategy = nil
+        }
+
+        public init(objective: PretrainingObjective, strategy: FineTuneConfig.Strategy) {
+            rawValue = "\(objective)-\(strategy.rawValue)"
+            self.objective = objective
+            self.strategy = strategy
+        }
+
+        public init?(rawValue: String) {
+            if ["xgboost", "linear", "mlp"].contains(rawValue) {
+                self.init(baseline: rawValue)
+                return
+            }
+            for strategy in FineTuneConfig.Strategy.allCases where rawValue.hasSuffix("-" + strategy.rawValue) {
+                if let objective = PretrainingObjective(parsing: String(rawValue.dropLast(strategy.rawValue.count + 1))) {
+                    self.init(objective: objective, strategy: strategy)
+                    return
+                }
+            }
+            return nil
+        }
+
+        public init(from decoder: Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let method = Method(rawValue: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown method \(text)"))
+            }
+            self = method
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
 
         public var title: String {
-            switch self {
-            case .xgboost: return "XGBoost (tuned)"
-            case .linear: return "Linear model"
-            case .mlp: return "MLP from scratch"
-            case .scarfLinearProbe: return "SCARF + linear probe"
-            case .scarfFull: return "SCARF + full fine-tune"
+            switch rawValue {
+            case "xgboost": return "XGBoost (tuned)"
+            case "linear": return "Linear model"
+            case "mlp": return "MLP from scratch"
+            default:
+                let strategy: String
+                switch self.strategy! {
+                case .linearProbe: strategy = "linear probe"
+                case .full: strategy = "full fine-tune"
+                case .freezeThenUnfreeze: strategy = "freeze-then-unfreeze"
+                }
+                return "\(objective!.title) + \(strategy)"
             }
         }
 
-        var usesPretraining: Bool { self == .scarfLinearProbe || self == .scarfFull }
+        var usesPretraining: Bool { objective != nil }
     }
 
     public struct Configuration: Sendable {
         public var budgets: [LabelBudget] = [.fraction(0.05), .fraction(1)]
         public var seeds = 5
-        public var methods = Method.allCases
-        public var scarf = ScarfConfig()
+        public var methods = Method.defaults
+        public var scarf = PretrainingConfig()
         public var fineTune = FineTuneConfig()
         public var supervised = SupervisedConfig()
         public var trees = GradientBoostedTreesConfig()
@@ -114,7 +170,7 @@ public struct LabelEfficiencyExperiment {
             let classes = task.isClassification
                 ? try TargetEncoder.fit(table, rows: split.train, task: task).classIndices(table, rows: split.train) : nil
             let sampler = LabelBudgetSampler(rows: split.train, classes: classes, seed: UInt64(seed))
-            var encoder: PretrainedEncoder? = nil
+            var encoders: [PretrainingObjective: PretrainedEncoder] = [:]
             for budget in configuration.budgets {
                 let rows = try sampler.rows(for: budget)
                 for method in configuration.methods {
@@ -125,13 +181,15 @@ public struct LabelEfficiencyExperiment {
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", cached.scores.primary)) (kept from an earlier run)")
                         continue
                     }
-                    if method.usesPretraining && encoder == nil {
-                        var scarf = configuration.scarf
-                        scarf.seed = UInt64(seed)
-                        encoder = try ScarfPretrainer(config: scarf).fit(table, rows: split.pretraining)
+                    if let objective = method.objective, encoders[objective] == nil {
+                        var pretraining = configuration.scarf
+                        pretraining.seed = UInt64(seed)
+                        pretraining.objective = objective
+                        encoders[objective] = try Pretrainer(config: pretraining).fit(table, rows: split.pretraining)
                     }
                     let stopwatch = Stopwatch()
-                    let predictor = try fit(method, table: table, rows: rows, task: task, seed: UInt64(seed), encoder: encoder)
+                    let predictor = try fit(method, table: table, rows: rows, task: task, seed: UInt64(seed),
+                                            encoder: method.objective.flatMap { encoders[$0] })
                     let (predictions, _) = try predictor.predictions(test)
                     let scores = task.isClassification
                         ? Scores.classification(predictions, truth: truthLabels)
@@ -156,22 +214,21 @@ public struct LabelEfficiencyExperiment {
 
     private func fit(_ method: Method, table: Table, rows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
-        switch method {
-        case .xgboost:
+        if let strategy = method.strategy, let encoder {
+            var config = configuration.fineTune
+            config.seed = seed
+            config.strategy = strategy
+            return try FineTuner(config: config).fit(encoder: encoder, table: table, rows: rows)
+        }
+        if method == .xgboost {
             var config = configuration.trees
             config.seed = seed
             return try GradientBoostedTrees(config: config).fit(table, rows: rows)
-        case .linear, .mlp:
-            var config = method == .linear ? configuration.linear : configuration.supervised
-            config.seed = seed
-            return task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows)
-                : try MLPRegressor(config: config).fit(table, rows: rows)
-        case .scarfLinearProbe, .scarfFull:
-            var config = configuration.fineTune
-            config.seed = seed
-            config.strategy = method == .scarfFull ? .full : .linearProbe
-            return try FineTuner(config: config).fit(encoder: encoder!, table: table, rows: rows)
         }
+        var config = method == .linear ? configuration.linear : configuration.supervised
+        config.seed = seed
+        return task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows)
+            : try MLPRegressor(config: config).fit(table, rows: rows)
     }
 
     static func fileSafe(_ text: String) -> String {

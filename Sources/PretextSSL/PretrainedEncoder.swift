@@ -7,10 +7,10 @@ public final class PretrainedEncoder {
 
     public let preprocessor: FittedPreprocessor
     public let network: Network
-    public let config: ScarfConfig
+    public let config: PretrainingConfig
     public let history: TrainingHistory
 
-    public init(preprocessor: FittedPreprocessor, network: Network, config: ScarfConfig, history: TrainingHistory) {
+    public init(preprocessor: FittedPreprocessor, network: Network, config: PretrainingConfig, history: TrainingHistory) {
         self.preprocessor = preprocessor
         self.network = network
         self.config = config
@@ -31,7 +31,7 @@ public final class PretrainedEncoder {
     struct Description: Codable {
         var network: ModelFile.NetworkDescription
         var preprocessor: FittedPreprocessor
-        var scarf: ScarfConfig
+        var scarf: PretrainingConfig
         var history: TrainingHistory
     }
 

@@ -34,7 +34,7 @@ final class ExperimentTests: XCTestCase {
             XCTAssertTrue((0...1).contains(cell.scores.macroF1!), "\(cell)")
         }
         let report = ComparisonReport(cells: cells, table: table, budgets: ["10%", "100%"],
-                                      methods: LabelEfficiencyExperiment.Method.allCases, settings: [:])
+                                      methods: LabelEfficiencyExperiment.Method.defaults, settings: [:])
         XCTAssertEqual(report.budgets.map(\.labeledRows), [12, 124])
         XCTAssertEqual(report.budgets[0].methods.map(\.method), ["xgboost", "linear", "mlp", "scarf-linear-probe", "scarf-full"])
         XCTAssertEqual(report.budgets[0].verdicts.count, 4 + 3)   // 4 against XGBoost, 3 against the MLP

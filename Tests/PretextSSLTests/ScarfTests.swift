@@ -97,7 +97,7 @@ final class ScarfTests: XCTestCase {
                 var splitConfig = SplitConfig()
                 splitConfig.seed = seed
                 let split = try DatasetSplit.make(table, task: task, config: splitConfig)
-                let encoder = try ScarfPretrainer(config: quickScarf(seed: seed)).fit(table, rows: split.pretraining)
+                let encoder = try Pretrainer(config: quickScarf(seed: seed)).fit(table, rows: split.pretraining)
                 XCTAssertLessThan(encoder.history.epochs.compactMap(\.validationLoss).min()!,
                                   encoder.history.epochs[0].validationLoss!, "pretraining lowers the validation InfoNCE")
                 let classes = try TargetEncoder.fit(table, rows: split.train, task: task).classIndices(table, rows: split.train)
@@ -119,19 +119,19 @@ final class ScarfTests: XCTestCase {
 
     func testSameSeedSameEncoder() throws {
         let table = try loadTable("wine.csv")
-        let a = try ScarfPretrainer(config: quickScarf(seed: 9, epochs: 3)).fit(table)
-        let b = try ScarfPretrainer(config: quickScarf(seed: 9, epochs: 3)).fit(table)
+        let a = try Pretrainer(config: quickScarf(seed: 9, epochs: 3)).fit(table)
+        let b = try Pretrainer(config: quickScarf(seed: 9, epochs: 3)).fit(table)
         XCTAssertEqual(a.network.store.values, b.network.store.values)
         XCTAssertEqual(try a.transform(table), try b.transform(table))
     }
 
     func testInvalidSettings() throws {
         let table = try loadTable("wine.csv")
-        for mutate in [{ (c: inout ScarfConfig) in c.corruptionRate = 1.5 }, { (c: inout ScarfConfig) in c.temperature = 0 },
-                       { (c: inout ScarfConfig) in c.temperature = .nan }, { (c: inout ScarfConfig) in c.encoderDepth = 1 }] {
+        for mutate in [{ (c: inout PretrainingConfig) in c.corruptionRate = 1.5 }, { (c: inout PretrainingConfig) in c.temperature = 0 },
+                       { (c: inout PretrainingConfig) in c.temperature = .nan }, { (c: inout PretrainingConfig) in c.encoderDepth = 1 }] {
             var config = quickScarf(seed: 0)
             mutate(&config)
-            XCTAssertThrowsError(try ScarfPretrainer(config: config).fit(table)) { error in
+            XCTAssertThrowsError(try Pretrainer(config: config).fit(table)) { error in
                 guard case TrainingError.invalidHyperparameter = error else { return XCTFail("\(error)") }
             }
         }
@@ -151,7 +151,7 @@ final class TransferTests: XCTestCase {
         for (name, strategy) in [("penguins.csv", FineTuneConfig.Strategy.full), ("wine.csv", .freezeThenUnfreeze),
                                  ("diabetes.csv", .linearProbe), ("credit_data.csv", .full)] {
             let table = try loadTable(name)
-            let encoder = try ScarfPretrainer(config: quickScarf(seed: 1, epochs: 3, width: 32)).fit(table)
+            let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 3, width: 32)).fit(table)
             var config = FineTuneConfig()
             config.strategy = strategy
             config.training.maximumEpochs = 5
@@ -173,7 +173,7 @@ final class TransferTests: XCTestCase {
 
     func testFineTuningDoesNotChangeThePretrainedEncoder() throws {
         let table = try loadTable("wine.csv")
-        let encoder = try ScarfPretrainer(config: quickScarf(seed: 2, epochs: 2, width: 32)).fit(table)
+        let encoder = try Pretrainer(config: quickScarf(seed: 2, epochs: 2, width: 32)).fit(table)
         let before = encoder.network.store.values
         var config = FineTuneConfig()
         config.training.maximumEpochs = 3
@@ -190,7 +190,7 @@ final class TransferTests: XCTestCase {
         table.columns[target].storage = .categorical(codes: codes, vocabulary: vocabulary)
         try table.setRole(.target, for: "target")
         XCTAssertEqual(table.unlabeledRows.count, 89)
-        let encoder = try ScarfPretrainer(config: quickScarf(seed: 3, epochs: 2, width: 32)).fit(table)
+        let encoder = try Pretrainer(config: quickScarf(seed: 3, epochs: 2, width: 32)).fit(table)
         var config = FineTuneConfig()
         config.training.maximumEpochs = 3
         let model = try FineTuner(config: config).fit(encoder: encoder, table: table)
@@ -222,5 +222,30 @@ final class ReconstructionLossTests: XCTestCase {
             for column in 0..<3 { perfect[row, 6 + column] = mask[row, column] > 0 ? 30 : -30 }
         }
         XCTAssertLessThan(ReconstructionLoss.compute(output: perfect, original: original, mask: mask, blocks: blocks).value, 1e-6)
+    }
+}
+
+final class ObjectiveTests: XCTestCase {
+    func testEveryObjectiveLowersItsValidationLossAndRoundTrips() throws {
+        let table = try loadTable("breast_cancer.csv")
+        let folder = NSTemporaryDirectory() + "pretext-objectives-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for text in ["vicreg", "reconstruct", "scarf+reconstruct", "scarf+vicreg"] {
+            let objective = try XCTUnwrap(PretrainingObjective(parsing: text))
+            XCTAssertEqual(objective.description, text)
+            var config = quickScarf(seed: 4, epochs: 25, width: 64)
+            config.objective = objective
+            let encoder = try Pretrainer(config: config).fit(table)
+            let losses = encoder.history.epochs.compactMap(\.validationLoss)
+            XCTAssertLessThan(losses.min()!, losses[0], "\(text) lowers its validation loss")
+            try encoder.save(to: folder + "/\(text).safetensors")
+            let loaded = try PretrainedEncoder.load(from: folder + "/\(text).safetensors")
+            XCTAssertEqual(loaded.config.objective, objective)
+            XCTAssertEqual(try loaded.transform(table), try encoder.transform(table))
+        }
+        XCTAssertNil(PretrainingObjective(parsing: "simclr"))
+        XCTAssertNil(PretrainingObjective(parsing: ""))
+        XCTAssertEqual(PretrainingObjective(parsing: "reconstruct+scarf"), [.scarf, .reconstruct])
     }
 }

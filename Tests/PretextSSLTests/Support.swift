@@ -22,8 +22,8 @@ func accuracy(_ predictions: [String], _ table: Table, rows: [Int]) -> Double {
 }
 
 /// SCARF with a smaller encoder and epoch cap so tests stay quick.
-func quickScarf(seed: UInt64, epochs: Int = 60, width: Int = 128) -> ScarfConfig {
-    var config = ScarfConfig()
+func quickScarf(seed: UInt64, epochs: Int = 60, width: Int = 128) -> PretrainingConfig {
+    var config = PretrainingConfig()
     config.encoderWidth = width
     config.training.maximumEpochs = epochs
     config.training.patience = 5

@@ -1,12 +1,25 @@
 import PretextData
 import PretextNN
 
-/// SCARF pretraining settings (Bahri et al. 2021, "SCARF: Self-Supervised Contrastive
-/// Learning using Random Feature Corruption", arXiv 2106.15147). Defaults are the
-/// paper's unless stated; the temperature and the early-stopping patience were chosen
+/// Self-supervised pretraining settings. The default objective is SCARF (Bahri et al.
+/// 2021, "SCARF: Self-Supervised Contrastive Learning using Random Feature Corruption",
+/// arXiv 2106.15147); VICReg and reconstruction use the same corruption to make the
+/// second view. Defaults are SCARF's paper's unless stated; the temperature and the early-stopping patience were chosen
 /// by measurement on the bundled tables (`scripts/defaults-study.sh`,
 /// `results/defaults-study/`).
-public struct ScarfConfig: Codable, Sendable, Equatable {
+public struct PretrainingConfig: Codable, Sendable, Equatable {
+    /// The objective(s). Default `.scarf`.
+    public var objective: PretrainingObjective = .scarf
+    /// Weight of the SCARF InfoNCE loss in a combination. Default 1.
+    public var scarfWeight: Float = 1
+    /// VICReg's invariance, variance and covariance weights (25, 25, 1: the paper's).
+    public var vicregWeights = VICReg.Weights()
+    /// Weight of the VICReg loss in a combination. Default 1.
+    public var vicregWeight: Float = 1
+    /// Weight of the reconstruction loss in a combination. Default 1.
+    public var reconstructionWeight: Float = 1
+    /// α of the reconstruction loss: features vs mask (VIME's default 2).
+    public var reconstructionFeatureWeight: Float = ReconstructionLoss.defaultFeatureWeight
     /// Share c of the d original columns replaced in each corrupted view; ⌊c·d⌋ (at
     /// least 1) columns per row. Range (0, 1); default 0.6 (paper).
     public var corruptionRate: Double = 0.6

@@ -1,0 +1,168 @@
+import PretextData
+import PretextNN
+
+/// Pretrains an encoder with a self-supervised objective on a pool of rows, labeled or
+/// not (`PretrainingObjective`: SCARF, VICReg, reconstruction, or a combination).
+///
+/// Each step takes a batch of pool rows x and draws a corrupted view x̃ with
+/// `MarginalCorruptor`. Contrastive objectives pass both through the encoder f and head
+/// g as one stacked batch and compare g(f(x)) with g(f(x̃)): SCARF by InfoNCE (the other
+/// rows' views are the negatives), VICReg by its invariance, variance and covariance
+/// terms. Reconstruction decodes f(x̃) with a linear decoder into every original column
+/// and the corruption mask. Losses are summed with their weights; the networks are
+/// updated by Adam. After each epoch the same loss on a fixed set of corrupted pairs,
+/// drawn once from a held-out part of the pool, decides early stopping.
+///
+/// ```swift
+/// let encoder = try Pretrainer(config: PretrainingConfig()).fit(table, rows: split.pretraining)
+/// let embeddings = try encoder.transform(table)
+/// ```
+public struct Pretrainer {
+    public var config: PretrainingConfig
+    public var progress: ProgressReporter?
+
+    public init(config: PretrainingConfig = PretrainingConfig(), progress: ProgressReporter? = nil) {
+        self.config = config
+        self.progress = progress
+    }
+
+    /// Pretrains on `rows` of `table` (default: every row). The target column, if any,
+    /// is never an input.
+    public func fit(_ table: Table, rows: [Int]? = nil) throws -> PretrainedEncoder {
+        try config.validate()
+        let pool = rows ?? Array(0..<table.rowCount)
+        guard pool.count >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(pool.count)") }
+        let (trainRows, validationRows) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction,
+                                                                seed: config.seed)
+        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: pool)
+        guard !preprocessor.features.isEmpty else {
+            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
+        }
+        let (allFeatures, _) = try preprocessor.transform(table)
+        let features = Matrix(rows: allFeatures.rows, columns: allFeatures.columns, values: allFeatures.values)
+        let x = features.gatheringRows(trainRows)
+        let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
+
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: features.columns,
+                                  outputDimensions: config.encoderWidth, seed: seeds.next())
+        let head = try Network(architecture: config.headArchitecture, inputDimensions: config.encoderWidth,
+                               outputDimensions: config.encoderWidth, seed: seeds.next())
+        let decoder = try Network(architecture: .linear, inputDimensions: config.encoderWidth,
+                                  outputDimensions: features.columns + preprocessor.blocks.count, seed: seeds.next())
+        var training = config.training
+        training.seed = seeds.next()
+        let objective = config.objective
+        var stores: [ParameterStore] = [encoder.store]
+        if objective.isContrastive { stores.append(head.store) }
+        if objective.contains(.reconstruct) { stores.append(decoder.store) }
+        let batchesPerEpoch = (trainRows.count + training.batchSize - 1) / training.batchSize
+        let optimizers = try stores.map { _ in try Optimizer(config: config.optimizer, totalSteps: batchesPerEpoch * training.maximumEpochs) }
+
+        // Fixed validation pairs: each held-out row with one corrupted view, drawn once.
+        var validationGenerator = SeededGenerator(seed: config.seed, stream: "scarf-validation")
+        let validationAnchors = features.gatheringRows(validationRows)
+        let (validationViews, validationMask) = corruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
+        var corruption = SeededGenerator(seed: seeds.next(), stream: "corruption")
+        let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder)
+
+        let history = try Trainer(config: training, progress: progress).run(
+            rowCount: trainRows.count, stores: stores, optimizers: optimizers,
+            step: { batch in
+                let anchors = x.gatheringRows(batch)
+                let (views, mask) = corruptor.corruptWithMask(anchors, generator: &corruption)
+                return step.run(anchors: anchors, views: views, mask: mask, mode: .training, backward: true)
+            },
+            validate: validationRows.count < 2 ? nil : {
+                step.validationLoss(anchors: validationAnchors, views: validationViews, mask: validationMask, batchSize: training.batchSize)
+            })
+        return PretrainedEncoder(preprocessor: preprocessor, network: encoder, config: config, history: history)
+    }
+}
+
+/// One pretraining step for the configured objective(s): forward, weighted losses and
+/// (when training) backward into the encoder, head and decoder.
+struct ObjectiveStep {
+    let config: PretrainingConfig
+    let blocks: [FeatureBlock]
+    let encoder: Network, head: Network, decoder: Network
+
+    /// The weighted loss of one batch; with `backward`, gradients are accumulated.
+    func run(anchors: Matrix, views: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> Double {
+        let batch = anchors.rows
+        let objective = config.objective
+        var loss = 0.0
+        if objective.isContrastive {
+            // Rows 0..<B originals, B..<2B their corrupted views, through f and g at once.
+            let stacked = Matrix(rows: 2 * batch, columns: anchors.columns, values: anchors.values + views.values)
+            let representation = encoder.forward(stacked, mode: mode)                        // (2B, W)
+            let z = head.forward(representation, mode: mode)                                  // (2B, D)
+            let width = z.columns
+            let z1 = Matrix(rows: batch, columns: width, values: Array(z.values[0..<(batch * width)]))
+            let z2 = Matrix(rows: batch, columns: width, values: Array(z.values[(batch * width)...]))
+            var zGradient = [Float](repeating: 0, count: z.values.count)
+            if objective.contains(.scarf) {
+                let result = InfoNCE.compute(anchors: z1, positives: z2, temperature: config.temperature)
+                loss += Double(config.scarfWeight) * result.value
+                Self.add(result.anchorGradient.values + result.positiveGradient.values, times: config.scarfWeight, into: &zGradient)
+            }
+            if objective.contains(.vicreg) {
+                let result = VICReg.compute(z1, z2, weights: config.vicregWeights)
+                loss += Double(config.vicregWeight) * result.value
+                Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)
+            }
+            var representationGradient = backward
+                ? head.backward(Matrix(rows: 2 * batch, columns: width, values: zGradient)) : Matrix(rows: 0, columns: 0)
+            if objective.contains(.reconstruct) {
+                let viewRows = Matrix(rows: batch, columns: representation.columns,
+                                      values: Array(representation.values[(batch * representation.columns)...]))
+                let (value, gradient) = reconstruction(viewRows, original: anchors, mask: mask, mode: mode, backward: backward)
+                loss += value
+                if backward {
+                    let offset = batch * representation.columns
+                    for index in gradient.values.indices { representationGradient.values[offset + index] += gradient.values[index] }
+                }
+            }
+            if backward { encoder.backward(representationGradient) }
+        } else {
+            let representation = encoder.forward(views, mode: mode)
+            let (value, gradient) = reconstruction(representation, original: anchors, mask: mask, mode: mode, backward: backward)
+            loss += value
+            if backward { encoder.backward(gradient) }
+        }
+        return loss
+    }
+
+    /// Weighted reconstruction loss of the views' representation; returns the gradient
+    /// with respect to that representation (empty without backward).
+    private func reconstruction(_ representation: Matrix, original: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> (Double, Matrix) {
+        let output = decoder.forward(representation, mode: mode)
+        var result = ReconstructionLoss.compute(output: output, original: original, mask: mask, blocks: blocks,
+                                                featureWeight: config.reconstructionFeatureWeight)
+        guard backward else { return (Double(config.reconstructionWeight) * result.value, Matrix(rows: 0, columns: 0)) }
+        for index in result.gradient.values.indices { result.gradient.values[index] *= config.reconstructionWeight }
+        return (Double(config.reconstructionWeight) * result.value, decoder.backward(result.gradient))
+    }
+
+    /// Mean loss over fixed consecutive batches of the validation pairs (no updates).
+    func validationLoss(anchors: Matrix, views: Matrix, mask: Matrix, batchSize: Int) -> Double {
+        var total = 0.0, weight = 0.0
+        var start = 0
+        while start < anchors.rows {
+            let end = min(anchors.rows, start + batchSize)
+            if end - start >= 2 {
+                let rows = Array(start..<end)
+                let value = run(anchors: anchors.gatheringRows(rows), views: views.gatheringRows(rows), mask: mask.gatheringRows(rows),
+                                mode: .evaluation, backward: false)
+                total += value * Double(rows.count)
+                weight += Double(rows.count)
+            }
+            start = end
+        }
+        return weight > 0 ? total / weight : 0
+    }
+
+    private static func add(_ values: [Float], times weight: Float, into target: inout [Float]) {
+        for index in target.indices { target[index] += weight * values[index] }
+    }
+}
