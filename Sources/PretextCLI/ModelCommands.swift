@@ -8,11 +8,14 @@ struct PretrainCommand: ParsableCommand {
         discussion: """
         The pool is every row of DATA — rows with an empty target included — plus every
         row of each --unlabeled file (same columns, any order). The target column is
-        never an input. Progress (epoch, loss, rows/s, ETA) goes to standard error.
+        never an input. With --objective supervised, the encoder is instead trained to
+        predict --target (an upstream label) and fine-tuned later on another label or
+        table. Progress (epoch, loss, rows/s, ETA) goes to standard error.
 
         Examples:
           pretext pretrain datasets/credit_data.csv --target target -o encoder.safetensors
           pretext pretrain train.csv --target label --unlabeled more.csv --unlabeled more2.csv -o enc.safetensors
+          pretext pretrain source.csv --target upstream_label --objective supervised -o enc.safetensors
         """
     )
 
@@ -32,8 +35,11 @@ struct PretrainCommand: ParsableCommand {
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
             let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
             let pool = try Workflow.pool(table, unlabeled: extras)
-            let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
-                                              progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
+            let config = scarf.config(seed: runOptions.seed)
+            let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
+            let encoder = config.objective == .supervised
+                ? try SupervisedPretrainer(config: config, progress: progress).fit(pool)
+                : try Pretrainer(config: config, progress: progress).fit(pool)
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             printError("pretrained on \(pool.rowCount) rows for \(encoder.history.epochs.count) epochs"
@@ -51,7 +57,9 @@ struct FinetuneCommand: ParsableCommand {
         Uses the labeled rows of DATA (or --labels of them: "5%" or "100", nested across
         budgets for one seed, at least one per class). Early stopping uses a stratified
         hold-out of those rows when it has at least 30 rows; with fewer, all rows train
-        for a fixed number of epochs.
+        for a fixed number of epochs. The encoder may come from another table: columns are
+        matched by name, source columns missing here are fed as missing, and new columns
+        get fresh input weights (a report of what was matched is printed).
 
         Examples:
           pretext finetune datasets/credit_data.csv --target target --encoder encoder.safetensors -o model.safetensors
@@ -72,8 +80,13 @@ struct FinetuneCommand: ParsableCommand {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions())
-            let pretrained = try PretrainedEncoder.load(from: encoder)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
+            // An encoder pretrained on another table: align its columns by name.
+            let (pretrained, alignment) = try TableAlignment.align(try PretrainedEncoder.load(from: encoder), to: table,
+                                                                   seed: runOptions.seed)
+            if !alignment.missing.isEmpty || !alignment.new.isEmpty {
+                printError("columns: " + alignment.description.replacingOccurrences(of: "\n", with: "\ncolumns: "))
+            }
             let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
                                       progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
                 .fit(encoder: pretrained, table: table, rows: rows)

@@ -13,7 +13,7 @@ struct RunOptions: ParsableArguments {
 /// SCARF pretraining settings (defaults: Bahri et al. 2021, except τ and patience,
 /// chosen by measurement; see PretrainingConfig).
 struct ScarfOptions: ParsableArguments {
-    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, or a combination such as scarf+reconstruct.")
+    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, a combination such as scarf+reconstruct, or supervised (pretrain only: predict --target).")
     var objective = "scarf"
     @Option(help: "Share of columns replaced in each corrupted view (0 < c < 1).")
     var corruptionRate: Double = 0.6

@@ -55,6 +55,10 @@ public struct PretrainingConfig: Codable, Sendable, Equatable {
     public init() {}
 
     public func validate() throws {
+        guard !objective.contains(.supervised) else {
+            throw TrainingError.invalidHyperparameter(name: "objective", value: "supervised",
+                                                      expected: "a self-supervised objective here; supervised pretraining needs an upstream label (SupervisedPretrainer)")
+        }
         guard corruptionRate > 0 && corruptionRate < 1 else {
             throw TrainingError.invalidHyperparameter(name: "corruptionRate", value: "\(corruptionRate)", expected: "0 < c < 1")
         }
@@ -73,6 +77,6 @@ public struct PretrainingConfig: Codable, Sendable, Equatable {
         try preprocessing.validate()
     }
 
-    var encoderArchitecture: Architecture { .mlp(MLPConfig(depth: encoderDepth - 1, hiddenWidth: encoderWidth)) }
-    var headArchitecture: Architecture { .mlp(MLPConfig(depth: headDepth - 1, hiddenWidth: encoderWidth)) }
+    public var encoderArchitecture: Architecture { .mlp(MLPConfig(depth: encoderDepth - 1, hiddenWidth: encoderWidth)) }
+    public var headArchitecture: Architecture { .mlp(MLPConfig(depth: headDepth - 1, hiddenWidth: encoderWidth)) }
 }

@@ -11,8 +11,12 @@ public struct PretrainingObjective: OptionSet, Codable, Sendable, Hashable, Cust
     public static let vicreg = PretrainingObjective(rawValue: 2)
     /// Self-prediction: reconstruct the row and the corruption mask from the view (VIME).
     public static let reconstruct = PretrainingObjective(rawValue: 4)
+    /// Not self-supervised: predict an upstream labeled column (`SupervisedPretrainer`),
+    /// which transfers better when such a label exists (Levin et al. 2022).
+    public static let supervised = PretrainingObjective(rawValue: 8)
 
-    static let names: [(String, PretrainingObjective)] = [("scarf", .scarf), ("vicreg", .vicreg), ("reconstruct", .reconstruct)]
+    static let names: [(String, PretrainingObjective)] = [("scarf", .scarf), ("vicreg", .vicreg), ("reconstruct", .reconstruct),
+                                                          ("supervised", .supervised)]
 
     /// Parses `scarf`, `vicreg`, `reconstruct` and `+`-joined combinations.
     public init?(parsing text: String) {
@@ -21,7 +25,7 @@ public struct PretrainingObjective: OptionSet, Codable, Sendable, Hashable, Cust
             guard let match = Self.names.first(where: { $0.0 == part }) else { return nil }
             objective.insert(match.1)
         }
-        guard !objective.isEmpty else { return nil }
+        guard !objective.isEmpty, !(objective.contains(.supervised) && objective != .supervised) else { return nil }
         self = objective
     }
 
@@ -29,7 +33,7 @@ public struct PretrainingObjective: OptionSet, Codable, Sendable, Hashable, Cust
 
     /// A display name: "SCARF", "VICReg", "reconstruction", joined with "+".
     public var title: String {
-        [(PretrainingObjective.scarf, "SCARF"), (.vicreg, "VICReg"), (.reconstruct, "reconstruction")]
+        [(PretrainingObjective.scarf, "SCARF"), (.vicreg, "VICReg"), (.reconstruct, "reconstruction"), (.supervised, "supervised")]
             .filter { contains($0.0) }.map(\.1).joined(separator: "+")
     }
 

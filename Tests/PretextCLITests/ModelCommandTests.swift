@@ -173,3 +173,33 @@ final class BaselineCommandTests: XCTestCase {
         XCTAssertEqual(json["primaryMetric"] as? String, "accuracy")
     }
 }
+
+final class TransferCommandTests: XCTestCase {
+    func testFinetuneOnAnotherTablePrintsTheAlignmentAndSupervisedPretrainingWorks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-transfer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Source: penguins without sex, pretrained to predict the island (an upstream label).
+        let lines = try String(contentsOfFile: repositoryRoot.appendingPathComponent("datasets/penguins.csv").path, encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let sex = lines[0].firstIndex(of: "sex")!, bodyMass = lines[0].firstIndex(of: "body_mass_g")!
+        let source = lines.map { row in row.enumerated().filter { $0.offset != sex }.map(\.element).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let target = lines.map { row in row.enumerated().filter { $0.offset != bodyMass }.map(\.element).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let sourcePath = folder.appendingPathComponent("source.csv").path, targetPath = folder.appendingPathComponent("target.csv").path
+        try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
+        try target.write(toFile: targetPath, atomically: true, encoding: .utf8)
+        let encoder = folder.appendingPathComponent("enc.safetensors").path
+        let pretrain = try runPretext(["pretrain", sourcePath, "--target", "island", "--objective", "supervised", "-o", encoder,
+                                       "--pretrain-epochs", "5", "--encoder-width", "16", "--quiet"])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        let model = folder.appendingPathComponent("m.safetensors").path
+        let finetune = try runPretext(["finetune", targetPath, "--target", "target", "--encoder", encoder, "--epochs", "5",
+                                       "-o", model, "--quiet"])
+        XCTAssertEqual(finetune.status, 0, finetune.standardError)
+        XCTAssertTrue(finetune.standardError.contains("columns: missing from the target, fed as missing: body_mass_g"), finetune.standardError)
+        XCTAssertTrue(finetune.standardError.contains("given fresh input weights: island, sex"), finetune.standardError)
+        let predict = try runPretext(["predict", model, targetPath, "-o", "-"])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        XCTAssertEqual(predict.standardOutput.split(separator: "\n").count, 345)
+    }
+}

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 import PretextTestSupport
 import PretextData
+import PretextBaselines
 @testable import PretextNN
 @testable import PretextSSL
 @testable import PretextTransfer
-import PretextBaselines
 
 final class CorruptionTests: XCTestCase {
     /// A pool whose values are all distinct, so every replaced value is detectable.
@@ -247,5 +247,79 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertNil(PretrainingObjective(parsing: "simclr"))
         XCTAssertNil(PretrainingObjective(parsing: ""))
         XCTAssertEqual(PretrainingObjective(parsing: "reconstruct+scarf"), [.scarf, .reconstruct])
+    }
+}
+
+final class TableTransferTests: XCTestCase {
+    /// Source: credit_data without `Price`. Target: the same rows, columns reordered,
+    /// `Debt` and `Assets` dropped, `Price` and a new `Risk` column added.
+    func testAlignsReorderedMissingAndNewColumnsAndRoundTrips() throws {
+        var (credit, _) = try CSVReader().read("\(datasetsPath)/credit_data.csv")
+        try credit.setRole(.target, for: "target")
+        var source = credit
+        source.columns.removeAll { $0.name == "Price" }
+        let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 3, width: 32)).fit(source)
+
+        var target = credit
+        target.columns.removeAll { ["Debt", "Assets"].contains($0.name) }
+        target.columns.append(Column(name: "Risk", type: .numeric, storage: .numeric((0..<target.rowCount).map { Float($0 % 7) })))
+        target.columns.reverse()
+        let (moved, alignment) = try TableAlignment.align(encoder, to: target, seed: 3)
+        XCTAssertEqual(Set(alignment.missing), ["Debt", "Assets"])
+        XCTAssertEqual(Set(alignment.new), ["Price", "Risk"])
+        XCTAssertEqual(alignment.matched.count, 10)
+        XCTAssertTrue(alignment.description.contains("fed as missing"))
+        // The first layer keeps the source weights for the source features.
+        let oldWeight = encoder.network.store.views[0], newWeight = moved.network.store.views[0]
+        let oldInputs = oldWeight.shape[1], newInputs = newWeight.shape[1]
+        XCTAssertEqual(newInputs, oldInputs + 2)
+        for row in 0..<4 {
+            for column in 0..<oldInputs {
+                XCTAssertEqual(moved.network.store.values[newWeight.offset + row * newInputs + column],
+                               encoder.network.store.values[oldWeight.offset + row * oldInputs + column])
+            }
+        }
+        // Missing source columns are fed as missing: same as transforming the source
+        // table with those columns emptied (for the shared features).
+        let embeddings = try moved.transform(target)
+        XCTAssertEqual(embeddings.rows, target.rowCount)
+        XCTAssertTrue(embeddings.values.allSatisfy(\.isFinite))
+        var config = FineTuneConfig()
+        config.training.maximumEpochs = 3
+        config.headWidth = 16
+        let model = try FineTuner(config: config).fit(encoder: moved, table: target)
+        let path = NSTemporaryDirectory() + "pretext-transfer-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(to: path)
+        let loaded = try ModelLoader.loadPredictor(from: path)
+        XCTAssertEqual(try loaded.predictions(target).predictions, try model.predictions(target).predictions)
+        XCTAssertFalse(loaded.requiredColumns.contains("Debt"), "source-only columns are optional")
+    }
+}
+
+final class SupervisedPretrainingTests: XCTestCase {
+    /// Pretrain on an upstream label (penguins' island), then fine-tune on species with the
+    /// upstream column as a new input.
+    func testUpstreamLabelPretrainingTransfersToAnotherTarget() throws {
+        var upstream = try CSVReader().read("\(datasetsPath)/penguins.csv").table
+        try upstream.setRole(.target, for: "island")
+        upstream.columns.removeAll { $0.name == "target" }
+        var config = quickScarf(seed: 2, epochs: 20, width: 32)
+        config.objective = .supervised
+        XCTAssertThrowsError(try Pretrainer(config: config).fit(upstream), "SSL pretraining refuses the supervised objective")
+        let encoder = try SupervisedPretrainer(config: config).fit(upstream)
+        XCTAssertEqual(encoder.config.objective, .supervised)
+        XCTAssertFalse(encoder.preprocessor.requiredColumns.contains("island"), "the upstream label is never an input")
+        XCTAssertGreaterThan(encoder.history.bestEpoch, 0)
+
+        let downstream = try loadTable("penguins.csv")
+        let (moved, alignment) = try TableAlignment.align(encoder, to: downstream)
+        XCTAssertEqual(alignment.new, ["island"])
+        var fineTune = FineTuneConfig()
+        fineTune.training.maximumEpochs = 20
+        let model = try FineTuner(config: fineTune).fit(encoder: moved, table: downstream)
+        let predictions = try model.predict(downstream)
+        XCTAssertEqual(Set(predictions.classNames), ["Adelie", "Chinstrap", "Gentoo"])
+        XCTAssertGreaterThan(accuracy(predictions.labels, downstream, rows: Array(0..<downstream.rowCount)), 0.8)
     }
 }

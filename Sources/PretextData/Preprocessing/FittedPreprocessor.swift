@@ -5,6 +5,16 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
     public var features: [FeatureState]
     /// What fitting decided that a user should know (dropped columns).
     public var notes: [String]
+    /// Columns a table may lack: they are then fed as missing (imputed, with their
+    /// missing indicator set). Used when an encoder moves to a table without them.
+    public var optionalColumns: [String]? = nil
+
+    public init(config: PreprocessingConfig, features: [FeatureState], notes: [String], optionalColumns: [String]? = nil) {
+        self.config = config
+        self.features = features
+        self.notes = notes
+        self.optionalColumns = optionalColumns
+    }
 
     /// What `transform` had to work around, for warnings.
     public struct TransformReport: Sendable, Equatable {
@@ -47,7 +57,10 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
     }
 
     /// The source columns a table must have.
-    public var requiredColumns: [String] { features.map(\.name) }
+    public var requiredColumns: [String] {
+        let optional = Set(optionalColumns ?? [])
+        return features.map(\.name).filter { !optional.contains($0) }
+    }
 
     /// Transforms every row of `table`.
     ///
@@ -64,7 +77,7 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
         var report = TransformReport()
         var offset = 0
         for feature in features {
-            let column = table[feature.name]!
+            let column = table[feature.name] ?? Self.allMissing(feature, rows: rows)
             switch feature {
             case .numeric(let numeric):
                 let (numbers, unreadable) = Self.numbers(column, as: numeric.sourceType)
@@ -96,6 +109,17 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
             }
         }
         return (FeatureMatrix(rows: rows, columns: width, values: values, names: names), report)
+    }
+
+    /// An all-missing stand-in for an optional column the table lacks.
+    static func allMissing(_ feature: FeatureState, rows: Int) -> Column {
+        switch feature {
+        case .numeric(let numeric):
+            return Column(name: numeric.name, type: .numeric, storage: .numeric([Float](repeating: .nan, count: rows)))
+        case .categorical(let categorical):
+            return Column(name: categorical.name, type: .categorical,
+                          storage: .categorical(codes: [Int32](repeating: -1, count: rows), vocabulary: []))
+        }
     }
 
     /// The column's values as numbers; text that does not read as the fitted type is
