@@ -22,6 +22,7 @@ struct CompareCommand: ParsableCommand {
           pretext compare datasets/credit_data.csv --target target --labels 1%,5%,25%,100% --seeds 3 -o credit-report
           pretext compare data.csv --target y --methods xgboost,scarf-full --baseline-trials 0
           pretext compare datasets/credit_data.csv --target target --labels 5% --methods mlp,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
+          pretext compare datasets/credit_data.csv --target target --upstream Home --methods mlp,scarf-full,supervised-full
         """
     )
 
@@ -32,6 +33,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated methods: xgboost, linear, mlp, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
     var methods = "xgboost,linear,mlp,scarf-linear-probe,scarf-full"
     @Option(help: "XGBoost random-search trials (0 = XGBoost's defaults only).") var baselineTrials = 20
+    @Option(help: "An upstream labeled column for supervised-<strategy> methods (supervised pretraining).") var upstream: String?
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "report"
     @Flag(help: "No progress lines on standard error.") var quiet = false
     @Option(help: "Fine-tuning learning rate (Adam), for the SCARF methods and the MLP.") var fineTuneLearningRate: Float = 1e-3
@@ -77,6 +79,10 @@ struct CompareCommand: ParsableCommand {
             configuration.trees.trials = baselineTrials
             configuration.trees.threads = read.threads
             configuration.cacheDirectory = output + "/cells"
+            configuration.upstreamColumn = upstream
+            if configuration.methods.contains(where: { $0.objective == .supervised }) && upstream == nil {
+                throw ValidationError("supervised-… methods need --upstream COLUMN (the upstream label to pretrain on).")
+            }
             let quiet = self.quiet
             let cells = try LabelEfficiencyExperiment(configuration: configuration) { if !quiet { printError($0) } }.run(table)
             let settings = [

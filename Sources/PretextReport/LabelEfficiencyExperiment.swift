@@ -105,6 +105,9 @@ public struct LabelEfficiencyExperiment {
         public var split = SplitConfig()
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
+        /// An upstream labeled column for `supervised-…` methods: the encoder learns to
+        /// predict it (on the non-test rows), then transfers to the target.
+        public var upstreamColumn: String?
         public init() {}
 
         /// The linear baseline: one Linear layer, L2-regularised (logistic or linear
@@ -121,7 +124,7 @@ public struct LabelEfficiencyExperiment {
         func fingerprint(dataset: String, rows: Int, columns: Int) -> String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let parts = [dataset, "\(rows)x\(columns)"] + [
+            let parts = [dataset, "\(rows)x\(columns)", upstreamColumn ?? ""] + [
                 try? encoder.encode(scarf), try? encoder.encode(fineTune), try? encoder.encode(supervised),
                 try? encoder.encode(trees), try? encoder.encode(split),
             ].map { String(decoding: $0 ?? Data(), as: UTF8.self) }
@@ -185,7 +188,11 @@ public struct LabelEfficiencyExperiment {
                         var pretraining = configuration.scarf
                         pretraining.seed = UInt64(seed)
                         pretraining.objective = objective
-                        encoders[objective] = try Pretrainer(config: pretraining).fit(table, rows: split.pretraining)
+                        if objective == .supervised {
+                            encoders[objective] = try supervisedEncoder(table, rows: split.pretraining, config: pretraining)
+                        } else {
+                            encoders[objective] = try Pretrainer(config: pretraining).fit(table, rows: split.pretraining)
+                        }
                     }
                     let stopwatch = Stopwatch()
                     let predictor = try fit(method, table: table, rows: rows, task: task, seed: UInt64(seed),
@@ -212,13 +219,28 @@ public struct LabelEfficiencyExperiment {
         return cells
     }
 
+    /// An encoder trained to predict the upstream column (never the target) on `rows`.
+    private func supervisedEncoder(_ table: Table, rows: [Int], config: PretrainingConfig) throws -> PretrainedEncoder {
+        guard let upstream = configuration.upstreamColumn else {
+            throw TrainingError.invalidHyperparameter(name: "method", value: "supervised-…", expected: "an upstream column (--upstream COL)")
+        }
+        var upstreamTable = table
+        for index in upstreamTable.columns.indices where upstreamTable.columns[index].role == .target {
+            upstreamTable.columns[index].role = .ignored
+        }
+        try upstreamTable.setRole(.target, for: upstream)
+        return try SupervisedPretrainer(config: config).fit(upstreamTable, rows: rows)
+    }
+
     private func fit(_ method: Method, table: Table, rows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
         if let strategy = method.strategy, let encoder {
             var config = configuration.fineTune
             config.seed = seed
             config.strategy = strategy
-            return try FineTuner(config: config).fit(encoder: encoder, table: table, rows: rows)
+            // The upstream column is an input downstream: align (fresh weights for it).
+            let (aligned, _) = try TableAlignment.align(encoder, to: table, rows: rows, seed: seed)
+            return try FineTuner(config: config).fit(encoder: aligned, table: table, rows: rows)
         }
         if method == .xgboost {
             var config = configuration.trees

@@ -56,3 +56,28 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(summary.standardDeviation, (5.0 / 3).squareRoot(), accuracy: 1e-12)
     }
 }
+
+final class ObjectiveMethodTests: XCTestCase {
+    func testMethodNamesParseAndSupervisedNeedsAnUpstreamColumn() throws {
+        typealias Method = LabelEfficiencyExperiment.Method
+        XCTAssertEqual(Method(rawValue: "vicreg-linear-probe")?.objective, .vicreg)
+        XCTAssertEqual(Method(rawValue: "scarf+reconstruct-freeze-then-unfreeze")?.strategy, .freezeThenUnfreeze)
+        XCTAssertEqual(Method(rawValue: "scarf+reconstruct-full")?.title, "SCARF+reconstruction + full fine-tune")
+        XCTAssertNil(Method(rawValue: "simclr-full"))
+        XCTAssertNil(Method(rawValue: "scarf-partial"))
+        XCTAssertEqual(Method(rawValue: "xgboost"), .xgboost)
+
+        let table = try loadTable("penguins.csv")
+        var configuration = LabelEfficiencyExperiment.Configuration()
+        configuration.seeds = 1
+        configuration.budgets = [.fraction(0.5)]
+        configuration.methods = [Method(rawValue: "supervised-linear-probe")!, Method(rawValue: "vicreg-full")!]
+        configuration.scarf = quickScarf(seed: 0, epochs: 3, width: 16)
+        configuration.fineTune.training.maximumEpochs = 3
+        XCTAssertThrowsError(try LabelEfficiencyExperiment(configuration: configuration).run(table))
+        configuration.upstreamColumn = "island"
+        let cells = try LabelEfficiencyExperiment(configuration: configuration).run(table)
+        XCTAssertEqual(cells.map(\.method.rawValue), ["supervised-linear-probe", "vicreg-full"])
+        XCTAssertTrue(cells.allSatisfy { $0.scores.accuracy! > 0.3 })
+    }
+}
