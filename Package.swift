@@ -92,7 +92,7 @@ let package = Package(
         // Shared test helpers (finite-difference gradient checks).
         .target(
             name: "PretextTestSupport",
-            dependencies: ["PretextNN"],
+            dependencies: ["PretextData", "PretextNN"],
             path: "Tests/PretextTestSupport"
         ),
         .testTarget(

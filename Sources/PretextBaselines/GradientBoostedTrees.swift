@@ -41,17 +41,9 @@ public final class GradientBoostedTrees: TabularPredictor {
     @discardableResult
     public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> GradientBoostedTrees {
         try config.validate()
-        guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
-        let task = try TaskType.infer(for: targetColumn, path: table.source)
-        let labeled = (rows ?? table.labeledRows).filter { !targetColumn.isMissing($0) }
-        guard labeled.count >= 2 else { throw TrainingError.notEnoughData(reason: "\(labeled.count) labeled row(s); at least 2 are needed") }
-        let target = try TargetEncoder.fit(table, rows: labeled, task: task)
-        var trainRows = labeled, validation = validationRows ?? []
-        if validationRows == nil {
-            let classes = task.isClassification ? try target.classIndices(table, rows: labeled) : nil
-            let split = DatasetSplit.holdOut(labeled, classes: classes, fraction: config.validationFraction, seed: config.seed)
-            if split.validation.count >= config.minimumValidationRows { (trainRows, validation) = split }
-        }
+        let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
+                                          minimumValidationRows: config.minimumValidationRows, seed: config.seed)
+        let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         let preprocessor = try Preprocessor(config: Self.treePreprocessing).fit(table, rows: trainRows)
         let (features, _) = try preprocessor.transform(table)
         func labels(_ rows: [Int]) throws -> [Float] {

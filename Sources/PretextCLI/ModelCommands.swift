@@ -33,8 +33,7 @@ struct PretrainCommand: ParsableCommand {
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
-            let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
-            let pool = try Workflow.pool(table, unlabeled: extras)
+            let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             let config = scarf.config(seed: runOptions.seed)
             let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
             let encoder = config.objective == .supervised
@@ -165,8 +164,7 @@ struct FitCommand: ParsableCommand {
                 print("wrote \(output)")
                 return
             }
-            let extras = try unlabeled.map { try Workflow.readTable($0, target: nil, idColumns: [], options: options).0 }
-            let pool = try Workflow.pool(table, unlabeled: extras)
+            let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
                                               progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)

@@ -27,20 +27,9 @@ public struct FineTuner {
     public func fit(encoder pretrained: PretrainedEncoder, table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil,
                     task requested: TaskType? = nil) throws -> TabularModel {
         try config.validate()
-        guard let targetColumn = table.target else {
-            throw TrainingError.notEnoughData(reason: "the table has no target column")
-        }
-        let task = try TaskType.infer(for: targetColumn, path: table.source, requested: requested)
-        let labeled = (rows ?? table.labeledRows).filter { !targetColumn.isMissing($0) }
-        guard labeled.count >= 2 else { throw TrainingError.notEnoughData(reason: "\(labeled.count) labeled row(s); at least 2 are needed") }
-        let target = try TargetEncoder.fit(table, rows: labeled, task: task)
-
-        var trainRows = labeled, validation = validationRows ?? []
-        if validationRows == nil {
-            let classes = task.isClassification ? try target.classIndices(table, rows: labeled) : nil
-            let split = DatasetSplit.holdOut(labeled, classes: classes, fraction: config.validationFraction, seed: config.seed)
-            if split.validation.count >= config.minimumValidationRows { (trainRows, validation) = split }
-        }
+        let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
+                                          minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requested)
+        let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         var training = config.training
         if validation.isEmpty { training.maximumEpochs = config.epochsWithoutValidation }
 

@@ -13,6 +13,11 @@ public enum Workflow {
         return (table, report)
     }
 
+    /// Reads the `unlabeled` files and stacks them under `table`: the pretraining pool.
+    public static func pool(_ table: Table, unlabeledFiles: [String], options: ReadOptions) throws -> Table {
+        try pool(table, unlabeled: try unlabeledFiles.map { try readTable($0, target: nil, idColumns: [], options: options).0 })
+    }
+
     /// The pretraining pool: every row of `table` (labeled or not) followed by every row
     /// of the `unlabeled` tables, matched by column name.
     public static func pool(_ table: Table, unlabeled: [Table]) throws -> Table {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PretextTestSupport
 import PretextData
 @testable import PretextNN
 

@@ -1,19 +1,8 @@
 import Foundation
 import XCTest
+import PretextTestSupport
 import PretextData
 @testable import PretextNN
-
-let datasetsPath: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("datasets").path
-}()
-
-func loadTable(_ name: String, target: String = "target") throws -> Table {
-    var (table, _) = try CSVReader().read("\(datasetsPath)/\(name)")
-    try table.setRole(.target, for: target)
-    return table
-}
 
 /// Small settings so the suite stays fast; margins are set well below what these
 /// models reach, so the tests check learning, not luck.

@@ -1,4 +1,5 @@
 import XCTest
+import PretextTestSupport
 import PretextData
 import PretextNN
 import PretextSSL

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import PretextTestSupport
 import PretextData
 import PretextNN
 @testable import PretextReport

@@ -1,20 +1,9 @@
 import Foundation
+@_exported import PretextTestSupport
 import PretextData
 import PretextNN
 import PretextSSL
 import PretextTransfer
-
-let datasetsPath: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("datasets").path
-}()
-
-func loadTable(_ name: String, target: String = "target") throws -> Table {
-    var (table, _) = try CSVReader().read("\(datasetsPath)/\(name)")
-    try table.setRole(.target, for: target)
-    return table
-}
 
 func accuracy(_ predictions: [String], _ table: Table, rows: [Int]) -> Double {
     let truth = rows.map { table.target!.text(at: $0) }

@@ -6,20 +6,9 @@ enum SupervisedTrainer {
     static func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, config: SupervisedConfig,
                     requestedTask: TaskType?, progress: ProgressReporter?) throws -> FittedSupervisedModel {
         try config.validate()
-        guard let targetColumn = table.target else {
-            throw TrainingError.notEnoughData(reason: "the table has no target column (set one with setRole(.target, for:))")
-        }
-        let task = try TaskType.infer(for: targetColumn, path: table.source, requested: requestedTask)
-        let labeled = (rows ?? table.labeledRows).filter { !targetColumn.isMissing($0) }
-        guard labeled.count >= 2 else { throw TrainingError.notEnoughData(reason: "\(labeled.count) labeled row(s); at least 2 are needed") }
-        let target = try TargetEncoder.fit(table, rows: labeled, task: task)
-        var trainRows = labeled
-        var validation = validationRows ?? []
-        if validationRows == nil && config.validationFraction > 0 {
-            let classes = task.isClassification ? try target.classIndices(table, rows: labeled) : nil
-            let split = DatasetSplit.holdOut(labeled, classes: classes, fraction: config.validationFraction, seed: config.seed)
-            if split.validation.count >= config.minimumValidationRows { (trainRows, validation) = split }
-        }
+        let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
+                                          minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)
+        let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: trainRows)
         let (allFeatures, _) = try preprocessor.transform(table)
         let features = Matrix(rows: allFeatures.rows, columns: allFeatures.columns, values: allFeatures.values)
