@@ -7,7 +7,12 @@
 ///   fit rows' median, then standardised, z = (x − μ) / σ, or mapped through the fit
 ///   rows' empirical CDF F to Φ⁻¹(F(x)) (`quantileNormal`);
 /// - categorical: one-hot over the categories seen (at least `minimumCategoryCount`
-///   times) plus an unknown bucket, so categories unseen at fit time never fail;
+///   times) plus an unknown bucket, so categories unseen at fit time never fail. One-hot
+///   rather than a separate embedding layer: a one-hot block times the first Linear
+///   layer's weights *is* an embedding lookup (one column of W per category), so the
+///   network learns the same thing without a second code path; the bundled tables'
+///   vocabularies are small (at most 28 levels); and SCARF replaces a column's whole
+///   block, exactly as it would replace an embedding index;
 /// - a 0/1 missing indicator follows every column that had a missing value;
 /// - constant columns (one value, nothing missing) are dropped with a note.
 public struct Preprocessor: Sendable {
