@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Determinism and interruption: same seed → byte-identical outputs; SIGKILL at any
+/// moment → outputs complete or absent, and `compare` resumes to the same report.
+final class ReliabilityTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-reliability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    let quickFit = ["fit", "datasets/wine.csv", "--target", "target", "--pretrain-epochs", "4", "--encoder-width", "32",
+                    "--epochs", "6", "--quiet", "--seed", "7"]
+    let quickCompare = ["compare", "datasets/wine.csv", "--target", "target", "--seeds", "2", "--labels", "25%,100%",
+                        "--methods", "xgboost,mlp,scarf-full", "--baseline-trials", "2", "--pretrain-epochs", "4",
+                        "--encoder-width", "32", "--quiet"]
+
+    /// report.json without wall times.
+    func reportWithoutTimings(_ directory: String) throws -> Data {
+        func strip(_ value: Any) -> Any {
+            if let dictionary = value as? [String: Any] {
+                return dictionary.filter { $0.key != "seconds" }.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/report.json")))
+        return try JSONSerialization.data(withJSONObject: strip(object), options: [.sortedKeys])
+    }
+
+    func testSameSeedGivesByteIdenticalModelsPredictionsAndReports() throws {
+        for name in ["a", "b"] {
+            XCTAssertEqual(try runPretext(quickFit + ["-o", path("\(name).safetensors")]).status, 0)
+            XCTAssertEqual(try runPretext(["predict", path("\(name).safetensors"), "datasets/wine.csv", "-o", path("\(name).csv")]).status, 0)
+            XCTAssertEqual(try runPretext(quickCompare + ["-o", path("report-\(name)")]).status, 0)
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: path("a.safetensors")), FileManager.default.contents(atPath: path("b.safetensors")))
+        XCTAssertEqual(FileManager.default.contents(atPath: path("a.csv")), FileManager.default.contents(atPath: path("b.csv")))
+        XCTAssertEqual(try reportWithoutTimings(path("report-a")), try reportWithoutTimings(path("report-b")))
+    }
+
+    /// Starts `arguments`, kills it with SIGKILL after `delay` seconds (if still running).
+    func runAndKill(_ arguments: [String], after delay: Double) throws {
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("pretext")
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    func testKilledRunsLeaveCompleteOrAbsentOutputsAndCompareResumes() throws {
+        var generator = SystemRandomNumberGenerator()
+        // fit and predict: the output is either absent or a complete, loadable file.
+        for attempt in 0..<4 {
+            let model = path("killed-\(attempt).safetensors")
+            try runAndKill(quickFit + ["-o", model], after: Double.random(in: 0.05...1.5, using: &generator))
+            if FileManager.default.fileExists(atPath: model) {
+                let check = try runPretext(["predict", model, "datasets/wine.csv", "-o", path("check.csv")])
+                XCTAssertEqual(check.status, 0, "a model file that exists must be complete: \(check.standardError)")
+            }
+            // A kill during the final write may leave a hidden `.name.partial-PID` file;
+            // the target itself is never partial.
+        }
+        XCTAssertEqual(try runPretext(quickFit + ["-o", path("model.safetensors")]).status, 0)
+        for attempt in 0..<3 {
+            let output = path("predictions-\(attempt).csv")
+            try runAndKill(["predict", path("model.safetensors"), "datasets/wine.csv", "-o", output],
+                           after: Double.random(in: 0.01...0.3, using: &generator))
+            if let data = FileManager.default.contents(atPath: output) {
+                XCTAssertEqual(String(decoding: data, as: UTF8.self).split(separator: "\n").count, 179, "complete or absent")
+            }
+        }
+        // compare: killed twice, then finished; the report equals an uninterrupted run's.
+        let interrupted = path("interrupted")
+        for delay in [1.0, 2.5] { try runAndKill(quickCompare + ["-o", interrupted], after: delay) }
+        XCTAssertEqual(try runPretext(quickCompare + ["-o", interrupted]).status, 0)
+        XCTAssertEqual(try runPretext(quickCompare + ["-o", path("straight")]).status, 0)
+        XCTAssertEqual(try reportWithoutTimings(interrupted), try reportWithoutTimings(path("straight")))
+    }
+}
