@@ -107,8 +107,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextCLITests",
-            dependencies: ["PretextCLI"],
-            exclude: ["Golden"]
+            dependencies: ["PretextCLI", "PretextData"],
+            exclude: ["Golden", "Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
