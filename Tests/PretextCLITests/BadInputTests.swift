@@ -69,6 +69,48 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// Damaged model files and inputs that do not fit the model, through `predict`.
+    func testDamagedModelFilesAndMismatchedInputs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("model.safetensors").path
+        XCTAssertEqual(try limitedRun("fit datasets/wine.csv --target target --method mlp --epochs 3 -o '\(model)'").0, 0)
+        let encoder = folder.appendingPathComponent("encoder.safetensors").path
+        XCTAssertEqual(try limitedRun("pretrain datasets/wine.csv --target target --pretrain-epochs 2 --encoder-width 8 --quiet -o '\(encoder)'").0, 0)
+        let bytes = Array(FileManager.default.contents(atPath: model)!)
+        var flipped = bytes
+        flipped[bytes.count - 5] ^= 0x10
+        // The header is JSON: change the version digit in place (same length, same offsets).
+        var newer = bytes
+        let key = Array("\"pretext.format_version\":\"1\"".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
+        newer[at + key.count - 2] = UInt8(ascii: "9")
+        let variants: [(String, [UInt8], String)] = [
+            ("truncated-header", Array(bytes.prefix(6)), "truncated"),
+            ("truncated-data", Array(bytes.prefix(bytes.count - 100)), "truncated"),
+            ("bit-flipped", flipped, "do not match the file's checksum"),
+            ("newer-format", newer, "written by a newer Pretext"),
+            ("text", Array("hello".utf8), "truncated"),
+        ]
+        let output = folder.appendingPathComponent("p.csv").path
+        for (name, content, message) in variants {
+            let path = folder.appendingPathComponent("\(name).safetensors").path
+            FileManager.default.createFile(atPath: path, contents: Data(content))
+            let (status, stderr) = try limitedRun("predict '\(path)' datasets/wine.csv -o '\(output)'")
+            XCTAssertEqual(status, 1, "\(name): \(stderr)")
+            XCTAssertTrue(stderr.contains(message), "\(name): \(stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output), name)
+        }
+        let (kindStatus, kindError) = try limitedRun("predict '\(encoder)' datasets/wine.csv -o '\(output)'")
+        XCTAssertEqual(kindStatus, 1)
+        XCTAssertTrue(kindError.contains("this is a encoder file"), kindError)
+        let (missingStatus, missingError) = try limitedRun("predict '\(model)' datasets/penguins.csv -o '\(output)'")
+        XCTAssertEqual(missingStatus, 1)
+        XCTAssertTrue(missingError.contains("lacks 13 needed column(s)"), missingError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
     /// Very wide and very long inputs are read within the memory limit.
     func testHugeColumnCountsAndFieldsStayBounded() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString)")
