@@ -163,3 +163,23 @@ final class SplitterDifferentialTests: XCTestCase {
         }
     }
 }
+
+/// Inputs the fuzzer found (fuzz/run.sh), kept as regression tests.
+final class FuzzRegressionTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    /// CR-only line endings: more records than LF bytes (the first fuzz finding, a heap
+    /// overflow in the per-column buffers).
+    func testCarriageReturnOnlyLineEndings() throws {
+        let crash: [UInt8] = [0x30, 0x2d, 0x31, 0x32, 0x39, 0x2d, 0x30, 0x31, 0x2d, 0x30, 0x32, 0x0a, 0x05, 0x2d, 0x30, 0x31,
+                              0x2d, 0x0a, 0x0d, 0x32, 0x33, 0x0d, 0x33, 0x0d, 0x31, 0x26]
+        _ = try? read(folder.write("crash.csv", bytes: crash))
+        let (table, _) = try read(folder.write("cr.csv", bytes: Array("a,b\r1,2\r3,4\r5,6\r7,8\r".utf8)))
+        XCTAssertEqual(table["a"]!.floats, [1, 3, 5, 7])
+        var many = "x\r"
+        for row in 0..<10_000 { many += "\(row)\r" }
+        let (long, _) = try read(folder.write("many.csv", bytes: Array(many.utf8))) { $0.chunkSize = 1 << 16 }
+        XCTAssertEqual(long.rowCount, 10_000)
+        XCTAssertEqual(long["x"]!.floats.last, 9999)
+    }
+}

@@ -63,14 +63,15 @@ struct CSVPreamble {
         return 0x2c
     }
 
-    /// Offset just past the first newline at or after `start` that lies outside quotes,
-    /// or nil if the bytes end first.
+    /// Offset just past the first record terminator (CR or LF, as libcsv) at or after
+    /// `start` that lies outside quotes, or nil if the bytes end first. After a CRLF the
+    /// LF stays for the data parser, which counts it as the line's end.
     static func endOfRecord(in bytes: [UInt8], from start: Int) -> Int? {
         var inQuotes = false
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x22 { inQuotes.toggle() } else if byte == 0x0a, !inQuotes { return index + 1 }
+            if byte == 0x22 { inQuotes.toggle() } else if (byte == 0x0a || byte == 0x0d), !inQuotes { return index + 1 }
             index += 1
         }
         return nil

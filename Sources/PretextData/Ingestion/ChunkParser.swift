@@ -220,6 +220,16 @@ final class ChunkParser: FieldSink {
         }
     }
 
+    /// Notes the record's first line and makes room for its row.
+    @inline(__always)
+    private func startRecord() {
+        state.pointee.recordLine = state.pointee.line
+        let row = state.pointee.rowCount
+        if let first = state.pointee.columns.first, row >= first.capacity {
+            for index in state.pointee.columns.indices { state.pointee.columns[index].grow() }
+        }
+    }
+
     private func setIssue(_ issue: ChunkIssue) {
         if state.pointee.issue == nil { state.pointee.issue = issue }
     }
@@ -229,7 +239,7 @@ final class ChunkParser: FieldSink {
     private func numberField(_ value: Float) {
         let state = self.state
         let column = state.pointee.fieldIndex
-        if column == 0 { state.pointee.recordLine = state.pointee.line }
+        if column == 0 { startRecord() }
         state.pointee.fieldIndex = column + 1
         guard column < plan.columnCount, state.pointee.issue == nil else { return }
         state.pointee.columns[column].setNumber(value, row: state.pointee.rowCount)
@@ -239,7 +249,7 @@ final class ChunkParser: FieldSink {
 
     override func field(_ bytes: UnsafePointer<UInt8>, count: Int) {
         let state = self.state
-        if state.pointee.fieldIndex == 0 { state.pointee.recordLine = state.pointee.line }
+        if state.pointee.fieldIndex == 0 { startRecord() }
         if countEmbeddedNewlines, count > 0 {
             state.pointee.embeddedNewlines += Self.countNewlines(UnsafeRawBufferPointer(start: bytes, count: count))
         }

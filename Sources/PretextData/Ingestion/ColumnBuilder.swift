@@ -4,8 +4,8 @@
 ///
 /// `finish` turns it into a `ChunkColumn` and frees the buffers.
 struct ColumnBuilder {
-    let capacity: Int
-    let values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
+    private(set) var capacity: Int
+    private(set) var values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
     private(set) var textCodes: UnsafeMutablePointer<Int32>? = nil   // (capacity,) −1 = not text
     private var dictionary: [String: Int32] = [:]
     private var texts: [String] = []
@@ -14,6 +14,24 @@ struct ColumnBuilder {
     init(capacity: Int) {
         self.capacity = max(1, capacity)
         values = .allocate(capacity: self.capacity)
+    }
+
+    /// Doubles the buffers (the row estimate counts LF bytes, but a lone CR also ends a
+    /// record, so CR-only files can have more records than the estimate).
+    mutating func grow() {
+        let newCapacity = capacity * 2
+        let newValues = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
+        newValues.update(from: values, count: capacity)
+        values.deallocate()
+        values = newValues
+        if let textCodes {
+            let newCodes = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+            newCodes.update(from: textCodes, count: capacity)
+            (newCodes + capacity).initialize(repeating: -1, count: newCapacity - capacity)
+            textCodes.deallocate()
+            self.textCodes = newCodes
+        }
+        capacity = newCapacity
     }
 
     @inline(__always)
