@@ -42,8 +42,11 @@ fuzz=$(bash fuzz/run.sh "$runs")
   echo
   echo "$fuzz" | sed 's/^/- /'
   echo
-  echo "Crashing inputs would be saved under \`fuzz/crashes/\` and added to the corpus as regression fixtures."
-  echo "None was found so far."
+  echo "Crashing inputs are saved under \`fuzz/crashes/\` and become regression tests. Found and fixed so far:"
+  echo
+  echo "- 2026-11-28, CSV target: a heap-buffer overflow — CR-only line endings made more records than the"
+  echo "  per-chunk row estimate (which counted LF bytes), and hid the header's end. Fixed by growing the column"
+  echo "  buffers at record starts and ending the header at CR or LF; regression test \`FuzzRegressionTests\`."
 } > RELIABILITY.md.partial
 mv RELIABILITY.md.partial RELIABILITY.md
 cat RELIABILITY.md
