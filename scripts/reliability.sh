@@ -21,16 +21,16 @@ fuzz=$(bash fuzz/run.sh "$runs")
   echo "## Malformed input"
   echo
   echo "- Corpus: $cases malformed or hostile inputs in \`Tests/PretextCLITests/Fixtures/bad/\` (written by"
-  echo "  \`make_bad_corpus.py\`, one expected exit code and message fragment each), plus damaged model files"
+  echo "  \`make_bad_corpus.py\`, one expected exit code, error kind and message fragment each), plus damaged model files"
   echo "  (truncated, bit-flipped, newer format, wrong kind), a 100,000-column file and a 64 MB field made by the test."
   echo "- Each runs through the CLI under \`ulimit -v\` 4 GiB and a 60 s timeout (no crash, no hang, typed error,"
-  echo "  non-zero exit, nothing written) and, for plain reads, through the library (a \`DataError\` with the same message)."
+  echo "  non-zero exit, nothing written) and, for plain reads, through the library (a \`DataError\` of the expected kind with the same message)."
   echo "- Tests run for this report (corpus, interruption, determinism, model files, read errors): $summary"
   echo
   echo "## Interruption and determinism"
   echo
-  echo "- \`ReliabilityTests\` kills \`fit\` and \`predict\` with SIGKILL at random moments (several times each): the"
-  echo "  output is always absent or complete (a model that exists loads and predicts; a predictions file has every row)."
+  echo "- \`ReliabilityTests\` kills \`pretrain\`, \`fit\` and \`predict\` with SIGKILL at random moments (several times each): the"
+  echo "  output is always absent or complete (an encoder or model that exists loads and works; a predictions file has every row)."
   echo "  \`compare\` killed twice, then re-run, ends with the same report.json as an uninterrupted run (timings excluded)."
   echo "- The same \`fit\`, \`predict\` and \`compare\` with the same seed, run twice, give byte-identical model files and"
   echo "  predictions and the same report.json (timings excluded). Model files carry a CRC-32 of their tensors, checked on load."

@@ -9,13 +9,13 @@ import PretextData
 final class BadInputTests: XCTestCase {
     let corpus = repositoryRoot.appendingPathComponent("Tests/PretextCLITests/Fixtures/bad")
 
-    struct Case { var file: String; var arguments: String; var exit: Int32; var message: String }
+    struct Case { var file: String; var arguments: String; var exit: Int32; var kind: String; var message: String }
 
     func cases() throws -> [Case] {
         let manifest = try String(contentsOf: corpus.appendingPathComponent("manifest.tsv"), encoding: .utf8)
         return manifest.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return Case(file: fields[0], arguments: fields[1], exit: Int32(fields[2])!, message: fields[3])
+            return Case(file: fields[0], arguments: fields[1], exit: Int32(fields[2])!, kind: fields[3], message: fields[4])
         }
     }
 
@@ -53,7 +53,8 @@ final class BadInputTests: XCTestCase {
         }
     }
 
-    /// The same files through the library: a typed `DataError` with the same message.
+    /// The same files through the library: a typed `DataError` of the expected kind with
+    /// the same message.
     func testPlainReadsThroughTheLibrary() throws {
         for item in try cases() where item.arguments == "inspect {file}" || item.arguments == "inspect {file} --target y" {
             do {
@@ -65,6 +66,7 @@ final class BadInputTests: XCTestCase {
                 XCTFail("\(item.file): expected an error")
             } catch let error as DataError {
                 XCTAssertTrue(error.description.contains(item.message), "\(item.file): \(error.description)")
+                XCTAssertEqual(Mirror(reflecting: error).children.first?.label, item.kind, "\(item.file): \(error)")
             }
         }
     }

@@ -64,7 +64,16 @@ final class ReliabilityTests: XCTestCase {
 
     func testKilledRunsLeaveCompleteOrAbsentOutputsAndCompareResumes() throws {
         var generator = SystemRandomNumberGenerator()
-        // fit and predict: the output is either absent or a complete, loadable file.
+        // pretrain, fit and predict: the output is either absent or a complete, loadable file.
+        let quickPretrain = ["pretrain", "datasets/wine.csv", "--target", "target", "--pretrain-epochs", "6", "--encoder-width", "32", "--quiet"]
+        for attempt in 0..<3 {
+            let encoder = path("killed-encoder-\(attempt).safetensors")
+            try runAndKill(quickPretrain + ["-o", encoder], after: Double.random(in: 0.05...1.0, using: &generator))
+            if FileManager.default.fileExists(atPath: encoder) {
+                let check = try runPretext(["embed", encoder, "datasets/wine.csv", "-o", path("embedding-check.csv")])
+                XCTAssertEqual(check.status, 0, "an encoder file that exists must be complete: \(check.standardError)")
+            }
+        }
         for attempt in 0..<4 {
             let model = path("killed-\(attempt).safetensors")
             try runAndKill(quickFit + ["-o", model], after: Double.random(in: 0.05...1.5, using: &generator))

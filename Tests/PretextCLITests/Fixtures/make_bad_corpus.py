@@ -92,8 +92,29 @@ add("zero-threads.csv", good, "inspect {file} --threads 0", 64, "--threads must 
 add("output-is-directory.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}", 1, "it is a directory")
 add("output-missing-folder.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}/no/such/dir/m.safetensors", 1, "cannot write")
 
+# The expected error kind: a DataError case (checked through the library), or "usage"
+# for command-line validation (exit 64) and "training" for training-time errors.
+kinds = [("ragged-", "raggedRow"), ("unterminated-", "unterminatedQuote"), ("stray-quote", "malformedQuote"),
+         ("text-after-closing-quote", "malformedQuote"), ("invalid-utf8", "invalidUTF8"), ("latin1-", "invalidUTF8"),
+         ("utf16-", "notText"), ("nul-bytes", "notText"), ("binary", "notText"), ("png-named", "notText"),
+         ("empty.csv", "emptyFile"), ("blank-lines", "emptyFile"), ("header-only", "headerOnly"),
+         ("duplicate-header", "duplicateColumnName"), ("empty-header-name", "emptyColumnName"),
+         ("blank-header-name", "emptyColumnName"), ("float-overflow", "valueOutOfRange"), ("huge-integer", "valueOutOfRange"),
+         ("inf-in-target", "invalidTarget"), ("nan-target-only", "invalidTarget"), ("single-class", "invalidTarget"),
+         ("date-target", "invalidTarget"), ("unknown-", "unknownColumn"), ("truncated", "corruptCompressedFile"),
+         ("not-gzip", "corruptCompressedFile"), ("corrupt-gzip", "corruptCompressedFile"),
+         ("budget-too-many", "invalidLabelBudget"), ("budget-fewer-than-classes", "invalidLabelBudget"),
+         ("output-", "unwritable")]
+def kind(name, code):
+    if code == "64":
+        return "usage"
+    for prefix, value in kinds:
+        if name.startswith(prefix):
+            return value
+    raise SystemExit(f"no kind for {name}")
+
 with open("bad/manifest.tsv", "w") as f:
-    f.write("file\targuments\texit\tmessage\n")
-    for row in rows:
-        f.write("\t".join(row) + "\n")
+    f.write("file\targuments\texit\tkind\tmessage\n")
+    for name, args, code, fragment in rows:
+        f.write("\t".join([name, args, code, kind(name, code), fragment]) + "\n")
 print(f"wrote {len(rows)} cases")
