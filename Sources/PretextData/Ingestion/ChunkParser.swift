@@ -52,6 +52,7 @@ final class ChunkResult: @unchecked Sendable {
 final class ChunkParser: FieldSink {
     private struct State {
         var columns: [ColumnBuilder]
+        var capacity = 0                 // rows every column buffer can hold
         var rowCount = 0
         var fieldIndex = 0
         var line = 0
@@ -78,7 +79,8 @@ final class ChunkParser: FieldSink {
         missingFirstBytes.initialize(from: plan.missing.firstBytes, count: 256)
         missingLongest = plan.missing.longest
         state = .allocate(capacity: 1)
-        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ColumnBuilder(capacity: estimatedRows) }))
+        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ColumnBuilder(capacity: estimatedRows) },
+                                   capacity: max(1, estimatedRows)))
     }
 
     deinit {
@@ -224,9 +226,9 @@ final class ChunkParser: FieldSink {
     @inline(__always)
     private func startRecord() {
         state.pointee.recordLine = state.pointee.line
-        let row = state.pointee.rowCount
-        if let first = state.pointee.columns.first, row >= first.capacity {
+        if state.pointee.rowCount >= state.pointee.capacity {
             for index in state.pointee.columns.indices { state.pointee.columns[index].grow() }
+            state.pointee.capacity *= 2
         }
     }
 
