@@ -34,11 +34,8 @@ struct PretrainCommand: ParsableCommand {
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
             let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
-            let config = scarf.config(seed: runOptions.seed)
-            let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
-            let encoder = config.objective == .supervised
-                ? try SupervisedPretrainer(config: config, progress: progress).fit(pool)
-                : try Pretrainer(config: config, progress: progress).fit(pool)
+            let encoder = try Workflow.pretrain(pool, config: scarf.config(seed: runOptions.seed),
+                                                progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet))
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             printError("pretrained on \(pool.rowCount) rows for \(encoder.history.epochs.count) epochs"
@@ -86,11 +83,9 @@ struct FinetuneCommand: ParsableCommand {
             if !alignment.missing.isEmpty || !alignment.new.isEmpty {
                 printError("columns: " + alignment.description.replacingOccurrences(of: "\n", with: "\ncolumns: "))
             }
-            let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
-                                      progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
-                .fit(encoder: pretrained, table: table, rows: rows)
-            model.idColumns = id
-            try model.save(to: output)
+            try Workflow.fineTuneAndSave(pretrained, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
+                                         idColumns: id, to: output,
+                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
             printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }
@@ -167,12 +162,10 @@ struct FitCommand: ParsableCommand {
             let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
-                                              progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
-            let model = try FineTuner(config: fineTune.config(seed: runOptions.seed),
-                                      progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
-                .fit(encoder: encoder, table: table, rows: rows)
-            model.idColumns = id
-            try model.save(to: output)
+                                         progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
+            try Workflow.fineTuneAndSave(encoder, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
+                                         idColumns: id, to: output,
+                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
             printError("pretrained on \(pool.rowCount) rows, fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }

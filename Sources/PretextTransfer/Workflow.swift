@@ -26,6 +26,24 @@ public enum Workflow {
         return pool
     }
 
+    /// Pretrains an encoder on `pool`: self-supervised, or on the target column as an
+    /// upstream label when the objective is `.supervised`.
+    public static func pretrain(_ pool: Table, config: PretrainingConfig, progress: ProgressReporter?) throws -> PretrainedEncoder {
+        config.objective == .supervised
+            ? try SupervisedPretrainer(config: config, progress: progress).fit(pool)
+            : try Pretrainer(config: config, progress: progress).fit(pool)
+    }
+
+    /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns.
+    @discardableResult
+    public static func fineTuneAndSave(_ encoder: PretrainedEncoder, table: Table, rows: [Int], config: FineTuneConfig,
+                                       idColumns: [String], to path: String, progress: ProgressReporter?) throws -> TabularModel {
+        let model = try FineTuner(config: config, progress: progress).fit(encoder: encoder, table: table, rows: rows)
+        model.idColumns = idColumns
+        try model.save(to: path)
+        return model
+    }
+
     /// The labeled rows a budget allows (nested across budgets for one seed; at least
     /// one row per class), or every labeled row without a budget.
     public static func budgetRows(_ table: Table, budget: LabelBudget?, seed: UInt64) throws -> [Int] {
