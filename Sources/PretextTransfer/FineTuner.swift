@@ -42,7 +42,7 @@ public struct FineTuner {
             ? .linear : .mlp(MLPConfig(depth: config.headDepth - 1, hiddenWidth: config.headWidth))
         let head = try Network(architecture: headArchitecture, inputDimensions: encoder.outputDimensions,
                                outputDimensions: outputs, seed: seeds.next())
-        let objective = try Objective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
+        let objective = try SupervisedObjective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
                                       balanceClasses: config.balanceClasses, classes: outputs)
         training.seed = seeds.next()
 
@@ -65,7 +65,7 @@ public struct FineTuner {
                             config: config, history: history)
     }
 
-    private func trainHead(_ head: Network, on embeddings: Matrix, validation: Matrix, objective: Objective,
+    private func trainHead(_ head: Network, on embeddings: Matrix, validation: Matrix, objective: SupervisedObjective,
                            training: TrainingConfig) throws -> TrainingHistory {
         let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: config.optimizer, totalSteps: steps)
@@ -79,7 +79,7 @@ public struct FineTuner {
             validate: validation.rows == 0 ? nil : { objective.validationLoss(head.predict(validation)) })
     }
 
-    private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, objective: Objective,
+    private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, objective: SupervisedObjective,
                               training: TrainingConfig, encoderRate: Float) throws -> TrainingHistory {
         let steps = (x.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         var encoderOptimizer = config.optimizer
@@ -94,51 +94,5 @@ public struct FineTuner {
                 return result.value
             },
             validate: xValidation.rows == 0 ? nil : { objective.validationLoss(head.predict(encoder.predict(xValidation))) })
-    }
-}
-
-/// The supervised loss on training batches and on the validation rows.
-struct Objective {
-    let task: TaskType
-    let labels: [Int32], validationLabels: [Int32]
-    let targets: Matrix, validationTargets: Matrix
-    let classWeights: [Float]?
-
-    init(task: TaskType, target: TargetEncoder, table: Table, trainRows: [Int], validationRows: [Int], balanceClasses: Bool, classes: Int) throws {
-        self.task = task
-        if task.isClassification {
-            labels = try target.classIndices(table, rows: trainRows)
-            validationLabels = try target.classIndices(table, rows: validationRows)
-            targets = Matrix(rows: 0, columns: 1)
-            validationTargets = Matrix(rows: 0, columns: 1)
-            if balanceClasses {
-                var counts = [Int](repeating: 0, count: classes)
-                for label in labels { counts[Int(label)] += 1 }
-                let total = labels.count
-                classWeights = counts.map { $0 > 0 ? Float(total) / Float(classes * $0) : 0 }
-            } else {
-                classWeights = nil
-            }
-        } else {
-            labels = []
-            validationLabels = []
-            targets = Matrix(rows: trainRows.count, columns: 1, values: try target.standardized(table, rows: trainRows))
-            validationTargets = Matrix(rows: validationRows.count, columns: 1, values: try target.standardized(table, rows: validationRows))
-            classWeights = nil
-        }
-    }
-
-    func loss(_ output: Matrix, batch: [Int]) -> LossResult {
-        if task.isClassification {
-            return SoftmaxCrossEntropy.compute(logits: output, labels: batch.map { labels[$0] }, classWeights: classWeights)
-        }
-        return MeanSquaredError.compute(predictions: output, targets: targets.gatheringRows(batch))
-    }
-
-    func validationLoss(_ output: Matrix) -> Double {
-        if task.isClassification {
-            return SoftmaxCrossEntropy.compute(logits: output, labels: validationLabels, classWeights: classWeights).value
-        }
-        return MeanSquaredError.compute(predictions: output, targets: validationTargets).value
     }
 }

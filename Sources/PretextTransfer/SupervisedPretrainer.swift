@@ -38,7 +38,7 @@ public struct SupervisedPretrainer {
                                   outputDimensions: config.encoderWidth, seed: seeds.next())
         let outputs = task.isClassification ? target.classNames.count : 1
         let head = try Network(architecture: .linear, inputDimensions: config.encoderWidth, outputDimensions: outputs, seed: seeds.next())
-        let objective = try Objective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
+        let objective = try SupervisedObjective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
                                       balanceClasses: false, classes: outputs)
         var training = config.training
         training.seed = seeds.next()

@@ -94,13 +94,24 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
                 var lookup: [String: Int] = [:]
                 for (index, category) in categorical.vocabulary.enumerated() { lookup[category] = index }
                 let unknown = categorical.vocabulary.count
+                // A categorical column maps each of its codes to a slot once; other
+                // storage (numbers read for a categorical feature) goes through text.
+                var slotOfCode: [Int] = []
+                if case .categorical(_, let vocabulary) = column.storage {
+                    slotOfCode = vocabulary.map { lookup[$0] ?? unknown }
+                }
                 var unknownCount = 0
                 for row in 0..<rows {
                     if column.isMissing(row) {
                         if categorical.hasIndicator { values[row * width + offset + unknown + 1] = 1 }
                         continue
                     }
-                    let slot = lookup[column.text(at: row)] ?? unknown
+                    let slot: Int
+                    if case .categorical(let codes, _) = column.storage {
+                        slot = slotOfCode[Int(codes[row])]
+                    } else {
+                        slot = lookup[column.text(at: row)] ?? unknown
+                    }
                     if slot == unknown { unknownCount += 1 }
                     values[row * width + offset + slot] = 1
                 }

@@ -18,29 +18,8 @@ enum SupervisedTrainer {
 
         let x = features.gatheringRows(trainRows)
         let xValidation = features.gatheringRows(validation)
-        var classLabels: [Int32] = [], validationLabels: [Int32] = []
-        var regressionTargets = Matrix(rows: 0, columns: 1), validationTargets = Matrix(rows: 0, columns: 1)
-        var classWeights: [Float]? = nil
-        if task.isClassification {
-            classLabels = try target.classIndices(table, rows: trainRows)
-            validationLabels = try target.classIndices(table, rows: validation)
-            if config.balanceClasses {
-                var counts = [Int](repeating: 0, count: outputs)
-                for label in classLabels { counts[Int(label)] += 1 }
-                classWeights = counts.map { $0 > 0 ? Float(classLabels.count) / Float(outputs * $0) : 0 }
-            }
-        } else {
-            regressionTargets = Matrix(rows: trainRows.count, columns: 1, values: try target.standardized(table, rows: trainRows))
-            validationTargets = Matrix(rows: validation.count, columns: 1, values: try target.standardized(table, rows: validation))
-        }
-        func loss(_ output: Matrix, _ batch: [Int]?, validationSet: Bool) -> LossResult {
-            if task.isClassification {
-                let labels = validationSet ? validationLabels : batch!.map { classLabels[$0] }
-                return SoftmaxCrossEntropy.compute(logits: output, labels: labels, classWeights: classWeights)
-            }
-            let targets = validationSet ? validationTargets : regressionTargets.gatheringRows(batch!)
-            return MeanSquaredError.compute(predictions: output, targets: targets)
-        }
+        let objective = try SupervisedObjective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
+                                                balanceClasses: config.balanceClasses, classes: outputs)
         var training = config.training
         training.seed = SeededGenerator(seed: config.seed, stream: "trainer").seedValue
         if validation.isEmpty { training.maximumEpochs = config.epochsWithoutValidation }
@@ -50,11 +29,11 @@ enum SupervisedTrainer {
             rowCount: trainRows.count, stores: [network.store], optimizers: [optimizer],
             step: { batch in
                 let output = network.forward(x.gatheringRows(batch), mode: .training)
-                let result = loss(output, batch, validationSet: false)
+                let result = objective.loss(output, batch: batch)
                 network.backward(result.gradient)
                 return result.value
             },
-            validate: validation.isEmpty ? nil : { loss(network.predict(xValidation), nil, validationSet: true).value })
+            validate: validation.isEmpty ? nil : { objective.validationLoss(network.predict(xValidation)) })
         return FittedSupervisedModel(config: config, preprocessor: preprocessor, target: target, network: network, history: history)
     }
 }

@@ -85,21 +85,23 @@ public enum ModelFile {
         return kind
     }
 
-    /// Copies the tensors named `prefix + view name` into `network`.
+    /// Copies the tensors named `prefix + view name` into `network` (parameters and buffers).
     public static func restore(_ network: Network, prefix: String, from file: SafeTensors, path: String) throws {
         let store = network.store
-        for view in store.views {
+        store.values = try filled(store.values, views: store.views, kind: "tensor", prefix: prefix, file: file, path: path)
+        store.buffers = try filled(store.buffers, views: store.bufferViews, kind: "buffer", prefix: prefix, file: file, path: path)
+    }
+
+    private static func filled(_ storage: [Float], views: [ParameterStore.View], kind: String, prefix: String,
+                               file: SafeTensors, path: String) throws -> [Float] {
+        var storage = storage
+        for view in views {
             guard let tensor = file[prefix + view.name], tensor.shape == view.shape else {
-                throw ModelFileError.corrupt(path: path, reason: "tensor \"\(prefix + view.name)\" with shape \(view.shape) is missing")
+                throw ModelFileError.corrupt(path: path, reason: "\(kind) \"\(prefix + view.name)\" with shape \(view.shape) is missing")
             }
-            store.values.replaceSubrange(view.range, with: tensor.values)
+            storage.replaceSubrange(view.range, with: tensor.values)
         }
-        for view in store.bufferViews {
-            guard let tensor = file[prefix + view.name], tensor.shape == view.shape else {
-                throw ModelFileError.corrupt(path: path, reason: "buffer \"\(prefix + view.name)\" with shape \(view.shape) is missing")
-            }
-            store.buffers.replaceSubrange(view.range, with: tensor.values)
-        }
+        return storage
     }
 
     /// CRC-32 (zlib) of the tensors' little-endian bytes, in order.
