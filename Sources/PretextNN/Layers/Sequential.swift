@@ -23,28 +23,18 @@ public final class Sequential: Layer {
     }
 }
 
-/// The residual block of Gorishniy et al. (2021), "Revisiting Deep Learning Models for
-/// Tabular Data", ResNet: y = x + Dropout(Linear(Dropout(ReLU(Linear(Norm(x)))))),
-/// with a hidden width of `hiddenFactor`·d. Backward: dx = dy + d(inner)/dx.
-public final class ResidualBlock: Layer {
-    private let inner: Sequential
+/// y = x + inner(x) for an inner layer that keeps the width; dx = dy + d(inner)/dx.
+public final class Residual: Layer {
+    let inner: Layer
 
-    public init(width: Int, hiddenWidth: Int, normalization: Normalization, hiddenDropout: Float, residualDropout: Float, seed: UInt64) {
-        inner = Sequential([
-            normalization.makeLayer(width),
-            Linear(width, hiddenWidth),
-            ReLU(),
-            Dropout(probability: hiddenDropout, seed: seed),
-            Linear(hiddenWidth, width),
-            Dropout(probability: residualDropout, seed: seed &+ 1),
-        ])
-    }
+    public init(_ inner: Layer) { self.inner = inner }
 
     public func register(in store: ParameterStore, prefix: String) { inner.register(in: store, prefix: prefix) }
     public func initialize(_ store: ParameterStore, generator: inout SeededGenerator) { inner.initialize(store, generator: &generator) }
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         var output = inner.forward(input, mode: mode, store: store)
+        precondition(output.columns == input.columns, "a residual branch must keep the width")
         for index in output.values.indices { output.values[index] += input.values[index] }
         return output
     }
@@ -54,6 +44,29 @@ public final class ResidualBlock: Layer {
         for index in gradient.values.indices { gradient.values[index] += outputGradient.values[index] }
         return gradient
     }
+}
+
+/// The residual block of Gorishniy et al. (2021), "Revisiting Deep Learning Models for
+/// Tabular Data", ResNet: y = x + Dropout(Linear(Dropout(ReLU(Linear(Norm(x)))))),
+/// with a hidden width of `hiddenFactor`·d.
+public final class ResidualBlock: Layer {
+    private let residual: Residual
+
+    public init(width: Int, hiddenWidth: Int, normalization: Normalization, hiddenDropout: Float, residualDropout: Float, seed: UInt64) {
+        residual = Residual(Sequential([
+            normalization.makeLayer(width),
+            Linear(width, hiddenWidth),
+            ReLU(),
+            Dropout(probability: hiddenDropout, seed: seed),
+            Linear(hiddenWidth, width),
+            Dropout(probability: residualDropout, seed: seed &+ 1),
+        ]))
+    }
+
+    public func register(in store: ParameterStore, prefix: String) { residual.register(in: store, prefix: prefix) }
+    public func initialize(_ store: ParameterStore, generator: inout SeededGenerator) { residual.initialize(store, generator: &generator) }
+    public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix { residual.forward(input, mode: mode, store: store) }
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix { residual.backward(outputGradient, store: store) }
 }
 
 /// Which normalisation a model uses between layers.

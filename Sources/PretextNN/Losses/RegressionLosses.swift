@@ -37,3 +37,22 @@ public enum HuberLoss {
         return LossResult(value: total / count, gradient: gradient)
     }
 }
+
+/// Mean squared error over the observed targets only: targets that are NaN are missing
+/// and contribute neither to the sum nor to the count n_obs.
+/// L = Σ_obs (ŷ − y)² / n_obs, ∂L/∂ŷ = 2(ŷ − y)/n_obs where observed, else 0 (L = 0 when
+/// nothing is observed).
+public enum MaskedMeanSquaredError {
+    public static func compute(predictions: Matrix, targets: Matrix) -> LossResult {
+        precondition(predictions.rows == targets.rows && predictions.columns == targets.columns, "shapes differ")
+        let observed = Double(max(1, targets.values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }))
+        var gradient = Matrix(rows: predictions.rows, columns: predictions.columns)
+        var total = 0.0
+        for index in predictions.values.indices where !targets.values[index].isNaN {
+            let residual = Double(predictions.values[index] - targets.values[index])
+            total += residual * residual
+            gradient.values[index] = Float(2 * residual / observed)
+        }
+        return LossResult(value: total / observed, gradient: gradient)
+    }
+}

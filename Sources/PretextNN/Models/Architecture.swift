@@ -45,12 +45,49 @@ public struct ResNetConfig: Codable, Sendable, Equatable {
     public init() {}
 }
 
+/// A temporal convolutional network (TCN; Bai, Kolter & Koltun 2018, "An Empirical
+/// Evaluation of Generic Convolutional and Recurrent Networks for Sequence Modeling"),
+/// small: CausalConv(Cᵢ→W, K, d₀) → ReLU, then for each further dilation dᵢ a residual
+/// block x + ReLU(CausalConv(W→W, K, dᵢ)(x)), then time pooling. Input (B, L·Cᵢ),
+/// time-major; every layer is causal, so the representation at step t depends on steps
+/// ≤ t only, and the weights do not depend on L. With K = 3 and dilations 1, 2, 4, 8
+/// the receptive field is 1 + 2·(1+2+4+8) = 31 steps.
+public struct TCNConfig: Codable, Sendable, Equatable {
+    /// Input channels per time step. Set by the series code from the data.
+    public var inputChannels: Int = 2
+    /// Channels of every hidden layer. Range ≥ 1; default 64.
+    public var width: Int = 64
+    /// Range ≥ 1; default 3.
+    public var kernelSize: Int = 3
+    /// One convolution per entry. Each ≥ 1; default [1, 2, 4, 8].
+    public var dilations: [Int] = [1, 2, 4, 8]
+    /// How the per-step representation becomes one vector. Default last-and-mean: the
+    /// last step (summary of the past, what forecasting needs) next to the mean over
+    /// time (shape of the whole window, what classification needs).
+    public var pooling: TimePooling.Kind = .lastAndMean
+
+    public init() {}
+
+    public init(inputChannels: Int, width: Int = 64, kernelSize: Int = 3, dilations: [Int] = [1, 2, 4, 8], pooling: TimePooling.Kind = .lastAndMean) {
+        self.inputChannels = inputChannels
+        self.width = width
+        self.kernelSize = kernelSize
+        self.dilations = dilations
+        self.pooling = pooling
+    }
+
+    /// Steps of the past the last output sees: 1 + (K − 1)·Σ dᵢ.
+    public var receptiveField: Int { 1 + (kernelSize - 1) * dilations.reduce(0, +) }
+}
+
 /// The network families Pretext builds.
 public enum Architecture: Codable, Sendable, Equatable {
     case mlp(MLPConfig)
     case resnet(ResNetConfig)
     /// A single Linear layer (a linear probe); needs an output size.
     case linear
+    /// A causal convolutional encoder over time (series).
+    case tcn(TCNConfig)
 
     /// Output width when the network has no final projection.
     public var representationWidth: Int {
@@ -58,6 +95,7 @@ public enum Architecture: Codable, Sendable, Equatable {
         case .mlp(let config): return config.hiddenWidth
         case .resnet(let config): return config.width
         case .linear: return 0
+        case .tcn(let config): return config.pooling == .lastAndMean ? 2 * config.width : config.width
         }
     }
 
@@ -79,6 +117,13 @@ public enum Architecture: Codable, Sendable, Equatable {
             }
         case .linear:
             break
+        case .tcn(let config):
+            guard config.inputChannels >= 1, config.width >= 1, config.kernelSize >= 1, !config.dilations.isEmpty,
+                  config.dilations.allSatisfy({ $0 >= 1 }) else {
+                throw TrainingError.invalidHyperparameter(name: "TCN inputChannels/width/kernelSize/dilations",
+                                                          value: "\(config.inputChannels)/\(config.width)/\(config.kernelSize)/\(config.dilations)",
+                                                          expected: "≥ 1, at least one dilation")
+            }
         }
     }
 
@@ -107,6 +152,19 @@ public enum Architecture: Codable, Sendable, Equatable {
             if let output { layers.append(Linear(config.width, output)) }
         case .linear:
             layers.append(Linear(input, output ?? input))
+        case .tcn(let config):
+            layers.append(CausalConvolution(inputChannels: config.inputChannels, outputChannels: config.width,
+                                            kernelSize: config.kernelSize, dilation: config.dilations[0]))
+            layers.append(ReLU())
+            for dilation in config.dilations.dropFirst() {
+                layers.append(Residual(Sequential([
+                    CausalConvolution(inputChannels: config.width, outputChannels: config.width, kernelSize: config.kernelSize, dilation: dilation),
+                    ReLU(),
+                ])))
+            }
+            let pooling = TimePooling(channels: config.width, kind: config.pooling)
+            layers.append(pooling)
+            if let output { layers.append(Linear(pooling.outputWidth, output)) }
         }
         return layers
     }

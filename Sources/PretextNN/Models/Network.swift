@@ -19,6 +19,10 @@ public final class Network {
         }
         self.architecture = architecture
         self.inputDimensions = inputDimensions
+        if case .tcn(let config) = architecture, inputDimensions % config.inputChannels != 0 {
+            throw TrainingError.invalidHyperparameter(name: "inputDimensions", value: "\(inputDimensions)",
+                                                      expected: "a multiple of the TCN's \(config.inputChannels) input channels")
+        }
         if case .linear = architecture, outputDimensions == nil {
             throw TrainingError.invalidHyperparameter(name: "outputDimensions", value: "nil", expected: "a size for a linear network")
         }
@@ -33,6 +37,20 @@ public final class Network {
     /// An independent copy with the same weights and buffers.
     public func copy() throws -> Network {
         let clone = try Network(architecture: architecture, inputDimensions: inputDimensions,
+                                outputDimensions: hasProjection ? outputDimensions : nil, seed: 0)
+        clone.store.values = store.values
+        clone.store.buffers = store.buffers
+        return clone
+    }
+
+    /// A copy that reads `inputDimensions` inputs, for architectures whose weights do not
+    /// depend on the input width: a TCN applied to sequences of another length.
+    public func resized(inputDimensions newInputs: Int) throws -> Network {
+        guard case .tcn = architecture else {
+            throw TrainingError.invalidHyperparameter(name: "inputDimensions", value: "\(newInputs)",
+                                                      expected: "\(inputDimensions): only TCN encoders accept other sequence lengths")
+        }
+        let clone = try Network(architecture: architecture, inputDimensions: newInputs,
                                 outputDimensions: hasProjection ? outputDimensions : nil, seed: 0)
         clone.store.values = store.values
         clone.store.buffers = store.buffers
