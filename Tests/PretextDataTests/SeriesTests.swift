@@ -1,0 +1,122 @@
+import XCTest
+@testable import PretextData
+
+/// Series ingestion (three layouts, frequency, duplicates, gaps, fill) and windowing.
+final class SeriesTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    func read(_ text: String, _ reader: SeriesReader) throws -> SeriesCollection {
+        let (table, _) = try CSVReader().read(folder.write("s.csv", text))
+        return try reader.series(from: table)
+    }
+
+    func testSingleMonthlySeriesFromTheBundledAirlineFile() throws {
+        let (table, _) = try CSVReader().read(datasetsPath + "/airline.csv")
+        let airline = try SeriesReader(layout: .single(time: "date"), valueColumns: ["passengers"]).series(from: table)
+        XCTAssertEqual(airline.count, 1)
+        XCTAssertEqual(airline.series[0].length, 144)
+        XCTAssertEqual(airline.axis, TimeAxis(unit: .months, step: 1))
+        XCTAssertEqual(airline.axis.seasonLength, 12)
+        XCTAssertEqual(airline.axis.format(airline.series[0].times.last!), "1960-12")
+        XCTAssertEqual(airline.axis.format(airline.axis.advance(airline.series[0].times.last!, by: 1)), "1961-01")
+        XCTAssertEqual(airline.series[0].value(0, 0), 112)
+    }
+
+    func testLongLayoutSortsByTimeAndGroupsSeries() throws {
+        let collection = try read("""
+            store,day,sales,price
+            b,2024-01-02,5,1
+            a,2024-01-03,3,2
+            a,2024-01-01,1,2
+            b,2024-01-01,4,1
+            a,2024-01-02,2,2
+            """, SeriesReader(layout: .long(seriesID: "store", time: "day")))
+        XCTAssertEqual(collection.series.map(\.id), ["b", "a"])
+        XCTAssertEqual(collection.channelNames, ["sales", "price"])
+        XCTAssertEqual(collection.axis.description, "daily")
+        XCTAssertEqual(collection.axis.seasonLength, 7)
+        XCTAssertEqual(collection.series[1].values, [1, 2, 2, 2, 3, 2])
+        XCTAssertEqual(collection.series[0].length, 2)
+        XCTAssertTrue(collection.summary.contains("unequal lengths: 2 to 3 steps"), "\(collection.summary)")
+    }
+
+    func testWideLayoutReadsLabelsAndTrailingMissingAsShorterSeries() throws {
+        let collection = try read("t0,t1,t2,class\n1,2,3,x\n4,5,,y\n", SeriesReader(layout: .wide, labelColumn: "class"))
+        XCTAssertEqual(collection.series.map(\.length), [3, 2])
+        XCTAssertEqual(collection.series.map(\.label), ["x", "y"])
+        XCTAssertEqual(collection.series[1].values, [4, 5])
+    }
+
+    func testDuplicateTimeStampsAreAnErrorNamingSeriesAndRows() {
+        XCTAssertThrowsError(try read("id,t,v\na,1,1\na,2,2\na,2,3\n", SeriesReader(layout: .long(seriesID: "id", time: "t")))) { error in
+            XCTAssertEqual(error as? SeriesError, .duplicateTime(path: folder.path + "/s.csv", series: "a", time: "2", rows: [1, 2]))
+            XCTAssertTrue("\(error)".contains("lines 3, 4"), "\(error)")
+        }
+    }
+
+    func testGapsAreAnErrorUnlessAFillIsAsked() throws {
+        let text = "date,v\n2024-01-01,1\n2024-01-02,2\n2024-01-05,8\n2024-01-06,9\n"
+        XCTAssertThrowsError(try read(text, SeriesReader(layout: .single(time: "date")))) { error in
+            XCTAssertEqual(error as? SeriesError, .gaps(path: folder.path + "/s.csv", series: "s.csv", after: "2024-01-02", before: "2024-01-05",
+                                                        missingSteps: 2, totalGaps: 1, frequency: "daily"))
+        }
+        let expected: [GapFill: [Float]] = [.forward: [1, 2, 2, 2, 8, 9], .linear: [1, 2, 4, 6, 8, 9], .zero: [1, 2, 0, 0, 8, 9]]
+        for (fill, values) in expected {
+            let filled = try read(text, SeriesReader(layout: .single(time: "date"), fill: fill))
+            XCTAssertEqual(filled.series[0].values, values, "\(fill)")
+            XCTAssertEqual(filled.series[0].times.count, 6)
+        }
+        let masked = try read(text, SeriesReader(layout: .single(time: "date"), fill: .missing))
+        XCTAssertEqual(masked.series[0].missingCount, 2)
+    }
+
+    func testIrregularStepsAndTextTimesAreErrors() {
+        XCTAssertThrowsError(try read("t,v\n0,1\n2,2\n4,3\n5,4\n", SeriesReader(layout: .single(time: "t")))) { error in
+            guard case .irregularTime = error as? SeriesError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try read("t,v\nmonday,1\ntuesday,2\n", SeriesReader(layout: .single(time: "t")))) { error in
+            guard case .badTimeColumn = error as? SeriesError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try read("t,v\n1,1\n2,2\n", SeriesReader(layout: .single(time: "time")))) { error in
+            guard case .unknownColumn = error as? DataError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testWindowNormalisationRoundTrip() throws {
+        let series = TimeSeries(id: "s", times: (0..<10).map(Double.init), values: (0..<20).map { Float($0 * $0) / 3 + 100 }, channels: 2)
+        let collection = SeriesCollection(series: [series], channelNames: ["a", "b"], axis: .index, source: "memory")
+        let windows = WindowSet.training(collection, config: WindowConfig(lookback: 4, horizon: 2, stride: 1))
+        XCTAssertEqual(windows.count, 6)   // ends 4…9 (the last with a partial horizon)
+        // Undoing the normalisation of the targets gives the raw future values back.
+        let restored = windows.denormalize(windows.targets.map { $0.isNaN ? 0 : $0 })
+        for (window, origin) in windows.origins.enumerated() {
+            for step in 0..<2 where origin.end + step < 10 {
+                for channel in 0..<2 {
+                    XCTAssertEqual(restored[window * 4 + step * 2 + channel], series.value(origin.end + step, channel), accuracy: 1e-3)
+                }
+            }
+        }
+        XCTAssertTrue(windows.targets[5 * 4 + 2].isNaN, "beyond the series' end is missing, not zero")
+        // Each window's lookback is standardised: mean 0, unit deviation, flags 1.
+        let first = Array(windows.inputs[0..<16])
+        let values = stride(from: 0, to: 16, by: 4).map { first[$0] }
+        XCTAssertEqual(values.reduce(0, +), 0, accuracy: 1e-5)
+        XCTAssertEqual(values.map { $0 * $0 }.reduce(0, +) / 4, 1, accuracy: 1e-4)
+        XCTAssertEqual(stride(from: 2, to: 16, by: 4).map { first[$0] }, [1, 1, 1, 1])
+    }
+
+    func testMissingInputsAreMaskedNotZeroed() {
+        let values: [Float] = [1, 2, .nan, 4, 5, 6]
+        let series = TimeSeries(id: "s", times: (0..<6).map(Double.init), values: values, channels: 1)
+        let collection = SeriesCollection(series: [series], channelNames: ["v"], axis: .index, source: "memory")
+        let windows = WindowSet.latest(collection, lookback: 5, horizon: 1)
+        // Lookback 2, NaN, 4, 5, 6: mean 17/4 over the observed four; the NaN step has value 0 and flag 0.
+        XCTAssertEqual(windows.location, [17 / 4])
+        XCTAssertEqual(Array(windows.inputs[2..<4]), [0, 0])
+        XCTAssertEqual(windows.inputs[1], 1)
+        // Short series are padded with missing steps at the start.
+        let padded = WindowSet.latest(collection, lookback: 8, horizon: 1)
+        XCTAssertEqual(Array(padded.inputs[0..<4]), [0, 0, 0, 0])
+        XCTAssertEqual(padded.inputs[2 * 2 + 1], 1)
+    }
+}
