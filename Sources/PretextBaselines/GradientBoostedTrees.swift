@@ -39,10 +39,10 @@ public final class GradientBoostedTrees: TabularPredictor {
     /// Fits on `rows` (default: all labeled rows), tuning on `validationRows` (default:
     /// a stratified hold-out of `rows` when it has at least `minimumValidationRows`).
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> GradientBoostedTrees {
+    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil, task requestedTask: TaskType? = nil) throws -> GradientBoostedTrees {
         try config.validate()
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
-                                          minimumValidationRows: config.minimumValidationRows, seed: config.seed)
+                                          minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         let preprocessor = try Preprocessor(config: Self.treePreprocessing).fit(table, rows: trainRows)
         let (features, _) = try preprocessor.transform(table)

@@ -46,53 +46,10 @@ public struct FineTuner {
                                       balanceClasses: config.balanceClasses, classes: outputs)
         training.seed = seeds.next()
 
-        var history: TrainingHistory
-        switch config.strategy {
-        case .linearProbe:
-            history = try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), objective: objective, training: training)
-        case .full:
-            history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, objective: objective,
-                                       training: training, encoderRate: config.optimizer.learningRate)
-        case .freezeThenUnfreeze:
-            var frozen = training
-            frozen.maximumEpochs = min(config.frozenEpochs, training.maximumEpochs)
-            let first = try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), objective: objective, training: frozen)
-            history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, objective: objective,
-                                       training: training, encoderRate: config.optimizer.learningRate * config.encoderLearningRateFactor)
-            history.epochs = first.epochs + history.epochs
-        }
+        let history = try EncoderHeadTrainer(config, progress: progress).train(
+            encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+            loss: { objective.loss($0, batch: $1) }, validationLoss: { objective.validationLoss($0) })
         return TabularModel(preprocessor: pretrained.preprocessor, encoder: encoder, head: head, target: target,
                             config: config, history: history)
-    }
-
-    private func trainHead(_ head: Network, on embeddings: Matrix, validation: Matrix, objective: SupervisedObjective,
-                           training: TrainingConfig) throws -> TrainingHistory {
-        let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
-        let optimizer = try Optimizer(config: config.optimizer, totalSteps: steps)
-        return try Trainer(config: training, progress: progress).run(
-            rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
-            step: { batch in
-                let result = objective.loss(head.forward(embeddings.gatheringRows(batch), mode: .training), batch: batch)
-                head.backward(result.gradient)
-                return result.value
-            },
-            validate: validation.rows == 0 ? nil : { objective.validationLoss(head.predict(validation)) })
-    }
-
-    private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, objective: SupervisedObjective,
-                              training: TrainingConfig, encoderRate: Float) throws -> TrainingHistory {
-        let steps = (x.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
-        var encoderOptimizer = config.optimizer
-        encoderOptimizer.learningRate = encoderRate
-        let optimizers = [try Optimizer(config: encoderOptimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
-        return try Trainer(config: training, progress: progress).run(
-            rowCount: x.rows, stores: [encoder.store, head.store], optimizers: optimizers,
-            step: { batch in
-                let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
-                let result = objective.loss(output, batch: batch)
-                encoder.backward(head.backward(result.gradient))
-                return result.value
-            },
-            validate: xValidation.rows == 0 ? nil : { objective.validationLoss(head.predict(encoder.predict(xValidation))) })
     }
 }

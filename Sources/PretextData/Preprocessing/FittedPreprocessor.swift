@@ -22,6 +22,8 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
         public var unknownCategories: [String: Int] = [:]
         /// Per column, how many values could not be read as the fitted type.
         public var unreadableValues: [String: Int] = [:]
+
+        public init() {}
     }
 
     /// The feature-matrix layout: one block per kept source column.

@@ -111,6 +111,29 @@ public struct WindowSet: Sendable {
         return set
     }
 
+    /// An early-stopping split in time: the last `fraction` of each series' windows are
+    /// held out, and training windows must end their horizon before the first held-out
+    /// target (so no validation target is trained on). When that holds out fewer than
+    /// `minimum` windows, or leaves fewer than 2 to train, every window trains and none
+    /// validates.
+    public func temporalHoldOut(fraction: Double, minimum: Int) -> (train: [Int], validation: [Int]) {
+        let all = Array(0..<count)
+        guard fraction > 0 else { return (all, []) }
+        var bySeries: [Int: [Int]] = [:]
+        for (index, origin) in origins.enumerated() { bySeries[origin.series, default: []].append(index) }
+        var train: [Int] = [], validation: [Int] = []
+        for (_, indices) in bySeries.sorted(by: { $0.key < $1.key }) {
+            let held = Int((Double(indices.count) * fraction).rounded())
+            guard held >= 1, indices.count > held else { train += indices; continue }
+            let part = Array(indices.suffix(held))
+            let cut = origins[part[0]].end
+            validation += part
+            train += indices.prefix(indices.count - held).filter { origins[$0].end + horizon <= cut }
+        }
+        if validation.count < minimum || train.count < 2 { return (all, []) }
+        return (train.sorted(), validation.sorted())
+    }
+
     /// Normalised outputs (N, H·C) back in the series' units: y = ỹ·s + μ per window
     /// and channel.
     public func denormalize(_ outputs: [Float]) -> [Float] {

@@ -1,0 +1,80 @@
+import PretextData
+import PretextNN
+
+/// Trains a head h on an encoder f with a fine-tuning strategy — the loop shared by
+/// tabular fine-tuning, series forecasting and series classification.
+///
+/// - `linearProbe`: f frozen; h trained on the embeddings f(x), computed once.
+/// - `full`: f and h trained together, both at the optimizer's learning rate.
+/// - `freezeThenUnfreeze`: h on the frozen f for up to `frozenEpochs`, then both
+///   together with f's learning rate scaled by `encoderLearningRateFactor`.
+struct EncoderHeadTrainer {
+    var strategy: FineTuneConfig.Strategy
+    var optimizer: OptimizerConfig
+    var encoderLearningRateFactor: Float
+    var frozenEpochs: Int
+    var progress: ProgressReporter?
+
+    init(_ config: FineTuneConfig, progress: ProgressReporter?) {
+        strategy = config.strategy
+        optimizer = config.optimizer
+        encoderLearningRateFactor = config.encoderLearningRateFactor
+        frozenEpochs = config.frozenEpochs
+        self.progress = progress
+    }
+
+    /// - Parameters:
+    ///   - loss: the batch loss of head outputs for the given row indices into `x`.
+    ///   - validationLoss: the loss of head outputs for every row of `xValidation`.
+    func train(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, training: TrainingConfig,
+               loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
+        switch strategy {
+        case .linearProbe:
+            return try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), training: training,
+                                 loss: loss, validationLoss: validationLoss)
+        case .full:
+            return try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+                                    encoderRate: optimizer.learningRate, loss: loss, validationLoss: validationLoss)
+        case .freezeThenUnfreeze:
+            var frozen = training
+            frozen.maximumEpochs = min(frozenEpochs, training.maximumEpochs)
+            let first = try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), training: frozen,
+                                      loss: loss, validationLoss: validationLoss)
+            var history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+                                           encoderRate: optimizer.learningRate * encoderLearningRateFactor, loss: loss, validationLoss: validationLoss)
+            history.epochs = first.epochs + history.epochs
+            return history
+        }
+    }
+
+    private func trainHead(_ head: Network, on embeddings: Matrix, validation: Matrix, training: TrainingConfig,
+                           loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
+        let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
+        let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
+        return try Trainer(config: training, progress: progress).run(
+            rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
+            step: { batch in
+                let result = loss(head.forward(embeddings.gatheringRows(batch), mode: .training), batch)
+                head.backward(result.gradient)
+                return result.value
+            },
+            validate: validation.rows == 0 ? nil : { validationLoss(head.predict(validation)) })
+    }
+
+    private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, training: TrainingConfig, encoderRate: Float,
+                              loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
+        let steps = (x.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
+        var encoderOptimizer = optimizer
+        encoderOptimizer.learningRate = encoderRate
+        let optimizers = [try Optimizer(config: encoderOptimizer, totalSteps: steps), try Optimizer(config: optimizer, totalSteps: steps)]
+        return try Trainer(config: training, progress: progress).run(
+            rowCount: x.rows, stores: [encoder.store, head.store], optimizers: optimizers,
+            step: { batch in
+                let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
+                let result = loss(output, batch)
+                encoder.backward(head.backward(result.gradient))
+                return result.value
+            },
+            validate: xValidation.rows == 0 ? nil : { validationLoss(head.predict(encoder.predict(xValidation))) })
+    }
+}
