@@ -14,10 +14,11 @@ struct PretextCommand: ParsableCommand {
           pretext inspect datasets/credit_data.csv --target target
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
           pretext predict model.safetensors datasets/credit_data.csv -o predictions.csv
+          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
           pretext bench ingest
         """,
         subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
-                      PredictCommand.self, EmbedCommand.self, CompareCommand.self, BenchCommand.self]
+                      PredictCommand.self, EmbedCommand.self, CompareCommand.self, SeriesCommand.self, BenchCommand.self]
     )
 }
 
@@ -36,6 +37,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         printError("error: \(error.description)")
         throw ExitCode(1)
     } catch let error as XGBoostError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as SeriesError {
         printError("error: \(error.description)")
         throw ExitCode(1)
     } catch let error as BLAS.Failure {

@@ -28,3 +28,18 @@ public extension SeriesCollection {
         return (1...max(1, horizon)).map { axis.advance(last, by: $0) }
     }
 }
+
+public extension SeriesForecast {
+    /// A forecasts CSV: `series_id`, `time`, `step` (1…H), then one column per channel.
+    static func csv(_ forecasts: [SeriesForecast], collection: SeriesCollection) -> CSVWriter {
+        var writer = CSVWriter(header: ["series_id", "time", "step"] + collection.channelNames)
+        for forecast in forecasts {
+            let channels = forecast.values.count / max(1, forecast.times.count)
+            for (step, time) in forecast.times.enumerated() {
+                writer.appendRow([forecast.id, collection.axis.format(time), String(step + 1)]
+                                 + (0..<channels).map { CSVWriter.format(forecast.values[step * channels + $0]) })
+            }
+        }
+        return writer
+    }
+}

@@ -1,0 +1,396 @@
+import ArgumentParser
+import Foundation
+import Pretext
+
+struct SeriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "series",
+        abstract: "Time series: next-step pretraining, forecasting, series classification, comparisons.",
+        discussion: """
+        Layouts: long (--series-id COL --time COL: one row per series and time), single
+        (--time COL, or rows in order: one series), wide (--wide: one series per row,
+        columns in time order, the UCR layout; --target names the class column).
+
+        Examples:
+          pretext series pretrain datasets/chicago_ridership.csv --time date --channels-as-series -o encoder.safetensors
+          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
+          pretext series classify datasets/italy_power_demand_train.csv --wide --target target -o model.safetensors
+          pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
+        """,
+        subcommands: [SeriesPretrainCommand.self, SeriesForecastCommand.self, SeriesClassifyCommand.self, SeriesCompareCommand.self]
+    )
+}
+
+extension GapFill: ExpressibleByArgument {}
+extension SeriesEncoderConfig.Kind: ExpressibleByArgument {}
+
+/// Where the series are in a CSV.
+struct SeriesLayoutOptions: ParsableArguments {
+    @Option(help: "Long layout: the column naming each series.") var seriesId: String?
+    @Option(help: "The time column (ISO 8601 dates/timestamps or integers). Without it rows are in time order.") var time: String?
+    @Option(help: "A value column (repeatable; default: every numeric column that is not time, id or target).") var value: [String] = []
+    @Flag(help: "Wide layout: one series per row, columns in time order (UCR/UEA).") var wide = false
+    @Option(help: "Fill gaps in time: forward, linear, zero, or missing (kept as missing, masked). Default: a gap is an error.") var fill: GapFill?
+    @Flag(help: "Treat each value column as its own univariate series (e.g. pretrain one encoder on all signals).") var channelsAsSeries = false
+
+    func validate() throws {
+        if wide && (seriesId != nil || time != nil) { throw ValidationError("--wide cannot be combined with --series-id or --time.") }
+        if seriesId != nil && time == nil { throw ValidationError("--series-id needs --time (the long layout has one row per series and time).") }
+    }
+
+    func source(labelColumn: String? = nil) -> SeriesWorkflow.Source {
+        let layout: SeriesLayout = wide ? .wide : (seriesId.map { .long(seriesID: $0, time: time!) } ?? .single(time: time))
+        return SeriesWorkflow.Source(layout: layout, valueColumns: value, labelColumn: labelColumn, fill: fill, channelsAsSeries: channelsAsSeries)
+    }
+}
+
+/// Encoder, window and training settings for series models.
+struct SeriesModelOptions: ParsableArguments {
+    @Option(help: "Past steps a model sees (L).") var lookback = 24
+    @Option(help: "Encoder: tcn (causal dilated convolutions, any length) or mlp (flattened window).") var encoderKind: SeriesEncoderConfig.Kind = .tcn
+    @Option(help: "Encoder width (TCN channels / MLP units).") var width = 64
+    @Option(help: "Maximum training epochs (early stopping decides when there is enough validation data).") var epochs = 200
+    @Option(help: "Learning rate (Adam).") var learningRate: Float = 1e-3
+
+    func validate() throws {
+        for (name, value) in [("--lookback", lookback), ("--width", width), ("--epochs", epochs)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value)).")
+        }
+        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be a positive number (got \(learningRate)).") }
+    }
+
+    var encoder: SeriesEncoderConfig {
+        var config = SeriesEncoderConfig()
+        config.kind = encoderKind
+        config.tcn.width = width
+        config.mlp.hiddenWidth = width
+        return config
+    }
+}
+
+struct SeriesPretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pretrain a series encoder by next-step prediction on unlabeled series.",
+        discussion: """
+        Every window of --lookback steps of every series (DATA and each --unlabeled file)
+        predicts the next value of every channel; MSE on per-window normalised values.
+        Early stopping on held-out series (or the last stretch of each series when there
+        are fewer than 10). Writes an encoder for series forecast / classify --encoder.
+
+        Examples:
+          pretext series pretrain datasets/chicago_ridership.csv --time date --channels-as-series -o encoder.safetensors
+          pretext series pretrain datasets/italy_power_demand_train.csv --wide --target target --lookback 16 -o italy-encoder.safetensors
+        """
+    )
+
+    @Argument(help: "A CSV of series.") var data: String
+    @Option(help: "Another CSV of series in the same layout (repeatable).") var unlabeled: [String] = []
+    @Option(help: "Wide layout: the class column, excluded from the values.") var target: String?
+    @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
+    @Option(help: "Stop after this many epochs without a held-out improvement.") var patience = 5
+    @Option(help: "Steps between window starts.") var stride = 1
+    @OptionGroup var layout: SeriesLayoutOptions
+    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func validate() throws {
+        guard patience >= 1, stride >= 1 else { throw ValidationError("--patience and --stride must be at least 1.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
+            for line in collection.summary { printError("series: \(line)") }
+            var config = NextStepConfig()
+            config.encoder = model.encoder
+            config.window = WindowConfig(lookback: model.lookback, horizon: 1, stride: stride)
+            config.training.maximumEpochs = model.epochs
+            config.training.patience = patience
+            config.optimizer.learningRate = model.learningRate
+            config.seed = runOptions.seed
+            let encoder = try NextStepPretrainer(config: config, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(collection)
+            try encoder.save(to: output)
+            let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
+            printError("pretrained on \(collection.count) series for \(encoder.history.epochs.count) epochs"
+                       + (best.map { "; best held-out next-step MSE (normalised) \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" } ?? ""))
+            print("wrote \(output)")
+        }
+    }
+}
+
+struct SeriesForecastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Fit a forecaster on the series' history and write the next --horizon steps.",
+        discussion: """
+        Direct multi-step forecasts: the encoder reads the last --lookback steps and one
+        head outputs all --horizon future steps of every channel (no recursion). With
+        --encoder the pretrained encoder is fine-tuned (--strategy); without, the same
+        network trains from scratch. --method seasonal-naive | naive | xgboost-lags gives
+        the baselines instead. Output: series_id, time, step, one column per value.
+
+        Examples:
+          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
+          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 --encoder encoder.safetensors -o forecast.csv
+          pretext series forecast sales.csv --series-id store --time day --value sales --horizon 28 --fill missing -o -
+        """
+    )
+
+    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, naive, seasonalNaive = "seasonal-naive", xgboostLags = "xgboost-lags" }
+
+    @Argument(help: "A CSV of series.") var data: String
+    @Option(help: "Future steps to forecast.") var horizon = 12
+    @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
+    @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
+    @Option(help: "neural (default), naive, seasonal-naive or xgboost-lags.") var method: Method = .neural
+    @Option(help: "Season length for seasonal-naive (default: from the frequency, else detected).") var season: Int?
+    @Option(help: "Also save the fitted neural model here (.safetensors).") var saveModel: String?
+    @Option(name: .shortAndLong, help: "Where to write the forecasts (- for standard output).") var output: String
+    @OptionGroup var layout: SeriesLayoutOptions
+    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func validate() throws {
+        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1 (got \(horizon)).") }
+        if let season, season < 1 { throw ValidationError("--season must be at least 1 (got \(season)).") }
+        if method != .neural && (encoder != nil || saveModel != nil) { throw ValidationError("--encoder and --save-model apply to --method neural only.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let collection = try SeriesWorkflow.read(data, source: layout.source(), options: try read.readOptions())
+            for line in collection.summary { printError("series: \(line)") }
+            var config = ForecastConfig()
+            config.horizon = horizon
+            config.lookback = model.lookback
+            config.strategy = strategy
+            config.encoder = model.encoder
+            config.training.maximumEpochs = model.epochs
+            config.optimizer.learningRate = model.learningRate
+            config.seed = runOptions.seed
+            let forecasts: [SeriesForecast]
+            switch method {
+            case .neural:
+                let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
+                let fitted = try SeriesForecaster(config: config, encoder: pretrained,
+                                                  progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(collection)
+                if let saveModel { try fitted.save(to: saveModel) }
+                forecasts = try fitted.forecast(collection)
+                printError("trained \(pretrained == nil ? "from scratch" : "from the pretrained encoder (\(strategy.rawValue))") for \(fitted.history.epochs.count) epochs")
+            case .naive: forecasts = try NaiveForecaster().forecast(history: collection, horizon: horizon)
+            case .seasonalNaive:
+                forecasts = try SeasonalNaiveForecaster(season: Seasonality.seasonLength(collection, given: season)).forecast(history: collection, horizon: horizon)
+            case .xgboostLags:
+                var trees = GradientBoostedTreesConfig()
+                trees.seed = runOptions.seed
+                trees.threads = read.threads
+                forecasts = try LagTreesForecaster(lookback: model.lookback, trees: trees).forecast(history: collection, horizon: horizon)
+            }
+            try SeriesForecast.csv(forecasts, collection: collection).write(to: output)
+            if output != "-" { printError("wrote \(forecasts.count) × \(horizon) forecasts to \(output)") }
+        }
+    }
+}
+
+struct SeriesClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Train a series classifier (one series per row, wide layout) and save it; pretext predict serves it.",
+        discussion: """
+        Each row is a series (columns in time order) with its class in --target. With
+        --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the
+        TCN trains from scratch; --method 1nn | xgboost fits a baseline instead (1nn is not
+        saved as a file). --labels takes a label budget as for tables.
+
+        Examples:
+          pretext series classify datasets/italy_power_demand_train.csv --target target -o model.safetensors
+          pretext series classify datasets/italy_power_demand_train.csv --target target --encoder italy-encoder.safetensors --labels 10% -o model.safetensors
+          pretext predict model.safetensors datasets/italy_power_demand_test.csv -o predictions.csv
+        """
+    )
+
+    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, xgboost }
+
+    @Argument(help: "The training CSV (wide layout).") var data: String
+    @Option(help: "The class column.") var target: String
+    @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
+    @Option(help: "neural (default) or xgboost (on the raw values).") var method: Method = .neural
+    @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
+    @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
+    @Option(help: "A time-step column (repeatable; default every numeric column but the target).") var value: [String] = []
+    @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
+    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func validate() throws {
+        if let labels { _ = try budget(labels) }
+    }
+
+    func budget(_ text: String) throws -> LabelBudget {
+        do { return try LabelBudget(parsing: text) } catch let error as DataError { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let (table, _) = try Workflow.readTable(data, target: target, idColumns: [], options: try read.readOptions())
+            let rows = try Workflow.budgetRows(table, budget: try labels.map(budget), seed: runOptions.seed)
+            switch method {
+            case .xgboost:
+                var trees = GradientBoostedTreesConfig()
+                trees.seed = runOptions.seed
+                trees.threads = read.threads
+                try GradientBoostedTrees(config: trees).fit(table, rows: rows).save(to: output)
+            case .neural:
+                var fineTune = FineTuneConfig()
+                fineTune.strategy = strategy
+                fineTune.training.maximumEpochs = model.epochs
+                fineTune.optimizer.learningRate = model.learningRate
+                fineTune.seed = runOptions.seed
+                let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
+                let fitted = try SeriesClassifier(fineTune: fineTune, encoderConfig: model.encoder, encoder: pretrained,
+                                                  progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(table, valueColumns: value, rows: rows)
+                try fitted.save(to: output)
+            }
+            printError("trained \(method == .xgboost ? "XGBoost" : encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))") on \(rows.count) labeled series")
+            print("wrote \(output)")
+        }
+    }
+}
+
+struct SeriesCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Does next-step pretraining help? Forecasting (vs history) or classification (vs label budget) reports.",
+        discussion: """
+        Classification (with --test): on the given train/test split, label budgets of the
+        training series (--labels), methods 1nn, xgboost, scratch and pretrained-<strategy>;
+        pretraining uses every training series (labels unused) and --unlabeled files.
+        Forecasting (without --test): a rolling-origin backtest (--folds origins of
+        --horizon steps) for each amount of target history (--histories), methods naive,
+        seasonal-naive, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses
+        the --unlabeled files (read with --channels-as-series when given), else each fold's
+        own history. Writes report.md, report.html (with the chart) and report.json.
+
+        Examples:
+          pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
+          pretext series compare datasets/airline.csv --time date --value passengers --unlabeled datasets/chicago_ridership.csv --unlabeled-time date
+          pretext series compare datasets/italy_power_demand_train.csv --test datasets/italy_power_demand_test.csv --target target --labels 10%,100%
+        """
+    )
+
+    @Argument(help: "The series CSV (forecasting) or the training CSV (classification).") var data: String
+    @Option(help: "Classification: the test CSV (wide layout, same columns).") var test: String?
+    @Option(help: "Classification: the class column.") var target: String?
+    @Option(help: "Classification: comma-separated label budgets.") var labels = "10%,100%"
+    @Option(help: "Forecasting: future steps per origin.") var horizon = 12
+    @Option(help: "Forecasting: backtest origins.") var folds = 3
+    @Option(help: "Forecasting: comma-separated history lengths before each origin (steps, or all).") var histories = "all"
+    @Option(help: "Forecasting: season length (default: from the frequency, else detected).") var season: Int?
+    @Option(help: "Extra series for pretraining (repeatable). Forecasting: read as univariate series.") var unlabeled: [String] = []
+    @Option(help: "The time column of the --unlabeled files (forecasting).") var unlabeledTime: String?
+    @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, pretrained-linear-probe).") var methods: String?
+    @Option(help: "Seeds.") var seeds = 3
+    @Option(help: "Maximum pretraining epochs.") var pretrainEpochs = 100
+    @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
+    @Option(name: .shortAndLong, help: "Report folder.") var output = "series-report"
+    @Flag(help: "No progress lines on standard error.") var quiet = false
+    @OptionGroup var layout: SeriesLayoutOptions
+    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var read: ReadOptionsGroup
+
+    func validate() throws {
+        guard seeds >= 1, folds >= 1, horizon >= 1, pretrainEpochs >= 1, baselineTrials >= 0 else {
+            throw ValidationError("--seeds, --folds, --horizon and --pretrain-epochs must be at least 1; --baseline-trials at least 0.")
+        }
+        if test != nil && target == nil { throw ValidationError("classification (--test) needs --target.") }
+        _ = try historyList()
+        _ = try budgets()
+    }
+
+    func historyList() throws -> [Int?] {
+        try histories.split(separator: ",").map { text -> Int? in
+            if text == "all" { return nil }
+            guard let value = Int(text), value >= 2 else { throw ValidationError("--histories takes step counts ≥ 2 or \"all\" (got \"\(text)\").") }
+            return value
+        }
+    }
+
+    func budgets() throws -> [LabelBudget] {
+        try labels.split(separator: ",").map { text in
+            do { return try LabelBudget(parsing: String(text)) } catch let error as DataError { throw ValidationError(error.description) }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            _ = try loadBLAS(threads: read.threads)
+            let options = try read.readOptions()
+            let quiet = self.quiet
+            let log: (String) -> Void = { if !quiet { printError($0) } }
+            var nextStep = NextStepConfig()
+            nextStep.encoder = model.encoder
+            nextStep.window.lookback = model.lookback
+            nextStep.training.maximumEpochs = pretrainEpochs
+            nextStep.optimizer.learningRate = model.learningRate
+            var trees = GradientBoostedTreesConfig()
+            trees.trials = baselineTrials
+            trees.threads = read.threads
+            let report: SeriesReport
+            if let test, let target {
+                let (train, _) = try Workflow.readTable(data, target: target, idColumns: [], options: options)
+                let (testTable, _) = try Workflow.readTable(test, target: target, idColumns: [], options: options)
+                var configuration = SeriesClassificationComparison.Configuration()
+                configuration.budgets = try budgets()
+                configuration.seeds = seeds
+                if let methods { configuration.methods = methods.split(separator: ",").map(String.init) }
+                configuration.encoder = model.encoder
+                configuration.fineTune.training.maximumEpochs = model.epochs
+                configuration.fineTune.optimizer.learningRate = model.learningRate
+                configuration.nextStep = nextStep
+                configuration.trees = trees
+                if !unlabeled.isEmpty {
+                    configuration.unlabeled = try SeriesWorkflow.read(unlabeled, source: .init(layout: .wide, labelColumn: target), options: options)
+                }
+                report = try SeriesClassificationComparison(configuration: configuration, log: log).run(train: train, test: testTable)
+            } else {
+                let collection = try SeriesWorkflow.read(data, source: layout.source(), options: options)
+                for line in collection.summary { log("series: \(line)") }
+                var configuration = ForecastComparison.Configuration()
+                configuration.horizon = horizon
+                configuration.folds = folds
+                configuration.season = season
+                configuration.histories = try historyList()
+                configuration.seeds = seeds
+                if let methods { configuration.methods = methods.split(separator: ",").map(String.init) }
+                for method in configuration.methods where !ForecastComparison.allMethods.contains(method) {
+                    throw ValidationError("unknown forecasting method \"\(method)\"; use \(ForecastComparison.allMethods.joined(separator: ", ")).")
+                }
+                configuration.forecast.horizon = horizon
+                configuration.forecast.lookback = model.lookback
+                configuration.forecast.encoder = model.encoder
+                configuration.forecast.training.maximumEpochs = model.epochs
+                configuration.forecast.optimizer.learningRate = model.learningRate
+                configuration.nextStep = nextStep
+                configuration.trees = trees
+                if !unlabeled.isEmpty {
+                    let source = SeriesWorkflow.Source(layout: .single(time: unlabeledTime), fill: layout.fill, channelsAsSeries: true)
+                    configuration.pretrainingSeries = try SeriesWorkflow.read(unlabeled, source: source, options: options)
+                }
+                report = try ForecastComparison(configuration: configuration, log: log).run(collection)
+            }
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try AtomicFile.write(Array(report.markdown().utf8), to: output + "/report.md")
+            try AtomicFile.write(Array(report.html().utf8), to: output + "/report.html")
+            try AtomicFile.write(try report.json(), to: output + "/report.json")
+            print(report.markdown())
+            printError("wrote \(output)/report.md, report.html and report.json")
+        }
+    }
+}

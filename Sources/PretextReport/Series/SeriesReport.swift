@@ -1,0 +1,247 @@
+import Foundation
+
+/// What `pretext series compare` reports — for classification the label-efficiency
+/// curve, for forecasting error against how much history of the target series is
+/// available — with verdicts (Welch's t-test over seeds, p < 0.05) and a conclusion in
+/// plain words. Codable: `report.json` is this value.
+public struct SeriesReport: Codable, Sendable {
+    public struct MethodResult: Codable, Sendable {
+        public var method: String
+        public var title: String
+        public var metrics: [String: ComparisonReport.MetricSummary]
+        /// The primary metric per seed.
+        public var values: [Double]
+        public var seconds: Double
+    }
+
+    public struct Verdict: Codable, Sendable {
+        public var method: String
+        public var against: String
+        /// "win", "tie" or "loss" for `method`.
+        public var outcome: String
+        public var difference: Double
+        public var p: Double
+    }
+
+    /// One point of the x axis: a label budget, or an amount of history.
+    public struct Point: Codable, Sendable {
+        public var label: String
+        /// Labeled series, or history steps.
+        public var size: Int
+        public var methods: [MethodResult]
+        public var verdicts: [Verdict]
+    }
+
+    public var title: String
+    public var dataset: String
+    public var task: String
+    public var setup: [String]
+    public var xAxis: String
+    public var primaryMetric: String
+    public var higherIsBetter: Bool
+    public var metricOrder: [String]
+    public var points: [Point]
+    public var references: [String]
+    public var conclusion: [String]
+
+    public struct Cell: Codable, Sendable, Equatable {
+        public var method: String
+        public var point: String
+        public var size: Int
+        public var seed: Int
+        public var metrics: [String: Double]
+        public var seconds: Double
+
+        public init(method: String, point: String, size: Int, seed: Int, metrics: [String: Double], seconds: Double) {
+            self.method = method
+            self.point = point
+            self.size = size
+            self.seed = seed
+            self.metrics = metrics
+            self.seconds = seconds
+        }
+    }
+
+    /// Summaries and verdicts from cells. `titles` names methods; `pretrained` lists
+    /// the methods compared against `scratch` and the best baseline in `baselines`.
+    public init(title: String, dataset: String, task: String, setup: [String], xAxis: String, primaryMetric: String, higherIsBetter: Bool,
+                metricOrder: [String], cells: [Cell], points: [String], methods: [String], titles: [String: String],
+                scratch: String, baselines: [String], references: [String]) {
+        self.title = title
+        self.dataset = dataset
+        self.task = task
+        self.setup = setup
+        self.xAxis = xAxis
+        self.primaryMetric = primaryMetric
+        self.higherIsBetter = higherIsBetter
+        self.metricOrder = metricOrder
+        self.references = references
+        self.points = points.map { point in
+            let mine = cells.filter { $0.point == point }
+            let results = methods.compactMap { method -> MethodResult? in
+                let runs = mine.filter { $0.method == method }.sorted { $0.seed < $1.seed }
+                guard !runs.isEmpty else { return nil }
+                var metrics: [String: ComparisonReport.MetricSummary] = [:]
+                for name in metricOrder {
+                    let values = runs.compactMap { $0.metrics[name] }.filter { $0.isFinite }
+                    guard values.count == runs.count else { continue }
+                    let summary = Summary(values)
+                    metrics[name] = .init(mean: summary.mean, standardDeviation: summary.standardDeviation,
+                                          confidence95: Statistics.confidenceHalfWidth(values))
+                }
+                return MethodResult(method: method, title: titles[method] ?? method, metrics: metrics,
+                                    values: runs.map { $0.metrics[primaryMetric] ?? .nan },
+                                    seconds: runs.reduce(0) { $0 + $1.seconds } / Double(runs.count))
+            }
+            var verdicts: [Verdict] = []
+            let sign = higherIsBetter ? 1.0 : -1.0
+            let bestBaseline = results.filter { baselines.contains($0.method) }
+                .max { sign * Summary($0.values).mean < sign * Summary($1.values).mean }
+            for result in results where result.method.hasPrefix("pretrained") {
+                for reference in [results.first { $0.method == scratch }, bestBaseline].compactMap({ $0 }) {
+                    let (_, _, p) = Statistics.welch(result.values, reference.values)
+                    let difference = Summary(result.values).mean - Summary(reference.values).mean
+                    let outcome = p < 0.05 ? (sign * difference > 0 ? "win" : "loss") : "tie"
+                    verdicts.append(Verdict(method: result.method, against: reference.method, outcome: outcome, difference: difference, p: p))
+                }
+            }
+            return Point(label: point, size: mine.first?.size ?? 0, methods: results, verdicts: verdicts)
+        }
+        conclusion = []
+        conclusion = makeConclusion(titles: titles)
+    }
+
+    private func makeConclusion(titles: [String: String]) -> [String] {
+        points.map { point in
+            let sign = higherIsBetter ? 1.0 : -1.0
+            guard let best = point.methods.max(by: { sign * Summary($0.values).mean < sign * Summary($1.values).mean }) else { return "" }
+            var sentence = "At \(point.label) the best mean \(primaryMetric) was \(best.title)'s (\(String(format: "%.3f", Summary(best.values).mean)))."
+            for verdict in point.verdicts {
+                let name = titles[verdict.method] ?? verdict.method, other = titles[verdict.against] ?? verdict.against
+                let p = String(format: "%.2g", verdict.p)
+                switch verdict.outcome {
+                case "win": sentence += " \(name) beat \(other) (\(primaryMetric) \(String(format: "%+.3f", verdict.difference)), p = \(p))."
+                case "loss": sentence += " \(other) beat \(name) (\(primaryMetric) \(String(format: "%+.3f", -verdict.difference)), p = \(p))."
+                default: sentence += " \(name) and \(other) were level (difference \(String(format: "%+.3f", verdict.difference)), p = \(p))."
+                }
+            }
+            return sentence
+        }
+    }
+
+    /// `report.md`.
+    public func markdown() -> String {
+        var lines = ["# \(title)", "", "## Conclusion", ""]
+        lines += conclusion.map { "- \($0)" }
+        if !references.isEmpty {
+            lines += ["", "## Where this stands", ""]
+            lines += references.map { "- \($0)" }
+        }
+        lines += ["", "## Setup", ""]
+        lines += setup.map { "- \($0)" }
+        lines.append("")
+        for point in points {
+            let metrics = metricOrder.filter { metric in point.methods.contains { $0.metrics[metric] != nil } }
+            lines.append("## \(point.label)")
+            lines.append("")
+            lines.append("| method | " + metrics.joined(separator: " | ") + " | seconds |")
+            lines.append("|---|" + metrics.map { _ in "---:" }.joined(separator: "|") + "|---:|")
+            for result in point.methods {
+                let cells = metrics.map { metric in
+                    result.metrics[metric].map { String(format: "%.3f ± %.3f", $0.mean, $0.standardDeviation) } ?? ""
+                }
+                lines.append("| \(result.title) | " + cells.joined(separator: " | ") + String(format: " | %.1f |", result.seconds))
+            }
+            lines.append("")
+        }
+        lines.append("Mean ± standard deviation over seeds. \(higherIsBetter ? "Higher" : "Lower") \(primaryMetric) is better. Verdicts: Welch's t-test over seeds, p < 0.05.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `report.json`: every number.
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try encoder.encode(self))
+    }
+
+    /// The chart: mean primary metric per method at each point (evenly spaced), error
+    /// bars of one standard deviation.
+    public func svg(width: Double = 640, height: Double = 360) -> String {
+        let left = 60.0, right = 190.0, top = 20.0, bottom = 50.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let all = points.flatMap { $0.methods.compactMap { $0.metrics[primaryMetric] } }
+        var low = all.map { $0.mean - $0.standardDeviation }.min() ?? 0
+        var high = all.map { $0.mean + $0.standardDeviation }.max() ?? 1
+        if high - low < 1e-9 { low -= 0.05; high += 0.05 }
+        let pad = (high - low) * 0.05
+        low -= pad; high += pad
+        func x(_ index: Int) -> Double { points.count < 2 ? left + plotWidth / 2 : left + 24 + Double(index) / Double(points.count - 1) * (plotWidth - 48) }
+        func y(_ value: Double) -> Double { top + (high - value) / (high - low) * plotHeight }
+        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">",
+                     "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>",
+                     "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"black\"/>",
+                     "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"black\"/>"]
+        for tick in 0...4 {
+            let value = low + (high - low) * Double(tick) / 4
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.3f</text>", left - 6, y(value) + 4, value))
+            parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(value), left + plotWidth, y(value)))
+        }
+        for (index, point) in points.enumerated() {
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x(index), top + plotHeight + 18,
+                                ComparisonReport.escape(point.label)))
+        }
+        parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", left + plotWidth / 2, height - 8, ComparisonReport.escape(xAxis)))
+        parts.append(String(format: "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">%@ (%@ is better)</text>",
+                            top + plotHeight / 2, top + plotHeight / 2, ComparisonReport.escape(primaryMetric), higherIsBetter ? "higher" : "lower"))
+        let methods = points.flatMap { $0.methods.map(\.method) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for (index, method) in methods.enumerated() {
+            let color = colors[index % colors.count]
+            let series = points.enumerated().compactMap { position, point -> (Int, ComparisonReport.MetricSummary)? in
+                point.methods.first { $0.method == method }?.metrics[primaryMetric].map { (position, $0) }
+            }
+            guard !series.isEmpty else { continue }
+            let title = points.flatMap(\.methods).first { $0.method == method }?.title ?? method
+            parts.append("<g class=\"series\" data-method=\"\(ComparisonReport.escape(method))\">")
+            parts.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\""
+                         + series.map { String(format: "%.1f,%.1f", x($0.0), y($0.1.mean)) }.joined(separator: " ") + "\"/>")
+            for (position, summary) in series {
+                parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\"/>", x(position), y(summary.mean - summary.standardDeviation),
+                                    x(position), y(summary.mean + summary.standardDeviation), color))
+                parts.append(String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%@\"/>", x(position), y(summary.mean), color))
+            }
+            let legendY = top + 16 * Double(index) + 8
+            parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>",
+                                left + plotWidth + 12, legendY, left + plotWidth + 32, legendY, color))
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", left + plotWidth + 38, legendY + 4, ComparisonReport.escape(title)))
+            parts.append("</g>")
+        }
+        parts.append("</svg>")
+        return parts.joined(separator: "\n")
+    }
+
+    /// `report.html`: one self-contained page with the chart and the tables.
+    public func html() -> String {
+        let escape = ComparisonReport.escape
+        var body = ["<h1>\(escape(title))</h1>", "<h2>Conclusion</h2>", "<ul>"] + conclusion.map { "<li>\(escape($0))</li>" } + ["</ul>"]
+        if !references.isEmpty { body += ["<h2>Where this stands</h2>", "<ul>"] + references.map { "<li>\(escape($0))</li>" } + ["</ul>"] }
+        body += ["<h2>\(escape(primaryMetric)) by \(escape(xAxis))</h2>", svg(), "<h2>Setup</h2>", "<ul>"] + setup.map { "<li>\(escape($0))</li>" } + ["</ul>"]
+        for point in points {
+            let metrics = metricOrder.filter { metric in point.methods.contains { $0.metrics[metric] != nil } }
+            body.append("<h2>\(escape(point.label))</h2>")
+            body.append("<table><tr><th>method</th>" + metrics.map { "<th>\(escape($0))</th>" }.joined() + "<th>seconds</th></tr>")
+            for result in point.methods {
+                body.append("<tr><td>\(escape(result.title))</td>" + metrics.map { metric in
+                    result.metrics[metric].map { String(format: "<td>%.3f ± %.3f</td>", $0.mean, $0.standardDeviation) } ?? "<td></td>"
+                }.joined() + String(format: "<td>%.1f</td></tr>", result.seconds))
+            }
+            body.append("</table>")
+        }
+        body.append("<p>Mean ± standard deviation over seeds. Every number is in report.json.</p>")
+        let style = "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}"
+            + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pretext report: \(escape(dataset))</title><style>\(style)</style></head><body>\n"
+            + body.joined(separator: "\n") + "\n</body></html>\n"
+    }
+}
