@@ -14,3 +14,8 @@ public func loadTable(_ name: String, target: String = "target") throws -> Table
     try table.setRole(.target, for: target)
     return table
 }
+
+/// Reads a bundled dataset without marking a target (series files).
+public func loadUntargetedTable(_ name: String) throws -> Table {
+    try CSVReader().read("\(datasetsPath)/\(name)").table
+}

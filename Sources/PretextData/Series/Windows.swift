@@ -30,7 +30,9 @@ public struct WindowConfig: Codable, Sendable, Equatable {
 ///
 /// (the floor keeps a flat lookback from blowing up the targets), so a model sees every
 /// window at the same level and scale whatever the series' units — and transfers across
-/// series. `denormalize` undoes it: y = ỹ·s + μ.
+/// series. `denormalize` undoes it: y = ỹ·s + μ. Normalised values are clipped to
+/// ±`clip` (10): a rain shower after a dry fortnight in an intermittent series is a
+/// large but finite target, so it cannot dominate a squared loss.
 ///
 /// Inputs are (N, L·2C), time-major: at each step the C normalised values, then C
 /// observed flags (1 observed, 0 missing). A missing input value is written as 0 *and*
@@ -55,6 +57,9 @@ public struct WindowSet: Sendable {
     public private(set) var location: [Float] = []
     public private(set) var scale: [Float] = []
     public private(set) var origins: [Origin] = []
+
+    /// Normalised values are clipped to ±clip.
+    public static let clip: Float = 10
 
     public var count: Int { origins.count }
     public var inputWidth: Int { lookback * 2 * channels }
@@ -150,6 +155,8 @@ public struct WindowSet: Sendable {
         return result
     }
 
+    static func clipped(_ value: Float) -> Float { min(max(value, -clip), clip) }
+
     /// σₛ per channel over the observed values of the whole series.
     static func seriesFloors(_ series: TimeSeries) -> [Float] {
         (0..<series.channels).map { channel in
@@ -195,7 +202,7 @@ public struct WindowSet: Sendable {
             for channel in 0..<channels {
                 let value = series.value(end + step, channel)
                 guard !value.isNaN else { continue }
-                windowTargets[step * channels + channel] = (value - locations[channel]) / scales[channel]
+                windowTargets[step * channels + channel] = Self.clipped((value - locations[channel]) / scales[channel])
                 anyTarget = true
             }
         }
@@ -205,7 +212,7 @@ public struct WindowSet: Sendable {
             for channel in 0..<channels {
                 let value = series.value(start + t, channel)
                 guard !value.isNaN else { continue }
-                windowInputs[t * 2 * channels + channel] = (value - locations[channel]) / scales[channel]
+                windowInputs[t * 2 * channels + channel] = Self.clipped((value - locations[channel]) / scales[channel])
                 windowInputs[t * 2 * channels + channels + channel] = 1
             }
         }
