@@ -147,6 +147,7 @@ struct SeriesForecastCommand: ParsableCommand {
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "neural (default), naive, seasonal-naive or xgboost-lags.") var method: Method = .neural
     @Option(help: "Season length for seasonal-naive (default: from the frequency, else detected).") var season: Int?
+    @Option(help: "XGBoost random-search trials (--method xgboost-lags; used when there are ≥ 30 hold-out windows).") var baselineTrials = 20
     @Option(help: "Also save the fitted neural model here (.safetensors).") var saveModel: String?
     @Option(name: .shortAndLong, help: "Where to write the forecasts (- for standard output).") var output: String
     @OptionGroup var layout: SeriesLayoutOptions
@@ -158,6 +159,7 @@ struct SeriesForecastCommand: ParsableCommand {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1 (got \(horizon)).") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1 (got \(season)).") }
         if method != .neural && (encoder != nil || saveModel != nil) { throw ValidationError("--encoder and --save-model apply to --method neural only.") }
+        guard baselineTrials >= 0 else { throw ValidationError("--baseline-trials must be 0 or more (got \(baselineTrials)).") }
     }
 
     func run() throws {
@@ -187,6 +189,7 @@ struct SeriesForecastCommand: ParsableCommand {
                 forecasts = try SeasonalNaiveForecaster(season: Seasonality.seasonLength(collection, given: season)).forecast(history: collection, horizon: horizon)
             case .xgboostLags:
                 var trees = GradientBoostedTreesConfig()
+                trees.trials = baselineTrials
                 trees.seed = runOptions.seed
                 trees.threads = read.threads
                 forecasts = try LagTreesForecaster(lookback: model.lookback, trees: trees).forecast(history: collection, horizon: horizon)

@@ -48,6 +48,23 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try reportWithoutTimings(path("report-a")), try reportWithoutTimings(path("report-b")))
     }
 
+    func testSeriesForecastIsByteIdenticalForTheSameSeed() throws {
+        let pretrain = ["series", "pretrain", "datasets/italy_power_demand_train.csv", "--wide", "--target", "target", "--lookback", "12",
+                        "--epochs", "2", "--width", "8", "--quiet", "--seed", "3"]
+        for name in ["a", "b"] {
+            XCTAssertEqual(try runPretext(pretrain + ["-o", path("encoder-\(name).safetensors")]).status, 0)
+            let forecast = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                                           "--encoder", path("encoder-\(name).safetensors"), "--epochs", "5", "--width", "8", "--quiet", "--seed", "3",
+                                           "--save-model", path("forecaster-\(name).safetensors"), "-o", path("forecast-\(name).csv")])
+            XCTAssertEqual(forecast.status, 0, forecast.standardError)
+        }
+        for file in ["encoder-%@.safetensors", "forecaster-%@.safetensors", "forecast-%@.csv"] {
+            let a = FileManager.default.contents(atPath: path(String(format: file, "a")))
+            XCTAssertNotNil(a)
+            XCTAssertEqual(a, FileManager.default.contents(atPath: path(String(format: file, "b"))), file)
+        }
+    }
+
     /// Starts `arguments`, kills it with SIGKILL after `delay` seconds (if still running).
     func runAndKill(_ arguments: [String], after delay: Double) throws {
         let process = Process()

@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+
+/// `pretext series …` end to end on the bundled series, with small settings.
+final class SeriesCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-series-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func write(_ name: String, _ text: String) -> String {
+        FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8))
+        return path(name)
+    }
+
+    func testForecastWritesOneRowPerFutureStepWithTimeStamps() throws {
+        for method in ["neural", "seasonal-naive", "naive", "xgboost-lags"] {
+            let result = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                                         "--method", method, "--epochs", "5", "--width", "8", "--baseline-trials", "0", "--quiet", "-o", path("\(method).csv")])
+            XCTAssertEqual(result.status, 0, "\(method): \(result.standardError)")
+            let lines = try String(contentsOfFile: path("\(method).csv"), encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 13, method)
+            XCTAssertEqual(lines[0], "series_id,time,step,passengers")
+            XCTAssertTrue(lines[1].hasPrefix("airline.csv,1961-01,1,"), String(lines[1]))
+            XCTAssertTrue(lines[12].hasPrefix("airline.csv,1961-12,12,"), String(lines[12]))
+        }
+        // Seasonal naive repeats 1960 exactly.
+        let seasonal = try String(contentsOfFile: path("seasonal-naive.csv"), encoding: .utf8)
+        XCTAssertTrue(seasonal.contains("airline.csv,1961-01,1,417.0\n"), seasonal)
+    }
+
+    func testClassifyThenPredictServesTheSeriesModel() throws {
+        let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--epochs", "20",
+                                  "--width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        XCTAssertTrue(fit.standardError.contains("on 34 labeled series"), fit.standardError)
+        let predict = try runPretext(["predict", path("model.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("predictions.csv")])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        let lines = try String(contentsOfFile: path("predictions.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1030)
+        XCTAssertEqual(lines[0], "prediction,probability_1,probability_2")
+        // A table without the model's time-step columns: a typed error naming them, no output.
+        let wrong = try runPretext(["predict", path("model.safetensors"), "datasets/wine.csv", "-o", path("wrong.csv")])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.standardError.contains("t0"), wrong.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("wrong.csv")))
+    }
+
+    func testPretrainThenForecastWithTheEncoder() throws {
+        let pretrain = try runPretext(["series", "pretrain", "datasets/chicago_ridership.csv", "--time", "date", "--channels-as-series",
+                                       "--value", "ridership", "--value", "temp", "--lookback", "24", "--stride", "7", "--epochs", "2",
+                                       "--width", "8", "-o", path("encoder.safetensors")])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        XCTAssertTrue(pretrain.standardError.contains("series: 2 series, 1 channel (value), daily"), pretrain.standardError)
+        XCTAssertTrue(pretrain.standardError.contains("pretrain epoch 2/2"), pretrain.standardError)
+        let forecast = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "6",
+                                       "--encoder", path("encoder.safetensors"), "--strategy", "freeze-then-unfreeze", "--epochs", "4", "--width", "8",
+                                       "--quiet", "-o", path("forecast.csv")])
+        XCTAssertEqual(forecast.status, 0, forecast.standardError)
+        XCTAssertTrue(forecast.standardError.contains("from the pretrained encoder (freeze-then-unfreeze)"), forecast.standardError)
+        // An encoder is not a forecaster or a predictor: the kind is named.
+        let misuse = try runPretext(["predict", path("encoder.safetensors"), "datasets/airline.csv", "-o", path("p.csv")])
+        XCTAssertEqual(misuse.status, 1)
+        XCTAssertTrue(misuse.standardError.contains("series-encoder"), misuse.standardError)
+    }
+
+    func testCompareWritesForecastingAndClassificationReports() throws {
+        let forecasting = try runPretext(["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                                          "--folds", "1", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,scratch,pretrained-full",
+                                          "--epochs", "3", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("forecasting")])
+        XCTAssertEqual(forecasting.status, 0, forecasting.standardError)
+        for file in ["report.md", "report.html", "report.json"] { XCTAssertTrue(FileManager.default.fileExists(atPath: path("forecasting/" + file))) }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("forecasting/report.json")))) as! [String: Any]
+        XCTAssertEqual(json["primaryMetric"] as? String, "MASE")
+        let points = json["points"] as! [[String: Any]]
+        XCTAssertEqual(points.map { $0["label"] as? String }, ["last 48 steps of history", "all history"])
+        let html = try String(contentsOfFile: path("forecasting/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<svg") && html.contains("data-method=\"pretrained-full\""))
+
+        let classification = try runPretext(["series", "compare", "datasets/italy_power_demand_train.csv", "--test", "datasets/italy_power_demand_test.csv",
+                                             "--target", "target", "--labels", "10%,100%", "--seeds", "2", "--methods", "1nn,scratch,pretrained-linear-probe",
+                                             "--epochs", "5", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("classification")])
+        XCTAssertEqual(classification.status, 0, classification.standardError)
+        let markdown = try String(contentsOfFile: path("classification/report.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("## 10% labels (7 series)"), markdown)
+        XCTAssertTrue(markdown.contains("| 1-NN (Euclidean) | "), markdown)
+        XCTAssertTrue(markdown.contains("1-NN Euclidean 0.955"), markdown)
+    }
+
+    func testGapsDuplicatesAndBadOptionsAreClearErrors() throws {
+        let gaps = write("gaps.csv", "date,v\n2024-01-01,1\n2024-01-02,2\n2024-01-05,3\n2024-01-06,4\n2024-01-07,5\n")
+        let gap = try runPretext(["series", "forecast", gaps, "--time", "date", "--horizon", "2", "--method", "naive", "-o", path("out.csv")])
+        XCTAssertEqual(gap.status, 1)
+        XCTAssertTrue(gap.standardError.contains("jumps from 2024-01-02 to 2024-01-05 (2 missing steps)"), gap.standardError)
+        XCTAssertTrue(gap.standardError.contains("--fill"), gap.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.csv")))
+        let filled = try runPretext(["series", "forecast", gaps, "--time", "date", "--horizon", "2", "--method", "naive", "--fill", "linear", "-o", path("out.csv")])
+        XCTAssertEqual(filled.status, 0, filled.standardError)
+        XCTAssertTrue(try String(contentsOfFile: path("out.csv"), encoding: .utf8).contains("gaps.csv,2024-01-08,1,5.0"))
+
+        let duplicates = write("dup.csv", "id,t,v\na,1,1\na,2,2\nb,1,3\na,2,4\n")
+        let duplicate = try runPretext(["series", "forecast", duplicates, "--series-id", "id", "--time", "t", "--method", "naive", "-o", path("d.csv")])
+        XCTAssertEqual(duplicate.status, 1)
+        XCTAssertTrue(duplicate.standardError.contains("series a has 2 rows at time 2 (rows 2, 4, lines 3, 5)"), duplicate.standardError)
+
+        let unknown = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "dat", "--method", "naive", "-o", path("u.csv")])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.standardError.contains("Did you mean \"date\""), unknown.standardError)
+
+        let short = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--lookback", "200", "--epochs", "1", "-o", path("s.csv")])
+        XCTAssertEqual(short.status, 1)
+        XCTAssertTrue(short.standardError.contains("144 time steps"), short.standardError)
+
+        let badHorizon = try runPretext(["series", "forecast", "datasets/airline.csv", "--horizon", "0", "-o", path("h.csv")])
+        XCTAssertNotEqual(badHorizon.status, 0)
+        XCTAssertTrue(badHorizon.standardError.contains("--horizon must be at least 1"), badHorizon.standardError)
+    }
+}
