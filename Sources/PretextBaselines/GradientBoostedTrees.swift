@@ -39,7 +39,14 @@ public final class GradientBoostedTrees: TabularPredictor {
     /// Fits on `rows` (default: all labeled rows), tuning on `validationRows` (default:
     /// a stratified hold-out of `rows` when it has at least `minimumValidationRows`).
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil, task requestedTask: TaskType? = nil) throws -> GradientBoostedTrees {
+    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> GradientBoostedTrees {
+        try fit(table, rows: rows, validationRows: validationRows, task: nil)
+    }
+
+    /// As `fit(_:rows:validationRows:)`, with the task given instead of inferred from
+    /// the target (e.g. `.regression` for a target with few distinct values).
+    @discardableResult
+    public func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, task requestedTask: TaskType?) throws -> GradientBoostedTrees {
         try config.validate()
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)

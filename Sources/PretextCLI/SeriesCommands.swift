@@ -136,6 +136,7 @@ struct SeriesForecastCommand: ParsableCommand {
           pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
           pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 --encoder encoder.safetensors -o forecast.csv
           pretext series forecast sales.csv --series-id store --time day --value sales --horizon 28 --fill missing -o -
+          pretext series forecast history.csv --time date --value passengers --model forecaster.safetensors -o next.csv
         """
     )
 
@@ -144,6 +145,7 @@ struct SeriesForecastCommand: ParsableCommand {
     @Argument(help: "A CSV of series.") var data: String
     @Option(help: "Future steps to forecast.") var horizon = 12
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
+    @Option(help: "A saved forecaster (--save-model): forecast DATA with it, no training.") var model: String?
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "neural (default), naive, seasonal-naive or xgboost-lags.") var method: Method = .neural
     @Option(help: "Season length for seasonal-naive (default: from the frequency, else detected).") var season: Int?
@@ -151,11 +153,14 @@ struct SeriesForecastCommand: ParsableCommand {
     @Option(help: "Also save the fitted neural model here (.safetensors).") var saveModel: String?
     @Option(name: .shortAndLong, help: "Where to write the forecasts (- for standard output).") var output: String
     @OptionGroup var layout: SeriesLayoutOptions
-    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var settings: SeriesModelOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
+        if model != nil && (encoder != nil || saveModel != nil || method != .neural) {
+            throw ValidationError("--model forecasts with a saved forecaster; it cannot be combined with --encoder, --save-model or --method.")
+        }
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1 (got \(horizon)).") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1 (got \(season)).") }
         if method != .neural && (encoder != nil || saveModel != nil) { throw ValidationError("--encoder and --save-model apply to --method neural only.") }
@@ -169,14 +174,18 @@ struct SeriesForecastCommand: ParsableCommand {
             for line in collection.summary { printError("series: \(line)") }
             var config = ForecastConfig()
             config.horizon = horizon
-            config.lookback = model.lookback
+            config.lookback = settings.lookback
             config.strategy = strategy
-            config.encoder = model.encoder
-            config.training.maximumEpochs = model.epochs
-            config.optimizer.learningRate = model.learningRate
+            config.encoder = settings.encoder
+            config.training.maximumEpochs = settings.epochs
+            config.optimizer.learningRate = settings.learningRate
             config.seed = runOptions.seed
             let forecasts: [SeriesForecast]
             switch method {
+            case .neural where model != nil:
+                let saved = try ForecastModel.load(from: model!)
+                forecasts = try saved.forecast(collection)
+                if saved.horizon != horizon { printError("note: the saved forecaster forecasts \(saved.horizon) steps (its training horizon); --horizon is ignored") }
             case .neural:
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
                 let fitted = try SeriesForecaster(config: config, encoder: pretrained,
@@ -192,7 +201,7 @@ struct SeriesForecastCommand: ParsableCommand {
                 trees.trials = baselineTrials
                 trees.seed = runOptions.seed
                 trees.threads = read.threads
-                forecasts = try LagTreesForecaster(lookback: model.lookback, trees: trees).forecast(history: collection, horizon: horizon)
+                forecasts = try LagTreesForecaster(lookback: settings.lookback, trees: trees).forecast(history: collection, horizon: horizon)
             }
             try SeriesForecast.csv(forecasts, collection: collection).write(to: output)
             if output != "-" { printError("wrote \(forecasts.count) × \(horizon) forecasts to \(output)") }
@@ -301,6 +310,7 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, pretrained-linear-probe).") var methods: String?
     @Option(help: "Seeds.") var seeds = 3
     @Option(help: "Maximum pretraining epochs.") var pretrainEpochs = 100
+    @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
     @Option(name: .shortAndLong, help: "Report folder.") var output = "series-report"
     @Flag(help: "No progress lines on standard error.") var quiet = false
@@ -309,8 +319,8 @@ struct SeriesCompareCommand: ParsableCommand {
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
-        guard seeds >= 1, folds >= 1, horizon >= 1, pretrainEpochs >= 1, baselineTrials >= 0 else {
-            throw ValidationError("--seeds, --folds, --horizon and --pretrain-epochs must be at least 1; --baseline-trials at least 0.")
+        guard seeds >= 1, folds >= 1, horizon >= 1, pretrainEpochs >= 1, pretrainStride >= 1, baselineTrials >= 0 else {
+            throw ValidationError("--seeds, --folds, --horizon, --pretrain-epochs and --pretrain-stride must be at least 1; --baseline-trials at least 0.")
         }
         if test != nil && target == nil { throw ValidationError("classification (--test) needs --target.") }
         _ = try historyList()
@@ -340,6 +350,7 @@ struct SeriesCompareCommand: ParsableCommand {
             var nextStep = NextStepConfig()
             nextStep.encoder = model.encoder
             nextStep.window.lookback = model.lookback
+            nextStep.window.stride = pretrainStride
             nextStep.training.maximumEpochs = pretrainEpochs
             nextStep.optimizer.learningRate = model.learningRate
             var trees = GradientBoostedTreesConfig()

@@ -35,7 +35,7 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
     /// given. Default 0.2.
     public var validationFraction: Double = 0.2
     /// Early stopping needs at least this many validation rows; with fewer, every given
-    /// row trains and training runs `epochsWithoutValidation` epochs instead (a handful of
+    /// row trains and training runs `epochsWithoutValidation` epochs (at most the epoch cap) instead (a handful of
     /// validation rows stops at noise — often a near-majority-class model). Default 30.
     public var minimumValidationRows: Int = 30
     /// Epochs when there is too little data to validate. Default 100.

@@ -61,9 +61,14 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(pretrain.standardError.contains("pretrain epoch 2/2"), pretrain.standardError)
         let forecast = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "6",
                                        "--encoder", path("encoder.safetensors"), "--strategy", "freeze-then-unfreeze", "--epochs", "4", "--width", "8",
-                                       "--quiet", "-o", path("forecast.csv")])
+                                       "--save-model", path("forecaster.safetensors"), "--quiet", "-o", path("forecast.csv")])
         XCTAssertEqual(forecast.status, 0, forecast.standardError)
         XCTAssertTrue(forecast.standardError.contains("from the pretrained encoder (freeze-then-unfreeze)"), forecast.standardError)
+        // The saved forecaster gives the same forecasts without training again.
+        let served = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "6",
+                                     "--model", path("forecaster.safetensors"), "-o", path("served.csv")])
+        XCTAssertEqual(served.status, 0, served.standardError)
+        XCTAssertEqual(FileManager.default.contents(atPath: path("served.csv")), FileManager.default.contents(atPath: path("forecast.csv")))
         // An encoder is not a forecaster or a predictor: the kind is named.
         let misuse = try runPretext(["predict", path("encoder.safetensors"), "datasets/airline.csv", "-o", path("p.csv")])
         XCTAssertEqual(misuse.status, 1)

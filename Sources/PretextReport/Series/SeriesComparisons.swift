@@ -101,8 +101,9 @@ public struct ForecastComparison {
                 }
             }
         }
-        let pretraining = config.pretrainingSeries.map { "next-step pretraining on \($0.count) other series (\($0.source.lastPathComponentForReport)), once per seed" }
-            ?? "next-step pretraining on each fold's own history (no other series given)"
+        let windows = "lookback \(config.nextStep.window.lookback), stride \(config.nextStep.window.stride), up to \(config.nextStep.training.maximumEpochs) epochs with early stopping"
+        let pretraining = config.pretrainingSeries.map { "next-step pretraining on \($0.count) other series (\($0.source.lastPathComponentForReport); \(windows)), once per seed" }
+            ?? "next-step pretraining on each fold's own history (no other series given; \(windows))"
         let setup = [
             "Data: `\(collection.source.lastPathComponentForReport)`, \(collection.count) series, \(collection.channels) channel(s), \(collection.axis); season length \(season).",
             "Rolling-origin backtest: \(config.folds) origins, \(config.horizon) steps each, the last ending at the series' end; every method sees only the past of each origin.",
@@ -242,9 +243,9 @@ public struct SeriesClassificationComparison {
         let setup = [
             "Data: `\(name)` (\(train.rowCount) training series of length \(length)), tested on `\(test.source.lastPathComponentForReport)` (\(test.rowCount) series); classes \(Set(testTruth).sorted().joined(separator: ", ")).",
             "Seeds: \(config.seeds); each draws its own nested, stratified label budgets: " + config.budgets.map { "\($0) = \(sizes[$0.description] ?? 0) series" }.joined(separator: ", ") + ".",
-            "Next-step pretraining once per seed on \(pool.count) series (every training series, labels unused" + (config.unlabeled.map { ", plus \($0.count) from \($0.source.lastPathComponentForReport)" } ?? "") + "), lookback \(nextStep.window.lookback); test series are never seen before scoring.",
+            "Next-step pretraining once per seed on \(pool.count) series (every training series, labels unused" + (config.unlabeled.map { ", plus \($0.count) from \($0.source.lastPathComponentForReport)" } ?? "") + "), lookback \(nextStep.window.lookback), up to \(nextStep.training.maximumEpochs) epochs with early stopping; test series are never seen before scoring.",
             "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
-            "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else defaults.",
+            "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
         ]
         var references: [String] = []
         if name.lowercased().contains("italy") {
