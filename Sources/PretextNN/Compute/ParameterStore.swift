@@ -44,8 +44,21 @@ public final class ParameterStore: @unchecked Sendable {
         gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
-    /// ‖g‖₂ over every gradient.
+    /// ‖g‖₂ over every gradient, accumulated in Double in eight lanes (a fixed order,
+    /// so the same gradients always give the same bits).
     public func gradientNorm() -> Double {
-        gradients.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        gradients.withUnsafeBufferPointer { g in
+            var lanes = SIMD8<Double>()
+            let whole = g.count / 8 * 8
+            var index = 0
+            while index < whole {
+                let x = SIMD8<Double>(SIMD8<Float>(g[index..<(index + 8)]))
+                lanes += x * x
+                index += 8
+            }
+            var total = lanes.sum()
+            while index < g.count { total += Double(g[index]) * Double(g[index]); index += 1 }
+            return total.squareRoot()
+        }
     }
 }

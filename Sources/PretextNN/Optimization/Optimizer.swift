@@ -24,17 +24,22 @@ public final class Optimizer {
         config.learningRate * config.schedule.factor(step: step, totalSteps: totalSteps)
     }
 
-    /// Applies one update. Returns the gradient norm before clipping.
+    /// Applies one update. Returns the gradient norm before clipping when clipping is on
+    /// (it is not computed otherwise: a full pass over the gradients per step).
     @discardableResult
-    public func update(_ store: ParameterStore) -> Double {
+    public func update(_ store: ParameterStore) -> Double? {
         let count = store.parameterCount
         if first.count != count {
             first = [Float](repeating: 0, count: count)
             second = [Float](repeating: 0, count: count)
         }
-        let norm = store.gradientNorm()
+        var norm: Double? = nil
         var scale: Float = 1
-        if let clip = config.gradientClipNorm, norm > Double(clip) { scale = Float(Double(clip) / (norm + 1e-12)) }
+        if let clip = config.gradientClipNorm {
+            let total = store.gradientNorm()
+            norm = total
+            if total > Double(clip) { scale = Float(Double(clip) / (total + 1e-12)) }
+        }
         let rate = currentLearningRate
         step += 1
         let decay = config.weightDecay

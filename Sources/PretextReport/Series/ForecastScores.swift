@@ -4,9 +4,9 @@ import PretextData
 /// Forecast errors over the observed future values (lower is better):
 /// - MAE = mean |F − A|, RMSE = √mean (F − A)²;
 /// - sMAPE = mean 200·|F − A| / (|A| + |F|), in percent (pairs with A = F = 0 skipped);
-/// - MASE = MAE / mean_t |y[t] − y[t−m]| over the history the forecaster saw (Hyndman &
-///   Koehler 2006), with m the season length (m = 1 when the history is not longer than
-///   one season). Below 1: better than the in-sample seasonal-naive forecast.
+/// - MASE = MAE / mean_t |y[t] − y[t−m]| over the series before the forecast origin
+///   (Hyndman & Koehler 2006), with m the season length (m = 1 when that past is not
+///   longer than one season). Below 1: better than the in-sample seasonal-naive forecast.
 /// Multi-channel forecasts average each score over channels (MASE scaled per channel).
 public struct ForecastScores: Codable, Sendable, Equatable {
     public var mae: Double
@@ -22,7 +22,7 @@ public struct ForecastScores: Codable, Sendable, Equatable {
     }
 
     /// Scores of `forecast` ((H, C) values) against `actual` ((H, C), NaN = missing), with
-    /// `history` the series the forecaster was given.
+    /// `history` the series before the origin (the MASE scale).
     public static func compute(forecast: [Float], actual: [Float], history: TimeSeries, season: Int) -> ForecastScores? {
         let channels = history.channels
         var totals = (mae: 0.0, rmse: 0.0, smape: 0.0, mase: 0.0), used = 0

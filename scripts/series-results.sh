@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates the README's time-series tables (about 20 minutes on 2 cores):
+#   results/italy_power_demand/  series classification, official UCR split, 10% and 100%
+#                                labels, 5 seeds: 1-NN, XGBoost, TCN from scratch, and
+#                                next-step pretraining with each fine-tuning strategy;
+#   results/airline/             the last 12 months held out (one origin), 5 seeds:
+#                                naive, seasonal naive, XGBoost on lags, TCN from scratch,
+#                                and the TCN pretrained by next-step prediction on the nine
+#                                Chicago ridership/weather signals, then fine-tuned;
+#   results/airline-history/     rolling origins (3 × 12 months) with 48, 72 or all months
+#                                of history, 3 seeds, same methods.
+# Then prints the Markdown tables the README shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+pretext=.build/release/pretext
+mkdir -p results
+$pretext series compare datasets/italy_power_demand_train.csv --test datasets/italy_power_demand_test.csv --target target \
+  --labels 10%,100% --seeds 5 --methods 1nn,xgboost,scratch,pretrained-linear-probe,pretrained-full,pretrained-freeze-then-unfreeze \
+  --quiet -o results/italy_power_demand > /dev/null
+$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 1 --seeds 5 \
+  --methods naive,seasonal-naive,xgboost-lags,scratch,pretrained-full,pretrained-freeze-then-unfreeze \
+  --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 --quiet -o results/airline > /dev/null
+$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 3 --histories 48,72,all --seeds 3 \
+  --methods naive,seasonal-naive,xgboost-lags,scratch,pretrained-full \
+  --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 --quiet -o results/airline-history > /dev/null
+python3 scripts/series-tables.py
