@@ -25,4 +25,7 @@ $pretext series compare datasets/airline.csv --time date --value passengers --ho
 $pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 3 --histories 48,72,all --seeds 3 \
   --methods naive,seasonal-naive,xgboost-lags,scratch,pretrained-full \
   --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 --quiet -o results/airline-history > /dev/null
+# The charts the time-series walkthrough shows.
+sed -n '/<svg/,/<\/svg>/p' results/italy_power_demand/report.html > notebooks-md/04-italy.svg
+sed -n '/<svg/,/<\/svg>/p' results/airline-history/report.html > notebooks-md/04-airline-history.svg
 python3 scripts/series-tables.py

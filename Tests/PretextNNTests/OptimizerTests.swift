@@ -76,7 +76,11 @@ final class OptimizerTests: XCTestCase {
         let optimizer = try Optimizer(config: config, totalSteps: 1)
         let s = store([0, 0], gradients: [3, 4])
         let norm = optimizer.update(s)
-        XCTAssertEqual(norm, 5, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(norm), 5, accuracy: 1e-9)
+        // Eight SIMD lanes plus a tail: 1² + … + 11² = 506.
+        XCTAssertEqual(store([Float](repeating: 0, count: 11), gradients: (1...11).map(Float.init)).gradientNorm(), (506.0).squareRoot(), accuracy: 1e-9)
+        // Without clipping the norm is not computed.
+        XCTAssertNil(try Optimizer(config: OptimizerConfig(), totalSteps: 1).update(store([0, 0], gradients: [3, 4])))
         XCTAssertEqual(s.values[0], -0.6, accuracy: 1e-6)
         XCTAssertEqual(s.values[1], -0.8, accuracy: 1e-6)
     }
