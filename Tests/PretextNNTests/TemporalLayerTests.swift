@@ -47,6 +47,9 @@ final class TemporalLayerTests: XCTestCase {
         let b = layers.forward(changed, mode: .evaluation, store: network.store)
         XCTAssertEqual(Array(a.values[0..<(5 * 6)]), Array(b.values[0..<(5 * 6)]), "steps 0–4 see only the past")
         XCTAssertNotEqual(Array(a.values[(5 * 6)...]), Array(b.values[(5 * 6)...]))
+        // The public per-step representation is the same computation (before pooling).
+        XCTAssertEqual(network.stepRepresentations(x), a)
+        XCTAssertEqual(network.stepRepresentations(x)?.columns, 8 * 6)
     }
 
     func testTCNRunsAtAnotherLengthWithTheSameWeights() throws {

@@ -63,6 +63,14 @@ public final class Network {
         return root.forward(input, mode: mode, store: store)
     }
 
+    /// For a TCN: the representation at every time step, (B, L·W) time-major — the
+    /// layers before time pooling, evaluation mode. nil for other architectures.
+    public func stepRepresentations(_ input: Matrix) -> Matrix? {
+        guard case .tcn = architecture, let pooling = root.layers.firstIndex(where: { $0 is TimePooling }) else { return nil }
+        precondition(input.columns == inputDimensions, "network expects \(inputDimensions) inputs, got \(input.columns)")
+        return root.layers[..<pooling].reduce(input) { $1.forward($0, mode: .evaluation, store: store) }
+    }
+
     /// (B, O) → (B, I); adds parameter gradients into `store.gradients`.
     @discardableResult
     public func backward(_ outputGradient: Matrix) -> Matrix {

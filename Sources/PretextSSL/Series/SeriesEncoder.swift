@@ -37,6 +37,21 @@ public final class SeriesEncoder {
         return encoder.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs))
     }
 
+    /// The representation at every time step of each series' last `length` steps:
+    /// (N, L·W), time-major (step t's W values at t·W ..< (t+1)·W); causal, so step t
+    /// summarises steps ≤ t. Only TCN encoders have one.
+    public func stepRepresentations(_ collection: SeriesCollection, length: Int? = nil) throws -> Matrix {
+        guard collection.channels == channelNames.count else {
+            throw SeriesError.channelMismatch(expected: channelNames, found: collection.channelNames)
+        }
+        let windows = WindowSet.whole(collection, length: length ?? lookback)
+        let encoder = try network(length: windows.lookback)
+        guard let steps = encoder.stepRepresentations(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)) else {
+            throw TrainingError.invalidHyperparameter(name: "encoder", value: "mlp", expected: "a TCN encoder (only it has a representation per step)")
+        }
+        return steps
+    }
+
     struct Description: Codable {
         var network: ModelFile.NetworkDescription
         var channelNames: [String]
