@@ -168,57 +168,17 @@ public struct SeriesReport: Codable, Sendable {
     /// The chart: mean primary metric per method at each point (evenly spaced), error
     /// bars of one standard deviation.
     public func svg(width: Double = 640, height: Double = 360) -> String {
-        let left = 60.0, right = 190.0, top = 20.0, bottom = 50.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let all = points.flatMap { $0.methods.compactMap { $0.metrics[primaryMetric] } }
-        var low = all.map { $0.mean - $0.standardDeviation }.min() ?? 0
-        var high = all.map { $0.mean + $0.standardDeviation }.max() ?? 1
-        if high - low < 1e-9 { low -= 0.05; high += 0.05 }
-        let pad = (high - low) * 0.05
-        low -= pad; high += pad
-        func x(_ index: Int) -> Double { points.count < 2 ? left + plotWidth / 2 : left + 24 + Double(index) / Double(points.count - 1) * (plotWidth - 48) }
-        func y(_ value: Double) -> Double { top + (high - value) / (high - low) * plotHeight }
-        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">",
-                     "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>",
-                     "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"black\"/>",
-                     "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"black\"/>"]
-        for tick in 0...4 {
-            let value = low + (high - low) * Double(tick) / 4
-            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.3f</text>", left - 6, y(value) + 4, value))
-            parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(value), left + plotWidth, y(value)))
-        }
-        for (index, point) in points.enumerated() {
-            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x(index), top + plotHeight + 18,
-                                ComparisonReport.escape(point.label)))
-        }
-        parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", left + plotWidth / 2, height - 8, ComparisonReport.escape(xAxis)))
-        parts.append(String(format: "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">%@ (%@ is better)</text>",
-                            top + plotHeight / 2, top + plotHeight / 2, ComparisonReport.escape(primaryMetric), higherIsBetter ? "higher" : "lower"))
         let methods = points.flatMap { $0.methods.map(\.method) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for (index, method) in methods.enumerated() {
-            let color = colors[index % colors.count]
-            let series = points.enumerated().compactMap { position, point -> (Int, ComparisonReport.MetricSummary)? in
-                point.methods.first { $0.method == method }?.metrics[primaryMetric].map { (position, $0) }
-            }
-            guard !series.isEmpty else { continue }
-            let title = points.flatMap(\.methods).first { $0.method == method }?.title ?? method
-            parts.append("<g class=\"series\" data-method=\"\(ComparisonReport.escape(method))\">")
-            parts.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\""
-                         + series.map { String(format: "%.1f,%.1f", x($0.0), y($0.1.mean)) }.joined(separator: " ") + "\"/>")
-            for (position, summary) in series {
-                parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\"/>", x(position), y(summary.mean - summary.standardDeviation),
-                                    x(position), y(summary.mean + summary.standardDeviation), color))
-                parts.append(String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%@\"/>", x(position), y(summary.mean), color))
-            }
-            let legendY = top + 16 * Double(index) + 8
-            parts.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>",
-                                left + plotWidth + 12, legendY, left + plotWidth + 32, legendY, color))
-            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", left + plotWidth + 38, legendY + 4, ComparisonReport.escape(title)))
-            parts.append("</g>")
+        let series = methods.map { method in
+            LineChart.Series(key: method, title: points.flatMap(\.methods).first { $0.method == method }?.title ?? method,
+                             points: points.enumerated().compactMap { position, point in
+                                 point.methods.first { $0.method == method }?.metrics[primaryMetric].map {
+                                     LineChart.Point(x: Double(position), mean: $0.mean, deviation: $0.standardDeviation)
+                                 }
+                             })
         }
-        parts.append("</svg>")
-        return parts.joined(separator: "\n")
+        return LineChart(series: series, xTicks: points.enumerated().map { (Double($0.offset), $0.element.label) }, xLabel: xAxis,
+                         yLabel: "\(primaryMetric) (\(higherIsBetter ? "higher" : "lower") is better)").svg(width: width, height: height)
     }
 
     /// `report.html`: one self-contained page with the chart and the tables.
@@ -239,9 +199,6 @@ public struct SeriesReport: Codable, Sendable {
             body.append("</table>")
         }
         body.append("<p>Mean ± standard deviation over seeds. Every number is in report.json.</p>")
-        let style = "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}"
-            + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pretext report: \(escape(dataset))</title><style>\(style)</style></head><body>\n"
-            + body.joined(separator: "\n") + "\n</body></html>\n"
+        return LineChart.page(title: "Pretext report: \(dataset)", body: body)
     }
 }
