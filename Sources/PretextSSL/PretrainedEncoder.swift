@@ -43,8 +43,7 @@ public final class PretrainedEncoder {
 
     public static func load(from path: String) throws -> PretrainedEncoder {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
-        let network = try description.network.makeNetwork(path: path)
-        try ModelFile.restore(network, prefix: "encoder.", from: file, path: path)
+        let network = try description.network.restored(prefix: "encoder.", from: file, path: path)
         return PretrainedEncoder(preprocessor: description.preprocessor, network: network, config: description.scarf,
                                  history: description.history)
     }

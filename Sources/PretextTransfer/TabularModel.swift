@@ -72,10 +72,8 @@ public final class TabularModel: TabularPredictor {
 
     public static func load(from path: String) throws -> TabularModel {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
-        let encoder = try description.encoder.makeNetwork(path: path)
-        let head = try description.head.makeNetwork(path: path)
-        try ModelFile.restore(encoder, prefix: "encoder.", from: file, path: path)
-        try ModelFile.restore(head, prefix: "head.", from: file, path: path)
+        let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
+        let head = try description.head.restored(prefix: "head.", from: file, path: path)
         return TabularModel(preprocessor: description.preprocessor, encoder: encoder, head: head, target: description.target,
                             config: description.fineTune, history: description.history, idColumns: description.idColumns)
     }

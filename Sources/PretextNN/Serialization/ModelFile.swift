@@ -31,6 +31,13 @@ public enum ModelFile {
             self.seed = seed
         }
 
+        /// The network with its weights and buffers from the tensors named `prefix + …`.
+        public func restored(prefix: String, from file: SafeTensors, path: String) throws -> Network {
+            let network = try makeNetwork(path: path)
+            try ModelFile.restore(network, prefix: prefix, from: file, path: path)
+            return network
+        }
+
         public func makeNetwork(path: String) throws -> Network {
             do {
                 return try Network(architecture: architecture, inputDimensions: inputDimensions, outputDimensions: outputDimensions, seed: seed)
@@ -138,8 +145,7 @@ extension FittedSupervisedModel {
 
     static func load(from path: String, kind: String) throws -> FittedSupervisedModel {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: SupervisedDescription.self)
-        let network = try description.network.makeNetwork(path: path)
-        try ModelFile.restore(network, prefix: "", from: file, path: path)
+        let network = try description.network.restored(prefix: "", from: file, path: path)
         return FittedSupervisedModel(config: description.supervised, preprocessor: description.preprocessor,
                                      target: description.target, network: network, history: description.history)
     }

@@ -68,8 +68,7 @@ public final class SeriesEncoder {
 
     public static func load(from path: String) throws -> SeriesEncoder {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
-        let network = try description.network.makeNetwork(path: path)
-        try ModelFile.restore(network, prefix: "encoder.", from: file, path: path)
+        let network = try description.network.restored(prefix: "encoder.", from: file, path: path)
         return SeriesEncoder(network: network, channelNames: description.channelNames, lookback: description.lookback,
                              config: description.nextStep, history: description.history)
     }

@@ -67,10 +67,8 @@ public final class ForecastModel {
 
     public static func load(from path: String) throws -> ForecastModel {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
-        let encoder = try description.encoder.makeNetwork(path: path)
-        let head = try description.head.makeNetwork(path: path)
-        try ModelFile.restore(encoder, prefix: "encoder.", from: file, path: path)
-        try ModelFile.restore(head, prefix: "head.", from: file, path: path)
+        let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
+        let head = try description.head.restored(prefix: "head.", from: file, path: path)
         return ForecastModel(encoder: encoder, head: head, channelNames: description.channelNames, lookback: description.lookback,
                              horizon: description.horizon, axis: description.axis, config: description.forecast,
                              history: description.history, pretrained: description.pretrained)
