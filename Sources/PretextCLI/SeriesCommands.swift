@@ -14,7 +14,7 @@ struct SeriesCommand: ParsableCommand {
         Examples:
           pretext series pretrain datasets/chicago_ridership.csv --time date --channels-as-series -o encoder.safetensors
           pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
-          pretext series classify datasets/italy_power_demand_train.csv --wide --target target -o model.safetensors
+          pretext series classify datasets/italy_power_demand_train.csv --target target -o model.safetensors
           pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
         """,
         subcommands: [SeriesPretrainCommand.self, SeriesForecastCommand.self, SeriesClassifyCommand.self, SeriesCompareCommand.self]
