@@ -98,6 +98,33 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(markdown.contains("1-NN Euclidean 0.955"), markdown)
     }
 
+    func testLongLayoutWithMissingValuesAndAFilledGapForecastsEverySeries() throws {
+        // Two stores, daily 2024-03-01 … 2024-04-09; every ninth sales value missing; south lacks two days.
+        var lines = ["store,day,sales,price"]
+        for store in ["north", "south"] {
+            for day in 0..<40 where !(store == "south" && (day == 17 || day == 18)) {
+                let date = day < 31 ? String(format: "2024-03-%02d", day + 1) : String(format: "2024-04-%02d", day - 30)
+                let sales = day % 9 == 4 ? "" : String(100 + (store == "north" ? 0 : 50) + day % 7 * 3)
+                lines.append("\(store),\(date),\(sales),\(2 + day % 3)")
+            }
+        }
+        let file = write("stores.csv", lines.joined(separator: "\n") + "\n")
+        let gap = try runPretext(["series", "forecast", file, "--series-id", "store", "--time", "day", "--method", "naive", "-o", path("x.csv")])
+        XCTAssertEqual(gap.status, 1)
+        XCTAssertTrue(gap.standardError.contains("series south is daily but jumps from 2024-03-17 to 2024-03-20"), gap.standardError)
+        let result = try runPretext(["series", "forecast", file, "--series-id", "store", "--time", "day", "--fill", "missing", "--horizon", "3",
+                                     "--lookback", "10", "--epochs", "3", "--width", "8", "--quiet", "-o", path("stores-forecast.csv")])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardError.contains("series: 2 series, 2 channels (sales, price), daily"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("missing values (masked in training, never read as zeros)"), result.standardError)
+        let output = try String(contentsOfFile: path("stores-forecast.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(output.first, "series_id,time,step,sales,price")
+        XCTAssertEqual(output.count, 7)
+        XCTAssertTrue(output[1].hasPrefix("north,2024-04-10,1,"), String(output[1]))
+        XCTAssertTrue(output[6].hasPrefix("south,2024-04-12,3,"), String(output[6]))
+        XCTAssertFalse(output.contains { $0.lowercased().contains("nan") }, "\(output)")
+    }
+
     func testGapsDuplicatesAndBadOptionsAreClearErrors() throws {
         let gaps = write("gaps.csv", "date,v\n2024-01-01,1\n2024-01-02,2\n2024-01-05,3\n2024-01-06,4\n2024-01-07,5\n")
         let gap = try runPretext(["series", "forecast", gaps, "--time", "date", "--horizon", "2", "--method", "naive", "-o", path("out.csv")])
