@@ -288,7 +288,8 @@ struct SeriesCompareCommand: ParsableCommand {
         --horizon steps) for each amount of target history (--histories), methods naive,
         seasonal-naive, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses
         the --unlabeled files (read with --channels-as-series when given), else each fold's
-        own history. Writes report.md, report.html (with the chart) and report.json.
+        own history. Writes report.md, report.html (with the chart) and report.json, plus
+        one file per finished cell in cells/: running the same command again resumes.
 
         Examples:
           pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
@@ -312,7 +313,7 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Maximum pretraining epochs.") var pretrainEpochs = 100
     @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
-    @Option(name: .shortAndLong, help: "Report folder.") var output = "series-report"
+    @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "series-report"
     @Flag(help: "No progress lines on standard error.") var quiet = false
     @OptionGroup var layout: SeriesLayoutOptions
     @OptionGroup var model: SeriesModelOptions
@@ -369,6 +370,7 @@ struct SeriesCompareCommand: ParsableCommand {
                 configuration.fineTune.optimizer.learningRate = model.learningRate
                 configuration.nextStep = nextStep
                 configuration.trees = trees
+                configuration.cacheDirectory = output + "/cells"
                 if !unlabeled.isEmpty {
                     configuration.unlabeled = try SeriesWorkflow.read(unlabeled, source: .init(layout: .wide, labelColumn: target), options: options)
                 }
@@ -393,6 +395,7 @@ struct SeriesCompareCommand: ParsableCommand {
                 configuration.forecast.optimizer.learningRate = model.learningRate
                 configuration.nextStep = nextStep
                 configuration.trees = trees
+                configuration.cacheDirectory = output + "/cells"
                 if !unlabeled.isEmpty {
                     let source = SeriesWorkflow.Source(layout: .single(time: unlabeledTime), fill: layout.fill, channelsAsSeries: true)
                     configuration.pretrainingSeries = try SeriesWorkflow.read(unlabeled, source: source, options: options)

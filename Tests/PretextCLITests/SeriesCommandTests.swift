@@ -76,10 +76,22 @@ final class SeriesCommandTests: XCTestCase {
     }
 
     func testCompareWritesForecastingAndClassificationReports() throws {
-        let forecasting = try runPretext(["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                                          "--folds", "1", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,scratch,pretrained-full",
-                                          "--epochs", "3", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("forecasting")])
+        let arguments = ["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                         "--folds", "1", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,scratch,pretrained-full",
+                         "--epochs", "3", "--pretrain-epochs", "2", "--width", "8", "-o", path("forecasting")]
+        let forecasting = try runPretext(arguments + ["--quiet"])
         XCTAssertEqual(forecasting.status, 0, forecasting.standardError)
+        let firstReport = FileManager.default.contents(atPath: path("forecasting/report.json"))
+        // Run again: every cell comes from cells/, nothing is trained, the report is the same.
+        let again = try runPretext(arguments)
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssertEqual(again.standardError.components(separatedBy: "(kept from an earlier run)").count - 1, 12, again.standardError)
+        XCTAssertFalse(again.standardError.contains("pretrained on"), again.standardError)
+        XCTAssertEqual(FileManager.default.contents(atPath: path("forecasting/report.json")), firstReport)
+        // A changed setting recomputes.
+        let changed = try runPretext(arguments.map { $0 == "3" ? "4" : $0 })
+        XCTAssertEqual(changed.status, 0, changed.standardError)
+        XCTAssertFalse(changed.standardError.contains("kept from an earlier run"), changed.standardError)
         for file in ["report.md", "report.html", "report.json"] { XCTAssertTrue(FileManager.default.fileExists(atPath: path("forecasting/" + file))) }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("forecasting/report.json")))) as! [String: Any]
         XCTAssertEqual(json["primaryMetric"] as? String, "MASE")

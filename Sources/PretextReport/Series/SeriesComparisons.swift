@@ -40,6 +40,8 @@ public struct ForecastComparison {
         public var nextStep = NextStepConfig()
         public var trees = GradientBoostedTreesConfig()
         public var pretrainingSeries: SeriesCollection?
+        /// Where finished cells are kept for resuming; nil keeps nothing.
+        public var cacheDirectory: String?
         public init() {}
     }
 
@@ -71,30 +73,46 @@ public struct ForecastComparison {
         let clock = Stopwatch()
         var done = 0
         var deterministic: [String: [String: Double]] = [:]
+        let cache = try CellCache(directory: config.cacheDirectory,
+                                  data: "\(collection.source.lastPathComponentForReport) \(collection.count)×\(collection.totalSteps)×\(collection.channels) \(config.pretrainingSeries.map { "\($0.count)×\($0.totalSteps)" } ?? "-")",
+                                  settings: [config.forecast, config.nextStep, config.trees, [config.horizon, config.folds, season]])
         for seed in 0..<config.seeds {
-            var encoder: SeriesEncoder?
-            if let pretraining = config.pretrainingSeries, config.methods.contains(where: { $0.hasPrefix("pretrained") }) {
+            var pretrained: SeriesEncoder?
+            func encoder() throws -> SeriesEncoder? {
+                guard let pretraining = config.pretrainingSeries else { return nil }
+                if let pretrained { return pretrained }
                 var nextStep = config.nextStep
                 nextStep.seed = UInt64(seed)
-                encoder = try NextStepPretrainer(config: nextStep).fit(pretraining)
-                log("seed \(seed): pretrained on \(pretraining.count) series for \(encoder!.history.epochs.count) epochs")
+                let fitted = try NextStepPretrainer(config: nextStep).fit(pretraining)
+                log("seed \(seed): pretrained on \(pretraining.count) series for \(fitted.history.epochs.count) epochs")
+                pretrained = fitted
+                return fitted
             }
             for history in config.histories {
                 let label = history.map { "last \($0) steps of history" } ?? "all history"
                 let backtest = Backtest(horizon: config.horizon, folds: config.folds, season: season, historyLimit: history)
                 let size = history ?? (collection.series.map(\.length).max() ?? 0) - config.horizon
                 for method in config.methods {
+                    if let cell = cache.cached(seed: seed, point: label, method: method) {
+                        cells.append(cell)
+                        done += 1
+                        log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", cell.metrics["MASE"] ?? .nan)) (kept from an earlier run)")
+                        continue
+                    }
                     let stopwatch = Stopwatch()
                     var metrics: [String: Double]
                     if let cached = deterministic["\(label)|\(method)"] {
                         metrics = cached
                     } else {
-                        let forecaster = try makeForecaster(method, season: season, seed: UInt64(seed), encoder: encoder)
+                        let forecaster = try makeForecaster(method, season: season, seed: UInt64(seed),
+                                                            encoder: method.hasPrefix("pretrained") ? try encoder() : nil)
                         let scores = ForecastScores.mean(try backtest.run(collection, forecaster: forecaster))
                         metrics = ["MASE": scores.mase, "sMAPE": scores.smape, "MAE": scores.mae, "RMSE": scores.rmse]
                         if method == "naive" || method == "seasonal-naive" { deterministic["\(label)|\(method)"] = metrics }
                     }
-                    cells.append(.init(method: method, point: label, size: size, seed: seed, metrics: metrics, seconds: stopwatch.seconds))
+                    let cell = SeriesReport.Cell(method: method, point: label, size: size, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
+                    try cache.store(cell)
+                    cells.append(cell)
                     done += 1
                     let eta = clock.seconds / Double(done) * Double(total - done)
                     log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", metrics["MASE"] ?? .nan)) (ETA \(ProgressReporter.clock(eta)))")
@@ -165,6 +183,8 @@ public struct SeriesClassificationComparison {
         public var nextStep = NextStepConfig()
         public var trees = GradientBoostedTreesConfig()
         public var unlabeled: SeriesCollection?
+        /// Where finished cells are kept for resuming; nil keeps nothing.
+        public var cacheDirectory: String?
         public init() {}
     }
 
@@ -206,18 +226,30 @@ public struct SeriesClassificationComparison {
         let total = config.seeds * config.budgets.count * config.methods.count
         let clock = Stopwatch()
         var sizes: [String: Int] = [:]
+        let cache = try CellCache(directory: config.cacheDirectory,
+                                  data: "\(train.source.lastPathComponentForReport) \(train.rowCount)×\(train.columns.count) \(test.source.lastPathComponentForReport) \(test.rowCount) \(config.unlabeled.map { "\($0.count)×\($0.totalSteps)" } ?? "-")",
+                                  settings: [config.fineTune, config.encoder, nextStep, config.trees])
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
-            var encoder: SeriesEncoder?
-            if config.methods.contains(where: { $0.hasPrefix("pretrained") }) {
+            var pretrained: SeriesEncoder?
+            func encoder() throws -> SeriesEncoder {
+                if let pretrained { return pretrained }
                 nextStep.seed = UInt64(seed)
-                encoder = try NextStepPretrainer(config: nextStep).fit(pool)
-                log("seed \(seed): next-step pretraining on \(pool.count) series (lookback \(nextStep.window.lookback)) stopped after \(encoder!.history.epochs.count) epochs")
+                let fitted = try NextStepPretrainer(config: nextStep).fit(pool)
+                log("seed \(seed): next-step pretraining on \(pool.count) series (lookback \(nextStep.window.lookback)) stopped after \(fitted.history.epochs.count) epochs")
+                pretrained = fitted
+                return fitted
             }
             for budget in config.budgets {
                 let rows = try sampler.rows(for: budget)
                 sizes[budget.description] = rows.count
+                let point = "\(budget) labels (\(rows.count) series)"
                 for method in config.methods {
+                    if let cell = cache.cached(seed: seed, point: point, method: method) {
+                        cells.append(cell)
+                        log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", cell.metrics["accuracy"] ?? .nan)) (kept from an earlier run)")
+                        continue
+                    }
                     let stopwatch = Stopwatch()
                     let predictor: TabularPredictor
                     switch method {
@@ -231,7 +263,7 @@ public struct SeriesClassificationComparison {
                         fineTune.seed = UInt64(seed)
                         if let strategy = FineTuneConfig.Strategy(rawValue: String(method.dropFirst("pretrained-".count))), method.hasPrefix("pretrained-") {
                             fineTune.strategy = strategy
-                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: encoder).fit(train, rows: rows)
+                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder()).fit(train, rows: rows)
                         } else {
                             predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder).fit(train, rows: rows)
                         }
@@ -239,8 +271,9 @@ public struct SeriesClassificationComparison {
                     let scores = Scores.classification(try predictor.predictions(test).predictions, truth: testTruth)
                     var metrics = ["accuracy": scores.accuracy ?? .nan, "macro-F1": scores.macroF1 ?? .nan, "log loss": scores.logLoss ?? .nan]
                     if let auc = scores.rocAUC { metrics["ROC-AUC"] = auc }
-                    cells.append(.init(method: method, point: "\(budget) labels (\(rows.count) series)", size: rows.count, seed: seed,
-                                       metrics: metrics, seconds: stopwatch.seconds))
+                    let cell = SeriesReport.Cell(method: method, point: point, size: rows.count, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
+                    try cache.store(cell)
+                    cells.append(cell)
                     let eta = clock.seconds / Double(cells.count) * Double(total - cells.count)
                     log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (ETA \(ProgressReporter.clock(eta)))")
                 }
