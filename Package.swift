@@ -43,6 +43,12 @@ let package = Package(
             path: "Sources/CPretextBLAS",
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
+        // Element-wise kernels with a run-time AVX choice (the optimizer's update).
+        .target(
+            name: "CPretextKernels",
+            path: "Sources/CPretextKernels",
+            linkerSettings: [.linkedLibrary("m")]
+        ),
 
         // MARK: - Library
         .target(
@@ -51,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "PretextNN",
-            dependencies: ["PretextData", "CPretextBLAS", "CZlib"]
+            dependencies: ["PretextData", "CPretextBLAS", "CPretextKernels", "CZlib"]
         ),
         .target(
             name: "PretextSSL",
