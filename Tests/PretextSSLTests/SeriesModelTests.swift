@@ -147,6 +147,8 @@ final class SeriesModelTests: XCTestCase {
         mlp.encoder.kind = .mlp
         mlp.training.maximumEpochs = 1
         let mlpEncoder = try NextStepPretrainer(config: mlp).fit(try SeriesReader(layout: .wide, labelColumn: "target").series(from: train))
-        XCTAssertThrowsError(try SeriesClassifier(fineTune: fineTune, encoder: mlpEncoder).fit(train))
+        XCTAssertThrowsError(try SeriesClassifier(fineTune: fineTune, encoder: mlpEncoder).fit(train)) { error in
+            XCTAssertTrue("\(error)".contains("16, the window length this MLP encoder was pretrained on"), "\(error)")
+        }
     }
 }

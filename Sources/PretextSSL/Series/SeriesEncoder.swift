@@ -24,7 +24,12 @@ public final class SeriesEncoder {
     /// at another length.
     public func network(length: Int) throws -> Network {
         let inputs = length * 2 * channelNames.count
-        return inputs == network.inputDimensions ? try network.copy() : try network.resized(inputDimensions: inputs)
+        if inputs == network.inputDimensions { return try network.copy() }
+        guard case .tcn = network.architecture else {
+            throw TrainingError.invalidHyperparameter(name: "lookback (series length)", value: "\(length)",
+                                                      expected: "\(lookback), the window length this MLP encoder was pretrained on (only TCN encoders read other lengths)")
+        }
+        return try network.resized(inputDimensions: inputs)
     }
 
     /// The pooled representation (N, D) of each series' last `length` steps.

@@ -41,9 +41,6 @@ public struct SeriesForecaster: Forecaster {
         let network: Network
         if let encoder {
             network = try encoder.network(length: config.lookback)
-            guard network.inputDimensions == windows.inputWidth else {
-                throw TrainingError.invalidHyperparameter(name: "lookback", value: "\(config.lookback)", expected: "\(encoder.lookback), the MLP encoder's lookback")
-            }
             _ = seeds.next()
         } else {
             network = try Network(architecture: config.encoder.architecture(channels: history.channels), inputDimensions: windows.inputWidth,
