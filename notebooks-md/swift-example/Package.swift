@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// The program of walkthrough 5: the few-labels story through Pretext's library API.
+// The programs of walkthroughs 5 (FewLabels: the few-labels story through Pretext's
+// library API) and 4 (Forecast: next-step pretraining and forecasting from Swift).
 import PackageDescription
 
 let package = Package(
@@ -7,6 +8,7 @@ let package = Package(
     dependencies: [.package(name: "Pretext", path: "../..")],
     targets: [
         .executableTarget(name: "FewLabels", dependencies: [.product(name: "Pretext", package: "Pretext")]),
+        .executableTarget(name: "Forecast", dependencies: [.product(name: "Pretext", package: "Pretext")]),
     ],
     swiftLanguageModes: [.v6]
 )
