@@ -37,7 +37,7 @@ public struct ComparisonReport: Codable, Sendable {
     public struct Verdict: Codable, Sendable {
         public var method: String
         public var against: String
-        /// "win", "tie" or "loss" for `method`.
+        /// "win", "tie" or "loss" for `method`; "untested" with fewer than two seeds.
         public var outcome: String
         /// Mean of per-seed differences of the primary metric, and their standard deviation.
         public var difference: Double
@@ -97,7 +97,8 @@ public struct ComparisonReport: Codable, Sendable {
                     let (_, _, p) = Statistics.welch(result.values, base.values)
                     let differences = zip(result.values, base.values).map { $0 - $1 }
                     let summary = Summary(differences)
-                    let outcome = p < 0.05 ? (summary.mean > 0 ? "win" : "loss") : "tie"
+                    let testable = result.values.count >= 2 && base.values.count >= 2
+                    let outcome = !testable ? "untested" : p < 0.05 ? (summary.mean > 0 ? "win" : "loss") : "tie"
                     verdicts.append(Verdict(method: result.method, against: reference, outcome: outcome, difference: summary.mean,
                                             differenceDeviation: summary.standardDeviation, p: p))
                 }
@@ -123,6 +124,7 @@ public struct ComparisonReport: Codable, Sendable {
                 switch verdict.outcome {
                 case "win": sentence += " \(title(verdict.method)) beat XGBoost by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
                 case "loss": sentence += " XGBoost beat \(title(verdict.method)) by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
+                case "untested": sentence += " \(title(verdict.method)) vs XGBoost: \(verdict.difference >= 0 ? "+" : "−")\(points(verdict.difference)) \(unit) (one seed, so no significance test)."
                 default: sentence += " \(title(verdict.method)) and XGBoost were level (difference \(verdict.difference >= 0 ? "+" : "−")\(points(verdict.difference)) \(unit), p = \(p))."
                 }
             }
@@ -131,6 +133,7 @@ public struct ComparisonReport: Codable, Sendable {
                 switch pretrained.outcome {
                 case "win": sentence += " Pretraining helped: \(name) beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
                 case "loss": sentence += " Pretraining hurt: the network trained from scratch beat \(name) by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
+                case "untested": sentence += " \(name) vs the network trained from scratch: \(pretrained.difference >= 0 ? "+" : "−")\(points(pretrained.difference)) \(unit) (one seed, so no significance test)."
                 default: sentence += " \(name) made no significant difference against training from scratch (p = \(String(format: "%.2g", pretrained.p)))."
                 }
             }

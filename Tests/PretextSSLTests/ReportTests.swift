@@ -31,7 +31,7 @@ final class StatisticsTests: XCTestCase {
 
 final class ReportTests: XCTestCase {
     /// Fixed cells (no training) so the rendering is deterministic.
-    func sampleReport() -> ComparisonReport {
+    func sampleReport(seeds: Int = 3) -> ComparisonReport {
         let target = Column(name: "label", type: .categorical, role: .target,
                             storage: .categorical(codes: [0, 1, 0, 1, -1, 0], vocabulary: ["no", "yes"]))
         let feature = Column(name: "x", type: .numeric, storage: .numeric([1, 2, 3, 4, 5, 6]))
@@ -45,7 +45,7 @@ final class ReportTests: XCTestCase {
         var cells: [LabelEfficiencyExperiment.Cell] = []
         for method in methods {
             for budget in ["5%", "100%"] {
-                for (seed, value) in accuracy[method]![budget]!.enumerated() {
+                for (seed, value) in accuracy[method]![budget]!.prefix(seeds).enumerated() {
                     cells.append(.init(method: method, budget: budget, seed: seed, labeledRows: budget == "5%" ? 20 : 400,
                                        scores: Scores(accuracy: value, macroF1: value - 0.02, logLoss: 1 - value),
                                        seconds: 1, fingerprint: "f"))
@@ -73,6 +73,13 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(report.conclusion[0].contains("Pretraining helped"), report.conclusion[0])
         XCTAssertTrue(report.conclusion[1].contains("XGBoost beat SCARF + full fine-tune by 5.0"), report.conclusion[1])
         XCTAssertTrue(report.conclusion[1].contains("Pretraining hurt") || report.conclusion[1].contains("no significant difference"), report.conclusion[1])
+    }
+
+    func testOneSeedIsNotCalledATie() {
+        let report = sampleReport(seeds: 1)
+        XCTAssertTrue(report.budgets.allSatisfy { $0.verdicts.allSatisfy { $0.outcome == "untested" } })
+        XCTAssertTrue(report.conclusion[0].contains("SCARF + full fine-tune vs XGBoost: +6.0 accuracy points (one seed, so no significance test)."),
+                      report.conclusion[0])
     }
 
     func testSVGIsXMLWithOneSeriesPerMethod() throws {

@@ -35,6 +35,18 @@ final class SeriesReportTests: XCTestCase {
         XCTAssertTrue(report.markdown().contains("| Pretrained | 0.715 ± 0.013 | 1.0 |"), report.markdown())
     }
 
+    func testOneSeedIsNotCalledATie() throws {
+        let cells = report().points[0].methods.map {
+            SeriesReport.Cell(method: $0.method, point: "all history", size: 120, seed: 0, metrics: ["MASE": $0.values[0]], seconds: 0)
+        }
+        let single = SeriesReport(title: "t", dataset: "d.csv", task: "forecasting", setup: [], xAxis: "history", primaryMetric: "MASE",
+                                  higherIsBetter: false, metricOrder: ["MASE"], cells: cells, points: ["all history"],
+                                  methods: ["seasonal-naive", "scratch", "pretrained-full"], titles: [:], scratch: "scratch",
+                                  baselines: ["seasonal-naive"], references: [])
+        XCTAssertEqual(single.points[0].verdicts.map(\.outcome), ["untested", "untested"])
+        XCTAssertTrue(single.conclusion[0].contains("(one seed, so no significance test)"), single.conclusion[0])
+    }
+
     func testRenderingIsWellFormedAndSelfContained() throws {
         let report = report()
         final class Counter: NSObject, XMLParserDelegate {

@@ -17,7 +17,7 @@ public struct SeriesReport: Codable, Sendable {
     public struct Verdict: Codable, Sendable {
         public var method: String
         public var against: String
-        /// "win", "tie" or "loss" for `method`.
+        /// "win", "tie" or "loss" for `method`; "untested" with fewer than two seeds.
         public var outcome: String
         public var difference: Double
         public var p: Double
@@ -101,7 +101,8 @@ public struct SeriesReport: Codable, Sendable {
                 for reference in [results.first { $0.method == scratch }, bestBaseline].compactMap({ $0 }) {
                     let (_, _, p) = Statistics.welch(result.values, reference.values)
                     let difference = Summary(result.values).mean - Summary(reference.values).mean
-                    let outcome = p < 0.05 ? (sign * difference > 0 ? "win" : "loss") : "tie"
+                    let testable = result.values.count >= 2 && reference.values.count >= 2
+                    let outcome = !testable ? "untested" : p < 0.05 ? (sign * difference > 0 ? "win" : "loss") : "tie"
                     verdicts.append(Verdict(method: result.method, against: reference.method, outcome: outcome, difference: difference, p: p))
                 }
             }
@@ -122,6 +123,7 @@ public struct SeriesReport: Codable, Sendable {
                 switch verdict.outcome {
                 case "win": sentence += " \(name) beat \(other) (\(primaryMetric) \(String(format: "%+.3f", verdict.difference)), p = \(p))."
                 case "loss": sentence += " \(other) beat \(name) (\(primaryMetric) \(String(format: "%+.3f", -verdict.difference)), p = \(p))."
+                case "untested": sentence += " \(name) vs \(other): difference \(String(format: "%+.3f", verdict.difference)) (one seed, so no significance test)."
                 default: sentence += " \(name) and \(other) were level (difference \(String(format: "%+.3f", verdict.difference)), p = \(p))."
                 }
             }
