@@ -35,6 +35,8 @@ fuzz=$(bash fuzz/run.sh "$runs")
   echo "- \`ReliabilityTests\` kills \`pretrain\`, \`fit\` and \`predict\` with SIGKILL at random moments (several times each): the"
   echo "  output is always absent or complete (an encoder or model that exists loads and works; a predictions file has every row)."
   echo "  \`compare\` killed twice, then re-run, ends with the same report.json as an uninterrupted run (timings excluded)."
+  echo "  The same for \`series forecast\` (forecast CSV and saved forecaster complete or absent) and \`series compare\`"
+  echo "  (killed twice, resumed from its finished cells, same report.json as a straight run)."
   echo "- The same \`fit\`, \`predict\` and \`compare\` with the same seed, run twice, give byte-identical model files and"
   echo "  predictions and the same report.json (timings excluded); so do \`series pretrain\` + \`series forecast\` (encoder,"
   echo "  forecaster and forecast CSV byte-identical). Model files carry a CRC-32 of their tensors, checked on load."

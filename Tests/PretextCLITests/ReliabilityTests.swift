@@ -117,4 +117,31 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try runPretext(quickCompare + ["-o", path("straight")]).status, 0)
         XCTAssertEqual(try reportWithoutTimings(interrupted), try reportWithoutTimings(path("straight")))
     }
+
+    func testKilledSeriesRunsLeaveCompleteOrAbsentOutputsAndSeriesCompareResumes() throws {
+        var generator = SystemRandomNumberGenerator()
+        let forecast = ["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                        "--epochs", "40", "--width", "8", "--quiet"]
+        for attempt in 0..<3 {
+            let output = path("forecast-\(attempt).csv"), model = path("forecaster-\(attempt).safetensors")
+            try runAndKill(forecast + ["--save-model", model, "-o", output], after: Double.random(in: 0.05...1.0, using: &generator))
+            if let data = FileManager.default.contents(atPath: output) {
+                XCTAssertEqual(String(decoding: data, as: UTF8.self).split(separator: "\n").count, 13, "complete or absent")
+            }
+            if FileManager.default.fileExists(atPath: model) {
+                let check = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers",
+                                            "--model", model, "-o", path("check.csv")])
+                XCTAssertEqual(check.status, 0, "a forecaster file that exists must be complete: \(check.standardError)")
+            }
+        }
+        // series compare: killed twice, then finished; the report equals an uninterrupted run's.
+        let compare = ["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
+                       "--folds", "2", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,xgboost-lags,scratch,pretrained-full",
+                       "--baseline-trials", "0", "--epochs", "20", "--pretrain-epochs", "5", "--width", "8", "--quiet"]
+        let interrupted = path("series-interrupted")
+        for delay in [1.0, 2.5] { try runAndKill(compare + ["-o", interrupted], after: delay) }
+        XCTAssertEqual(try runPretext(compare + ["-o", interrupted]).status, 0)
+        XCTAssertEqual(try runPretext(compare + ["-o", path("series-straight")]).status, 0)
+        XCTAssertEqual(try reportWithoutTimings(interrupted), try reportWithoutTimings(path("series-straight")))
+    }
 }
