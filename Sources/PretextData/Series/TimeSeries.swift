@@ -78,12 +78,6 @@ public struct SeriesCollection: Sendable, Equatable {
         return copy
     }
 
-    public func selecting(_ indices: [Int]) -> SeriesCollection {
-        var copy = self
-        copy.series = indices.map { series[$0] }
-        return copy
-    }
-
     /// Every channel as its own univariate series — for pretraining one univariate
     /// encoder on all the signals of a multivariate file.
     public func splittingChannels() -> SeriesCollection {
