@@ -25,8 +25,7 @@ public final class NearestNeighbourClassifier: TabularPredictor {
         guard labeled.task.isClassification else {
             throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "1-NN classifies; this column looks continuous")
         }
-        self.valueColumns = valueColumns.isEmpty
-            ? table.columns.filter { $0.name != targetColumn.name && $0.floatValues != nil && $0.role == .feature }.map(\.name) : valueColumns
+        self.valueColumns = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name).valueColumnNames(in: table)
         target = labeled.target
         references = try Self.rows(table, columns: self.valueColumns, rows: labeled.train)
         referenceClasses = try labeled.target.classIndices(table, rows: labeled.train)

@@ -44,6 +44,20 @@ public struct SeriesReader: Sendable {
         self.fill = fill
     }
 
+    /// The value columns in channel order: `valueColumns` when given, else every numeric
+    /// (or boolean) column that is not the time, series-id or label column.
+    public func valueColumnNames(in table: Table) -> [String] {
+        guard valueColumns.isEmpty else { return valueColumns }
+        var reserved: Set<String> = labelColumn.map { [$0] } ?? []
+        switch layout {
+        case .long(let id, let time): reserved.formUnion([id, time])
+        case .single(let time): if let time { reserved.insert(time) }
+        case .wide: break
+        }
+        return table.columns.filter { !reserved.contains($0.name) && ($0.type == .numeric || $0.type == .boolean) && ($0.role == .feature || $0.role == .target) }
+            .map(\.name)
+    }
+
     public func series(from table: Table) throws -> SeriesCollection {
         let path = table.source
         func column(_ name: String, _ role: String) throws -> Column {
@@ -52,19 +66,8 @@ public struct SeriesReader: Sendable {
             }
             return column
         }
-        var reserved: Set<String> = []
-        switch layout {
-        case .long(let id, let time): reserved = [id, time]
-        case .single(let time): reserved = time.map { [$0] } ?? []
-        case .wide: break
-        }
-        if let labelColumn { reserved.insert(try column(labelColumn, "--target").name) }
-        let values: [Column]
-        if valueColumns.isEmpty {
-            values = table.columns.filter { !reserved.contains($0.name) && ($0.type == .numeric || $0.type == .boolean) && ($0.role == .feature || $0.role == .target) }
-        } else {
-            values = try valueColumns.map { try column($0, "--value") }
-        }
+        if let labelColumn { _ = try column(labelColumn, "--target") }
+        let values = try valueColumnNames(in: table).map { try column($0, "--value") }
         for value in values where value.floatValues == nil { throw SeriesError.notNumeric(path: path, column: value.name) }
         guard !values.isEmpty else { throw SeriesError.noValueColumns(path: path) }
         let numbers = values.map { $0.floatValues! }

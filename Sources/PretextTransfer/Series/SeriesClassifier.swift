@@ -34,9 +34,7 @@ public struct SeriesClassifier {
         guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
         let reader = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name)
         let collection = try reader.series(from: table)
-        let columns = valueColumns.isEmpty
-            ? table.columns.filter { $0.name != targetColumn.name && ($0.type == .numeric || $0.type == .boolean) && $0.role == .feature }.map(\.name)
-            : valueColumns
+        let columns = reader.valueColumnNames(in: table)
         let labeled = try LabeledRows(table, rows: rows, validationRows: nil, validationFraction: fineTune.validationFraction,
                                       minimumValidationRows: fineTune.minimumValidationRows, seed: fineTune.seed, requestedTask: nil)
         guard labeled.task.isClassification else {
