@@ -31,7 +31,7 @@ public struct FineTuner {
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requested)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         var training = config.training
-        if validation.isEmpty { training.maximumEpochs = min(training.maximumEpochs, config.epochsWithoutValidation) }
+        if validation.isEmpty { training = training.withoutValidation(epochs: config.epochsWithoutValidation) }
 
         let features = try pretrained.features(table)
         let x = features.gatheringRows(trainRows), xValidation = features.gatheringRows(validation)

@@ -22,7 +22,7 @@ enum SupervisedTrainer {
                                                 balanceClasses: config.balanceClasses, classes: outputs)
         var training = config.training
         training.seed = SeededGenerator(seed: config.seed, stream: "trainer").seedValue
-        if validation.isEmpty { training.maximumEpochs = min(training.maximumEpochs, config.epochsWithoutValidation) }
+        if validation.isEmpty { training = training.withoutValidation(epochs: config.epochsWithoutValidation) }
         let batchesPerEpoch = (trainRows.count + training.batchSize - 1) / training.batchSize
         let optimizer = try Optimizer(config: config.optimizer, totalSteps: batchesPerEpoch * training.maximumEpochs)
         let history = try Trainer(config: training, progress: progress).run(

@@ -18,6 +18,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The settings for a fit with nothing to validate on: a fixed number of epochs,
+    /// `epochs`, but never more than the cap `maximumEpochs`.
+    public func withoutValidation(epochs: Int) -> TrainingConfig {
+        var config = self
+        config.maximumEpochs = min(maximumEpochs, epochs)
+        return config
+    }
+
     public func validate() throws {
         guard maximumEpochs >= 1 else { throw TrainingError.invalidHyperparameter(name: "maximumEpochs", value: "\(maximumEpochs)", expected: "≥ 1") }
         guard batchSize >= 1 else { throw TrainingError.invalidHyperparameter(name: "batchSize", value: "\(batchSize)", expected: "≥ 1") }

@@ -44,7 +44,7 @@ public struct SeriesClassifier {
         let all = Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)
         let x = all.gatheringRows(labeled.train), xValidation = all.gatheringRows(labeled.validation)
         var training = fineTune.training
-        if labeled.validation.isEmpty { training.maximumEpochs = min(training.maximumEpochs, fineTune.epochsWithoutValidation) }
+        if labeled.validation.isEmpty { training = training.withoutValidation(epochs: fineTune.epochsWithoutValidation) }
 
         var seeds = SeededGenerator(seed: fineTune.seed, stream: "series-classifier")
         var config = fineTune

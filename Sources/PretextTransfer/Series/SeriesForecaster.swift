@@ -35,7 +35,7 @@ public struct SeriesForecaster: Forecaster {
         let (trainIndices, validationIndices) = windows.temporalHoldOut(fraction: config.validationFraction, minimum: config.minimumValidationWindows)
         let train = windows.selecting(trainIndices), validation = windows.selecting(validationIndices)
         var training = config.training
-        if validation.count == 0 { training.maximumEpochs = min(training.maximumEpochs, config.epochsWithoutValidation) }
+        if validation.count == 0 { training = training.withoutValidation(epochs: config.epochsWithoutValidation) }
 
         var seeds = SeededGenerator(seed: config.seed, stream: "forecast")
         let network: Network
