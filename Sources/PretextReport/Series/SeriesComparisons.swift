@@ -61,7 +61,7 @@ public struct ForecastComparison {
         case "seasonal-naive": return "Seasonal naive"
         case "xgboost-lags": return "XGBoost on lags"
         case "scratch": return "TCN from scratch"
-        default: return "Next-step pretrained + " + method.replacingOccurrences(of: "pretrained-", with: "").replacingOccurrences(of: "-", with: " ")
+        default: return pretrainedTitle(method)
         }
     }
 
@@ -203,7 +203,7 @@ public struct SeriesClassificationComparison {
         case "1nn": return "1-NN (Euclidean)"
         case "xgboost": return "XGBoost on raw values"
         case "scratch": return "TCN from scratch"
-        default: return "Next-step pretrained + " + method.replacingOccurrences(of: "pretrained-", with: "").replacingOccurrences(of: "-", with: " ")
+        default: return pretrainedTitle(method)
         }
     }
 
@@ -298,6 +298,11 @@ public struct SeriesClassificationComparison {
                             titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
                             scratch: "scratch", baselines: ["1nn", "xgboost"], references: references)
     }
+}
+
+/// "pretrained-freeze-then-unfreeze" → "Next-step pretrained + freeze then unfreeze".
+private func pretrainedTitle(_ method: String) -> String {
+    "Next-step pretrained + " + method.replacingOccurrences(of: "pretrained-", with: "").replacingOccurrences(of: "-", with: " ")
 }
 
 extension String {
