@@ -40,12 +40,20 @@ let package = Package(
         // family can be chosen from the CPU before it initialises; see its header.
         .target(
             name: "CPretextBLAS",
+            dependencies: ["CPretextParallel"],
             path: "Sources/CPretextBLAS",
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
+        ),
+        // Compute lanes: persistent threads that split products and element-wise passes.
+        .target(
+            name: "CPretextParallel",
+            path: "Sources/CPretextParallel",
+            linkerSettings: [.linkedLibrary("pthread")]
         ),
         // Element-wise kernels with a run-time AVX choice (the optimizer's update).
         .target(
             name: "CPretextKernels",
+            dependencies: ["CPretextParallel"],
             path: "Sources/CPretextKernels",
             linkerSettings: [.linkedLibrary("m")]
         ),
@@ -57,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "PretextNN",
-            dependencies: ["PretextData", "CPretextBLAS", "CPretextKernels", "CZlib"]
+            dependencies: ["PretextData", "CPretextBLAS", "CPretextKernels", "CPretextParallel", "CZlib"]
         ),
         .target(
             name: "PretextSSL",

@@ -1,6 +1,7 @@
 // See include/CPretextBLAS.h.
 #define _GNU_SOURCE
 #include "CPretextBLAS.h"
+#include "CPretextParallel.h"
 
 #include <cblas.h>   // OpenBLAS's declarations: the pointer types below are checked against them
 #include <dlfcn.h>
@@ -99,7 +100,14 @@ static void load(void) {
     get_threads_ptr = (get_threads_fn)symbol(handle, "openblas_get_num_threads");
     corename_ptr = (string_fn)symbol(handle, "openblas_get_corename");
     config_ptr = (string_fn)symbol(handle, "openblas_get_config");
-    if (sgemm_ptr && set_threads_ptr && get_threads_ptr && corename_ptr && config_ptr) load_status = 0;
+    if (sgemm_ptr && set_threads_ptr && get_threads_ptr && corename_ptr && config_ptr) {
+        // OpenBLAS's default thread count (the cores, or OPENBLAS_NUM_THREADS) becomes
+        // the lanes' count unless set already; OpenBLAS itself runs single-threaded
+        // inside each lane (see pretext_sgemm).
+        if (!pretext_parallel_lanes_configured()) pretext_parallel_set_lanes(get_threads_ptr());
+        set_threads_ptr(1);
+        load_status = 0;
+    }
 }
 
 int pretext_blas_load(void) {
@@ -110,14 +118,58 @@ int pretext_blas_load(void) {
 const char *pretext_blas_error(void) { return load_error; }
 int pretext_blas_coretype_was_chosen(void) { return coretype_chosen; }
 
+// One lane's share of a split product.
+typedef struct {
+    CBLAS_TRANSPOSE trans_a, trans_b;
+    int m, n, k, lda, ldb, ldc, parts, split_rows;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+} split_product;
+
+static void run_part(void *context, long part) {
+    const split_product *p = context;
+    long start, length;
+    if (p->split_rows) {
+        pretext_block_range(p->m, p->parts, part, &start, &length);
+        if (length <= 0) return;
+        const float *a = p->trans_a == CblasTrans ? p->a + start : p->a + (long)start * p->lda;
+        sgemm_ptr(CblasRowMajor, p->trans_a, p->trans_b, (int)length, p->n, p->k, p->alpha, a, p->lda, p->b, p->ldb,
+                  p->beta, p->c + (long)start * p->ldc, p->ldc);
+    } else {
+        pretext_block_range(p->n, p->parts, part, &start, &length);
+        if (length <= 0) return;
+        const float *b = p->trans_b == CblasTrans ? p->b + (long)start * p->ldb : p->b + start;
+        sgemm_ptr(CblasRowMajor, p->trans_a, p->trans_b, p->m, (int)length, p->k, p->alpha, p->a, p->lda, b, p->ldb,
+                  p->beta, p->c + start, p->ldc);
+    }
+}
+
+// Products below this many multiply-adds (~5 µs on one core) run whole on the caller.
+#define PRETEXT_SPLIT_MIN_WORK (1L << 19)
+
 void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
                    int m, int n, int k, float alpha, const float *a, int lda,
                    const float *b, int ldb, float beta, float *c, int ldc) {
-    sgemm_ptr(CblasRowMajor, trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
-              trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    split_product p = {trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
+                       m, n, k, lda, ldb, ldc, 1, 1, alpha, beta, a, b, c};
+    int lanes = pretext_parallel_lanes();
+    if (lanes > 1 && (long)m * n * k >= PRETEXT_SPLIT_MIN_WORK) {
+        // Split C's rows when there are enough 16-row tiles, else its columns (16-wide
+        // tiles: OpenBLAS's SkylakeX and Haswell micro-kernels are 16 rows or columns).
+        int row_tiles = m / 16, column_tiles = n / 16;
+        p.split_rows = row_tiles >= lanes || row_tiles >= column_tiles;
+        int tiles = p.split_rows ? row_tiles : column_tiles;
+        p.parts = tiles < lanes ? tiles : lanes;
+    }
+    if (p.parts <= 1) {
+        sgemm_ptr(CblasRowMajor, p.trans_a, p.trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    pretext_parallel_for(p.parts, run_part, &p);
 }
 
-void pretext_blas_set_threads(int threads) { set_threads_ptr(threads); }
-int pretext_blas_get_threads(void) { return get_threads_ptr(); }
+void pretext_blas_set_threads(int threads) { pretext_parallel_set_lanes(threads); }
+int pretext_blas_get_threads(void) { return pretext_parallel_lanes(); }
 const char *pretext_blas_corename(void) { return corename_ptr(); }
 const char *pretext_blas_config(void) { return config_ptr(); }

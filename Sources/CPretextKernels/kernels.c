@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "CPretextParallel.h"
+
 // Separate multiplies and adds everywhere, as in the Swift reference (no fused multiply-add).
 #pragma STDC FP_CONTRACT OFF
 
@@ -72,9 +74,9 @@ int pretext_kernels_use_avx(void) {
 #endif
 }
 
-void pretext_adam_update(float *theta, const float *gradient, float *m, float *v, size_t n,
-                         float scale, float l2, float beta1, float beta2, float step_size,
-                         float inverse_root_correction2, float epsilon, float decay_factor) {
+static void adam_range(float *theta, const float *gradient, float *m, float *v, size_t n,
+                       float scale, float l2, float beta1, float beta2, float step_size,
+                       float inverse_root_correction2, float epsilon, float decay_factor) {
     size_t done = 0;
 #if defined(__x86_64__)
     if (avx_available()) {
@@ -82,4 +84,37 @@ void pretext_adam_update(float *theta, const float *gradient, float *m, float *v
     }
 #endif
     adam_scalar(theta, gradient, m, v, done, n, scale, l2, beta1, beta2, step_size, inverse_root_correction2, epsilon, decay_factor);
+}
+
+typedef struct {
+    float *theta, *m, *v;
+    const float *gradient;
+    size_t n, chunk;
+    float scale, l2, beta1, beta2, step_size, inverse_root_correction2, epsilon, decay_factor;
+} adam_job;
+
+static void adam_chunk(void *context, long index) {
+    const adam_job *j = context;
+    size_t start = (size_t)index * j->chunk;
+    size_t length = start + j->chunk > j->n ? j->n - start : j->chunk;
+    adam_range(j->theta + start, j->gradient + start, j->m + start, j->v + start, length, j->scale, j->l2, j->beta1,
+               j->beta2, j->step_size, j->inverse_root_correction2, j->epsilon, j->decay_factor);
+}
+
+// Below this many parameters per lane the update runs on the caller alone.
+#define ADAM_MIN_CHUNK 16384
+
+void pretext_adam_update(float *theta, const float *gradient, float *m, float *v, size_t n,
+                         float scale, float l2, float beta1, float beta2, float step_size,
+                         float inverse_root_correction2, float epsilon, float decay_factor) {
+    size_t lanes = (size_t)pretext_parallel_lanes();
+    size_t chunk = (n + lanes - 1) / lanes;
+    chunk = (chunk + 7) / 8 * 8;
+    if (lanes == 1 || chunk < ADAM_MIN_CHUNK) {
+        adam_range(theta, gradient, m, v, n, scale, l2, beta1, beta2, step_size, inverse_root_correction2, epsilon, decay_factor);
+        return;
+    }
+    adam_job job = {theta, m, v, gradient, n, chunk, scale, l2, beta1, beta2, step_size, inverse_root_correction2,
+                    epsilon, decay_factor};
+    pretext_parallel_for((long)((n + chunk - 1) / chunk), adam_chunk, &job);
 }

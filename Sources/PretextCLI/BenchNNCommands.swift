@@ -16,7 +16,7 @@ struct BenchGemmCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Compute threads for products and element-wise passes (default: all cores).") var threads: Int?
     @Option(help: "Seconds per shape.") var seconds: Double = 0.3
 
     func validate() throws {
@@ -44,14 +44,22 @@ struct BenchTrainCommand: ParsableCommand {
         Examples:
           swift build -c release && .build/release/pretext bench train
           pretext bench train --seconds 1 --threads 1
+          pretext bench train --batch 512 --features 64 --no-supervised   # one workload, e.g. under perf
         """
     )
 
-    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Compute threads for products and element-wise passes (default: all cores).") var threads: Int?
     @Option(help: "Seconds per workload.") var seconds: Double = 2
+    @Option(name: .customLong("batch"), help: "SCARF-step batch sizes to run (repeatable; default: 128 and 512).")
+    var batches: [Int] = [128, 512]
+    @Option(name: .customLong("features"), help: "SCARF-step input widths to run (repeatable; default: 20, 64 and 784).")
+    var featureCounts: [Int] = [20, 64, 784]
+    @Flag(name: .customLong("no-supervised"), help: "Skip the supervised MLP epochs.") var skipSupervised = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let bad = batches.first(where: { $0 < 2 }) { throw ValidationError("--batch must be at least 2 (InfoNCE needs negatives), got \(bad).") }
+        if let bad = featureCounts.first(where: { $0 < 1 }) { throw ValidationError("--features must be at least 1, got \(bad).") }
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive.") }
     }
 
@@ -60,14 +68,14 @@ struct BenchTrainCommand: ParsableCommand {
             let status = try loadBLAS(threads: threads)
             let peak = GemmBenchmark.run(shapes: [GemmBenchmark.modelShapes[0]], seconds: 0.5)[0].gigaflops
             var measurements: [TrainBenchmark.Measurement] = []
-            for batch in [128, 512] {
-                for features in [20, 64, 784] {
+            for batch in batches {
+                for features in featureCounts {
                     let measurement = try TrainBenchmark.scarfStep(features: features, batch: batch, seconds: seconds)
                     printError("\(measurement.label): \(Int(measurement.rowsPerSecond)) rows/s")
                     measurements.append(measurement)
                 }
             }
-            for features in [20, 64] {
+            for features in skipSupervised ? [] : [20, 64] {
                 measurements.append(try TrainBenchmark.supervisedEpochs(features: features, seconds: seconds))
             }
             print(TrainBenchmark.render(measurements, status: status, peakGigaflops: peak))

@@ -31,10 +31,15 @@ const char *pretext_blas_error(void);
 /// Whether Pretext set OPENBLAS_CORETYPE (1), found it set by the user (0).
 int pretext_blas_coretype_was_chosen(void);
 
-/// Row-major C = alpha * op(A) op(B) + beta * C.
+/// Row-major C = alpha * op(A) op(B) + beta * C. OpenBLAS runs single-threaded; a
+/// product of at least 2^19 multiply-adds is split into blocks of C's rows (or columns)
+/// run on the compute lanes (CPretextParallel), each block a whole single-threaded
+/// OpenBLAS call. OpenBLAS may pick its small-matrix kernel for a block but not for the
+/// whole, so the last bits can depend on the lane count — never on timing.
 void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
                    int m, int n, int k, float alpha, const float *a, int lda,
                    const float *b, int ldb, float beta, float *c, int ldc);
+/// The compute lanes' count (products and element-wise kernels); OpenBLAS itself stays at 1.
 void pretext_blas_set_threads(int threads);
 int pretext_blas_get_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Prescott", …).

@@ -12,6 +12,8 @@
 /// One Adam / AdamW step over n parameters, as Pretext's Optimizer documents it:
 ///   g = grad·scale + l2·θ;  m = β₁m + (1−β₁)g;  v = β₂v + ((1−β₂)g)g;
 ///   θ = θ·decay_factor − (step_size·m) / (√v·inverse_root_correction2 + ε).
+/// Large updates are split into contiguous ranges over the compute lanes
+/// (CPretextParallel); elements are independent, so the result is the same.
 void pretext_adam_update(float *theta, const float *gradient, float *m, float *v, size_t n,
                          float scale, float l2, float beta1, float beta2, float step_size,
                          float inverse_root_correction2, float epsilon, float decay_factor);

@@ -9,6 +9,14 @@ import PretextData
 /// AVX2+FMA, `Sandybridge` for AVX) before loading OpenBLAS. Debian's OpenBLAS 0.3.21
 /// otherwise falls back to its Prescott kernels on CPUs newer than its table (~6× slower
 /// here). A value the user set is always respected.
+///
+/// Threads: OpenBLAS runs single-threaded. Products of at least 2¹⁹ multiply-adds are
+/// cut into blocks of 16-row (or 16-column) tiles of C, one per compute lane
+/// (`CPretextParallel`: persistent threads that spin briefly between pieces of work),
+/// and element-wise passes use the same lanes and blocks (`Lanes`). For a training
+/// step's small products this beats OpenBLAS's own threading, whose caller spent ~20%
+/// of a SCARF step waiting in `sched_yield` (BENCHMARKS.md). Results depend only on the
+/// lane count, never on timing.
 public enum BLAS {
     public struct Status: Sendable, CustomStringConvertible {
         /// The kernel family OpenBLAS runs.
@@ -42,7 +50,7 @@ public enum BLAS {
                       configuration: String(cString: pretext_blas_config()))
     }
 
-    /// Sets OpenBLAS's thread count (default: all cores).
+    /// Sets the compute lanes' count (default: all cores, or OPENBLAS_NUM_THREADS).
     public static func setThreads(_ threads: Int) {
         ensureLoaded()
         pretext_blas_set_threads(Int32(max(1, threads)))

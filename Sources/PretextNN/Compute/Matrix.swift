@@ -15,6 +15,15 @@ public struct Matrix: Sendable, Equatable {
         self.init(rows: rows, columns: columns, values: [Float](repeating: value, count: rows * columns))
     }
 
+    /// A matrix whose values `initialize` writes, every one of them (no zero fill first).
+    public init(rows: Int, columns: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let count = rows * columns
+        self.init(rows: rows, columns: columns, values: [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialize(buffer)
+            initialized = count
+        })
+    }
+
     public subscript(row: Int, column: Int) -> Float {
         get { values[row * columns + column] }
         set { values[row * columns + column] = newValue }

@@ -8,27 +8,30 @@ public final class ReLU: Layer {
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         self.input = input
-        var output = input
-        output.values.withUnsafeMutableBufferPointer { y in
-            for index in y.indices { y[index] = max(y[index], 0) }
-        }
-        return output
-    }
-
-    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        let count = outputGradient.values.count
-        let values = input.values.withUnsafeBufferPointer { x in
-            outputGradient.values.withUnsafeBufferPointer { dy in
-                [Float](unsafeUninitializedCapacity: count) { dx, initialized in
-                    for index in 0..<count {
-                        let g = dy[index]   // loaded unconditionally, so the loop vectorises
-                        dx[index] = x[index] > 0 ? g : 0
-                    }
-                    initialized = count
+        let columns = input.columns
+        return Matrix(rows: input.rows, columns: columns) { y in                   // (B, F)
+            input.values.withUnsafeBufferPointer { x in
+                Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
+                    for index in (rows.lowerBound * columns)..<(rows.upperBound * columns) { y[index] = max(x[index], 0) }
                 }
             }
         }
-        return Matrix(rows: outputGradient.rows, columns: outputGradient.columns, values: values)
+    }
+
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        let columns = outputGradient.columns
+        return Matrix(rows: outputGradient.rows, columns: columns) { dx in         // (B, F)
+            input.values.withUnsafeBufferPointer { x in
+                outputGradient.values.withUnsafeBufferPointer { dy in
+                    Lanes.forEachBlock(of: outputGradient.rows, work: dy.count) { rows in
+                        for index in (rows.lowerBound * columns)..<(rows.upperBound * columns) {
+                            let g = dy[index]   // loaded unconditionally, so the loop vectorises
+                            dx[index] = x[index] > 0 ? g : 0
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -35,22 +35,20 @@ public final class Linear: Layer {
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         precondition(input.columns == inputDimensions, "Linear expects \(inputDimensions) inputs, got \(input.columns)")
         self.input = input
-        var output = Matrix(rows: input.rows, columns: outputDimensions)      // (B, O)
-        if let biasView {
+        let outputDimensions = outputDimensions, inputDimensions = inputDimensions
+        let weightOffset = weight.offset, biasOffset = biasView?.offset
+        // Every value is written: the bias rows (then the product added, β = 1), or the product alone (β = 0).
+        let output = Matrix(rows: input.rows, columns: outputDimensions) { out in         // (B, O)
             store.values.withUnsafeBufferPointer { values in
-                output.values.withUnsafeMutableBufferPointer { out in
+                if let biasOffset {
                     for row in 0..<input.rows {
-                        (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasView.offset, count: outputDimensions)
+                        (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
                     }
                 }
-            }
-        }
-        store.values.withUnsafeBufferPointer { values in
-            input.values.withUnsafeBufferPointer { x in
-                output.values.withUnsafeMutableBufferPointer { out in
+                input.values.withUnsafeBufferPointer { x in
                     BLAS.sgemm(transposeA: false, transposeB: true, m: input.rows, n: outputDimensions, k: inputDimensions,
-                               alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weight.offset,
-                               ldb: inputDimensions, beta: biasView == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
+                               alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weightOffset,
+                               ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
                 }
             }
         }
@@ -59,31 +57,33 @@ public final class Linear: Layer {
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
         let batch = outputGradient.rows
+        let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
         // dW (O, I) += dYᵀ (O, B) · X (B, I)
         outputGradient.values.withUnsafeBufferPointer { dy in
             input.values.withUnsafeBufferPointer { x in
                 store.gradients.withUnsafeMutableBufferPointer { grads in
                     BLAS.sgemm(transposeA: true, transposeB: false, m: outputDimensions, n: inputDimensions, k: batch,
                                alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: x.baseAddress!, ldb: inputDimensions,
-                               beta: 1, c: grads.baseAddress! + weight.offset, ldc: inputDimensions)
-                    // db (O) += Σ_rows dY
+                               beta: 1, c: grads.baseAddress! + weightOffset, ldc: inputDimensions)
+                    // db (O) += Σ_rows dY, each column summed over rows in order (column blocks on the lanes)
                     if let biasView {
                         let db = grads.baseAddress! + biasView.offset
-                        for row in 0..<batch {
-                            let source = dy.baseAddress! + row * outputDimensions
-                            for column in 0..<outputDimensions { db[column] += source[column] }
+                        Lanes.forEachBlock(of: outputDimensions, work: dy.count) { columns in
+                            for row in 0..<batch {
+                                let source = dy.baseAddress! + row * outputDimensions
+                                for column in columns { db[column] += source[column] }
+                            }
                         }
                     }
                 }
             }
         }
         // dX (B, I) = dY (B, O) · W (O, I)
-        var inputGradient = Matrix(rows: batch, columns: inputDimensions)
-        outputGradient.values.withUnsafeBufferPointer { dy in
-            store.values.withUnsafeBufferPointer { values in
-                inputGradient.values.withUnsafeMutableBufferPointer { dx in
+        let inputGradient = Matrix(rows: batch, columns: inputDimensions) { dx in      // (B, I), written by β = 0
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                store.values.withUnsafeBufferPointer { values in
                     BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputDimensions, k: outputDimensions,
-                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weight.offset,
+                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
                 }
             }

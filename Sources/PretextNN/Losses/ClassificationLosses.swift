@@ -35,18 +35,26 @@ public enum SoftmaxCrossEntropy {
 
     /// Row-wise softmax probabilities (B, C).
     public static func probabilities(_ logits: Matrix) -> Matrix {
-        var output = logits
-        for row in 0..<logits.rows {
-            let base = row * logits.columns
-            var largest = -Float.infinity
-            for column in 0..<logits.columns { largest = max(largest, logits.values[base + column]) }
-            var sum = 0.0
-            for column in 0..<logits.columns { sum += exp(Double(logits.values[base + column] - largest)) }
-            for column in 0..<logits.columns {
-                output.values[base + column] = Float(exp(Double(logits.values[base + column] - largest)) / sum)
+        let columns = logits.columns
+        return Matrix(rows: logits.rows, columns: columns) { output in
+            logits.values.withUnsafeBufferPointer { z in
+                Lanes.forEachBlock(of: logits.rows, work: 4 * z.count) { rows in
+                    var exponentials = [Double](repeating: 0, count: columns)
+                    for row in rows {
+                        let base = row * columns
+                        var largest = -Float.infinity
+                        for column in 0..<columns { largest = max(largest, z[base + column]) }
+                        var sum = 0.0
+                        for column in 0..<columns {
+                            let e = exp(Double(z[base + column] - largest))
+                            exponentials[column] = e
+                            sum += e
+                        }
+                        for column in 0..<columns { output[base + column] = Float(exponentials[column] / sum) }
+                    }
+                }
             }
         }
-        return output
     }
 }
 

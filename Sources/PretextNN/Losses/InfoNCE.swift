@@ -28,23 +28,42 @@ public enum InfoNCE {
         let batch = anchors.rows
         let (a, aNorms) = normalizeRows(anchors)
         let (p, pNorms) = normalizeRows(positives)
-        var similarity = Matrix.product(a, p, transposeB: true)           // (B, B)
+        let similarity = Matrix.product(a, p, transposeB: true)               // (B, B), â p̂ᵀ
         let inverseTemperature = 1 / temperature
-        for index in similarity.values.indices { similarity.values[index] *= inverseTemperature }
-        let probabilities = SoftmaxCrossEntropy.probabilities(similarity)
-        var total = 0.0
-        var g = probabilities                                              // (B, B)
-        for row in 0..<batch {
-            let base = row * batch
-            var largest = -Float.infinity
-            for column in 0..<batch { largest = max(largest, similarity.values[base + column]) }
-            var sum = 0.0
-            for column in 0..<batch { sum += exp(Double(similarity.values[base + column] - largest)) }
-            total += log(sum) + Double(largest) - Double(similarity.values[base + row])
-            g.values[base + row] -= 1
-        }
         let scale = inverseTemperature / Float(batch)
-        for index in g.values.indices { g.values[index] *= scale }
+        // One pass per row (rows on the lanes): S = â p̂ᵀ/τ, its softmax, the row's loss
+        // term, and G = (softmax − I)·(1/τ)/B — each exp computed once.
+        var rowLosses = [Double](repeating: 0, count: batch)
+        let g = Matrix(rows: batch, columns: batch) { g in                        // (B, B), (1/τ)·∂L/∂S
+            similarity.values.withUnsafeBufferPointer { sim in
+                rowLosses.withUnsafeMutableBufferPointer { losses in
+                    Lanes.forEachBlock(of: batch, work: 4 * batch * batch) { rows in
+                        var exponentials = [Double](repeating: 0, count: batch)
+                        for row in rows {
+                            let base = row * batch
+                            var largest = -Float.infinity
+                            for column in 0..<batch {
+                                let s = sim[base + column] * inverseTemperature
+                                g[base + column] = s
+                                largest = max(largest, s)
+                            }
+                            var sum = 0.0
+                            for column in 0..<batch {
+                                let e = exp(Double(g[base + column] - largest))
+                                exponentials[column] = e
+                                sum += e
+                            }
+                            losses[row] = log(sum) + Double(largest) - Double(g[base + row])
+                            for column in 0..<batch { g[base + column] = Float(exponentials[column] / sum) }
+                            g[base + row] -= 1
+                            for column in 0..<batch { g[base + column] *= scale }
+                        }
+                    }
+                }
+            }
+        }
+        var total = 0.0
+        for loss in rowLosses { total += loss }
         let anchorHatGradient = Matrix.product(g, p)                          // (B, D)
         let positiveHatGradient = Matrix.product(g, transposeA: true, a)      // (B, D)
         return Result(value: total / Double(batch),
@@ -54,29 +73,44 @@ public enum InfoNCE {
 
     /// Rows divided by their ℓ2 norm (a zero row stays zero, with norm ε).
     static func normalizeRows(_ input: Matrix) -> (Matrix, [Float]) {
-        var output = input
+        let columns = input.columns
         var norms = [Float](repeating: 0, count: input.rows)
-        for row in 0..<input.rows {
-            let base = row * input.columns
-            var squares = 0.0
-            for column in 0..<input.columns { squares += Double(input.values[base + column] * input.values[base + column]) }
-            let norm = Float(max(squares.squareRoot(), 1e-12))
-            norms[row] = norm
-            for column in 0..<input.columns { output.values[base + column] /= norm }
+        let output = Matrix(rows: input.rows, columns: columns) { output in
+            input.values.withUnsafeBufferPointer { x in
+                norms.withUnsafeMutableBufferPointer { norms in
+                    Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
+                        for row in rows {
+                            let base = row * columns
+                            var squares = 0.0
+                            for column in 0..<columns { squares += Double(x[base + column] * x[base + column]) }
+                            let norm = Float(max(squares.squareRoot(), 1e-12))
+                            norms[row] = norm
+                            for column in 0..<columns { output[base + column] = x[base + column] / norm }
+                        }
+                    }
+                }
+            }
         }
         return (output, norms)
     }
 
     static func backThroughNormalization(_ gradient: Matrix, normalized: Matrix, norms: [Float]) -> Matrix {
-        var output = gradient
-        for row in 0..<gradient.rows {
-            let base = row * gradient.columns
-            var dot = 0.0
-            for column in 0..<gradient.columns { dot += Double(gradient.values[base + column] * normalized.values[base + column]) }
-            for column in 0..<gradient.columns {
-                output.values[base + column] = (gradient.values[base + column] - normalized.values[base + column] * Float(dot)) / norms[row]
+        let columns = gradient.columns
+        return Matrix(rows: gradient.rows, columns: columns) { output in
+            gradient.values.withUnsafeBufferPointer { dy in
+                normalized.values.withUnsafeBufferPointer { y in
+                    Lanes.forEachBlock(of: gradient.rows, work: dy.count) { rows in
+                        for row in rows {
+                            let base = row * columns
+                            var dot = 0.0
+                            for column in 0..<columns { dot += Double(dy[base + column] * y[base + column]) }
+                            for column in 0..<columns {
+                                output[base + column] = (dy[base + column] - y[base + column] * Float(dot)) / norms[row]
+                            }
+                        }
+                    }
+                }
             }
         }
-        return output
     }
 }

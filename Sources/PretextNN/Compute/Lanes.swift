@@ -1,0 +1,50 @@
+import CPretextParallel
+
+/// Element-wise work split over the compute lanes — the same persistent threads that
+/// run the blocks of a split matrix product (`CPretextParallel`, `BLAS.sgemm`).
+///
+/// Work is cut into contiguous blocks of whole 16-item tiles, one per lane; for rows
+/// these are exactly the row blocks a product with that many rows gives each lane, so
+/// a pass over a layer's output mostly touches rows already in that lane's cache.
+/// Each block writes only its own items, so results do not depend on the lanes; work
+/// that reduces across blocks (a sum over rows, say) must keep one block per output.
+public enum Lanes {
+    /// Threads that parallel work uses (the caller included); set with `BLAS.setThreads`.
+    public static var count: Int { Int(pretext_parallel_lanes()) }
+
+    /// Below this many elements of work a pass runs whole on the caller (a few µs).
+    public static let minimumParallelWork = 16_384
+
+    /// The blocks `extent` items are cut into for work of `work` elements in all.
+    static func blockCount(extent: Int, work: Int) -> Int {
+        guard work >= minimumParallelWork else { return 1 }
+        return max(1, min(count, extent / 16))
+    }
+
+    /// Runs `body` once per block of `0..<extent` (at once on the lanes when `work` —
+    /// the elements touched in all — is large enough) and returns when all are done.
+    public static func forEachBlock(of extent: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let parts = blockCount(extent: extent, work: work)
+        if parts <= 1 {
+            if extent > 0 { body(0..<extent) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var job = BlockJob(extent: extent, parts: parts, body: body)
+            withUnsafeMutablePointer(to: &job) { pointer in
+                pretext_parallel_for(parts, { context, part in
+                    let job = context!.assumingMemoryBound(to: BlockJob.self)
+                    var start = 0, length = 0
+                    pretext_block_range(job.pointee.extent, job.pointee.parts, part, &start, &length)
+                    if length > 0 { job.pointee.body(start..<(start + length)) }
+                }, pointer)
+            }
+        }
+    }
+
+    private struct BlockJob {
+        let extent: Int
+        let parts: Int
+        let body: (Range<Int>) -> Void
+    }
+}

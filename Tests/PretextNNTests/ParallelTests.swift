@@ -1,0 +1,158 @@
+import Foundation
+import XCTest
+import PretextData
+@testable import PretextNN
+
+/// The compute lanes: blocks cover the work exactly once, split products equal the
+/// single-lane ones, element-wise passes give the same bits on any number of lanes,
+/// and calls from inside a task or from several threads at once stay correct.
+final class ParallelTests: XCTestCase {
+    private var savedLanes = 1
+
+    override func setUp() {
+        savedLanes = Lanes.count
+    }
+
+    override func tearDown() {
+        BLAS.setThreads(savedLanes)
+    }
+
+    private func random(_ rows: Int, _ columns: Int, _ generator: inout SeededGenerator) -> Matrix {
+        Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in Float(generator.nextNormal()) })
+    }
+
+    func testBlocksCoverEveryItemOnceInWholeTiles() {
+        for lanes in [1, 2, 3, 5] {
+            BLAS.setThreads(lanes)
+            for extent in [0, 1, 15, 16, 17, 100, 256, 1_000] {
+                var visits = [Int](repeating: 0, count: extent)
+                var starts = [Int](repeating: -1, count: extent)
+                visits.withUnsafeMutableBufferPointer { visits in
+                    starts.withUnsafeMutableBufferPointer { starts in
+                        Lanes.forEachBlock(of: extent, work: 1_000_000) { block in
+                            for item in block { visits[item] += 1; starts[item] = block.lowerBound }
+                        }
+                    }
+                }
+                XCTAssertEqual(visits, [Int](repeating: 1, count: extent), "lanes \(lanes), extent \(extent)")
+                XCTAssertTrue(starts.allSatisfy { $0 % 16 == 0 }, "blocks start on 16-item tiles")
+                let blocks = Set(starts).count
+                XCTAssertEqual(blocks, extent == 0 ? 0 : min(lanes, max(1, extent / 16)), "lanes \(lanes), extent \(extent)")
+            }
+        }
+    }
+
+    func testSmallWorkRunsAsOneBlock() {
+        BLAS.setThreads(4)
+        var blocks: [Range<Int>] = []
+        Lanes.forEachBlock(of: 1_000, work: Lanes.minimumParallelWork - 1) { blocks.append($0) }
+        XCTAssertEqual(blocks, [0..<1_000])
+    }
+
+    /// Products big enough to be split (rows, or columns when there are few rows),
+    /// every transpose combination: the same values as one lane, up to float rounding
+    /// (OpenBLAS may pick its small-matrix kernel for a block), and the same bits on
+    /// every repetition with the same lanes.
+    func testSplitProductsMatchOneLane() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 11)
+        let shapes = [(m: 256, n: 256, k: 20), (m: 1_024, n: 256, k: 64), (m: 256, n: 784, k: 256), (m: 8, n: 1_024, k: 256),
+                      (m: 300, n: 37, k: 100)]
+        for (m, n, k) in shapes {
+            for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
+                let a = transposeA ? random(k, m, &generator) : random(m, k, &generator)
+                let b = transposeB ? random(n, k, &generator) : random(k, n, &generator)
+                let start = random(m, n, &generator)
+                BLAS.setThreads(1)
+                var single = start
+                Matrix.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: &single, accumulate: true)
+                BLAS.setThreads(3)
+                var split = start, again = start
+                Matrix.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: &split, accumulate: true)
+                Matrix.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: &again, accumulate: true)
+                let label = "\(m)×\(n)×\(k) transposeA \(transposeA) transposeB \(transposeB)"
+                XCTAssertEqual(split.values, again.values, label)
+                let worst = zip(split.values, single.values).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-5, label)
+                // And against a plain double-precision product.
+                for (row, column) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3)] {
+                    var expected = Double(start[row, column])
+                    for index in 0..<k {
+                        let left = transposeA ? a[index, row] : a[row, index]
+                        let right = transposeB ? b[column, index] : b[index, column]
+                        expected += Double(left) * Double(right)
+                    }
+                    XCTAssertEqual(Double(split[row, column]), expected, accuracy: 1e-3 * max(1, abs(expected)), label)
+                }
+            }
+        }
+    }
+
+    /// ReLU, softmax, row normalisation and InfoNCE's per-row pass give bit-identical
+    /// results on one lane and on several.
+    func testElementwisePassesGiveTheSameBitsOnAnyLanes() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 12)
+        let x = random(300, 256, &generator)
+        let dy = random(300, 256, &generator)
+        let anchors = random(200, 64, &generator), positives = random(200, 64, &generator)
+        func run() -> [[Float]] {
+            let relu = ReLU()
+            let store = ParameterStore()
+            let y = relu.forward(x, mode: .training, store: store)
+            let dx = relu.backward(dy, store: store)
+            let probabilities = SoftmaxCrossEntropy.probabilities(x)
+            let (normalized, norms) = InfoNCE.normalizeRows(x)
+            let back = InfoNCE.backThroughNormalization(dy, normalized: normalized, norms: norms)
+            let info = InfoNCE.compute(anchors: anchors, positives: positives, temperature: 0.5)
+            return [y.values, dx.values, probabilities.values, normalized.values, norms, back.values,
+                    [Float(info.value)], info.anchorGradient.values, info.positiveGradient.values]
+        }
+        BLAS.setThreads(1)
+        let single = run()
+        for lanes in [2, 3] {
+            BLAS.setThreads(lanes)
+            let split = run()
+            for (index, name) in ["ReLU", "ReLU backward", "softmax", "normalised rows", "norms", "normalisation backward"].enumerated() {
+                XCTAssertEqual(split[index], single[index], "\(name), \(lanes) lanes")
+            }
+            // InfoNCE's B×B similarity is a split product, so compare with a tolerance.
+            for index in 6..<9 {
+                let worst = zip(split[index], single[index]).map { abs($0 - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-5, "InfoNCE output \(index - 6), \(lanes) lanes")
+            }
+        }
+    }
+
+    /// A block that starts parallel work of its own, and several threads starting
+    /// parallel work at once: every item is still done exactly once.
+    func testNestedAndConcurrentCallsAreSafe() {
+        BLAS.setThreads(2)
+        let extent = 512
+        var visits = [Int](repeating: 0, count: extent * extent)
+        visits.withUnsafeMutableBufferPointer { visits in
+            Lanes.forEachBlock(of: extent, work: 1_000_000) { outer in
+                for row in outer {
+                    Lanes.forEachBlock(of: extent, work: 1_000_000) { inner in
+                        for column in inner { visits[row * extent + column] += 1 }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(Set(visits), [1])
+        nonisolated(unsafe) let sums = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8)
+        defer { sums.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 8) { caller in
+            var counts = [Int](repeating: 0, count: 4_096)
+            counts.withUnsafeMutableBufferPointer { counts in
+                for _ in 0..<50 {
+                    Lanes.forEachBlock(of: 4_096, work: 1_000_000) { block in
+                        for item in block { counts[item] += 1 }
+                    }
+                }
+            }
+            sums[caller] = counts.reduce(0, +)
+        }
+        XCTAssertEqual(Array(sums), [Int](repeating: 50 * 4_096, count: 8))
+    }
+}
