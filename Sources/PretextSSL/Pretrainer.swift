@@ -98,15 +98,15 @@ struct ObjectiveStep {
             let representation = encoder.forward(stacked, mode: mode)                        // (2B, W)
             let z = head.forward(representation, mode: mode)                                  // (2B, D)
             let width = z.columns
-            let z1 = Matrix(rows: batch, columns: width, values: Array(z.values[0..<(batch * width)]))
-            let z2 = Matrix(rows: batch, columns: width, values: Array(z.values[(batch * width)...]))
             var zGradient = [Float](repeating: 0, count: z.values.count)
             if objective.contains(.scarf) {
-                let result = InfoNCE.compute(anchors: z1, positives: z2, temperature: config.temperature)
+                let result = InfoNCE.compute(stacked: z, temperature: config.temperature)
                 loss += Double(config.scarfWeight) * result.value
-                Self.add(result.anchorGradient.values + result.positiveGradient.values, times: config.scarfWeight, into: &zGradient)
+                Self.add(result.gradient.values, times: config.scarfWeight, into: &zGradient)
             }
             if objective.contains(.vicreg) {
+                let z1 = Matrix(rows: batch, columns: width, values: Array(z.values[0..<(batch * width)]))
+                let z2 = Matrix(rows: batch, columns: width, values: Array(z.values[(batch * width)...]))
                 let result = VICReg.compute(z1, z2, weights: config.vicregWeights)
                 loss += Double(config.vicregWeight) * result.value
                 Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)

@@ -39,10 +39,8 @@ public enum TrainBenchmark {
             encoder.store.zeroGradients()
             head.store.zeroGradients()
             let z = head.forward(encoder.forward(stacked, mode: .training), mode: .training)   // (2B, 256)
-            let z1 = z.gatheringRows(Array(0..<batch)), z2 = z.gatheringRows(Array(batch..<(2 * batch)))
-            let result = InfoNCE.compute(anchors: z1, positives: z2, temperature: 1)
-            let gradient = Matrix(rows: 2 * batch, columns: z.columns, values: result.anchorGradient.values + result.positiveGradient.values)
-            encoder.backward(head.backward(gradient))
+            let result = InfoNCE.compute(stacked: z, temperature: 1)
+            encoder.backward(head.backward(result.gradient))
             optimizers[0].update(encoder.store)
             optimizers[1].update(head.store)
         }

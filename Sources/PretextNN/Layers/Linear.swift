@@ -41,8 +41,10 @@ public final class Linear: Layer {
         let output = Matrix(rows: input.rows, columns: outputDimensions) { out in         // (B, O)
             store.values.withUnsafeBufferPointer { values in
                 if let biasOffset {
-                    for row in 0..<input.rows {
-                        (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                    Lanes.forEachBlock(of: input.rows, work: out.count) { rows in
+                        for row in rows {
+                            (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                        }
                     }
                 }
                 input.values.withUnsafeBufferPointer { x in

@@ -24,11 +24,30 @@ public enum InfoNCE {
 
     public static func compute(anchors: Matrix, positives: Matrix, temperature: Float) -> Result {
         precondition(anchors.rows == positives.rows && anchors.columns == positives.columns, "anchors and positives differ in shape")
+        let batch = anchors.rows, width = anchors.columns
+        let result = compute(stacked: Matrix(rows: 2 * batch, columns: width, values: anchors.values + positives.values),
+                             temperature: temperature)
+        return Result(value: result.value,
+                      anchorGradient: Matrix(rows: batch, columns: width, values: Array(result.gradient.values[..<(batch * width)])),
+                      positiveGradient: Matrix(rows: batch, columns: width, values: Array(result.gradient.values[(batch * width)...])))
+    }
+
+    /// The same loss with both views in one (2B, D) matrix — rows 0..<B the anchors,
+    /// B..<2B their positives, as a SCARF step's encoder produces them — and the
+    /// gradient in the same layout, without copying the halves apart.
+    public static func compute(stacked z: Matrix, temperature: Float) -> LossResult {
+        precondition(z.rows % 2 == 0 && z.rows >= 2, "stacked views need an even number of rows")
         precondition(temperature > 0, "temperature must be positive")
-        let batch = anchors.rows
-        let (a, aNorms) = normalizeRows(anchors)
-        let (p, pNorms) = normalizeRows(positives)
-        let similarity = Matrix.product(a, p, transposeB: true)               // (B, B), â p̂ᵀ
+        let batch = z.rows / 2, width = z.columns
+        let (normalized, norms) = normalizeRows(z)                               // (2B, D): â then p̂
+        var similarity = Matrix(rows: batch, columns: batch)                      // (B, B), â p̂ᵀ
+        normalized.values.withUnsafeBufferPointer { n in
+            similarity.values.withUnsafeMutableBufferPointer { sim in
+                BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: batch, k: width, alpha: 1,
+                           a: n.baseAddress!, lda: width, b: n.baseAddress! + batch * width, ldb: width,
+                           beta: 0, c: sim.baseAddress!, ldc: batch)
+            }
+        }
         let inverseTemperature = 1 / temperature
         let scale = inverseTemperature / Float(batch)
         // One pass per row (rows on the lanes): S = â p̂ᵀ/τ, its softmax, the row's loss
@@ -64,11 +83,21 @@ public enum InfoNCE {
         }
         var total = 0.0
         for loss in rowLosses { total += loss }
-        let anchorHatGradient = Matrix.product(g, p)                          // (B, D)
-        let positiveHatGradient = Matrix.product(g, transposeA: true, a)      // (B, D)
-        return Result(value: total / Double(batch),
-                      anchorGradient: backThroughNormalization(anchorHatGradient, normalized: a, norms: aNorms),
-                      positiveGradient: backThroughNormalization(positiveHatGradient, normalized: p, norms: pNorms))
+        // ∂L/∂â = G p̂ (rows 0..<B), ∂L/∂p̂ = Gᵀ â (rows B..<2B); both products write every value (β = 0).
+        let hatGradient = Matrix(rows: 2 * batch, columns: width) { out in       // (2B, D)
+            g.values.withUnsafeBufferPointer { g in
+                normalized.values.withUnsafeBufferPointer { n in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: width, k: batch, alpha: 1,
+                               a: g.baseAddress!, lda: batch, b: n.baseAddress! + batch * width, ldb: width,
+                               beta: 0, c: out.baseAddress!, ldc: width)
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: batch, n: width, k: batch, alpha: 1,
+                               a: g.baseAddress!, lda: batch, b: n.baseAddress!, ldb: width,
+                               beta: 0, c: out.baseAddress! + batch * width, ldc: width)
+                }
+            }
+        }
+        return LossResult(value: total / Double(batch),
+                          gradient: backThroughNormalization(hatGradient, normalized: normalized, norms: norms))
     }
 
     /// Rows divided by their ℓ2 norm (a zero row stays zero, with norm ε).
