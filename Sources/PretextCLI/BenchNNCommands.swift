@@ -38,8 +38,8 @@ struct BenchTrainCommand: ParsableCommand {
         abstract: "Rows/s and GFLOP/s of SCARF-shaped pretraining steps and supervised MLP epochs.",
         discussion: """
         (a) SCARF step: corrupt a batch, both views through a 4×256 ReLU encoder and a
-        2-layer 256 head, InfoNCE, backward, Adam — at batch 128 and 512 for 20, 64 and
-        784 input features; (b) supervised MLP (3×256) epochs. Use a release build.
+        2-layer 256 head, InfoNCE, backward, Adam — at batch 128, 256 and 512 for 20, 64
+        and 784 input features; (b) supervised MLP (3×256) epochs. Use a release build.
 
         Examples:
           swift build -c release && .build/release/pretext bench train
@@ -50,8 +50,8 @@ struct BenchTrainCommand: ParsableCommand {
 
     @Option(help: "Compute threads for products and element-wise passes (default: all cores).") var threads: Int?
     @Option(help: "Seconds per workload.") var seconds: Double = 2
-    @Option(name: .customLong("batch"), help: "SCARF-step batch sizes to run (repeatable; default: 128 and 512).")
-    var batches: [Int] = [128, 512]
+    @Option(name: .customLong("batch"), help: "SCARF-step batch sizes to run (repeatable; default: 128, 256 and 512).")
+    var batches: [Int] = [128, 256, 512]
     @Option(name: .customLong("features"), help: "SCARF-step input widths to run (repeatable; default: 20, 64 and 784).")
     var featureCounts: [Int] = [20, 64, 784]
     @Flag(name: .customLong("no-supervised"), help: "Skip the supervised MLP epochs.") var skipSupervised = false

@@ -123,12 +123,12 @@ struct ObjectiveStep {
                     for index in gradient.values.indices { representationGradient.values[offset + index] += gradient.values[index] }
                 }
             }
-            if backward { encoder.backward(representationGradient) }
+            if backward { encoder.accumulateGradients(representationGradient) }
         } else {
             let representation = encoder.forward(views, mode: mode)
             let (value, gradient) = reconstruction(representation, original: anchors, mask: mask, mode: mode, backward: backward)
             loss += value
-            if backward { encoder.backward(gradient) }
+            if backward { encoder.accumulateGradients(gradient) }
         }
         return loss
     }

@@ -55,7 +55,7 @@ struct EncoderHeadTrainer {
             rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
             step: { batch in
                 let result = loss(head.forward(embeddings.gatheringRows(batch), mode: .training), batch)
-                head.backward(result.gradient)
+                head.accumulateGradients(result.gradient)
                 return result.value
             },
             validate: validation.rows == 0 ? nil : { validationLoss(head.predict(validation)) })
@@ -72,7 +72,7 @@ struct EncoderHeadTrainer {
             step: { batch in
                 let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
                 let result = loss(output, batch)
-                encoder.backward(head.backward(result.gradient))
+                encoder.accumulateGradients(head.backward(result.gradient))
                 return result.value
             },
             validate: xValidation.rows == 0 ? nil : { validationLoss(head.predict(encoder.predict(xValidation))) })

@@ -49,7 +49,7 @@ public struct SupervisedPretrainer {
             rowCount: trainRows.count, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
                 let result = objective.loss(head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training), batch: batch)
-                encoder.backward(head.backward(result.gradient))
+                encoder.accumulateGradients(head.backward(result.gradient))
                 return result.value
             },
             validate: validation.isEmpty ? nil : { objective.validationLoss(head.predict(encoder.predict(xValidation))) })

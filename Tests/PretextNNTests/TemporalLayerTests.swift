@@ -80,3 +80,31 @@ final class TemporalLayerTests: XCTestCase {
         XCTAssertEqual(result.value, expected / 10, accuracy: 1e-6)
     }
 }
+
+/// `Network.accumulateGradients` skips only the first layer's input gradient: the
+/// parameter gradients equal `backward`'s bit for bit, for every architecture.
+final class AccumulateGradientsTests: XCTestCase {
+    func testSameParameterGradientsAsBackward() throws {
+        let architectures: [(Architecture, Int)] = [
+            (.mlp(MLPConfig(depth: 3, hiddenWidth: 32)), 20),
+            (.resnet(ResNetConfig()), 12),
+            (.linear, 7),
+            (.tcn(TCNConfig(inputChannels: 2, width: 8, kernelSize: 3, dilations: [1, 2])), 24),
+        ]
+        for (architecture, inputs) in architectures {
+            let network = try Network(architecture: architecture, inputDimensions: inputs, outputDimensions: 3, seed: 2)
+            var generator = SeededGenerator(seed: 3)
+            let x = Matrix(rows: 40, columns: inputs, values: (0..<(40 * inputs)).map { _ in Float(generator.nextNormal()) })
+            let dy = Matrix(rows: 40, columns: 3, values: (0..<120).map { _ in Float(generator.nextNormal()) })
+            network.store.zeroGradients()
+            _ = network.forward(x, mode: .evaluation)
+            network.backward(dy)
+            let expected = network.store.gradients
+            network.store.zeroGradients()
+            _ = network.forward(x, mode: .evaluation)
+            network.accumulateGradients(dy)
+            XCTAssertEqual(network.store.gradients, expected, "\(architecture)")
+            XCTAssertTrue(expected.contains { $0 != 0 }, "\(architecture)")
+        }
+    }
+}

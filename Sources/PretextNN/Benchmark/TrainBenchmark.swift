@@ -40,7 +40,7 @@ public enum TrainBenchmark {
             head.store.zeroGradients()
             let z = head.forward(encoder.forward(stacked, mode: .training), mode: .training)   // (2B, 256)
             let result = InfoNCE.compute(stacked: z, temperature: 1)
-            encoder.backward(head.backward(result.gradient))
+            encoder.accumulateGradients(head.backward(result.gradient))
             optimizers[0].update(encoder.store)
             optimizers[1].update(head.store)
         }
@@ -81,7 +81,7 @@ public extension TrainBenchmark {
             _ = try Trainer(config: training).run(rowCount: rows, stores: [network.store], optimizers: [optimizer], step: { indices in
                 let output = network.forward(x.gatheringRows(indices), mode: .training)
                 let loss = SoftmaxCrossEntropy.compute(logits: output, labels: indices.map { labels[$0] })
-                network.backward(loss.gradient)
+                network.accumulateGradients(loss.gradient)
                 return loss.value
             }, validate: nil)
             processed += rows

@@ -31,15 +31,14 @@ public struct Matrix: Sendable, Equatable {
 
     /// The given rows, in order.
     public func gatheringRows(_ indices: [Int]) -> Matrix {
-        var output = [Float](repeating: 0, count: indices.count * columns)
-        values.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
+        let columns = columns
+        return Matrix(rows: indices.count, columns: columns) { target in
+            values.withUnsafeBufferPointer { source in
                 for (position, row) in indices.enumerated() {
                     (target.baseAddress! + position * columns).update(from: source.baseAddress! + row * columns, count: columns)
                 }
             }
         }
-        return Matrix(rows: indices.count, columns: columns, values: output)
     }
 
     /// C = op(A)·op(B) (+ C when `accumulate`), through BLAS.

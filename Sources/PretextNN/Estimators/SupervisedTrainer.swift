@@ -30,7 +30,7 @@ enum SupervisedTrainer {
             step: { batch in
                 let output = network.forward(x.gatheringRows(batch), mode: .training)
                 let result = objective.loss(output, batch: batch)
-                network.backward(result.gradient)
+                network.accumulateGradients(result.gradient)
                 return result.value
             },
             validate: validation.isEmpty ? nil : { objective.validationLoss(network.predict(xValidation)) })

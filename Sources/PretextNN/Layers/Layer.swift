@@ -17,11 +17,17 @@ public protocol Layer: AnyObject {
     func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix
     /// (B, O) gradient → (B, I) gradient, accumulating parameter gradients.
     func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix
+    /// `backward` for a layer whose input gradient nothing needs (a network's first
+    /// layer): the same parameter gradients, without the input gradient's work.
+    func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore)
 }
 
 public extension Layer {
     func register(in store: ParameterStore, prefix: String) {}
     func initialize(_ store: ParameterStore, generator: inout SeededGenerator) {}
+    func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
+        _ = backward(outputGradient, store: store)
+    }
 }
 
 /// Element-wise helpers on flat buffers.

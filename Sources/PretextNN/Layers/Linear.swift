@@ -58,6 +58,24 @@ public final class Linear: Layer {
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        accumulateParameterGradients(outputGradient, store: store)
+        let batch = outputGradient.rows
+        let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
+        // dX (B, I) = dY (B, O) · W (O, I)
+        let inputGradient = Matrix(rows: batch, columns: inputDimensions) { dx in      // (B, I), written by β = 0
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                store.values.withUnsafeBufferPointer { values in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputDimensions, k: outputDimensions,
+                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weightOffset,
+                               ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
+                }
+            }
+        }
+        return inputGradient
+    }
+
+    /// dW and db only (the input gradient of a network's first layer is not needed).
+    public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
         let batch = outputGradient.rows
         let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
         // dW (O, I) += dYᵀ (O, B) · X (B, I)
@@ -80,16 +98,5 @@ public final class Linear: Layer {
                 }
             }
         }
-        // dX (B, I) = dY (B, O) · W (O, I)
-        let inputGradient = Matrix(rows: batch, columns: inputDimensions) { dx in      // (B, I), written by β = 0
-            outputGradient.values.withUnsafeBufferPointer { dy in
-                store.values.withUnsafeBufferPointer { values in
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputDimensions, k: outputDimensions,
-                               alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weightOffset,
-                               ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
-                }
-            }
-        }
-        return inputGradient
     }
 }

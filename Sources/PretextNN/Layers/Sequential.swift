@@ -21,6 +21,13 @@ public final class Sequential: Layer {
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
         layers.reversed().reduce(outputGradient) { $1.backward($0, store: store) }
     }
+
+    /// Every layer's backward but the first, whose input gradient is not needed.
+    public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
+        guard let first = layers.first else { return }
+        let gradient = layers.dropFirst().reversed().reduce(outputGradient) { $1.backward($0, store: store) }
+        first.accumulateParameterGradients(gradient, store: store)
+    }
 }
 
 /// y = x + inner(x) for an inner layer that keeps the width; dx = dy + d(inner)/dx.

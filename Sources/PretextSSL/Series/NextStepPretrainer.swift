@@ -57,7 +57,7 @@ public struct NextStepPretrainer {
             step: { batch in
                 let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
                 let loss = MaskedMeanSquaredError.compute(predictions: output, targets: y.gatheringRows(batch))
-                encoder.backward(head.backward(loss.gradient))
+                encoder.accumulateGradients(head.backward(loss.gradient))
                 return loss.value
             },
             validate: validation.count == 0 ? nil : {
