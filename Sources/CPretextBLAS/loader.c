@@ -148,20 +148,31 @@ static void run_part(void *context, long part) {
 // Products below this many multiply-adds (~5 µs on one core) run whole on the caller.
 #define PRETEXT_SPLIT_MIN_WORK (1L << 19)
 
+int pretext_sgemm_plan(int m, int n, int k, int *split_rows) {
+    int lanes = pretext_parallel_lanes();
+    *split_rows = 1;
+    if (lanes <= 1 || (long)m * n * k < PRETEXT_SPLIT_MIN_WORK) return 1;
+    // Split C's rows when there are enough 16-row tiles, else its columns (16-wide
+    // tiles: OpenBLAS's SkylakeX and Haswell micro-kernels are 16 rows or columns).
+    int row_tiles = m / 16, column_tiles = n / 16;
+    *split_rows = row_tiles >= lanes || row_tiles >= column_tiles;
+    int tiles = *split_rows ? row_tiles : column_tiles;
+    return tiles < 1 ? 1 : (tiles < lanes ? tiles : lanes);
+}
+
+void pretext_sgemm_unsplit(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
+                           int m, int n, int k, float alpha, const float *a, int lda,
+                           const float *b, int ldb, float beta, float *c, int ldc) {
+    sgemm_ptr(CblasRowMajor, trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
+              trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
                    int m, int n, int k, float alpha, const float *a, int lda,
                    const float *b, int ldb, float beta, float *c, int ldc) {
     split_product p = {trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
                        m, n, k, lda, ldb, ldc, 1, 1, alpha, beta, a, b, c};
-    int lanes = pretext_parallel_lanes();
-    if (lanes > 1 && (long)m * n * k >= PRETEXT_SPLIT_MIN_WORK) {
-        // Split C's rows when there are enough 16-row tiles, else its columns (16-wide
-        // tiles: OpenBLAS's SkylakeX and Haswell micro-kernels are 16 rows or columns).
-        int row_tiles = m / 16, column_tiles = n / 16;
-        p.split_rows = row_tiles >= lanes || row_tiles >= column_tiles;
-        int tiles = p.split_rows ? row_tiles : column_tiles;
-        p.parts = tiles < lanes ? tiles : lanes;
-    }
+    p.parts = pretext_sgemm_plan(m, n, k, &p.split_rows);
     if (p.parts <= 1) {
         sgemm_ptr(CblasRowMajor, p.trans_a, p.trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;

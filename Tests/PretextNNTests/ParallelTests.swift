@@ -88,6 +88,41 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// A layer that runs the planned blocks itself (`splitPlan` + `sgemmUnsplit` on
+    /// `Lanes.forEachPart`, as Linear does) gets exactly the bits of the split product.
+    func testPlannedBlocksReproduceTheSplitProduct() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 13)
+        BLAS.setThreads(2)
+        for (m, n, k) in [(256, 256, 20), (1_024, 256, 64), (256, 784, 256), (8, 1_024, 256)] {
+            let a = random(m, k, &generator), b = random(n, k, &generator)
+            var expected = Matrix(rows: m, columns: n)
+            Matrix.multiply(a, b, transposeB: true, into: &expected)
+            let plan = BLAS.splitPlan(m: m, n: n, k: k)
+            XCTAssertGreaterThan(plan.parts, 1, "\(m)×\(n)×\(k) is large enough to split")
+            var blocks = Matrix(rows: m, columns: n, repeating: .nan)
+            a.values.withUnsafeBufferPointer { a in
+                b.values.withUnsafeBufferPointer { b in
+                    blocks.values.withUnsafeMutableBufferPointer { c in
+                        Lanes.forEachPart(plan.parts) { part in
+                            let block = Lanes.block(part, of: plan.parts, in: plan.byRows ? m : n)
+                            if plan.byRows {
+                                BLAS.sgemmUnsplit(transposeA: false, transposeB: true, m: block.count, n: n, k: k, alpha: 1,
+                                                  a: a.baseAddress! + block.lowerBound * k, lda: k, b: b.baseAddress!, ldb: k,
+                                                  beta: 0, c: c.baseAddress! + block.lowerBound * n, ldc: n)
+                            } else {
+                                BLAS.sgemmUnsplit(transposeA: false, transposeB: true, m: m, n: block.count, k: k, alpha: 1,
+                                                  a: a.baseAddress!, lda: k, b: b.baseAddress! + block.lowerBound * k, ldb: k,
+                                                  beta: 0, c: c.baseAddress! + block.lowerBound, ldc: n)
+                            }
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(blocks.values, expected.values, "\(m)×\(n)×\(k), \(plan.parts) blocks by \(plan.byRows ? "rows" : "columns")")
+        }
+    }
+
     /// ReLU, softmax, row normalisation and InfoNCE's per-row pass give bit-identical
     /// results on one lane and on several.
     func testElementwisePassesGiveTheSameBitsOnAnyLanes() throws {

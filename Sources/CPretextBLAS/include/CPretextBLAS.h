@@ -40,6 +40,14 @@ void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transp
                    int m, int n, int k, float alpha, const float *a, int lda,
                    const float *b, int ldb, float beta, float *c, int ldc);
 /// The compute lanes' count (products and element-wise kernels); OpenBLAS itself stays at 1.
+/// How pretext_sgemm splits an m × n × k product: the number of blocks (1: whole), and
+/// whether they are blocks of C's rows (*split_rows = 1) or columns. Each block is
+/// pretext_block_range(extent, parts, part) of m or n.
+int pretext_sgemm_plan(int m, int n, int k, int *split_rows);
+/// One single-threaded OpenBLAS call, never split (a block of a planned product).
+void pretext_sgemm_unsplit(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
+                           int m, int n, int k, float alpha, const float *a, int lda,
+                           const float *b, int ldb, float beta, float *c, int ldc);
 void pretext_blas_set_threads(int threads);
 int pretext_blas_get_threads(void);
 /// The kernel family OpenBLAS runs ("SkylakeX", "Prescott", …).

@@ -67,6 +67,26 @@ public enum BLAS {
         }
     }
 
+    /// How `sgemm` splits an m×n×k product over the compute lanes: the number of blocks
+    /// (1: whole) and whether they are blocks of C's rows or of its columns; block `part`
+    /// is `Lanes.block(part, of: parts, in: m or n)`. A layer can run each block itself
+    /// (`sgemmUnsplit`) together with the element-wise work of the same rows.
+    public static func splitPlan(m: Int, n: Int, k: Int) -> (parts: Int, byRows: Bool) {
+        ensureLoaded()
+        var byRows: Int32 = 1
+        let parts = pretext_sgemm_plan(Int32(m), Int32(n), Int32(k), &byRows)
+        return (Int(parts), byRows != 0)
+    }
+
+    /// `sgemm` as one single-threaded call, never split: a block of a planned product.
+    @inline(__always)
+    public static func sgemmUnsplit(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        pretext_sgemm_unsplit(transposeA ? PRETEXT_TRANS : PRETEXT_NO_TRANS, transposeB ? PRETEXT_TRANS : PRETEXT_NO_TRANS,
+                              Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// Row-major C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n.
     @inline(__always)
     public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,

@@ -42,6 +42,34 @@ public enum Lanes {
         }
     }
 
+    /// Block `part` of `parts` over `0..<extent` (whole 16-item tiles, as products split).
+    public static func block(_ part: Int, of parts: Int, in extent: Int) -> Range<Int> {
+        var start = 0, length = 0
+        pretext_block_range(extent, parts, part, &start, &length)
+        return start..<(start + length)
+    }
+
+    /// Runs `body(part)` for every part in `0..<parts` at once on the lanes (part p on
+    /// lane p when there are enough lanes) and returns when all are done.
+    public static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
+        if parts <= 1 {
+            if parts == 1 { body(0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var job = PartJob(body: body)
+            withUnsafeMutablePointer(to: &job) { pointer in
+                pretext_parallel_for(parts, { context, part in
+                    context!.assumingMemoryBound(to: PartJob.self).pointee.body(part)
+                }, pointer)
+            }
+        }
+    }
+
+    private struct PartJob {
+        let body: (Int) -> Void
+    }
+
     private struct BlockJob {
         let extent: Int
         let parts: Int

@@ -38,17 +38,35 @@ public final class Linear: Layer {
         let outputDimensions = outputDimensions, inputDimensions = inputDimensions
         let weightOffset = weight.offset, biasOffset = biasView?.offset
         // Every value is written: the bias rows (then the product added, β = 1), or the product alone (β = 0).
-        let output = Matrix(rows: input.rows, columns: outputDimensions) { out in         // (B, O)
+        let rows = input.rows
+        let plan = BLAS.splitPlan(m: rows, n: outputDimensions, k: inputDimensions)
+        let output = Matrix(rows: rows, columns: outputDimensions) { out in               // (B, O)
             store.values.withUnsafeBufferPointer { values in
-                if let biasOffset {
-                    Lanes.forEachBlock(of: input.rows, work: out.count) { rows in
-                        for row in rows {
-                            (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                input.values.withUnsafeBufferPointer { x in
+                    if plan.parts > 1 && plan.byRows {
+                        // Each lane writes the bias into its block of rows, then adds its block of the product.
+                        Lanes.forEachPart(plan.parts) { part in
+                            let block = Lanes.block(part, of: plan.parts, in: rows)
+                            if let biasOffset {
+                                for row in block {
+                                    (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                                }
+                            }
+                            BLAS.sgemmUnsplit(transposeA: false, transposeB: true, m: block.count, n: outputDimensions, k: inputDimensions,
+                                              alpha: 1, a: x.baseAddress! + block.lowerBound * inputDimensions, lda: inputDimensions,
+                                              b: values.baseAddress! + weightOffset, ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1,
+                                              c: out.baseAddress! + block.lowerBound * outputDimensions, ldc: outputDimensions)
+                        }
+                        return
+                    }
+                    if let biasOffset {
+                        Lanes.forEachBlock(of: rows, work: out.count) { block in
+                            for row in block {
+                                (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                            }
                         }
                     }
-                }
-                input.values.withUnsafeBufferPointer { x in
-                    BLAS.sgemm(transposeA: false, transposeB: true, m: input.rows, n: outputDimensions, k: inputDimensions,
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: outputDimensions, k: inputDimensions,
                                alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
                 }
@@ -78,23 +96,36 @@ public final class Linear: Layer {
     public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
         let batch = outputGradient.rows
         let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
-        // dW (O, I) += dYᵀ (O, B) · X (B, I)
+        // dW (O, I) += dYᵀ (O, B) · X (B, I); db (O) += Σ_rows dY, each column summed over rows in order.
+        let plan = BLAS.splitPlan(m: outputDimensions, n: inputDimensions, k: batch)
+        let biasOffset = biasView?.offset
         outputGradient.values.withUnsafeBufferPointer { dy in
             input.values.withUnsafeBufferPointer { x in
                 store.gradients.withUnsafeMutableBufferPointer { grads in
+                    func biasGradient(_ columns: Range<Int>) {
+                        guard let biasOffset else { return }
+                        let db = grads.baseAddress! + biasOffset
+                        for row in 0..<batch {
+                            let source = dy.baseAddress! + row * outputDimensions
+                            for column in columns { db[column] += source[column] }
+                        }
+                    }
+                    if plan.parts > 1 && plan.byRows {
+                        // Each lane takes a block of output features: its rows of dW and entries of db.
+                        Lanes.forEachPart(plan.parts) { part in
+                            let block = Lanes.block(part, of: plan.parts, in: outputDimensions)
+                            BLAS.sgemmUnsplit(transposeA: true, transposeB: false, m: block.count, n: inputDimensions, k: batch,
+                                              alpha: 1, a: dy.baseAddress! + block.lowerBound, lda: outputDimensions,
+                                              b: x.baseAddress!, ldb: inputDimensions, beta: 1,
+                                              c: grads.baseAddress! + weightOffset + block.lowerBound * inputDimensions, ldc: inputDimensions)
+                            biasGradient(block)
+                        }
+                        return
+                    }
                     BLAS.sgemm(transposeA: true, transposeB: false, m: outputDimensions, n: inputDimensions, k: batch,
                                alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: x.baseAddress!, ldb: inputDimensions,
                                beta: 1, c: grads.baseAddress! + weightOffset, ldc: inputDimensions)
-                    // db (O) += Σ_rows dY, each column summed over rows in order (column blocks on the lanes)
-                    if let biasView {
-                        let db = grads.baseAddress! + biasView.offset
-                        Lanes.forEachBlock(of: outputDimensions, work: dy.count) { columns in
-                            for row in 0..<batch {
-                                let source = dy.baseAddress! + row * outputDimensions
-                                for column in columns { db[column] += source[column] }
-                            }
-                        }
-                    }
+                    Lanes.forEachBlock(of: outputDimensions, work: dy.count) { columns in biasGradient(columns) }
                 }
             }
         }
