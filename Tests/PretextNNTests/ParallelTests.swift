@@ -159,6 +159,44 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// The temporal layers' lane passes — im2col, col2im, the bias gradient (channel
+    /// blocks), time pooling and the residual sum — give the same bits on any lanes
+    /// (sizes chosen so the products themselves are not split).
+    func testTemporalLayersGiveTheSameBitsOnAnyLanes() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 14)
+        let sequences = 64, length = 24
+        let x = random(sequences, length * 4, &generator)
+        let dy = random(sequences, length * 16, &generator)
+        let pooledGradient = random(sequences, 32, &generator)
+        func run() -> [[Float]] {
+            let store = ParameterStore()
+            let convolution = CausalConvolution(inputChannels: 4, outputChannels: 16, kernelSize: 3, dilation: 2)
+            convolution.register(in: store, prefix: "c.")
+            var seeded = SeededGenerator(seed: 1)
+            convolution.initialize(store, generator: &seeded)
+            let y = convolution.forward(x, mode: .training, store: store)
+            let dx = convolution.backward(dy, store: store)
+            let pooling = TimePooling(channels: 16, kind: .lastAndMean)
+            let pooled = pooling.forward(y, mode: .training, store: store)
+            let pooledBack = pooling.backward(pooledGradient, store: store)
+            let residual = Residual(ReLU())
+            let summed = residual.forward(y, mode: .training, store: store)
+            let summedBack = residual.backward(dy, store: store)
+            return [y.values, dx.values, store.gradients, pooled.values, pooledBack.values, summed.values, summedBack.values]
+        }
+        BLAS.setThreads(1)
+        let single = run()
+        for lanes in [2, 3] {
+            BLAS.setThreads(lanes)
+            let split = run()
+            for (index, name) in ["convolution", "convolution backward", "convolution gradients", "pooling", "pooling backward",
+                                  "residual", "residual backward"].enumerated() {
+                XCTAssertEqual(split[index], single[index], "\(name), \(lanes) lanes")
+            }
+        }
+    }
+
     /// A block that starts parallel work of its own, and several threads starting
     /// parallel work at once: every item is still done exactly once.
     func testNestedAndConcurrentCallsAreSafe() {

@@ -51,80 +51,105 @@ public final class CausalConvolution: Layer {
         precondition(input.columns % inputChannels == 0, "CausalConvolution expects a multiple of \(inputChannels) inputs, got \(input.columns)")
         batch = input.rows
         length = input.columns / inputChannels
+        let batch = batch, length = length, inputChannels = inputChannels, kernelSize = kernelSize, dilation = dilation
+        let outputChannels = outputChannels, weightOffset = weight.offset, biasOffset = bias.offset
         let width = kernelSize * inputChannels, steps = batch * length
-        columns = [Float](repeating: 0, count: steps * width)
-        input.values.withUnsafeBufferPointer { x in
-            columns.withUnsafeMutableBufferPointer { cols in
-                for sequence in 0..<batch {
-                    for t in 0..<length {
-                        let row = cols.baseAddress! + (sequence * length + t) * width
-                        for j in 0..<kernelSize {
-                            let source = t - (kernelSize - 1 - j) * dilation
-                            guard source >= 0 else { continue }
-                            (row + j * inputChannels).update(from: x.baseAddress! + (sequence * length + source) * inputChannels, count: inputChannels)
+        // im2col, sequences in blocks on the lanes; taps before step 0 are zero.
+        columns = [Float](unsafeUninitializedCapacity: steps * width) { cols, initialized in
+            input.values.withUnsafeBufferPointer { x in
+                Lanes.forEachBlock(of: batch, work: steps * width) { sequences in
+                    for sequence in sequences {
+                        for t in 0..<length {
+                            let row = cols.baseAddress! + (sequence * length + t) * width
+                            for j in 0..<kernelSize {
+                                let source = t - (kernelSize - 1 - j) * dilation
+                                if source >= 0 {
+                                    (row + j * inputChannels).update(from: x.baseAddress! + (sequence * length + source) * inputChannels, count: inputChannels)
+                                } else {
+                                    (row + j * inputChannels).update(repeating: 0, count: inputChannels)
+                                }
+                            }
                         }
                     }
                 }
             }
+            initialized = steps * width
         }
-        var output = Matrix(rows: batch, columns: length * outputChannels)      // (B·L, Cₒ) in memory
-        store.values.withUnsafeBufferPointer { values in
-            columns.withUnsafeBufferPointer { cols in
-                output.values.withUnsafeMutableBufferPointer { out in
-                    for step in 0..<steps {
-                        (out.baseAddress! + step * outputChannels).update(from: values.baseAddress! + bias.offset, count: outputChannels)
+        // (B·L, Cₒ) in memory: bias rows, then the product added (β = 1).
+        return Matrix(rows: batch, columns: length * outputChannels) { out in
+            store.values.withUnsafeBufferPointer { values in
+                columns.withUnsafeBufferPointer { cols in
+                    Lanes.forEachBlock(of: steps, work: steps * outputChannels) { block in
+                        for step in block {
+                            (out.baseAddress! + step * outputChannels).update(from: values.baseAddress! + biasOffset, count: outputChannels)
+                        }
                     }
                     BLAS.sgemm(transposeA: false, transposeB: true, m: steps, n: outputChannels, k: width, alpha: 1,
-                               a: cols.baseAddress!, lda: width, b: values.baseAddress! + weight.offset, ldb: width,
+                               a: cols.baseAddress!, lda: width, b: values.baseAddress! + weightOffset, ldb: width,
                                beta: 1, c: out.baseAddress!, ldc: outputChannels)
                 }
             }
         }
-        return output
     }
 
-    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+    /// dW and db only (the first layer's input gradient is not needed).
+    public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
         let width = kernelSize * inputChannels, steps = batch * length
-        var columnGradient = [Float](repeating: 0, count: steps * width)           // dX̂ (B·L, K·Cᵢ)
+        let outputChannels = outputChannels, weightOffset = weight.offset, biasOffset = bias.offset
         outputGradient.values.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { cols in
                 store.gradients.withUnsafeMutableBufferPointer { grads in
                     // dW (Cₒ, K·Cᵢ) += dYᵀ (Cₒ, B·L) · X̂ (B·L, K·Cᵢ)
                     BLAS.sgemm(transposeA: true, transposeB: false, m: outputChannels, n: width, k: steps, alpha: 1,
                                a: dy.baseAddress!, lda: outputChannels, b: cols.baseAddress!, ldb: width,
-                               beta: 1, c: grads.baseAddress! + weight.offset, ldc: width)
-                    let db = grads.baseAddress! + bias.offset
-                    for step in 0..<steps {
-                        let source = dy.baseAddress! + step * outputChannels
-                        for channel in 0..<outputChannels { db[channel] += source[channel] }
-                    }
-                }
-            }
-            store.values.withUnsafeBufferPointer { values in
-                columnGradient.withUnsafeMutableBufferPointer { dcols in
-                    // dX̂ (B·L, K·Cᵢ) = dY (B·L, Cₒ) · W (Cₒ, K·Cᵢ)
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: steps, n: width, k: outputChannels, alpha: 1,
-                               a: dy.baseAddress!, lda: outputChannels, b: values.baseAddress! + weight.offset, ldb: width,
-                               beta: 0, c: dcols.baseAddress!, ldc: width)
-                }
-            }
-        }
-        var inputGradient = Matrix(rows: batch, columns: length * inputChannels)
-        columnGradient.withUnsafeBufferPointer { dcols in
-            inputGradient.values.withUnsafeMutableBufferPointer { dx in
-                for sequence in 0..<batch {
-                    for t in 0..<length {
-                        let row = dcols.baseAddress! + (sequence * length + t) * width
-                        for j in 0..<kernelSize {
-                            let source = t - (kernelSize - 1 - j) * dilation
-                            guard source >= 0 else { continue }
-                            let target = dx.baseAddress! + (sequence * length + source) * inputChannels
-                            for channel in 0..<inputChannels { target[channel] += row[j * inputChannels + channel] }
+                               beta: 1, c: grads.baseAddress! + weightOffset, ldc: width)
+                    // db (Cₒ) += Σ_steps dY, each channel summed over steps in order (channel blocks on the lanes)
+                    let db = grads.baseAddress! + biasOffset
+                    Lanes.forEachBlock(of: outputChannels, work: steps * outputChannels) { channels in
+                        for step in 0..<steps {
+                            let source = dy.baseAddress! + step * outputChannels
+                            for channel in channels { db[channel] += source[channel] }
                         }
                     }
                 }
             }
         }
-        return inputGradient
+    }
+
+    public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
+        accumulateParameterGradients(outputGradient, store: store)
+        let batch = batch, length = length, inputChannels = inputChannels, kernelSize = kernelSize, dilation = dilation
+        let width = kernelSize * inputChannels, steps = batch * length
+        // dX̂ (B·L, K·Cᵢ) = dY (B·L, Cₒ) · W (Cₒ, K·Cᵢ), every value written (β = 0)
+        let columnGradient = [Float](unsafeUninitializedCapacity: steps * width) { dcols, initialized in
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                store.values.withUnsafeBufferPointer { values in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: steps, n: width, k: outputChannels, alpha: 1,
+                               a: dy.baseAddress!, lda: outputChannels, b: values.baseAddress! + weight.offset, ldb: width,
+                               beta: 0, c: dcols.baseAddress!, ldc: width)
+                }
+            }
+            initialized = steps * width
+        }
+        // col2im: each sequence's taps added back in order, sequences in blocks on the lanes.
+        return Matrix(rows: batch, columns: length * inputChannels) { dx in
+            columnGradient.withUnsafeBufferPointer { dcols in
+                Lanes.forEachBlock(of: batch, work: steps * width) { sequences in
+                    let first = sequences.lowerBound * length * inputChannels, end = sequences.upperBound * length * inputChannels
+                    (dx.baseAddress! + first).update(repeating: 0, count: end - first)
+                    for sequence in sequences {
+                        for t in 0..<length {
+                            let row = dcols.baseAddress! + (sequence * length + t) * width
+                            for j in 0..<kernelSize {
+                                let source = t - (kernelSize - 1 - j) * dilation
+                                guard source >= 0 else { continue }
+                                let target = dx.baseAddress! + (sequence * length + source) * inputChannels
+                                for channel in 0..<inputChannels { target[channel] += row[j * inputChannels + channel] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -41,14 +41,26 @@ public final class Residual: Layer {
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         var output = inner.forward(input, mode: mode, store: store)
-        precondition(output.columns == input.columns, "a residual branch must keep the width")
-        for index in output.values.indices { output.values[index] += input.values[index] }
+        precondition(output.columns == input.columns && output.rows == input.rows, "a residual branch must keep the width")
+        Self.add(input, into: &output)
         return output
+    }
+
+    /// target += addend, rows in blocks on the lanes.
+    static func add(_ addend: Matrix, into target: inout Matrix) {
+        let columns = target.columns
+        addend.values.withUnsafeBufferPointer { a in
+            target.values.withUnsafeMutableBufferPointer { t in
+                Lanes.forEachBlock(of: target.rows, work: t.count) { rows in
+                    for index in (rows.lowerBound * columns)..<(rows.upperBound * columns) { t[index] += a[index] }
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
         var gradient = inner.backward(outputGradient, store: store)
-        for index in gradient.values.indices { gradient.values[index] += outputGradient.values[index] }
+        Self.add(outputGradient, into: &gradient)
         return gradient
     }
 }

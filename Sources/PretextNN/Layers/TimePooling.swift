@@ -25,38 +25,54 @@ public final class TimePooling: Layer {
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
         precondition(input.columns % channels == 0 && input.columns > 0, "TimePooling expects a multiple of \(channels) inputs, got \(input.columns)")
         length = input.columns / channels
-        var output = Matrix(rows: input.rows, columns: outputWidth)
+        let length = length, channels = channels, kind = kind, outputWidth = outputWidth, inputWidth = input.columns
         let meanOffset = kind == .lastAndMean ? channels : 0
         let scale = 1 / Float(length)
-        for row in 0..<input.rows {
-            let base = row * input.columns
-            if kind != .mean {
-                for channel in 0..<channels { output[row, channel] = input.values[base + (length - 1) * channels + channel] }
-            }
-            if kind != .last {
-                for t in 0..<length {
-                    for channel in 0..<channels { output.values[row * outputWidth + meanOffset + channel] += input.values[base + t * channels + channel] * scale }
+        return Matrix(rows: input.rows, columns: outputWidth) { out in                  // (B, C) or (B, 2C)
+            input.values.withUnsafeBufferPointer { x in
+                Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
+                    for row in rows {
+                        let h = x.baseAddress! + row * inputWidth, y = out.baseAddress! + row * outputWidth
+                        if kind != .mean {
+                            y.update(from: h + (length - 1) * channels, count: channels)
+                        }
+                        if kind != .last {
+                            let mean = y + meanOffset
+                            mean.update(repeating: 0, count: channels)
+                            for t in 0..<length {
+                                let step = h + t * channels
+                                for channel in 0..<channels { mean[channel] += step[channel] * scale }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return output
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        var inputGradient = Matrix(rows: outputGradient.rows, columns: length * channels)
+        let length = length, channels = channels, kind = kind, outputWidth = outputGradient.columns
         let meanOffset = kind == .lastAndMean ? channels : 0
         let scale = 1 / Float(length)
-        for row in 0..<outputGradient.rows {
-            let base = row * inputGradient.columns
-            if kind != .last {
-                for t in 0..<length {
-                    for channel in 0..<channels { inputGradient.values[base + t * channels + channel] = outputGradient[row, meanOffset + channel] * scale }
+        let inputWidth = length * channels
+        return Matrix(rows: outputGradient.rows, columns: inputWidth) { dx in          // (B, L·C)
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                Lanes.forEachBlock(of: outputGradient.rows, work: outputGradient.rows * inputWidth) { rows in
+                    for row in rows {
+                        let g = dy.baseAddress! + row * outputWidth, d = dx.baseAddress! + row * inputWidth
+                        if kind != .last {
+                            for t in 0..<length {
+                                for channel in 0..<channels { d[t * channels + channel] = g[meanOffset + channel] * scale }
+                            }
+                        } else {
+                            d.update(repeating: 0, count: inputWidth)
+                        }
+                        if kind != .mean {
+                            for channel in 0..<channels { d[(length - 1) * channels + channel] += g[channel] }
+                        }
+                    }
                 }
             }
-            if kind != .mean {
-                for channel in 0..<channels { inputGradient.values[base + (length - 1) * channels + channel] += outputGradient[row, channel] }
-            }
         }
-        return inputGradient
     }
 }
