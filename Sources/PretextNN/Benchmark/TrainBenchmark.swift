@@ -93,7 +93,7 @@ public extension TrainBenchmark {
     }
 
     static func render(_ measurements: [Measurement], status: BLAS.Status, peakGigaflops: Double) -> String {
-        var lines = ["\(status); sgemm peak (1024³) \(Int(peakGigaflops.rounded())) GFLOP/s", "",
+        var lines = ["\(status); sgemm peak (1024³, best of three reads) \(Int(peakGigaflops.rounded())) GFLOP/s", "",
                      "| workload | rows/s | GFLOP/s | % of sgemm peak |", "|---|---:|---:|---:|"]
         for m in measurements {
             lines.append("| \(m.label) | \(Int(m.rowsPerSecond.rounded())) | \(Int(m.gigaflops.rounded())) | \(Int((100 * m.gigaflops / peakGigaflops).rounded()))% |")
