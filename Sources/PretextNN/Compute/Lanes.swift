@@ -29,16 +29,9 @@ public enum Lanes {
             if extent > 0 { body(0..<extent) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            var job = BlockJob(extent: extent, parts: parts, body: body)
-            withUnsafeMutablePointer(to: &job) { pointer in
-                pretext_parallel_for(parts, { context, part in
-                    let job = context!.assumingMemoryBound(to: BlockJob.self)
-                    var start = 0, length = 0
-                    pretext_block_range(job.pointee.extent, job.pointee.parts, part, &start, &length)
-                    if length > 0 { job.pointee.body(start..<(start + length)) }
-                }, pointer)
-            }
+        forEachPart(parts) { part in
+            let range = block(part, of: parts, in: extent)
+            if !range.isEmpty { body(range) }
         }
     }
 
@@ -68,11 +61,5 @@ public enum Lanes {
 
     private struct PartJob {
         let body: (Int) -> Void
-    }
-
-    private struct BlockJob {
-        let extent: Int
-        let parts: Int
-        let body: (Range<Int>) -> Void
     }
 }
