@@ -40,21 +40,32 @@ public enum SoftmaxCrossEntropy {
             logits.values.withUnsafeBufferPointer { z in
                 Lanes.forEachBlock(of: logits.rows, work: 4 * z.count) { rows in
                     var exponentials = [Double](repeating: 0, count: columns)
-                    for row in rows {
-                        let base = row * columns
-                        var largest = -Float.infinity
-                        for column in 0..<columns { largest = max(largest, z[base + column]) }
-                        var sum = 0.0
-                        for column in 0..<columns {
-                            let e = exp(Double(z[base + column] - largest))
-                            exponentials[column] = e
-                            sum += e
+                    exponentials.withUnsafeMutableBufferPointer { exponentials in
+                        for row in rows {
+                            _ = softmaxRow(z.baseAddress! + row * columns, into: output.baseAddress! + row * columns,
+                                           count: columns, exponentials: exponentials.baseAddress!)
                         }
-                        for column in 0..<columns { output[base + column] = Float(exponentials[column] / sum) }
                     }
                 }
             }
         }
+    }
+
+    /// One row's softmax, p_j = e_j / Σ_k e_k with e_j = exp(z_j − max z) in Double, each
+    /// exp computed once (`exponentials` holds them; `output` may be `input`). Returns
+    /// the row's log-partition log Σ_k exp(z_k) = log Σ_k e_k + max z.
+    static func softmaxRow(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
+                           exponentials: UnsafeMutablePointer<Double>) -> Double {
+        var largest = -Float.infinity
+        for column in 0..<count { largest = max(largest, input[column]) }
+        var sum = 0.0
+        for column in 0..<count {
+            let e = exp(Double(input[column] - largest))
+            exponentials[column] = e
+            sum += e
+        }
+        for column in 0..<count { output[column] = Float(exponentials[column] / sum) }
+        return log(sum) + Double(largest)
     }
 }
 

@@ -58,24 +58,17 @@ public enum InfoNCE {
                 rowLosses.withUnsafeMutableBufferPointer { losses in
                     Lanes.forEachBlock(of: batch, work: 4 * batch * batch) { rows in
                         var exponentials = [Double](repeating: 0, count: batch)
-                        for row in rows {
-                            let base = row * batch
-                            var largest = -Float.infinity
-                            for column in 0..<batch {
-                                let s = sim[base + column] * inverseTemperature
-                                g[base + column] = s
-                                largest = max(largest, s)
+                        exponentials.withUnsafeMutableBufferPointer { exponentials in
+                            for row in rows {
+                                let base = row * batch
+                                for column in 0..<batch { g[base + column] = sim[base + column] * inverseTemperature }
+                                let diagonal = g[base + row]                                   // S_ii
+                                let logPartition = SoftmaxCrossEntropy.softmaxRow(g.baseAddress! + base, into: g.baseAddress! + base,
+                                                                                  count: batch, exponentials: exponentials.baseAddress!)
+                                losses[row] = logPartition - Double(diagonal)
+                                g[base + row] -= 1
+                                for column in 0..<batch { g[base + column] *= scale }
                             }
-                            var sum = 0.0
-                            for column in 0..<batch {
-                                let e = exp(Double(g[base + column] - largest))
-                                exponentials[column] = e
-                                sum += e
-                            }
-                            losses[row] = log(sum) + Double(largest) - Double(g[base + row])
-                            for column in 0..<batch { g[base + column] = Float(exponentials[column] / sum) }
-                            g[base + row] -= 1
-                            for column in 0..<batch { g[base + column] *= scale }
                         }
                     }
                 }
