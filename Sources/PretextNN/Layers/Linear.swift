@@ -43,15 +43,17 @@ public final class Linear: Layer {
         let output = Matrix(rows: rows, columns: outputDimensions) { out in               // (B, O)
             store.values.withUnsafeBufferPointer { values in
                 input.values.withUnsafeBufferPointer { x in
+                    func writeBias(_ block: Range<Int>) {
+                        guard let biasOffset else { return }
+                        for row in block {
+                            (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                        }
+                    }
                     if plan.parts > 1 && plan.byRows {
                         // Each lane writes the bias into its block of rows, then adds its block of the product.
                         Lanes.forEachPart(plan.parts) { part in
                             let block = Lanes.block(part, of: plan.parts, in: rows)
-                            if let biasOffset {
-                                for row in block {
-                                    (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
-                                }
-                            }
+                            writeBias(block)
                             BLAS.sgemmUnsplit(transposeA: false, transposeB: true, m: block.count, n: outputDimensions, k: inputDimensions,
                                               alpha: 1, a: x.baseAddress! + block.lowerBound * inputDimensions, lda: inputDimensions,
                                               b: values.baseAddress! + weightOffset, ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1,
@@ -59,13 +61,7 @@ public final class Linear: Layer {
                         }
                         return
                     }
-                    if let biasOffset {
-                        Lanes.forEachBlock(of: rows, work: out.count) { block in
-                            for row in block {
-                                (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
-                            }
-                        }
-                    }
+                    if biasOffset != nil { Lanes.forEachBlock(of: rows, work: out.count, writeBias) }
                     BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: outputDimensions, k: inputDimensions,
                                alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
