@@ -5,7 +5,7 @@
 /// algorithms may change between toolchains, so Pretext draws through the methods
 /// here (`nextInt(below:)`, `nextUniform()`, `shuffle`) to stay reproducible.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline var state: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
         var splitMix = seed
@@ -27,6 +27,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ hash)
     }
 
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9
         let shifted = state.1 << 17
@@ -39,9 +40,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
-    private func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 { (value << count) | (value >> (64 - count)) }
+    @inlinable
+    func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 { (value << count) | (value >> (64 - count)) }
 
     /// Uniform integer in 0..<bound (Lemire's multiply-shift with rejection).
+    @inlinable
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let limit = UInt64(bound)
@@ -54,6 +57,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform `Double` in [0, 1) with 53 random bits.
+    @inlinable
     public mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// Standard normal draw (Box–Muller).

@@ -15,6 +15,16 @@ public enum TrainBenchmark {
         zip(widths, widths.dropFirst()).reduce(0.0) { $0 + 2.0 * Double(batch * $1.0 * $1.1) }
     }
 
+    /// FLOPs of one SCARF step's matrix products, counted as 2·m·n·k each: the forward of
+    /// the 2B stacked rows through the encoder and head and its backward (counted as two
+    /// forwards: input and weight gradients), plus InfoNCE's similarity S = â p̂ᵀ (B, B, 256)
+    /// and its two gradient products G p̂ and Gᵀ â. scripts/pytorch_scarf_step.py counts the same.
+    static func scarfStepFlops(features: Int, batch: Int) -> Double {
+        let network = 3 * forwardFlops(batch: 2 * batch, widths: [features, 256, 256, 256, 256, 256, 256])
+        let similarity = 3 * 2.0 * Double(batch * batch * 256)
+        return network + similarity
+    }
+
     public static func scarfStep(features: Int, batch: Int, seconds: Double = 2, seed: UInt64 = 0) throws -> Measurement {
         let encoder = try Network(architecture: .mlp(MLPConfig(depth: 4, hiddenWidth: 256)), inputDimensions: features,
                                   outputDimensions: nil, seed: seed)
@@ -30,12 +40,18 @@ public enum TrainBenchmark {
             // Both views in one (2B, d) batch: rows 0..<B originals, B..<2B corrupted.
             let rows = (0..<batch).map { _ in generator.nextInt(below: poolRows) }
             var stacked = pool.gatheringRows(rows + rows)
-            for row in batch..<(2 * batch) {
-                for _ in 0..<corrupted {
-                    let column = generator.nextInt(below: features)
-                    stacked[row, column] = pool[generator.nextInt(below: poolRows), column]
+            var draws = generator   // a local copy: no access checks on a captured variable per draw
+            stacked.values.withUnsafeMutableBufferPointer { target in
+                pool.values.withUnsafeBufferPointer { source in
+                    for row in batch..<(2 * batch) {
+                        for _ in 0..<corrupted {
+                            let column = draws.nextInt(below: features)
+                            target[row * features + column] = source[draws.nextInt(below: poolRows) * features + column]
+                        }
+                    }
                 }
             }
+            generator = draws
             encoder.store.zeroGradients()
             head.store.zeroGradients()
             let z = head.forward(encoder.forward(stacked, mode: .training), mode: .training)   // (2B, 256)
@@ -52,11 +68,8 @@ public enum TrainBenchmark {
             steps += 1
         } while stopwatch.seconds < seconds
         let elapsed = stopwatch.seconds
-        let widths = [features, 256, 256, 256, 256, 256, 256]
-        // Forward of 2B rows plus backward (≈ 2 forwards: input and weight gradients).
-        let flopsPerStep = 3 * forwardFlops(batch: 2 * batch, widths: widths)
         return Measurement(label: "SCARF step d=\(features) B=\(batch)", rowsPerSecond: Double(steps * batch) / elapsed,
-                           gigaflops: flopsPerStep * Double(steps) / elapsed / 1e9)
+                           gigaflops: scarfStepFlops(features: features, batch: batch) * Double(steps) / elapsed / 1e9)
     }
 }
 
