@@ -37,7 +37,8 @@ let package = Package(
             providers: [.apt(["libxgboost-dev"])]
         ),
         // OpenBLAS is loaded at run time by this C shim (not linked), so that its kernel
-        // family can be chosen from the CPU before it initialises; see its header.
+        // family can be chosen from the CPU before it initialises; oneDNN (libdnnl-dev)
+        // likewise, used for the products when the CPU suits it; see its header.
         .target(
             name: "CPretextBLAS",
             dependencies: ["CPretextParallel"],

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the C libraries Pretext links (libcsv, OpenBLAS, XGBoost, zlib) when their
+# Installs the C libraries Pretext uses (libcsv, OpenBLAS, oneDNN, XGBoost, zlib) when their
 # headers are missing. As root it runs apt-get; otherwise it prints the command.
 set -euo pipefail
 
 declare -A header_for=(
   [libcsv-dev]=/usr/include/csv.h
+  [libdnnl-dev]=/usr/include/oneapi/dnnl/dnnl.h
   [libopenblas-dev]=/usr/include/x86_64-linux-gnu/cblas.h
   [libxgboost-dev]=/usr/include/xgboost/c_api.h
   [zlib1g-dev]=/usr/include/zlib.h

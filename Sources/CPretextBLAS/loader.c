@@ -4,8 +4,10 @@
 #include "CPretextParallel.h"
 
 #include <cblas.h>   // OpenBLAS's declarations: the pointer types below are checked against them
+#include <oneapi/dnnl/dnnl.h>   // oneDNN's (Debian: libdnnl-dev), checked the same way
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -26,6 +28,15 @@ static set_threads_fn set_threads_ptr;
 static get_threads_fn get_threads_ptr;
 static string_fn corename_ptr;
 static string_fn config_ptr;
+
+typedef __typeof__(&dnnl_sgemm) dnnl_sgemm_fn;
+typedef __typeof__(&dnnl_version) dnnl_version_fn;
+typedef void (*omp_set_threads_fn)(int);
+typedef int (*omp_get_threads_fn)(void);
+static dnnl_sgemm_fn dnnl_sgemm_ptr;        // NULL: products run on OpenBLAS
+static omp_set_threads_fn omp_set_threads_ptr;
+static omp_get_threads_fn omp_get_threads_ptr;
+static char product_library[128] = "OpenBLAS";
 
 pretext_cpu_features pretext_cpu_detect(void) {
     pretext_cpu_features f = {0};
@@ -77,6 +88,44 @@ static void *symbol(void *handle, const char *name) {
     return found;
 }
 
+// oneDNN's sgemm for the products on x86-64 CPUs with AVX2 and FMA (oneDNN generates its
+// kernels for the CPU it finds, up to AVX-512; elsewhere it falls back to slower generic
+// code, so OpenBLAS stays in charge). PRETEXT_GEMM=openblas or =onednn overrides the
+// choice; a missing libdnnl leaves OpenBLAS in charge unless =onednn asked for it, which
+// is then a load error, as is any other value.
+static void load_onednn(void) {
+    const char *choice = getenv("PRETEXT_GEMM");
+    if (choice && choice[0] != '\0' && strcmp(choice, "openblas") != 0 && strcmp(choice, "onednn") != 0) {
+        load_status = -1;
+        snprintf(load_error, sizeof load_error, "PRETEXT_GEMM is \"%s\"; expected openblas or onednn (or unset: automatic)", choice);
+        return;
+    }
+    if (choice && strcmp(choice, "openblas") == 0) return;
+    int required = choice && strcmp(choice, "onednn") == 0;
+    pretext_cpu_features features = pretext_cpu_detect();
+    if (!required && !(features.avx2 && features.fma)) return;
+    const char *names[] = {"libdnnl.so.3", "libdnnl.so.2", "libdnnl.so"};
+    void *handle = NULL;
+    for (unsigned i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    dnnl_sgemm_fn sgemm = handle ? (dnnl_sgemm_fn)dlsym(handle, "dnnl_sgemm") : NULL;
+    dnnl_version_fn version = handle ? (dnnl_version_fn)dlsym(handle, "dnnl_version") : NULL;
+    omp_set_threads_fn set = handle ? (omp_set_threads_fn)dlsym(handle, "omp_set_num_threads") : NULL;
+    omp_get_threads_fn get = handle ? (omp_get_threads_fn)dlsym(handle, "omp_get_max_threads") : NULL;
+    if (!sgemm || !version || !set || !get) {
+        if (required) {
+            load_status = -1;
+            strncpy(load_error, "PRETEXT_GEMM=onednn but oneDNN could not be loaded (install it with: apt-get install libdnnl-dev)",
+                    sizeof load_error - 1);
+        }
+        return;
+    }
+    omp_set_threads_ptr = set;
+    omp_get_threads_ptr = get;
+    dnnl_sgemm_ptr = sgemm;
+    const dnnl_version_t *v = version();
+    snprintf(product_library, sizeof product_library, "oneDNN %d.%d.%d", v->major, v->minor, v->patch);
+}
+
 static void load(void) {
     const char *user = getenv("OPENBLAS_CORETYPE");
     if (user == NULL || user[0] == '\0') {
@@ -107,6 +156,7 @@ static void load(void) {
         if (!pretext_parallel_lanes_configured()) pretext_parallel_set_lanes(get_threads_ptr());
         set_threads_ptr(1);
         load_status = 0;
+        load_onednn();
     }
 }
 
@@ -117,6 +167,22 @@ int pretext_blas_load(void) {
 
 const char *pretext_blas_error(void) { return load_error; }
 int pretext_blas_coretype_was_chosen(void) { return coretype_chosen; }
+
+// One single-threaded product on the library in charge. oneDNN (built with OpenMP)
+// would start a team of OpenMP threads inside each lane; the calling thread's OpenMP
+// thread count is set to 1 around the call and restored.
+static void product(CBLAS_TRANSPOSE trans_a, CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha, const float *a,
+                    int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    if (dnnl_sgemm_ptr && m > 0 && n > 0 && k > 0) {
+        int saved = omp_get_threads_ptr();
+        if (saved != 1) omp_set_threads_ptr(1);
+        dnnl_status_t status = dnnl_sgemm_ptr(trans_a == CblasTrans ? 'T' : 'N', trans_b == CblasTrans ? 'T' : 'N', m, n, k,
+                                              alpha, a, lda, b, ldb, beta, c, ldc);
+        if (saved != 1) omp_set_threads_ptr(saved);
+        if (status == dnnl_success) return;
+    }
+    sgemm_ptr(CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 
 // One lane's share of a split product.
 typedef struct {
@@ -134,14 +200,14 @@ static void run_part(void *context, long part) {
         pretext_block_range(p->m, p->parts, part, &start, &length);
         if (length <= 0) return;
         const float *a = p->trans_a == CblasTrans ? p->a + start : p->a + (long)start * p->lda;
-        sgemm_ptr(CblasRowMajor, p->trans_a, p->trans_b, (int)length, p->n, p->k, p->alpha, a, p->lda, p->b, p->ldb,
-                  p->beta, p->c + (long)start * p->ldc, p->ldc);
+        product(p->trans_a, p->trans_b, (int)length, p->n, p->k, p->alpha, a, p->lda, p->b, p->ldb, p->beta,
+                p->c + (long)start * p->ldc, p->ldc);
     } else {
         pretext_block_range(p->n, p->parts, part, &start, &length);
         if (length <= 0) return;
         const float *b = p->trans_b == CblasTrans ? p->b + (long)start * p->ldb : p->b + start;
-        sgemm_ptr(CblasRowMajor, p->trans_a, p->trans_b, p->m, (int)length, p->k, p->alpha, p->a, p->lda, b, p->ldb,
-                  p->beta, p->c + start, p->ldc);
+        product(p->trans_a, p->trans_b, p->m, (int)length, p->k, p->alpha, p->a, p->lda, b, p->ldb, p->beta, p->c + start,
+                p->ldc);
     }
 }
 
@@ -163,8 +229,8 @@ int pretext_sgemm_plan(int m, int n, int k, int *split_rows) {
 void pretext_sgemm_unsplit(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
                            int m, int n, int k, float alpha, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c, int ldc) {
-    sgemm_ptr(CblasRowMajor, trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans,
-              trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    product(trans_a == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, trans_b == PRETEXT_TRANS ? CblasTrans : CblasNoTrans, m, n,
+            k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,
@@ -174,7 +240,7 @@ void pretext_sgemm(enum pretext_blas_transpose trans_a, enum pretext_blas_transp
                        m, n, k, lda, ldb, ldc, 1, 1, alpha, beta, a, b, c};
     p.parts = pretext_sgemm_plan(m, n, k, &p.split_rows);
     if (p.parts <= 1) {
-        sgemm_ptr(CblasRowMajor, p.trans_a, p.trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        product(p.trans_a, p.trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
     pretext_parallel_for(p.parts, run_part, &p);
@@ -184,3 +250,4 @@ void pretext_blas_set_threads(int threads) { pretext_parallel_set_lanes(threads)
 int pretext_blas_get_threads(void) { return pretext_parallel_lanes(); }
 const char *pretext_blas_corename(void) { return corename_ptr(); }
 const char *pretext_blas_config(void) { return config_ptr(); }
+const char *pretext_blas_product_library(void) { return product_library; }

@@ -14,7 +14,7 @@ let repositoryRoot: URL = {
     return url
 }()
 
-func runPretext(_ arguments: [String], in directory: URL = repositoryRoot) throws -> CLIResult {
+func runPretext(_ arguments: [String], in directory: URL = repositoryRoot, environment extra: [String: String] = [:]) throws -> CLIResult {
     let binary = Bundle.main.bundleURL.appendingPathComponent("pretext")
     let process = Process()
     process.executableURL = binary
@@ -22,6 +22,7 @@ func runPretext(_ arguments: [String], in directory: URL = repositoryRoot) throw
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["COLUMNS"] = "100"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let output = Pipe(), error = Pipe()
     process.standardOutput = output

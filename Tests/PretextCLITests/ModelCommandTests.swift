@@ -47,6 +47,34 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(stdout.standardError.contains("ignored 1 column(s) the model does not use"), stdout.standardError)
     }
 
+    /// The same model's predictions with the products on OpenBLAS and on oneDNN agree to
+    /// float rounding; the status line names the library; an unknown PRETEXT_GEMM value is
+    /// an error, not a silent fallback.
+    func testProductLibrariesAgreeAndPRETEXT_GEMMIsChecked() throws {
+        let fit = try runPretext(["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors")] + quick)
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        var probabilities: [String: [Double]] = [:]
+        for library in ["openblas", "onednn"] {
+            let predict = try runPretext(["predict", path("m.safetensors"), "datasets/penguins.csv", "-o", "-"],
+                                         environment: ["PRETEXT_GEMM": library])
+            XCTAssertEqual(predict.status, 0, "\(library): \(predict.standardError)")
+            probabilities[library] = predict.standardOutput.split(separator: "\n").dropFirst().flatMap { line in
+                line.split(separator: ",").dropFirst().compactMap { Double($0) }
+            }
+            let bench = try runPretext(["bench", "gemm", "--seconds", "0.01"], environment: ["PRETEXT_GEMM": library])
+            XCTAssertEqual(bench.status, 0, bench.standardError)
+            XCTAssertTrue(bench.standardOutput.contains(library == "openblas" ? "products on OpenBLAS" : "products on oneDNN"),
+                          bench.standardOutput)
+        }
+        let openBLAS = try XCTUnwrap(probabilities["openblas"]), oneDNN = try XCTUnwrap(probabilities["onednn"])
+        XCTAssertEqual(openBLAS.count, 344 * 3)
+        XCTAssertEqual(openBLAS.count, oneDNN.count)
+        XCTAssertLessThan(zip(openBLAS, oneDNN).map { abs($0 - $1) }.max() ?? 1, 1e-4)
+        let unknown = try runPretext(["bench", "gemm", "--seconds", "0.01"], environment: ["PRETEXT_GEMM": "mkl"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.standardError.contains("PRETEXT_GEMM is \"mkl\"; expected openblas or onednn"), unknown.standardError)
+    }
+
     func testPretrainFinetuneWithBudgetIDsAndEmbed() throws {
         var text = "row_id,a,b,c,label\n"
         var state: UInt64 = 7

@@ -88,6 +88,48 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// Outputs are allocated without zero fill and written with β = 0, so the product
+    /// library must never read C then: a NaN-filled C gives the plain product, split or
+    /// whole, whichever library is in charge.
+    func testBetaZeroNeverReadsTheOutput() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 12)
+        for (m, n, k) in [(m: 512, n: 256, k: 256), (m: 7, n: 5, k: 3)] {
+            let a = random(m, k, &generator), b = random(k, n, &generator)
+            var expected = Matrix(rows: m, columns: n)
+            Matrix.multiply(a, b, into: &expected)
+            var poisoned = Matrix(rows: m, columns: n, values: [Float](repeating: .nan, count: m * n))
+            Matrix.multiply(a, b, into: &poisoned)
+            XCTAssertEqual(poisoned.values, expected.values, "\(m)×\(n)×\(k)")
+            poisoned.values.withUnsafeMutableBufferPointer { $0.update(repeating: .nan) }
+            a.values.withUnsafeBufferPointer { a in
+                b.values.withUnsafeBufferPointer { b in
+                    poisoned.values.withUnsafeMutableBufferPointer { c in
+                        BLAS.sgemmUnsplit(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
+                                          b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            XCTAssertFalse(poisoned.values.contains { $0.isNaN }, "\(m)×\(n)×\(k) unsplit")
+        }
+    }
+
+    /// On a CPU with AVX2 and FMA, with libdnnl installed (scripts/setup.sh installs it)
+    /// and PRETEXT_GEMM unset, the products run on oneDNN; otherwise on OpenBLAS.
+    func testProductLibraryFollowsTheCPUAndPRETEXT_GEMM() throws {
+        let status = try BLAS.load()
+        switch ProcessInfo.processInfo.environment["PRETEXT_GEMM"] ?? "" {
+        case "openblas": XCTAssertEqual(status.productLibrary, "OpenBLAS")
+        case "onednn": XCTAssertTrue(status.productLibrary.hasPrefix("oneDNN "), status.productLibrary)
+        default:
+            if ["SkylakeX", "Haswell"].contains(BLAS.cpuKernelFamily) {   // the families that need AVX2 + FMA
+                XCTAssertTrue(status.productLibrary.hasPrefix("oneDNN "), "\(status.productLibrary): is libdnnl-dev installed?")
+            } else {
+                XCTAssertEqual(status.productLibrary, "OpenBLAS")
+            }
+        }
+    }
+
     /// A layer that runs the planned blocks itself (`splitPlan` + `sgemmUnsplit` on
     /// `Lanes.forEachPart`, as Linear does) gets exactly the bits of the split product.
     func testPlannedBlocksReproduceTheSplitProduct() throws {

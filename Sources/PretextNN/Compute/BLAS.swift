@@ -1,7 +1,14 @@
 import CPretextBLAS
 import PretextData
 
-/// Matrix multiplication through OpenBLAS, with the kernels chosen for this CPU.
+/// Matrix multiplication through oneDNN or OpenBLAS, with the kernels chosen for this CPU.
+///
+/// Products run on oneDNN's sgemm when libdnnl loads and the CPU has AVX2 and FMA:
+/// it generates kernels for the CPU it finds and runs a training step's small products
+/// (128–1024 rows × 256 × 256) up to ~1.8× faster than OpenBLAS on one core here, a
+/// SCARF step 1.05–1.3× faster (BENCHMARKS.md). `PRETEXT_GEMM=openblas` or `=onednn`
+/// overrides the choice; `Status.productLibrary` says which runs. OpenBLAS is always
+/// loaded (the fallback; `PRETEXT_GEMM=openblas pretext bench gemm` measures it).
 ///
 /// On first use Pretext reads the CPU's vector features (CPUID, with the OS-enabled
 /// register state from XGETBV) and, unless `OPENBLAS_CORETYPE` is already set, sets it
@@ -10,13 +17,13 @@ import PretextData
 /// otherwise falls back to its Prescott kernels on CPUs newer than its table (~6× slower
 /// here). A value the user set is always respected.
 ///
-/// Threads: OpenBLAS runs single-threaded. Products of at least 2¹⁹ multiply-adds are
+/// Threads: each library call runs single-threaded. Products of at least 2¹⁹ multiply-adds are
 /// cut into blocks of 16-row (or 16-column) tiles of C, one per compute lane
 /// (`CPretextParallel`: persistent threads that spin briefly between pieces of work),
 /// and element-wise passes use the same lanes and blocks (`Lanes`). For a training
 /// step's small products this beats OpenBLAS's own threading, whose caller spent ~20%
 /// of a SCARF step waiting in `sched_yield` (BENCHMARKS.md). Results depend only on the
-/// lane count, never on timing.
+/// lane count and the library, never on timing.
 public enum BLAS {
     public struct Status: Sendable, CustomStringConvertible {
         /// The kernel family OpenBLAS runs.
@@ -25,10 +32,12 @@ public enum BLAS {
         public var chosenByPretext: Bool
         public var threads: Int
         public var configuration: String
+        /// The library that runs the products: "oneDNN x.y.z" or "OpenBLAS".
+        public var productLibrary: String
 
         public var description: String {
             "\(configuration.split(separator: " ").prefix(2).joined(separator: " ")), kernels \(coreName)"
-                + (chosenByPretext ? " (chosen from CPU features)" : "") + ", \(threads) thread(s)"
+                + (chosenByPretext ? " (chosen from CPU features)" : "") + ", \(threads) thread(s); products on \(productLibrary)"
         }
     }
 
@@ -36,18 +45,20 @@ public enum BLAS {
         case unavailable(String)
         public var description: String {
             switch self {
-            case .unavailable(let message): return "OpenBLAS could not be loaded: \(message)"
+            case .unavailable(let message): return "the matrix libraries could not be loaded: \(message)"
             }
         }
     }
 
-    /// Loads OpenBLAS if needed; throws when it is not installed.
+    /// Loads OpenBLAS (and oneDNN, see above) if needed; throws when OpenBLAS is not
+    /// installed, or PRETEXT_GEMM asks for a library that cannot be loaded.
     public static func load() throws -> Status {
         guard pretext_blas_load() == 0 else { throw Failure.unavailable(String(cString: pretext_blas_error())) }
         return Status(coreName: String(cString: pretext_blas_corename()),
                       chosenByPretext: pretext_blas_coretype_was_chosen() != 0,
                       threads: Int(pretext_blas_get_threads()),
-                      configuration: String(cString: pretext_blas_config()))
+                      configuration: String(cString: pretext_blas_config()),
+                      productLibrary: String(cString: pretext_blas_product_library()))
     }
 
     /// Sets the compute lanes' count (default: all cores, or OPENBLAS_NUM_THREADS).
@@ -63,7 +74,7 @@ public enum BLAS {
 
     private static func ensureLoaded() {
         if pretext_blas_load() != 0 {
-            preconditionFailure("OpenBLAS is not available: \(String(cString: pretext_blas_error())); call BLAS.load() first to handle this")
+            preconditionFailure("the matrix libraries are not available: \(String(cString: pretext_blas_error())); call BLAS.load() first to handle this")
         }
     }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Prints the README's tabular result tables from results/*/report.json (results.sh and
+objectives.sh), in the README's format."""
+import json
+
+
+def load(name):
+    with open(f"results/{name}/report.json") as file:
+        return json.load(file)
+
+
+def metric(budget, method):
+    for result in budget["methods"]:
+        if result["method"] == method:
+            return result["metrics"]["accuracy"]
+    return None
+
+
+def interval_cell(summary):
+    mean, sd, half = summary["mean"], summary["standardDeviation"], summary["confidence95"]
+    return f"{mean:.3f} ± {sd:.3f} [{mean - half:.3f}, {mean + half:.3f}]"
+
+
+def rows_text(count):
+    return f"{count:,} rows"
+
+
+for dataset, total in (("credit_data", "4,454"), ("breast_cancer", "569")):
+    report = load(dataset)
+    budgets = report["budgets"]
+    header = f"| {dataset} ({total} rows) | " + " | ".join(
+        f"{budget['budget']} labels ({rows_text(budget['labeledRows'])})" for budget in budgets) + " |"
+    print(header)
+    print("|---|" + "---:|" * len(budgets))
+    for result in budgets[0]["methods"]:
+        cells = [interval_cell(metric(budget, result["method"])) for budget in budgets]
+        print(f"| {result['title']} | " + " | ".join(cells) + " |")
+    print()
+
+objectives = {dataset: load(f"objectives-{dataset}")["budgets"][0] for dataset in ("credit_data", "breast_cancer")}
+print("| 5% labels, test accuracy | " + " | ".join(
+    f"{dataset} ({objectives[dataset]['labeledRows']} rows)" for dataset in objectives) + " |")
+print("|---|---:|---:|")
+for result in objectives["credit_data"]["methods"]:
+    cells = []
+    for dataset in objectives:
+        summary = metric(objectives[dataset], result["method"])
+        cells.append(f"{summary['mean']:.3f} ± {summary['standardDeviation']:.3f}")
+    print(f"| {result['title']} | " + " | ".join(cells) + " |")
+print()
+for dataset in ("credit_data", "breast_cancer"):
+    for budget in load(dataset)["budgets"]:
+        for verdict in budget["verdicts"]:
+            print(f"{dataset} {budget['budget']}: {json.dumps(verdict)}")
