@@ -3,6 +3,7 @@
 #include "CPretextParallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,7 +59,10 @@ static void *worker(void *argument) {
         unsigned spins = 0;
         while ((current = atomic_load_explicit(&generation, memory_order_acquire)) == seen) {
             cpu_relax();
-            if ((++spins & 255) == 0 && now_microseconds() - spin_start > PRETEXT_SPIN_MICROSECONDS) {
+            if ((++spins & 255) != 0) continue;
+            double waited = now_microseconds() - spin_start;
+            if (waited > PRETEXT_YIELD_MICROSECONDS) sched_yield();   // lets a preempted caller run
+            if (waited > PRETEXT_SPIN_MICROSECONDS) {
                 pthread_mutex_lock(&sleep_lock);
                 atomic_fetch_add(&sleepers, 1);
                 while (atomic_load(&generation) == seen) pthread_cond_wait(&wake, &sleep_lock);
@@ -131,6 +135,15 @@ void pretext_parallel_for(long count, pretext_task task, void *context) {
         pthread_mutex_unlock(&sleep_lock);
     }
     run_lane(0, lanes, count, task, context);
-    while (atomic_load_explicit(&remaining, memory_order_acquire) > 0) cpu_relax();
+    // Wait for the other lanes: spin, then also yield, so that a lane preempted by
+    // another process (more runnable threads than cores) gets this core back sooner.
+    double wait_start = 0;
+    unsigned spins = 0;
+    while (atomic_load_explicit(&remaining, memory_order_acquire) > 0) {
+        cpu_relax();
+        if ((++spins & 255) != 0) continue;
+        if (wait_start == 0) wait_start = now_microseconds();
+        else if (now_microseconds() - wait_start > PRETEXT_YIELD_MICROSECONDS) sched_yield();
+    }
     pthread_mutex_unlock(&region_lock);
 }

@@ -6,7 +6,10 @@
 // SCARF step with its caller waiting in sched_yield). The lanes here spin briefly
 // between pieces of work (up to PRETEXT_SPIN_MICROSECONDS, then they sleep on a
 // condition variable), so a training step's dozens of parallel pieces start within
-// a fraction of a microsecond.
+// a fraction of a microsecond. A thread that has spun for PRETEXT_YIELD_MICROSECONDS
+// (a lane waiting for work, or the caller waiting for the lanes) also yields its core
+// at each check, so that when other processes compete for the cores a preempted lane
+// is not kept waiting by a spinning one.
 //
 // Work is split statically: lane l runs tasks l, l + lanes, l + 2·lanes, … . Tasks
 // write disjoint outputs, so a result never depends on which thread ran which task.
@@ -41,6 +44,7 @@ void pretext_block_range(long extent, long parts, long part, long *start, long *
 
 #define PRETEXT_MAX_LANES 64
 #define PRETEXT_SPIN_MICROSECONDS 200
+#define PRETEXT_YIELD_MICROSECONDS 20
 
 #ifdef __cplusplus
 }
