@@ -56,7 +56,7 @@ let package = Package(
             name: "CPretextKernels",
             dependencies: ["CPretextParallel"],
             path: "Sources/CPretextKernels",
-            linkerSettings: [.linkedLibrary("m")]
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("mvec", .when(platforms: [.linux]))]
         ),
 
         // MARK: - Library

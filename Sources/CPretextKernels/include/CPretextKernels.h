@@ -18,6 +18,14 @@ void pretext_adam_update(float *theta, const float *gradient, float *m, float *v
                          float scale, float l2, float beta1, float beta2, float step_size,
                          float inverse_root_correction2, float epsilon, float decay_factor);
 
+/// One softmax row of a·x (n ≥ 1 values, τ⁻¹ = a for InfoNCE's similarities):
+///   m = max_j a·x_j;  e_j = exp(a·x_j − m);  out_j = e_j · (1/Σ_k e_k)
+/// with the sum in double; returns log Σ_k exp(a·x_k) = log Σ_k e_k + m. exp is glibc's
+/// vector expf (libmvec; 16 lanes with AVX-512, 8 with AVX2) or its scalar expf, all
+/// within 4 ulp; unlike the Adam kernel, the paths may differ in the last bit, and a
+/// CPU always takes the same one. `out` may be `x`.
+double pretext_softmax_row(const float *x, float *out, long n, float a);
+
 /// 1 when the AVX path is in use (for benchmarks and tests).
 int pretext_kernels_use_avx(void);
 

@@ -1,3 +1,4 @@
+import CPretextKernels
 import Foundation
 
 /// The InfoNCE contrastive loss of SCARF (Bahri et al. 2021), with cosine similarity
@@ -57,18 +58,15 @@ public enum InfoNCE {
             similarity.values.withUnsafeBufferPointer { sim in
                 rowLosses.withUnsafeMutableBufferPointer { losses in
                     Lanes.forEachBlock(of: batch, work: 4 * batch * batch) { rows in
-                        var exponentials = [Double](repeating: 0, count: batch)
-                        exponentials.withUnsafeMutableBufferPointer { exponentials in
-                            for row in rows {
-                                let base = row * batch
-                                for column in 0..<batch { g[base + column] = sim[base + column] * inverseTemperature }
-                                let diagonal = g[base + row]                                   // S_ii
-                                let logPartition = SoftmaxCrossEntropy.softmaxRow(g.baseAddress! + base, into: g.baseAddress! + base,
-                                                                                  count: batch, exponentials: exponentials.baseAddress!)
-                                losses[row] = logPartition - Double(diagonal)
-                                g[base + row] -= 1
-                                for column in 0..<batch { g[base + column] *= scale }
-                            }
+                        for row in rows {
+                            let base = row * batch
+                            let diagonal = sim[base + row] * inverseTemperature              // S_ii
+                            // softmax(S_i·) into G's row (vector exp in C), log Σ_j exp(S_ij) back.
+                            let logPartition = pretext_softmax_row(sim.baseAddress! + base, g.baseAddress! + base, batch,
+                                                                   inverseTemperature)
+                            losses[row] = logPartition - Double(diagonal)
+                            g[base + row] -= 1
+                            for column in 0..<batch { g[base + column] *= scale }
                         }
                     }
                 }
