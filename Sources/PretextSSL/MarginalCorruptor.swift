@@ -32,27 +32,64 @@ public struct MarginalCorruptor: Sendable {
 
     /// A corrupted copy of `batch` (B, F) and the mask (B, C) of the columns chosen for
     /// replacement (1 = chosen, even when the donor happened to hold the same value).
+    ///
+    /// The random draws run in one fixed order on the calling thread (the same seed gives
+    /// the same views); the copies — each from a random pool row, so mostly cache misses —
+    /// run by row blocks on the compute lanes. A row's chosen blocks are distinct, so the
+    /// order of its copies does not matter.
     public func corruptWithMask(_ batch: Matrix, generator: inout SeededGenerator) -> (corrupted: Matrix, mask: Matrix) {
-        var mask = Matrix(rows: batch.rows, columns: blocks.count)
+        let replacements = drawReplacements(rows: batch.rows, generator: &generator)
         var output = batch
+        copy(replacements, into: &output)
+        return (output, replacements.mask)
+    }
+
+    /// Per row, the `columnsPerRow` chosen blocks and a donor pool row for each.
+    private struct Replacements {
+        var blocks: [Int]    // (B, columnsPerRow): block index
+        var donors: [Int]    // (B, columnsPerRow): pool row
+        var mask: Matrix     // (B, C)
+    }
+
+    private func drawReplacements(rows: Int, generator: inout SeededGenerator) -> Replacements {
+        let chosen = columnsPerRow, blockCount = blocks.count
+        var result = Replacements(blocks: [Int](repeating: 0, count: rows * chosen),
+                                  donors: [Int](repeating: 0, count: rows * chosen),
+                                  mask: Matrix(rows: rows, columns: blockCount))
         var order = Array(blocks.indices)
-        let width = batch.columns
+        for row in 0..<rows {
+            // Partial Fisher–Yates: the first `columnsPerRow` entries are a uniform subset.
+            for position in 0..<chosen {
+                order.swapAt(position, position + generator.nextInt(below: order.count - position))
+                result.blocks[row * chosen + position] = order[position]
+                result.mask.values[row * blockCount + order[position]] = 1
+                result.donors[row * chosen + position] = generator.nextInt(below: pool.rows)
+            }
+        }
+        return result
+    }
+
+    private func copy(_ replacements: Replacements, into output: inout Matrix) {
+        let rows = output.rows, width = output.columns, chosen = columnsPerRow
         output.values.withUnsafeMutableBufferPointer { target in
             pool.values.withUnsafeBufferPointer { source in
-                for row in 0..<batch.rows {
-                    // Partial Fisher–Yates: the first `columnsPerRow` entries are a uniform subset.
-                    for position in 0..<columnsPerRow {
-                        order.swapAt(position, position + generator.nextInt(below: order.count - position))
-                        let block = blocks[order[position]]
-                        mask.values[row * blocks.count + order[position]] = 1
-                        let donor = generator.nextInt(below: pool.rows)
-                        let to = row * width, from = donor * width
-                        for feature in block.start..<(block.start + block.width) { target[to + feature] = source[from + feature] }
-                        if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
+                blocks.withUnsafeBufferPointer { blocks in
+                    replacements.blocks.withUnsafeBufferPointer { picks in
+                        replacements.donors.withUnsafeBufferPointer { donors in
+                            Lanes.forEachBlock(of: rows, work: 16 * rows * chosen) { range in
+                                for entry in (range.lowerBound * chosen)..<(range.upperBound * chosen) {
+                                    let block = blocks[picks[entry]]
+                                    let to = entry / chosen * width, from = donors[entry] * width
+                                    for feature in block.start..<(block.start + block.width) {
+                                        target[to + feature] = source[from + feature]
+                                    }
+                                    if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        return (output, mask)
     }
 }

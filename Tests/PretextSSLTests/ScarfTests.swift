@@ -62,6 +62,35 @@ final class CorruptionTests: XCTestCase {
         }
     }
 
+    /// The draws run in order on the caller and the copies by row blocks on the lanes:
+    /// 1 and 3 lanes give the same views and mask, and exactly the masked columns change
+    /// (pool values are distinct, so a replaced value always differs).
+    func testCorruptionIsTheSameOnAnyLanesAndMatchesItsMask() {
+        let (matrix, blocks) = pool(rows: 300, blocks: 40)
+        let corruptor = MarginalCorruptor(blocks: blocks, corruptionRate: 0.6, pool: matrix)
+        let batch = matrix.gatheringRows(Array(0..<256))
+        let saved = Lanes.count
+        defer { BLAS.setThreads(saved) }
+        var results: [(Matrix, Matrix)] = []
+        for lanes in [1, 3] {
+            BLAS.setThreads(lanes)
+            var generator = SeededGenerator(seed: 6)
+            results.append(corruptor.corruptWithMask(batch, generator: &generator))
+        }
+        XCTAssertEqual(results[0].0, results[1].0)
+        XCTAssertEqual(results[0].1, results[1].1)
+        let (views, mask) = results[1]
+        for row in 0..<256 {
+            XCTAssertEqual((0..<40).filter { mask[row, $0] == 1 }.count, 24)
+            for column in 0..<40 {
+                let replacedByItself = views[row, column] == batch[row, column] && mask[row, column] == 1
+                if !replacedByItself {
+                    XCTAssertEqual(views[row, column] != batch[row, column], mask[row, column] == 1, "row \(row) column \(column)")
+                }
+            }
+        }
+    }
+
     func testStepComparesEachRowWithItsOwnViewNotItself() throws {
         // Anchor i and positive i come from the same row; the anchors are never the
         // positives (a published implementation compared a view with itself).

@@ -36,17 +36,31 @@ public enum TrainBenchmark {
         let poolRows = 4096
         let pool = Matrix(rows: poolRows, columns: features, values: (0..<(poolRows * features)).map { _ in Float(generator.nextNormal()) })
         let corrupted = max(1, Int(0.6 * Double(features)))
+        var columns = [Int](repeating: 0, count: batch * corrupted), donors = columns   // per corrupted entry
         func step() {
             // Both views in one (2B, d) batch: rows 0..<B originals, B..<2B corrupted.
             let rows = (0..<batch).map { _ in generator.nextInt(below: poolRows) }
             var stacked = pool.gatheringRows(rows + rows)
+            // As `MarginalCorruptor` does: the draws in order on this thread, the copies from
+            // random pool rows (cache misses) by row blocks on the lanes.
             var draws = generator   // a local copy: no access checks on a captured variable per draw
-            stacked.values.withUnsafeMutableBufferPointer { target in
-                pool.values.withUnsafeBufferPointer { source in
-                    for row in batch..<(2 * batch) {
-                        for _ in 0..<corrupted {
-                            let column = draws.nextInt(below: features)
-                            target[row * features + column] = source[draws.nextInt(below: poolRows) * features + column]
+            columns.withUnsafeMutableBufferPointer { columns in
+                donors.withUnsafeMutableBufferPointer { donors in
+                    for index in 0..<(batch * corrupted) {
+                        columns[index] = draws.nextInt(below: features)
+                        donors[index] = draws.nextInt(below: poolRows)
+                    }
+                    let columns = UnsafeBufferPointer(columns), donors = UnsafeBufferPointer(donors)
+                    stacked.values.withUnsafeMutableBufferPointer { target in
+                        pool.values.withUnsafeBufferPointer { source in
+                            Lanes.forEachBlock(of: batch, work: 16 * batch * corrupted) { rows in
+                                for row in rows {
+                                    for position in (row * corrupted)..<((row + 1) * corrupted) {
+                                        let column = columns[position]
+                                        target[(batch + row) * features + column] = source[donors[position] * features + column]
+                                    }
+                                }
+                            }
                         }
                     }
                 }
