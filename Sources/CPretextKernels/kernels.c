@@ -2,6 +2,7 @@
 #include "CPretextKernels.h"
 
 #include <math.h>
+#include <stdatomic.h>
 
 #include "CPretextParallel.h"
 
@@ -56,19 +57,27 @@ static size_t adam_avx(float *theta, const float *gradient, float *m, float *v, 
     return i;
 }
 
-static int avx_available(void) {
-    static int cached = -1;
-    if (cached < 0) {
+// The vector extensions the kernels use, read once (CPUID through the compiler's runtime,
+// which also checks that the OS saves the registers).
+typedef struct { int avx, avx2, avx512f; } vector_features;
+
+static vector_features cpu_vector_features(void) {
+    static vector_features features;
+    static _Atomic int known = 0;   // racing first calls all store the same values
+    if (!atomic_load_explicit(&known, memory_order_acquire)) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx") ? 1 : 0;
+        features.avx = __builtin_cpu_supports("avx") ? 1 : 0;
+        features.avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+        features.avx512f = __builtin_cpu_supports("avx512f") ? 1 : 0;
+        atomic_store_explicit(&known, 1, memory_order_release);
     }
-    return cached;
+    return features;
 }
 #endif
 
 int pretext_kernels_use_avx(void) {
 #if defined(__x86_64__)
-    return avx_available();
+    return cpu_vector_features().avx;
 #else
     return 0;
 #endif
@@ -79,7 +88,7 @@ static void adam_range(float *theta, const float *gradient, float *m, float *v, 
                        float inverse_root_correction2, float epsilon, float decay_factor) {
     size_t done = 0;
 #if defined(__x86_64__)
-    if (avx_available()) {
+    if (cpu_vector_features().avx) {
         done = adam_avx(theta, gradient, m, v, n, scale, l2, beta1, beta2, step_size, inverse_root_correction2, epsilon, decay_factor);
     }
 #endif
@@ -180,23 +189,6 @@ static double softmax_row_avx2(const float *x, float *out, long n, float a) {
     return log(sum) + m;
 }
 
-static int avx2_available(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
-}
-
-static int avx512_available(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
-    }
-    return cached;
-}
 #endif
 
 static double softmax_row_scalar(const float *x, float *out, long n, float a) {
@@ -214,8 +206,8 @@ static double softmax_row_scalar(const float *x, float *out, long n, float a) {
 
 double pretext_softmax_row(const float *x, float *out, long n, float a) {
 #if defined(__x86_64__)
-    if (avx512_available()) return softmax_row_avx512(x, out, n, a);
-    if (avx2_available()) return softmax_row_avx2(x, out, n, a);
+    if (cpu_vector_features().avx512f) return softmax_row_avx512(x, out, n, a);
+    if (cpu_vector_features().avx2) return softmax_row_avx2(x, out, n, a);
 #endif
     return softmax_row_scalar(x, out, n, a);
 }
