@@ -130,6 +130,23 @@ void pretext_adam_update(float *theta, const float *gradient, float *m, float *v
 
 // ---- Softmax rows ---------------------------------------------------------------------
 
+// The end of every variant: exponentials of the elements from `start` on (scalar expf),
+// then out_j · (1/Σ) for every j; returns the log-partition log Σ + m.
+static double finish_softmax_row(const float *x, float *out, long start, long n, float a, float m, double sum) {
+    for (long i = start; i < n; i++) {
+        out[i] = expf(x[i] * a - m);
+        sum += out[i];
+    }
+    const float inverse = (float)(1 / sum);
+    for (long i = 0; i < n; i++) out[i] *= inverse;
+    return log(sum) + m;
+}
+
+static float scaled_maximum(const float *x, long start, long n, float a, float m) {
+    for (long i = start; i < n; i++) m = fmaxf(m, x[i] * a);
+    return m;
+}
+
 // Vector expf from glibc's libmvec (x86-64 vector function ABI: 16 lanes with AVX-512,
 // 8 with AVX2), within 4 ulp like its scalar expf.
 #if defined(__x86_64__)
@@ -140,74 +157,49 @@ __attribute__((target("avx512f")))
 static double softmax_row_avx512(const float *x, float *out, long n, float a) {
     const __m512 scale = _mm512_set1_ps(a);
     __m512 largest = _mm512_set1_ps(-INFINITY);
-    long i = 0;
-    for (; i + 16 <= n; i += 16) largest = _mm512_max_ps(largest, _mm512_mul_ps(_mm512_loadu_ps(x + i), scale));
-    float m = _mm512_reduce_max_ps(largest);
-    for (; i < n; i++) m = fmaxf(m, x[i] * a);
+    long whole = n / 16 * 16;
+    for (long i = 0; i < whole; i += 16) largest = _mm512_max_ps(largest, _mm512_mul_ps(_mm512_loadu_ps(x + i), scale));
+    float m = scaled_maximum(x, whole, n, a, _mm512_reduce_max_ps(largest));
     const __m512 shift = _mm512_set1_ps(m);
     __m512d sum_low = _mm512_setzero_pd(), sum_high = _mm512_setzero_pd();
-    for (i = 0; i + 16 <= n; i += 16) {
+    for (long i = 0; i < whole; i += 16) {
         __m512 e = _ZGVeN16v_expf(_mm512_sub_ps(_mm512_mul_ps(_mm512_loadu_ps(x + i), scale), shift));
         _mm512_storeu_ps(out + i, e);
         sum_low = _mm512_add_pd(sum_low, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
         sum_high = _mm512_add_pd(sum_high, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
     }
-    double sum = _mm512_reduce_add_pd(_mm512_add_pd(sum_low, sum_high));
-    for (; i < n; i++) {
-        out[i] = expf(x[i] * a - m);
-        sum += out[i];
-    }
-    const __m512 inverse = _mm512_set1_ps((float)(1 / sum));
-    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(out + i), inverse));
-    for (; i < n; i++) out[i] *= (float)(1 / sum);
-    return log(sum) + m;
+    return finish_softmax_row(x, out, whole, n, a, m, _mm512_reduce_add_pd(_mm512_add_pd(sum_low, sum_high)));
 }
 
 __attribute__((target("avx2")))
 static double softmax_row_avx2(const float *x, float *out, long n, float a) {
-    const __m256 scale = _mm256_set1_ps(a);
-    float m = -INFINITY;
-    long i = 0;
-    for (; i < n; i++) m = fmaxf(m, x[i] * a);
-    const __m256 shift = _mm256_set1_ps(m);
-    __m256d sum_low = _mm256_setzero_pd(), sum_high = _mm256_setzero_pd();
-    for (i = 0; i + 8 <= n; i += 8) {
+    float m = scaled_maximum(x, 0, n, a, -INFINITY);
+    const __m256 scale = _mm256_set1_ps(a), shift = _mm256_set1_ps(m);
+    __m256d sums = _mm256_setzero_pd();
+    long whole = n / 8 * 8;
+    for (long i = 0; i < whole; i += 8) {
         __m256 e = _ZGVdN8v_expf(_mm256_sub_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i), scale), shift));
         _mm256_storeu_ps(out + i, e);
-        sum_low = _mm256_add_pd(sum_low, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
-        sum_high = _mm256_add_pd(sum_high, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+        sums = _mm256_add_pd(sums, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(e)), _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1))));
     }
     double lanes[4];
-    _mm256_storeu_pd(lanes, _mm256_add_pd(sum_low, sum_high));
-    double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    for (; i < n; i++) {
-        out[i] = expf(x[i] * a - m);
-        sum += out[i];
-    }
-    const float inverse = (float)(1 / sum);
-    for (i = 0; i < n; i++) out[i] *= inverse;
-    return log(sum) + m;
+    _mm256_storeu_pd(lanes, sums);
+    return finish_softmax_row(x, out, whole, n, a, m, (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]));
 }
-
 #endif
 
 static double softmax_row_scalar(const float *x, float *out, long n, float a) {
-    float m = -INFINITY;
-    for (long i = 0; i < n; i++) m = fmaxf(m, x[i] * a);
-    double sum = 0;
-    for (long i = 0; i < n; i++) {
-        out[i] = expf(x[i] * a - m);
-        sum += out[i];
-    }
-    const float inverse = (float)(1 / sum);
-    for (long i = 0; i < n; i++) out[i] *= inverse;
-    return log(sum) + m;
+    return finish_softmax_row(x, out, 0, n, a, scaled_maximum(x, 0, n, a, -INFINITY), 0);
+}
+
+double pretext_softmax_row_variant(int variant, const float *x, float *out, long n, float a) {
+#if defined(__x86_64__)
+    if (variant >= 2 && cpu_vector_features().avx512f) return softmax_row_avx512(x, out, n, a);
+    if (variant >= 1 && cpu_vector_features().avx2) return softmax_row_avx2(x, out, n, a);
+#endif
+    return softmax_row_scalar(x, out, n, a);
 }
 
 double pretext_softmax_row(const float *x, float *out, long n, float a) {
-#if defined(__x86_64__)
-    if (cpu_vector_features().avx512f) return softmax_row_avx512(x, out, n, a);
-    if (cpu_vector_features().avx2) return softmax_row_avx2(x, out, n, a);
-#endif
-    return softmax_row_scalar(x, out, n, a);
+    return pretext_softmax_row_variant(2, x, out, n, a);
 }

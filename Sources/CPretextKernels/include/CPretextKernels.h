@@ -25,6 +25,9 @@ void pretext_adam_update(float *theta, const float *gradient, float *m, float *v
 /// within 4 ulp; unlike the Adam kernel, the paths may differ in the last bit, and a
 /// CPU always takes the same one. `out` may be `x`.
 double pretext_softmax_row(const float *x, float *out, long n, float a);
+/// The same through a chosen variant, for tests: 0 scalar, 1 AVX2 (8 lanes), 2 AVX-512
+/// (16 lanes); the best variant the CPU has at or below the one asked for runs.
+double pretext_softmax_row_variant(int variant, const float *x, float *out, long n, float a);
 
 /// 1 when the AVX path is in use (for benchmarks and tests).
 int pretext_kernels_use_avx(void);
