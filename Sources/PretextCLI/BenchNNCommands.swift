@@ -6,13 +6,15 @@ struct BenchGemmCommand: ParsableCommand {
         commandName: "gemm",
         abstract: "Achieved sgemm GFLOP/s on the matrix shapes Pretext's models use.",
         discussion: """
-        Shows which OpenBLAS kernels run (Pretext picks them from the CPU's vector
-        features unless OPENBLAS_CORETYPE is set) and times forward, weight-gradient and
+        Shows which library runs the products (oneDNN on CPUs with AVX2, else
+        OpenBLAS; PRETEXT_GEMM=openblas|onednn chooses) and which OpenBLAS kernels
+        are loaded (Pretext picks them from the CPU's vector features unless
+        OPENBLAS_CORETYPE is set), and times forward, weight-gradient and
         input-gradient products of 256-wide layers. Use a release build.
 
         Examples:
           swift build -c release && .build/release/pretext bench gemm
-          OPENBLAS_CORETYPE=Haswell pretext bench gemm --threads 1
+          PRETEXT_GEMM=openblas OPENBLAS_CORETYPE=Haswell pretext bench gemm --threads 1
         """
     )
 
