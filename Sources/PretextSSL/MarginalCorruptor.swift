@@ -44,26 +44,22 @@ public struct MarginalCorruptor: Sendable {
         return (output, replacements.mask)
     }
 
-    /// Per row, the `columnsPerRow` chosen blocks and a donor pool row for each.
+    /// Per row, the `columnsPerRow` chosen blocks, each with a donor pool row.
     private struct Replacements {
-        var blocks: [Int]    // (B, columnsPerRow): block index
-        var donors: [Int]    // (B, columnsPerRow): pool row
-        var mask: Matrix     // (B, C)
+        var entries: [(block: Int, donor: Int)]   // (B, columnsPerRow)
+        var mask: Matrix                          // (B, C)
     }
 
     private func drawReplacements(rows: Int, generator: inout SeededGenerator) -> Replacements {
         let chosen = columnsPerRow, blockCount = blocks.count
-        var result = Replacements(blocks: [Int](repeating: 0, count: rows * chosen),
-                                  donors: [Int](repeating: 0, count: rows * chosen),
-                                  mask: Matrix(rows: rows, columns: blockCount))
+        var result = Replacements(entries: Array(repeating: (0, 0), count: rows * chosen), mask: Matrix(rows: rows, columns: blockCount))
         var order = Array(blocks.indices)
         for row in 0..<rows {
             // Partial Fisher–Yates: the first `columnsPerRow` entries are a uniform subset.
             for position in 0..<chosen {
                 order.swapAt(position, position + generator.nextInt(below: order.count - position))
-                result.blocks[row * chosen + position] = order[position]
                 result.mask.values[row * blockCount + order[position]] = 1
-                result.donors[row * chosen + position] = generator.nextInt(below: pool.rows)
+                result.entries[row * chosen + position] = (order[position], generator.nextInt(below: pool.rows))
             }
         }
         return result
@@ -74,17 +70,13 @@ public struct MarginalCorruptor: Sendable {
         output.values.withUnsafeMutableBufferPointer { target in
             pool.values.withUnsafeBufferPointer { source in
                 blocks.withUnsafeBufferPointer { blocks in
-                    replacements.blocks.withUnsafeBufferPointer { picks in
-                        replacements.donors.withUnsafeBufferPointer { donors in
-                            Lanes.forEachBlock(of: rows, work: 16 * rows * chosen) { range in
-                                for entry in (range.lowerBound * chosen)..<(range.upperBound * chosen) {
-                                    let block = blocks[picks[entry]]
-                                    let to = entry / chosen * width, from = donors[entry] * width
-                                    for feature in block.start..<(block.start + block.width) {
-                                        target[to + feature] = source[from + feature]
-                                    }
-                                    if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
-                                }
+                    replacements.entries.withUnsafeBufferPointer { entries in
+                        Lanes.forEachBlock(of: rows, work: 16 * entries.count) { range in
+                            for index in (range.lowerBound * chosen)..<(range.upperBound * chosen) {
+                                let block = blocks[entries[index].block]
+                                let to = index / chosen * width, from = entries[index].donor * width
+                                for feature in block.start..<(block.start + block.width) { target[to + feature] = source[from + feature] }
+                                if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
                             }
                         }
                     }

@@ -36,7 +36,7 @@ public enum TrainBenchmark {
         let poolRows = 4096
         let pool = Matrix(rows: poolRows, columns: features, values: (0..<(poolRows * features)).map { _ in Float(generator.nextNormal()) })
         let corrupted = max(1, Int(0.6 * Double(features)))
-        var columns = [Int](repeating: 0, count: batch * corrupted), donors = columns   // per corrupted entry
+        var picks = [(column: Int, donor: Int)](repeating: (0, 0), count: batch * corrupted)   // per corrupted entry
         func step() {
             // Both views in one (2B, d) batch: rows 0..<B originals, B..<2B corrupted.
             let rows = (0..<batch).map { _ in generator.nextInt(below: poolRows) }
@@ -44,28 +44,21 @@ public enum TrainBenchmark {
             // As `MarginalCorruptor` does: the draws in order on this thread, the copies from
             // random pool rows (cache misses) by row blocks on the lanes.
             var draws = generator   // a local copy: no access checks on a captured variable per draw
-            columns.withUnsafeMutableBufferPointer { columns in
-                donors.withUnsafeMutableBufferPointer { donors in
-                    for index in 0..<(batch * corrupted) {
-                        columns[index] = draws.nextInt(below: features)
-                        donors[index] = draws.nextInt(below: poolRows)
-                    }
-                    let columns = UnsafeBufferPointer(columns), donors = UnsafeBufferPointer(donors)
-                    stacked.values.withUnsafeMutableBufferPointer { target in
-                        pool.values.withUnsafeBufferPointer { source in
-                            Lanes.forEachBlock(of: batch, work: 16 * batch * corrupted) { rows in
-                                for row in rows {
-                                    for position in (row * corrupted)..<((row + 1) * corrupted) {
-                                        let column = columns[position]
-                                        target[(batch + row) * features + column] = source[donors[position] * features + column]
-                                    }
+            for index in picks.indices { picks[index] = (draws.nextInt(below: features), draws.nextInt(below: poolRows)) }
+            generator = draws
+            stacked.values.withUnsafeMutableBufferPointer { target in
+                pool.values.withUnsafeBufferPointer { source in
+                    picks.withUnsafeBufferPointer { picks in
+                        Lanes.forEachBlock(of: batch, work: 16 * picks.count) { rows in
+                            for row in rows {
+                                for pick in picks[(row * corrupted)..<((row + 1) * corrupted)] {
+                                    target[(batch + row) * features + pick.column] = source[pick.donor * features + pick.column]
                                 }
                             }
                         }
                     }
                 }
             }
-            generator = draws
             encoder.store.zeroGradients()
             head.store.zeroGradients()
             let z = head.forward(encoder.forward(stacked, mode: .training), mode: .training)   // (2B, 256)
