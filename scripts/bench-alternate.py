@@ -16,25 +16,11 @@ ratio of the last variant to the first, and in how many rounds the last beat the
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 
+from alternating import alternate, spread
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def first_numbers(output: str) -> dict[str, float]:
-    values = {}
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not line.startswith("| ") or set(cells[1]) <= set("-:"):
-            continue
-        for cell in cells[1:]:
-            try:
-                values[cells[0]] = float(cell.replace(",", "").rstrip("%"))
-                break
-            except ValueError:
-                continue
-    return values
 
 
 def main() -> None:
@@ -58,16 +44,7 @@ def main() -> None:
                 key, _, value = assignment.partition("=")
                 environment[key] = value
         variants.append((name, binary, environment))
-    results: dict[str, dict[str, list[float]]] = {name: {} for name, _, _ in variants}
-    for round_index in range(options.rounds):
-        shift = round_index % len(variants)
-        for name, binary, environment in variants[shift:] + variants[:shift]:
-            finished = subprocess.run([binary] + arguments, capture_output=True, text=True, env=environment)
-            if finished.returncode != 0:
-                sys.exit(f"{name}: exit {finished.returncode}\n{finished.stderr}")
-            for workload, value in first_numbers(finished.stdout).items():
-                results[name].setdefault(workload, []).append(value)
-        print(f"round {round_index + 1}/{options.rounds} done", file=sys.stderr)
+    results = alternate([(name, [binary] + arguments, environment) for name, binary, environment in variants], options.rounds)
     names = [name for name, _, _ in variants]
     first, last = names[0], names[-1]
     print(f"{options.rounds} alternating rounds of `pretext {' '.join(arguments)}`; min–max (median)\n")
@@ -77,7 +54,7 @@ def main() -> None:
         columns = [results[name].get(workload, []) for name in names]
         if any(not column for column in columns):
             continue
-        cells = [f"{min(c):,.0f}–{max(c):,.0f} ({statistics.median(c):,.0f})" for c in columns]
+        cells = [spread(c) for c in columns]
         wins = sum(b > a for a, b in zip(baseline, columns[-1]))
         print(f"| {workload} | " + " | ".join(cells) +
               f" | {statistics.median(columns[-1]) / statistics.median(baseline):.2f} | {wins} of {len(baseline)} |")

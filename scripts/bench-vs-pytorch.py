@@ -18,23 +18,9 @@ import statistics
 import subprocess
 import sys
 
+from alternating import alternate, spread
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def table_rows(output: str) -> dict[str, int]:
-    rows = {}
-    for line in output.splitlines():
-        if line.startswith("| SCARF step"):
-            cells = [cell.strip() for cell in line.split("|")]
-            rows[cells[1]] = int(cells[2])
-    return rows
-
-
-def run(command: list[str]) -> dict[str, int]:
-    finished = subprocess.run(command, capture_output=True, text=True)
-    if finished.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({finished.returncode}):\n{finished.stderr}")
-    return table_rows(finished.stdout)
 
 
 def main() -> None:
@@ -51,20 +37,14 @@ def main() -> None:
         shape += ["--batch", str(batch)]
     for features in arguments.features or []:
         shape += ["--features", str(features)]
-    commands = {
-        "Pretext": [arguments.pretext, "bench", "train", "--no-supervised", "--seconds", str(arguments.seconds)] + shape,
-        "PyTorch": [arguments.python, os.path.join(ROOT, "scripts/pytorch_scarf_step.py"),
-                    "--seconds", str(arguments.seconds)] + shape,
-    }
+    commands = [
+        ("Pretext", [arguments.pretext, "bench", "train", "--no-supervised", "--seconds", str(arguments.seconds)] + shape, None),
+        ("PyTorch", [arguments.python, os.path.join(ROOT, "scripts/pytorch_scarf_step.py"),
+                     "--seconds", str(arguments.seconds)] + shape, None),
+    ]
     version = subprocess.run([arguments.python, "-c", "import torch; print(torch.__version__, torch.get_num_threads())"],
                              capture_output=True, text=True).stdout.split()
-    results: dict[str, dict[str, list[int]]] = {"Pretext": {}, "PyTorch": {}}
-    for round_index in range(arguments.rounds):
-        order = ["Pretext", "PyTorch"] if round_index % 2 == 0 else ["PyTorch", "Pretext"]
-        for name in order:
-            for workload, value in run(commands[name]).items():
-                results[name].setdefault(workload, []).append(value)
-        print(f"round {round_index + 1}/{arguments.rounds} done", file=sys.stderr)
+    results = alternate(commands, arguments.rounds)
     print(f"PyTorch {version[0]} with {version[1]} threads; {arguments.rounds} alternating rounds of "
           f"{arguments.seconds} s per workload; rows/s as min–max (median)\n")
     print("| workload | Pretext rows/s | PyTorch rows/s | median ratio | rounds with ratio ≥ 1.5 |")
@@ -74,8 +54,7 @@ def main() -> None:
         if not theirs:
             continue
         ratios = [a / b for a, b in zip(ours, theirs)]
-        print(f"| {workload} | {min(ours):,}–{max(ours):,} ({statistics.median(ours):,.0f}) | "
-              f"{min(theirs):,}–{max(theirs):,} ({statistics.median(theirs):,.0f}) | "
+        print(f"| {workload} | {spread(ours)} | {spread(theirs)} | "
               f"{statistics.median(ours) / statistics.median(theirs):.2f} | "
               f"{sum(r >= 1.5 for r in ratios)} of {len(ratios)} |")
 

@@ -1,0 +1,44 @@
+"""Shared by bench-alternate.py and bench-vs-pytorch.py: run commands in alternating
+rounds and collect each Markdown table row's first numeric column (rows/s for
+`pretext bench train` and pytorch_scarf_step.py, GFLOP/s for `pretext bench gemm`).
+The machine drifts by tens of percent within minutes, so only interleaved runs compare."""
+import statistics
+import subprocess
+import sys
+
+
+def first_numbers(output: str) -> dict[str, float]:
+    """Workload label → the first numeric cell of its table row."""
+    values = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not line.startswith("| ") or set(cells[1]) <= set("-:"):
+            continue
+        for cell in cells[1:]:
+            try:
+                values[cells[0]] = float(cell.replace(",", "").rstrip("%"))
+                break
+            except ValueError:
+                continue
+    return values
+
+
+def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Runs every (name, argv, environment) once per round, the order rotating between
+    rounds; returns name → workload → values, one per round."""
+    results: dict[str, dict[str, list[float]]] = {name: {} for name, _, _ in commands}
+    for round_index in range(rounds):
+        shift = round_index % len(commands)
+        for name, argv, environment in commands[shift:] + commands[:shift]:
+            finished = subprocess.run(argv, capture_output=True, text=True, env=environment)
+            if finished.returncode != 0:
+                sys.exit(f"{name}: {' '.join(argv)} failed ({finished.returncode}):\n{finished.stderr}")
+            for workload, value in first_numbers(finished.stdout).items():
+                results[name].setdefault(workload, []).append(value)
+        print(f"round {round_index + 1}/{rounds} done", file=sys.stderr)
+    return results
+
+
+def spread(values: list[float]) -> str:
+    """min–max (median), thousands separated."""
+    return f"{min(values):,.0f}–{max(values):,.0f} ({statistics.median(values):,.0f})"
