@@ -7,25 +7,27 @@ import subprocess
 import sys
 
 
-def first_numbers(output: str) -> dict[str, float]:
-    """Workload label → the first numeric cell of its table row."""
+def first_numbers(output: str, column: int = 0) -> dict[str, float]:
+    """Workload label → the first (or the `column`-th, from 0) numeric cell of its table row."""
     values = {}
     for line in output.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) < 2 or not line.startswith("| ") or set(cells[1]) <= set("-:"):
             continue
+        numbers = []
         for cell in cells[1:]:
             try:
-                values[cells[0]] = float(cell.replace(",", "").rstrip("%"))
-                break
+                numbers.append(float(cell.replace(",", "").rstrip("%")))
             except ValueError:
                 continue
+        if len(numbers) > column:
+            values[cells[0]] = numbers[column]
     return values
 
 
-def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int) -> dict[str, dict[str, list[float]]]:
+def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int, column: int = 0) -> dict[str, dict[str, list[float]]]:
     """Runs every (name, argv, environment) once per round, the order rotating between
-    rounds; returns name → workload → values, one per round."""
+    rounds; returns name → workload → values (numeric cell `column` of its row), one per round."""
     results: dict[str, dict[str, list[float]]] = {name: {} for name, _, _ in commands}
     for round_index in range(rounds):
         shift = round_index % len(commands)
@@ -33,7 +35,7 @@ def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int) -
             finished = subprocess.run(argv, capture_output=True, text=True, env=environment)
             if finished.returncode != 0:
                 sys.exit(f"{name}: {' '.join(argv)} failed ({finished.returncode}):\n{finished.stderr}")
-            for workload, value in first_numbers(finished.stdout).items():
+            for workload, value in first_numbers(finished.stdout, column).items():
                 results[name].setdefault(workload, []).append(value)
         print(f"round {round_index + 1}/{rounds} done", file=sys.stderr)
     return results

@@ -5,7 +5,8 @@ percent within minutes, so only interleaved runs compare fairly).
 Each variant is NAME:VAR=VALUE[,VAR=VALUE…] (environment for that variant) or
 NAME:@/path/to/pretext (another binary). Every round runs each variant once, in an order
 that rotates between rounds; the table gives each workload's first numeric column
-(rows/s for `bench train`, GFLOP/s for `bench gemm`) as min–max (median), the median
+(rows/s for `bench train`, GFLOP/s for `bench gemm`; `--column 3` takes `bench train`'s
+rows/s at the median step, steadier under load) as min–max (median), the median
 ratio of the last variant to the first, and in how many rounds the last beat the first.
 
     swift build -c release --product pretext
@@ -26,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=16)
+    parser.add_argument("--column", type=int, default=0, help="which numeric cell of a table row (from 0)")
     parser.add_argument("--pretext", default=os.path.join(ROOT, ".build/release/pretext"))
     parser.add_argument("--variant", action="append", required=True, help="NAME:VAR=VALUE[,…] or NAME:@binary")
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help="-- then the pretext arguments")
@@ -44,7 +46,8 @@ def main() -> None:
                 key, _, value = assignment.partition("=")
                 environment[key] = value
         variants.append((name, binary, environment))
-    results = alternate([(name, [binary] + arguments, environment) for name, binary, environment in variants], options.rounds)
+    results = alternate([(name, [binary] + arguments, environment) for name, binary, environment in variants], options.rounds,
+                        options.column)
     names = [name for name, _, _ in variants]
     first, last = names[0], names[-1]
     print(f"{options.rounds} alternating rounds of `pretext {' '.join(arguments)}`; min–max (median)\n")

@@ -203,3 +203,39 @@ double pretext_softmax_row_variant(int variant, const float *x, float *out, long
 double pretext_softmax_row(const float *x, float *out, long n, float a) {
     return pretext_softmax_row_variant(2, x, out, n, a);
 }
+
+// ---- Column sums and ReLU -------------------------------------------------------------
+
+void pretext_add_column_sums(const float *restrict x, long rows, long stride, float *restrict sums, long columns) {
+    // 16 columns at a time in registers, rows in order: per column the same additions,
+    // in the same order, as adding each row into `sums` in turn.
+    long column = 0;
+    for (; column + 16 <= columns; column += 16) {
+        float total[16];
+        for (int j = 0; j < 16; j++) total[j] = sums[column + j];
+        for (long row = 0; row < rows; row++) {
+            const float *source = x + row * stride + column;
+            for (int j = 0; j < 16; j++) total[j] += source[j];
+        }
+        for (int j = 0; j < 16; j++) sums[column + j] = total[j];
+    }
+    for (; column < columns; column++) {
+        float total = sums[column];
+        for (long row = 0; row < rows; row++) total += x[row * stride + column];
+        sums[column] = total;
+    }
+}
+
+void pretext_relu_rows(float *x, long count) {
+    for (long index = 0; index < count; index++) {
+        float value = x[index];
+        x[index] = 0 >= value ? 0 : value;   // Swift's max(x, 0)
+    }
+}
+
+void pretext_relu_mask(const float *restrict y, float *restrict gradient, long count) {
+    for (long index = 0; index < count; index++) {
+        float g = gradient[index];   // loaded unconditionally, so the loop vectorises (no branch per element)
+        gradient[index] = y[index] > 0 ? g : 0;
+    }
+}

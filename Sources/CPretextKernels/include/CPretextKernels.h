@@ -3,7 +3,8 @@
 // x86-64, an AVX version chosen at run time only when the CPU reports AVX — never a
 // kernel the CPU cannot run. Both do the same IEEE operations in the same order per
 // element (separate multiplies and adds, no fused multiply-add), so results are
-// bit-for-bit the same whichever runs.
+// bit-for-bit the same whichever runs. The column-sum and ReLU loops are plain C that the
+// compiler vectorises for the baseline (SSE2), pointers `restrict`, loads unconditional.
 #ifndef CPRETEXT_KERNELS_H
 #define CPRETEXT_KERNELS_H
 
@@ -28,6 +29,17 @@ double pretext_softmax_row(const float *x, float *out, long n, float a);
 /// The same through a chosen variant, for tests: 0 scalar, 1 AVX2 (8 lanes), 2 AVX-512
 /// (16 lanes); the best variant the CPU has at or below the one asked for runs.
 double pretext_softmax_row_variant(int variant, const float *x, float *out, long n, float a);
+
+/// sums[c] += Σ_r x[r·stride + c] for c < columns, r < rows, rows added in order (the
+/// same bits as adding one row after another into `sums`).
+void pretext_add_column_sums(const float *x, long rows, long stride, float *sums, long columns);
+
+/// x = max(x, 0) in place, as Swift's `max(x, 0)`: 0 ≥ x ? 0 : x (NaN stays NaN, −0 becomes +0).
+void pretext_relu_rows(float *x, long count);
+
+/// gradient = y > 0 ? gradient : 0, element-wise: ReLU's backward from its output y
+/// (y > 0 exactly where the input was > 0).
+void pretext_relu_mask(const float *y, float *gradient, long count);
 
 /// 1 when the AVX path is in use (for benchmarks and tests).
 int pretext_kernels_use_avx(void);

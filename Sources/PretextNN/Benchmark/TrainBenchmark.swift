@@ -8,6 +8,9 @@ public enum TrainBenchmark {
         public var label: String
         public var rowsPerSecond: Double
         public var gigaflops: Double
+        /// Batch rows / the median step's time (SCARF steps): steadier than the overall
+        /// rate when other work on the machine slows some steps, so better for A/B runs.
+        public var medianStepRowsPerSecond: Double? = nil
     }
 
     /// Multiply-add FLOPs of one forward pass of a batch through `widths` (in → … → out).
@@ -68,15 +71,18 @@ public enum TrainBenchmark {
             optimizers[1].update(head.store)
         }
         step()
-        var steps = 0
+        var stepSeconds: [Double] = []
         let stopwatch = Stopwatch()
         repeat {
+            let started = stopwatch.seconds
             step()
-            steps += 1
+            stepSeconds.append(stopwatch.seconds - started)
         } while stopwatch.seconds < seconds
         let elapsed = stopwatch.seconds
+        let steps = stepSeconds.count
         return Measurement(label: "SCARF step d=\(features) B=\(batch)", rowsPerSecond: Double(steps * batch) / elapsed,
-                           gigaflops: scarfStepFlops(features: features, batch: batch) * Double(steps) / elapsed / 1e9)
+                           gigaflops: scarfStepFlops(features: features, batch: batch) * Double(steps) / elapsed / 1e9,
+                           medianStepRowsPerSecond: Double(batch) / stepSeconds.sorted()[steps / 2])
     }
 }
 
@@ -114,9 +120,10 @@ public extension TrainBenchmark {
 
     static func render(_ measurements: [Measurement], status: BLAS.Status, peakGigaflops: Double) -> String {
         var lines = ["\(status); sgemm peak (1024³, best of three reads) \(Int(peakGigaflops.rounded())) GFLOP/s", "",
-                     "| workload | rows/s | GFLOP/s | % of sgemm peak |", "|---|---:|---:|---:|"]
+                     "| workload | rows/s | GFLOP/s | % of sgemm peak | rows/s at the median step |", "|---|---:|---:|---:|---:|"]
         for m in measurements {
-            lines.append("| \(m.label) | \(Int(m.rowsPerSecond.rounded())) | \(Int(m.gigaflops.rounded())) | \(Int((100 * m.gigaflops / peakGigaflops).rounded()))% |")
+            let median = m.medianStepRowsPerSecond.map { "\(Int($0.rounded()))" } ?? "–"
+            lines.append("| \(m.label) | \(Int(m.rowsPerSecond.rounded())) | \(Int(m.gigaflops.rounded())) | \(Int((100 * m.gigaflops / peakGigaflops).rounded()))% | \(median) |")
         }
         return lines.joined(separator: "\n")
     }

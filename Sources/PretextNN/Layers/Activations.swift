@@ -1,36 +1,42 @@
+import CPretextKernels
 import Foundation
 
-/// y = max(0, x); dy/dx = 1 where x > 0, else 0.
+/// y = max(0, x); dy/dx = 1 where x > 0, else 0 — read from the output (y > 0 exactly
+/// where x > 0), so a `Linear` can apply the ReLU inside its own pass (see `Linear`).
 public final class ReLU: Layer {
-    private var input = Matrix(rows: 0, columns: 0)   // (B, F)
+    private var output = Matrix(rows: 0, columns: 0)   // (B, F), kept for backward
 
     public init() {}
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
-        self.input = input
+        var output = input                                                          // (B, F)
         let columns = input.columns
-        return Matrix(rows: input.rows, columns: columns) { y in                   // (B, F)
-            input.values.withUnsafeBufferPointer { x in
-                Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
-                    for index in (rows.lowerBound * columns)..<(rows.upperBound * columns) { y[index] = max(x[index], 0) }
-                }
+        output.values.withUnsafeMutableBufferPointer { y in
+            Lanes.forEachBlock(of: input.rows, work: y.count) { rows in
+                pretext_relu_rows(y.baseAddress! + rows.lowerBound * columns, rows.count * columns)
             }
         }
+        remember(output: output)
+        return output
     }
 
+    /// Keeps y = ReLU(x) for `backward`, when another layer computed it.
+    func remember(output: Matrix) { self.output = output }
+
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        let columns = outputGradient.columns
-        return Matrix(rows: outputGradient.rows, columns: columns) { dx in         // (B, F)
-            input.values.withUnsafeBufferPointer { x in
-                outputGradient.values.withUnsafeBufferPointer { dy in
-                    Lanes.forEachBlock(of: outputGradient.rows, work: dy.count) { rows in
-                        for index in (rows.lowerBound * columns)..<(rows.upperBound * columns) {
-                            let g = dy[index]   // loaded unconditionally, so the loop vectorises
-                            dx[index] = x[index] > 0 ? g : 0
-                        }
-                    }
-                }
-            }
+        var gradient = outputGradient                                               // (B, F)
+        let columns = gradient.columns
+        gradient.values.withUnsafeMutableBufferPointer { dx in
+            Lanes.forEachBlock(of: gradient.rows, work: dx.count) { rows in mask(dx.baseAddress!, rows: rows, columns: columns) }
+        }
+        return gradient
+    }
+
+    /// gradient[rows] = y[rows] > 0 ? gradient[rows] : 0, on a (B, F) gradient.
+    func mask(_ gradient: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Int) {
+        precondition(output.columns == columns && rows.upperBound <= output.rows, "ReLU backward before its forward, or shapes differ")
+        output.values.withUnsafeBufferPointer { y in
+            pretext_relu_mask(y.baseAddress! + rows.lowerBound * columns, gradient + rows.lowerBound * columns, rows.count * columns)
         }
     }
 }

@@ -1,9 +1,15 @@
+import CPretextKernels
 import PretextData
 
 /// y = x Wᵀ + b.
 ///
 /// W: (O, I), b: (O). Initialisation as PyTorch's `nn.Linear`: W, b ~ U(−1/√I, 1/√I)
 /// (Kaiming-uniform with a = √5), so results match common reference setups.
+///
+/// Fused with a ReLU (`Sequential` pairs them): forward applies y = max(y, 0) to each
+/// lane's rows right after its block of the product, while they are in cache; backward
+/// computes dW, db and dX in one pass on the lanes and applies the ReLU *below* (its
+/// mask y > 0) to dX's rows. Both give the same bits as the layers one after another.
 public final class Linear: Layer {
     public let inputDimensions: Int
     public let outputDimensions: Int
@@ -33,6 +39,12 @@ public final class Linear: Layer {
     }
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
+        forward(input, store: store, then: nil)
+    }
+
+    /// (B, I) → (B, O); with `relu`, max(·, 0) of it, and `relu` keeps that output for
+    /// its backward (as `relu.forward` would).
+    func forward(_ input: Matrix, store: ParameterStore, then relu: ReLU?) -> Matrix {
         precondition(input.columns == inputDimensions, "Linear expects \(inputDimensions) inputs, got \(input.columns)")
         self.input = input
         let outputDimensions = outputDimensions, inputDimensions = inputDimensions
@@ -49,8 +61,11 @@ public final class Linear: Layer {
                             (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
                         }
                     }
+                    func rectify(_ block: Range<Int>) {
+                        pretext_relu_rows(out.baseAddress! + block.lowerBound * outputDimensions, block.count * outputDimensions)
+                    }
                     if plan.parts > 1 && plan.byRows {
-                        // Each lane writes the bias into its block of rows, then adds its block of the product.
+                        // Each lane writes the bias into its block of rows, adds its block of the product, rectifies it.
                         Lanes.forEachPart(plan.parts) { part in
                             let block = Lanes.block(part, of: plan.parts, in: rows)
                             writeBias(block)
@@ -58,6 +73,7 @@ public final class Linear: Layer {
                                               alpha: 1, a: x.baseAddress! + block.lowerBound * inputDimensions, lda: inputDimensions,
                                               b: values.baseAddress! + weightOffset, ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1,
                                               c: out.baseAddress! + block.lowerBound * outputDimensions, ldc: outputDimensions)
+                            if relu != nil { rectify(block) }
                         }
                         return
                     }
@@ -65,23 +81,58 @@ public final class Linear: Layer {
                     BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: outputDimensions, k: inputDimensions,
                                alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
+                    if relu != nil { Lanes.forEachBlock(of: rows, work: out.count, rectify) }
                 }
             }
         }
+        relu?.remember(output: output)
         return output
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        accumulateParameterGradients(outputGradient, store: store)
+        backward(outputGradient, store: store, maskingWith: nil)
+    }
+
+    /// dW and db added into the store; returns dX (B, I) — with `relu` (the layer just
+    /// below this one), dX where `relu`'s output is > 0 and 0 elsewhere: `relu.backward(dX)`.
+    func backward(_ outputGradient: Matrix, store: ParameterStore, maskingWith relu: ReLU?) -> Matrix {
         let batch = outputGradient.rows
         let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
-        // dX (B, I) = dY (B, O) · W (O, I)
+        let parameterPlan = BLAS.splitPlan(m: outputDimensions, n: inputDimensions, k: batch)
+        let inputPlan = BLAS.splitPlan(m: batch, n: inputDimensions, k: outputDimensions)
+        let onePass = parameterPlan.parts > 1 && parameterPlan.byRows && inputPlan.parts == parameterPlan.parts && inputPlan.byRows
+        if !onePass { accumulateParameterGradients(outputGradient, store: store) }
+        // dX (B, I) = dY (B, O) · W (O, I), then the mask of the ReLU below.
         let inputGradient = Matrix(rows: batch, columns: inputDimensions) { dx in      // (B, I), written by β = 0
             outputGradient.values.withUnsafeBufferPointer { dy in
                 store.values.withUnsafeBufferPointer { values in
+                    func inputGradientRows(_ block: Range<Int>) {
+                        BLAS.sgemmUnsplit(transposeA: false, transposeB: false, m: block.count, n: inputDimensions, k: outputDimensions,
+                                          alpha: 1, a: dy.baseAddress! + block.lowerBound * outputDimensions, lda: outputDimensions,
+                                          b: values.baseAddress! + weightOffset, ldb: inputDimensions,
+                                          beta: 0, c: dx.baseAddress! + block.lowerBound * inputDimensions, ldc: inputDimensions)
+                    }
+                    if onePass {
+                        // Lane p: its block of dW's rows and db (all of dY), then its block of dX's rows (its rows of dY).
+                        store.gradients.withUnsafeMutableBufferPointer { grads in
+                            input.values.withUnsafeBufferPointer { x in
+                                Lanes.forEachPart(parameterPlan.parts) { part in
+                                    parameterGradientBlock(Lanes.block(part, of: parameterPlan.parts, in: outputDimensions),
+                                                           dy: dy.baseAddress!, x: x.baseAddress!, batch: batch, grads: grads.baseAddress!)
+                                    let rows = Lanes.block(part, of: inputPlan.parts, in: batch)
+                                    inputGradientRows(rows)
+                                    relu?.mask(dx.baseAddress!, rows: rows, columns: inputDimensions)
+                                }
+                            }
+                        }
+                        return
+                    }
                     BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputDimensions, k: outputDimensions,
                                alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
+                    if let relu {
+                        Lanes.forEachBlock(of: batch, work: dx.count) { rows in relu.mask(dx.baseAddress!, rows: rows, columns: inputDimensions) }
+                    }
                 }
             }
         }
@@ -92,38 +143,42 @@ public final class Linear: Layer {
     public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
         let batch = outputGradient.rows
         let inputDimensions = inputDimensions, outputDimensions = outputDimensions, weightOffset = weight.offset
-        // dW (O, I) += dYᵀ (O, B) · X (B, I); db (O) += Σ_rows dY, each column summed over rows in order.
         let plan = BLAS.splitPlan(m: outputDimensions, n: inputDimensions, k: batch)
-        let biasOffset = biasView?.offset
         outputGradient.values.withUnsafeBufferPointer { dy in
             input.values.withUnsafeBufferPointer { x in
                 store.gradients.withUnsafeMutableBufferPointer { grads in
-                    func biasGradient(_ columns: Range<Int>) {
-                        guard let biasOffset else { return }
-                        let db = grads.baseAddress! + biasOffset
-                        for row in 0..<batch {
-                            let source = dy.baseAddress! + row * outputDimensions
-                            for column in columns { db[column] += source[column] }
-                        }
-                    }
                     if plan.parts > 1 && plan.byRows {
-                        // Each lane takes a block of output features: its rows of dW and entries of db.
                         Lanes.forEachPart(plan.parts) { part in
-                            let block = Lanes.block(part, of: plan.parts, in: outputDimensions)
-                            BLAS.sgemmUnsplit(transposeA: true, transposeB: false, m: block.count, n: inputDimensions, k: batch,
-                                              alpha: 1, a: dy.baseAddress! + block.lowerBound, lda: outputDimensions,
-                                              b: x.baseAddress!, ldb: inputDimensions, beta: 1,
-                                              c: grads.baseAddress! + weightOffset + block.lowerBound * inputDimensions, ldc: inputDimensions)
-                            biasGradient(block)
+                            parameterGradientBlock(Lanes.block(part, of: plan.parts, in: outputDimensions),
+                                                   dy: dy.baseAddress!, x: x.baseAddress!, batch: batch, grads: grads.baseAddress!)
                         }
                         return
                     }
                     BLAS.sgemm(transposeA: true, transposeB: false, m: outputDimensions, n: inputDimensions, k: batch,
                                alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: x.baseAddress!, ldb: inputDimensions,
                                beta: 1, c: grads.baseAddress! + weightOffset, ldc: inputDimensions)
-                    Lanes.forEachBlock(of: outputDimensions, work: dy.count) { columns in biasGradient(columns) }
+                    if let biasOffset = biasView?.offset {
+                        Lanes.forEachBlock(of: outputDimensions, work: dy.count) { columns in
+                            pretext_add_column_sums(dy.baseAddress! + columns.lowerBound, batch, outputDimensions,
+                                                    grads.baseAddress! + biasOffset + columns.lowerBound, columns.count)
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// For output features `block`: dW[block] (|block|, I) += dY[:, block]ᵀ · X (B, I), one
+    /// single-threaded product over all B rows; db[block] += Σ_rows dY[:, block], rows in order.
+    private func parameterGradientBlock(_ block: Range<Int>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                                        batch: Int, grads: UnsafeMutablePointer<Float>) {
+        guard !block.isEmpty else { return }
+        BLAS.sgemmUnsplit(transposeA: true, transposeB: false, m: block.count, n: inputDimensions, k: batch,
+                          alpha: 1, a: dy + block.lowerBound, lda: outputDimensions,
+                          b: x, ldb: inputDimensions, beta: 1,
+                          c: grads + weight.offset + block.lowerBound * inputDimensions, ldc: inputDimensions)
+        if let biasOffset = biasView?.offset {
+            pretext_add_column_sums(dy + block.lowerBound, batch, outputDimensions, grads + biasOffset + block.lowerBound, block.count)
         }
     }
 }

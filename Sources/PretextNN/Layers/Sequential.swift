@@ -14,19 +14,48 @@ public final class Sequential: Layer {
         for layer in layers { layer.initialize(store, generator: &generator) }
     }
 
+    /// Each Linear directly followed by a ReLU runs as one fused layer (`Linear`): the
+    /// same values, one pass over the output fewer.
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
-        layers.reduce(input) { $1.forward($0, mode: mode, store: store) }
+        var x = input
+        var index = 0
+        while index < layers.count {
+            if let linear = layers[index] as? Linear, index + 1 < layers.count, let relu = layers[index + 1] as? ReLU {
+                x = linear.forward(x, store: store, then: relu)
+                index += 2
+            } else {
+                x = layers[index].forward(x, mode: mode, store: store)
+                index += 1
+            }
+        }
+        return x
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        layers.reversed().reduce(outputGradient) { $1.backward($0, store: store) }
+        backward(outputGradient, store: store, through: 0)
     }
 
     /// Every layer's backward but the first, whose input gradient is not needed.
     public func accumulateParameterGradients(_ outputGradient: Matrix, store: ParameterStore) {
         guard let first = layers.first else { return }
-        let gradient = layers.dropFirst().reversed().reduce(outputGradient) { $1.backward($0, store: store) }
-        first.accumulateParameterGradients(gradient, store: store)
+        first.accumulateParameterGradients(backward(outputGradient, store: store, through: 1), store: store)
+    }
+
+    /// Backward through layers `first...` in reverse; a Linear directly after a ReLU also
+    /// applies that ReLU's mask in its own pass (`Linear`), the same values.
+    private func backward(_ outputGradient: Matrix, store: ParameterStore, through first: Int) -> Matrix {
+        var gradient = outputGradient
+        var index = layers.count - 1
+        while index >= first {
+            if let linear = layers[index] as? Linear, index - 1 >= first, let relu = layers[index - 1] as? ReLU {
+                gradient = linear.backward(gradient, store: store, maskingWith: relu)
+                index -= 2
+            } else {
+                gradient = layers[index].backward(gradient, store: store)
+                index -= 1
+            }
+        }
+        return gradient
     }
 }
 
