@@ -25,9 +25,11 @@ def first_numbers(output: str, column: int = 0) -> dict[str, float]:
     return values
 
 
-def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int, column: int = 0) -> dict[str, dict[str, list[float]]]:
+def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int,
+              column: int | dict[str, int] = 0) -> dict[str, dict[str, list[float]]]:
     """Runs every (name, argv, environment) once per round, the order rotating between
-    rounds; returns name → workload → values (numeric cell `column` of its row), one per round."""
+    rounds; returns name → workload → values (numeric cell `column` of its row, or
+    `column[name]`), one per round."""
     results: dict[str, dict[str, list[float]]] = {name: {} for name, _, _ in commands}
     for round_index in range(rounds):
         shift = round_index % len(commands)
@@ -35,7 +37,7 @@ def alternate(commands: list[tuple[str, list[str], dict | None]], rounds: int, c
             finished = subprocess.run(argv, capture_output=True, text=True, env=environment)
             if finished.returncode != 0:
                 sys.exit(f"{name}: {' '.join(argv)} failed ({finished.returncode}):\n{finished.stderr}")
-            for workload, value in first_numbers(finished.stdout, column).items():
+            for workload, value in first_numbers(finished.stdout, column[name] if isinstance(column, dict) else column).items():
                 results[name].setdefault(workload, []).append(value)
         print(f"round {round_index + 1}/{rounds} done", file=sys.stderr)
     return results

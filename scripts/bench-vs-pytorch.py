@@ -8,7 +8,7 @@ first each round, and prints the median rows/s of each and their ratio per workl
 
     swift build -c release --product pretext
     python3 -m venv /tmp/torch && /tmp/torch/bin/pip install torch
-    /tmp/torch/bin/python scripts/bench-vs-pytorch.py --rounds 8 --seconds 0.5
+    /tmp/torch/bin/python scripts/bench-vs-pytorch.py --rounds 8 --seconds 0.5 [--statistic median-step]
 
 --python names the interpreter that has torch (default: this one).
 """
@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--batch", type=int, action="append")
     parser.add_argument("--features", type=int, action="append")
+    parser.add_argument("--statistic", choices=["overall", "median-step"], default="overall",
+                        help="rows/s over the whole run (default), or batch rows / the median step's time "
+                             "(steadier when other work slows some steps)")
     arguments = parser.parse_args()
     shape = []
     for batch in arguments.batch or []:
@@ -44,9 +47,12 @@ def main() -> None:
     ]
     version = subprocess.run([arguments.python, "-c", "import torch; print(torch.__version__, torch.get_num_threads())"],
                              capture_output=True, text=True).stdout.split()
-    results = alternate(commands, arguments.rounds)
+    # Numeric cells of a row: Pretext rows/s, GFLOP/s, % of peak, median-step rows/s; PyTorch rows/s, GFLOP/s, median-step rows/s.
+    columns = {"Pretext": 3, "PyTorch": 2} if arguments.statistic == "median-step" else 0
+    results = alternate(commands, arguments.rounds, columns)
+    statistic = "rows/s at the median step" if arguments.statistic == "median-step" else "rows/s over each run"
     print(f"PyTorch {version[0]} with {version[1]} threads; {arguments.rounds} alternating rounds of "
-          f"{arguments.seconds} s per workload; rows/s as min–max (median)\n")
+          f"{arguments.seconds} s per workload; {statistic} as min–max (median)\n")
     print("| workload | Pretext rows/s | PyTorch rows/s | median ratio | rounds with ratio ≥ 1.5 |")
     print("|---|---:|---:|---:|---:|")
     for workload, ours in results["Pretext"].items():

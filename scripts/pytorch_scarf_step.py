@@ -9,7 +9,7 @@ Linear-ReLU-Linear 256 head; InfoNCE with cosine similarity and temperature 1 on
 (B, B) anchor-positive similarities; backward; Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8)
 on encoder and head. Prints the same table rows as `pretext bench train`:
 
-    | SCARF step d=20 B=128 | rows/s | GFLOP/s |
+    | SCARF step d=20 B=128 | rows/s | GFLOP/s | rows/s at the median step |
 
 GFLOP/s counts the same multiply-adds as Pretext's benchmark (see scarf_step_flops).
 Needs PyTorch; not used by the test suite. Run by scripts/bench-vs-pytorch.py.
@@ -29,7 +29,8 @@ def scarf_step_flops(features: int, batch: int) -> float:
     return 3 * forward + 3 * similarity
 
 
-def measure(features: int, batch: int, seconds: float, seed: int = 0) -> tuple[float, float]:
+def measure(features: int, batch: int, seconds: float, seed: int = 0) -> tuple[float, float, float]:
+    """rows/s over the run, GFLOP/s, and batch rows / the median step's time."""
     torch.manual_seed(seed)
     encoder = torch.nn.Sequential(
         torch.nn.Linear(features, 256), torch.nn.ReLU(),
@@ -60,15 +61,19 @@ def measure(features: int, batch: int, seconds: float, seed: int = 0) -> tuple[f
         optimizer.step()
 
     step()
-    steps = 0
+    step_seconds = []
     start = time.perf_counter()
     while True:
+        began = time.perf_counter()
         step()
-        steps += 1
-        elapsed = time.perf_counter() - start
+        finished = time.perf_counter()
+        step_seconds.append(finished - began)
+        elapsed = finished - start
         if elapsed >= seconds:
             break
-    return steps * batch / elapsed, scarf_step_flops(features, batch) * steps / elapsed / 1e9
+    steps = len(step_seconds)
+    median_step = sorted(step_seconds)[steps // 2]   # as TrainBenchmark: the upper median
+    return steps * batch / elapsed, scarf_step_flops(features, batch) * steps / elapsed / 1e9, batch / median_step
 
 
 def main() -> None:
@@ -83,8 +88,8 @@ def main() -> None:
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
     for batch in arguments.batch or [128, 256, 512]:
         for features in arguments.features or [20, 64, 784]:
-            rows_per_second, gigaflops = measure(features, batch, arguments.seconds)
-            print(f"| SCARF step d={features} B={batch} | {rows_per_second:.0f} | {gigaflops:.0f} |")
+            rows_per_second, gigaflops, median_step_rows_per_second = measure(features, batch, arguments.seconds)
+            print(f"| SCARF step d={features} B={batch} | {rows_per_second:.0f} | {gigaflops:.0f} | {median_step_rows_per_second:.0f} |")
 
 
 if __name__ == "__main__":

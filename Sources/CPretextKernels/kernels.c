@@ -239,3 +239,82 @@ void pretext_relu_mask(const float *restrict y, float *restrict gradient, long c
         gradient[index] = y[index] > 0 ? g : 0;
     }
 }
+
+// ---- Row normalisation (InfoNCE) ------------------------------------------------------
+
+// Σ_i (double)(a_i·b_i), the products in float, summed in eight double lanes (lane i mod 8,
+// then the lanes in order from 0, then the tail in order).
+static inline __attribute__((always_inline)) double lane_dot(const float *a, const float *b, long n) {
+    double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long whole = n / 8 * 8, i = 0;
+    for (; i < whole; i += 8)
+        for (int j = 0; j < 8; j++) lanes[j] += (double)(a[i + j] * b[i + j]);
+    double total = 0;
+    for (int j = 0; j < 8; j++) total += lanes[j];
+    for (; i < n; i++) total += (double)(a[i] * b[i]);
+    return total;
+}
+
+static inline __attribute__((always_inline)) void normalize_rows_body(const float *restrict x, float *restrict out,
+                                                                       float *restrict norms, long rows, long columns) {
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * columns;
+        double length = sqrt(lane_dot(row, row, columns));
+        float norm = (float)(1e-12 >= length ? 1e-12 : length);   // max(length, 1e-12)
+        norms[r] = norm;
+        for (long c = 0; c < columns; c++) out[r * columns + c] = row[c] / norm;
+    }
+}
+
+static inline __attribute__((always_inline)) void normalization_backward_body(const float *restrict dy, const float *restrict y,
+                                                                               const float *restrict norms, float *restrict out,
+                                                                               long rows, long columns) {
+    for (long r = 0; r < rows; r++) {
+        const float *g = dy + r * columns, *n = y + r * columns;
+        float dot = (float)lane_dot(g, n, columns);
+        for (long c = 0; c < columns; c++) {
+            float projected = n[c] * dot;
+            out[r * columns + c] = (g[c] - projected) / norms[r];
+        }
+    }
+}
+
+// The same C compiled for AVX-512 (16-wide divisions) and for the baseline; no
+// reassociation and no contraction, so both give the same bits.
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static void normalize_rows_avx512(const float *x, float *out, float *norms, long rows, long columns) {
+    normalize_rows_body(x, out, norms, rows, columns);
+}
+__attribute__((target("avx512f")))
+static void normalization_backward_avx512(const float *dy, const float *y, const float *norms, float *out, long rows, long columns) {
+    normalization_backward_body(dy, y, norms, out, rows, columns);
+}
+#endif
+
+void pretext_normalize_rows_variant(int variant, const float *x, float *out, float *norms, long rows, long columns) {
+#if defined(__x86_64__)
+    if (variant >= 2 && cpu_vector_features().avx512f) { normalize_rows_avx512(x, out, norms, rows, columns); return; }
+#endif
+    normalize_rows_body(x, out, norms, rows, columns);
+}
+
+void pretext_normalize_rows(const float *x, float *out, float *norms, long rows, long columns) {
+    pretext_normalize_rows_variant(2, x, out, norms, rows, columns);
+}
+
+void pretext_normalization_backward_variant(int variant, const float *dy, const float *y, const float *norms, float *out, long rows,
+                                            long columns) {
+#if defined(__x86_64__)
+    if (variant >= 2 && cpu_vector_features().avx512f) { normalization_backward_avx512(dy, y, norms, out, rows, columns); return; }
+#endif
+    normalization_backward_body(dy, y, norms, out, rows, columns);
+}
+
+void pretext_normalization_backward(const float *dy, const float *y, const float *norms, float *out, long rows, long columns) {
+    pretext_normalization_backward_variant(2, dy, y, norms, out, rows, columns);
+}
+
+void pretext_scale(float *x, long count, float factor) {
+    for (long index = 0; index < count; index++) x[index] *= factor;
+}

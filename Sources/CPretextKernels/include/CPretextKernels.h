@@ -41,6 +41,25 @@ void pretext_relu_rows(float *x, long count);
 /// (y > 0 exactly where the input was > 0).
 void pretext_relu_mask(const float *y, float *gradient, long count);
 
+/// InfoNCE's ℓ2 row normalisation of a (rows, columns) matrix: norm_r = max(‖x_r‖, 1e-12)
+/// with ‖x_r‖² summed as (double)(x·x) in eight double lanes (lane c mod 8, then the
+/// lanes in order, then the tail), out_r = x_r / norm_r. `norms` gets one value per row.
+/// The same code runs with AVX-512 when the CPU has it (same bits).
+void pretext_normalize_rows(const float *x, float *out, float *norms, long rows, long columns);
+
+/// Back through that normalisation: with y = x/‖x‖ and g = ∂L/∂y (per row),
+/// out = (g − y·(g·y)) / norm, the dot product summed as above then rounded to float.
+void pretext_normalization_backward(const float *dy, const float *y, const float *norms, float *out, long rows, long columns);
+
+/// The same two through a chosen variant, for tests: 0 the baseline build, 2 AVX-512 (when
+/// the CPU has it; otherwise the baseline runs).
+void pretext_normalize_rows_variant(int variant, const float *x, float *out, float *norms, long rows, long columns);
+void pretext_normalization_backward_variant(int variant, const float *dy, const float *y, const float *norms, float *out, long rows,
+                                            long columns);
+
+/// x *= factor, element-wise.
+void pretext_scale(float *x, long count, float factor);
+
 /// 1 when the AVX path is in use (for benchmarks and tests).
 int pretext_kernels_use_avx(void);
 

@@ -66,7 +66,7 @@ public enum InfoNCE {
                                                                    inverseTemperature)
                             losses[row] = logPartition - Double(diagonal)
                             g[base + row] -= 1
-                            for column in 0..<batch { g[base + column] *= scale }
+                            pretext_scale(g.baseAddress! + base, batch, scale)
                         }
                     }
                 }
@@ -91,21 +91,18 @@ public enum InfoNCE {
                           gradient: backThroughNormalization(hatGradient, normalized: normalized, norms: norms))
     }
 
-    /// Rows divided by their ℓ2 norm (a zero row stays zero, with norm ε).
+    /// Rows divided by their ℓ2 norm (a zero row stays zero, with norm 1e-12); ‖x‖² summed
+    /// in double in eight lanes, a fixed order (`pretext_normalize_rows`); rows on the lanes.
     static func normalizeRows(_ input: Matrix) -> (Matrix, [Float]) {
         let columns = input.columns
         var norms = [Float](repeating: 0, count: input.rows)
-        let output = Matrix(rows: input.rows, columns: columns) { output in
+        let output = Matrix(rows: input.rows, columns: columns) { output in       // (R, D)
             input.values.withUnsafeBufferPointer { x in
                 norms.withUnsafeMutableBufferPointer { norms in
                     Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
-                        for row in rows {
-                            let base = row * columns
-                            let squares = laneDot(x.baseAddress! + base, x.baseAddress! + base, count: columns)
-                            let norm = Float(max(squares.squareRoot(), 1e-12))
-                            norms[row] = norm
-                            for column in 0..<columns { output[base + column] = x[base + column] / norm }
-                        }
+                        let offset = rows.lowerBound * columns
+                        pretext_normalize_rows(x.baseAddress! + offset, output.baseAddress! + offset, norms.baseAddress! + rows.lowerBound,
+                                               rows.count, columns)
                     }
                 }
             }
@@ -113,42 +110,19 @@ public enum InfoNCE {
         return (output, norms)
     }
 
-    /// Σ_i Double(a_i·b_i), the products in Float as before, summed in eight Double lanes
-    /// (lane i mod 8, then the lanes in order, then the tail): a fixed order, so the same
-    /// inputs give the same bits, without the one long chain of dependent additions that
-    /// kept a plain loop from vectorising.
-    @inline(__always)
-    static func laneDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
-        var lanes = SIMD8<Double>()
-        let whole = count / 8 * 8
-        var index = 0
-        while index < whole {
-            let x = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += SIMD8<Double>(x * y)
-            index += 8
-        }
-        var total = 0.0
-        for lane in 0..<8 { total += lanes[lane] }
-        while index < count {
-            total += Double(a[index] * b[index])
-            index += 1
-        }
-        return total
-    }
-
+    /// ∂L/∂x from g = ∂L/∂x̂ for x̂ = x/‖x‖, per row: (g − x̂ (g·x̂)) / ‖x‖
+    /// (`pretext_normalization_backward`); rows on the lanes.
     static func backThroughNormalization(_ gradient: Matrix, normalized: Matrix, norms: [Float]) -> Matrix {
         let columns = gradient.columns
-        return Matrix(rows: gradient.rows, columns: columns) { output in
+        return Matrix(rows: gradient.rows, columns: columns) { output in         // (R, D)
             gradient.values.withUnsafeBufferPointer { dy in
                 normalized.values.withUnsafeBufferPointer { y in
-                    Lanes.forEachBlock(of: gradient.rows, work: dy.count) { rows in
-                        for row in rows {
-                            let base = row * columns
-                            let dot = Float(laneDot(dy.baseAddress! + base, y.baseAddress! + base, count: columns))
-                            for column in 0..<columns {
-                                output[base + column] = (dy[base + column] - y[base + column] * dot) / norms[row]
-                            }
+                    norms.withUnsafeBufferPointer { norms in
+                        Lanes.forEachBlock(of: gradient.rows, work: dy.count) { rows in
+                            let offset = rows.lowerBound * columns
+                            pretext_normalization_backward(dy.baseAddress! + offset, y.baseAddress! + offset,
+                                                           norms.baseAddress! + rows.lowerBound, output.baseAddress! + offset,
+                                                           rows.count, columns)
                         }
                     }
                 }
