@@ -226,17 +226,17 @@ void pretext_add_column_sums(const float *restrict x, long rows, long stride, fl
     }
 }
 
-void pretext_relu_rows(float *x, long count) {
+void pretext_relu(const float *x, float *y, long count) {
     for (long index = 0; index < count; index++) {
         float value = x[index];
-        x[index] = 0 >= value ? 0 : value;   // Swift's max(x, 0)
+        y[index] = 0 >= value ? 0 : value;   // Swift's max(x, 0)
     }
 }
 
-void pretext_relu_mask(const float *restrict y, float *restrict gradient, long count) {
+void pretext_relu_mask(const float *restrict y, const float *gradient, float *out, long count) {
     for (long index = 0; index < count; index++) {
         float g = gradient[index];   // loaded unconditionally, so the loop vectorises (no branch per element)
-        gradient[index] = y[index] > 0 ? g : 0;
+        out[index] = y[index] > 0 ? g : 0;
     }
 }
 

@@ -201,6 +201,28 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// Row gathers and gradient zeroing, both in blocks on the lanes, cover every item:
+    /// the gathered rows are the source rows (repeats and any order), every gradient is 0.
+    func testGatherAndZeroingCoverEveryItemOnAnyLanes() throws {
+        _ = try BLAS.load()
+        var generator = SeededGenerator(seed: 15)
+        let source = random(700, 64, &generator)
+        let indices = (0..<1_000).map { _ in generator.nextInt(below: 700) }
+        for lanes in [1, 2, 3] {
+            BLAS.setThreads(lanes)
+            let gathered = source.gatheringRows(indices)
+            for (position, row) in indices.enumerated() {
+                XCTAssertEqual(Array(gathered.values[(position * 64)..<((position + 1) * 64)]),
+                               Array(source.values[(row * 64)..<((row + 1) * 64)]), "row \(position), \(lanes) lanes")
+            }
+            let store = ParameterStore()
+            _ = store.addParameter("w", shape: [300, 257])
+            store.gradients = store.gradients.map { _ in 1 }
+            store.zeroGradients()
+            XCTAssertTrue(store.gradients.allSatisfy { $0 == 0 }, "\(lanes) lanes")
+        }
+    }
+
     /// The temporal layers' lane passes — im2col, col2im, the bias gradient (channel
     /// blocks), time pooling and the residual sum — give the same bits on any lanes
     /// (sizes chosen so the products themselves are not split).

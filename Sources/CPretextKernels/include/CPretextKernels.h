@@ -34,12 +34,13 @@ double pretext_softmax_row_variant(int variant, const float *x, float *out, long
 /// same bits as adding one row after another into `sums`).
 void pretext_add_column_sums(const float *x, long rows, long stride, float *sums, long columns);
 
-/// x = max(x, 0) in place, as Swift's `max(x, 0)`: 0 ≥ x ? 0 : x (NaN stays NaN, −0 becomes +0).
-void pretext_relu_rows(float *x, long count);
+/// y = max(x, 0) element-wise, as Swift's `max(x, 0)`: 0 ≥ x ? 0 : x (NaN stays NaN,
+/// −0 becomes +0). `y` may be `x`.
+void pretext_relu(const float *x, float *y, long count);
 
-/// gradient = y > 0 ? gradient : 0, element-wise: ReLU's backward from its output y
-/// (y > 0 exactly where the input was > 0).
-void pretext_relu_mask(const float *y, float *gradient, long count);
+/// out = y > 0 ? gradient : 0, element-wise: ReLU's backward from its output y (y > 0
+/// exactly where the input was > 0). `out` may be `gradient`.
+void pretext_relu_mask(const float *y, const float *gradient, float *out, long count);
 
 /// InfoNCE's ℓ2 row normalisation of a (rows, columns) matrix: norm_r = max(‖x_r‖, 1e-12)
 /// with ‖x_r‖² summed as (double)(x·x) in eight double lanes (lane c mod 8, then the

@@ -29,13 +29,18 @@ public struct Matrix: Sendable, Equatable {
         set { values[row * columns + column] = newValue }
     }
 
-    /// The given rows, in order.
+    /// The given rows, in order (blocks of them copied on the compute lanes).
     public func gatheringRows(_ indices: [Int]) -> Matrix {
         let columns = columns
         return Matrix(rows: indices.count, columns: columns) { target in
             values.withUnsafeBufferPointer { source in
-                for (position, row) in indices.enumerated() {
-                    (target.baseAddress! + position * columns).update(from: source.baseAddress! + row * columns, count: columns)
+                indices.withUnsafeBufferPointer { indices in
+                    Lanes.forEachBlock(of: indices.count, work: indices.count * columns) { block in
+                        for position in block {
+                            (target.baseAddress! + position * columns).update(from: source.baseAddress! + indices[position] * columns,
+                                                                             count: columns)
+                        }
+                    }
                 }
             }
         }

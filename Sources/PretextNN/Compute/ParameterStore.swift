@@ -40,8 +40,13 @@ public final class ParameterStore: @unchecked Sendable {
 
     public var parameterCount: Int { values.count }
 
+    /// Sets every gradient to 0, in blocks on the compute lanes.
     public func zeroGradients() {
-        gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        gradients.withUnsafeMutableBufferPointer { g in
+            Lanes.forEachBlock(of: g.count, work: g.count) { block in
+                (g.baseAddress! + block.lowerBound).update(repeating: 0, count: block.count)
+            }
+        }
     }
 
     /// ‖g‖₂ over every gradient, accumulated in Double in eight lanes (a fixed order,

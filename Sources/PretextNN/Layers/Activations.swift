@@ -9,11 +9,13 @@ public final class ReLU: Layer {
     public init() {}
 
     public func forward(_ input: Matrix, mode: Mode, store: ParameterStore) -> Matrix {
-        var output = input                                                          // (B, F)
         let columns = input.columns
-        output.values.withUnsafeMutableBufferPointer { y in
-            Lanes.forEachBlock(of: input.rows, work: y.count) { rows in
-                pretext_relu_rows(y.baseAddress! + rows.lowerBound * columns, rows.count * columns)
+        let output = Matrix(rows: input.rows, columns: columns) { y in              // (B, F)
+            input.values.withUnsafeBufferPointer { x in
+                Lanes.forEachBlock(of: input.rows, work: x.count) { rows in
+                    let offset = rows.lowerBound * columns
+                    pretext_relu(x.baseAddress! + offset, y.baseAddress! + offset, rows.count * columns)
+                }
             }
         }
         remember(output: output)
@@ -24,19 +26,22 @@ public final class ReLU: Layer {
     func remember(output: Matrix) { self.output = output }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
-        var gradient = outputGradient                                               // (B, F)
-        let columns = gradient.columns
-        gradient.values.withUnsafeMutableBufferPointer { dx in
-            Lanes.forEachBlock(of: gradient.rows, work: dx.count) { rows in mask(dx.baseAddress!, rows: rows, columns: columns) }
+        let columns = outputGradient.columns
+        return Matrix(rows: outputGradient.rows, columns: columns) { dx in           // (B, F)
+            outputGradient.values.withUnsafeBufferPointer { dy in
+                Lanes.forEachBlock(of: outputGradient.rows, work: dy.count) { rows in
+                    mask(dy.baseAddress!, into: dx.baseAddress!, rows: rows, columns: columns)
+                }
+            }
         }
-        return gradient
     }
 
-    /// gradient[rows] = y[rows] > 0 ? gradient[rows] : 0, on a (B, F) gradient.
-    func mask(_ gradient: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Int) {
+    /// out[rows] = y[rows] > 0 ? gradient[rows] : 0 on (B, F) buffers; `out` may be `gradient`.
+    func mask(_ gradient: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Int) {
         precondition(output.columns == columns && rows.upperBound <= output.rows, "ReLU backward before its forward, or shapes differ")
+        let offset = rows.lowerBound * columns
         output.values.withUnsafeBufferPointer { y in
-            pretext_relu_mask(y.baseAddress! + rows.lowerBound * columns, gradient + rows.lowerBound * columns, rows.count * columns)
+            pretext_relu_mask(y.baseAddress! + offset, gradient + offset, out + offset, rows.count * columns)
         }
     }
 }

@@ -62,7 +62,8 @@ public final class Linear: Layer {
                         }
                     }
                     func rectify(_ block: Range<Int>) {
-                        pretext_relu_rows(out.baseAddress! + block.lowerBound * outputDimensions, block.count * outputDimensions)
+                        let start = out.baseAddress! + block.lowerBound * outputDimensions
+                        pretext_relu(start, start, block.count * outputDimensions)
                     }
                     if plan.parts > 1 && plan.byRows {
                         // Each lane writes the bias into its block of rows, adds its block of the product, rectifies it.
@@ -121,7 +122,7 @@ public final class Linear: Layer {
                                                            dy: dy.baseAddress!, x: x.baseAddress!, batch: batch, grads: grads.baseAddress!)
                                     let rows = Lanes.block(part, of: inputPlan.parts, in: batch)
                                     inputGradientRows(rows)
-                                    relu?.mask(dx.baseAddress!, rows: rows, columns: inputDimensions)
+                                    relu?.mask(dx.baseAddress!, into: dx.baseAddress!, rows: rows, columns: inputDimensions)
                                 }
                             }
                         }
@@ -131,7 +132,9 @@ public final class Linear: Layer {
                                alpha: 1, a: dy.baseAddress!, lda: outputDimensions, b: values.baseAddress! + weightOffset,
                                ldb: inputDimensions, beta: 0, c: dx.baseAddress!, ldc: inputDimensions)
                     if let relu {
-                        Lanes.forEachBlock(of: batch, work: dx.count) { rows in relu.mask(dx.baseAddress!, rows: rows, columns: inputDimensions) }
+                        Lanes.forEachBlock(of: batch, work: dx.count) { rows in
+                            relu.mask(dx.baseAddress!, into: dx.baseAddress!, rows: rows, columns: inputDimensions)
+                        }
                     }
                 }
             }

@@ -41,9 +41,8 @@ public enum InfoNCE {
         precondition(temperature > 0, "temperature must be positive")
         let batch = z.rows / 2, width = z.columns
         let (normalized, norms) = normalizeRows(z)                               // (2B, D): â then p̂
-        var similarity = Matrix(rows: batch, columns: batch)                      // (B, B), â p̂ᵀ
-        normalized.values.withUnsafeBufferPointer { n in
-            similarity.values.withUnsafeMutableBufferPointer { sim in
+        let similarity = Matrix(rows: batch, columns: batch) { sim in            // (B, B), â p̂ᵀ, written by β = 0
+            normalized.values.withUnsafeBufferPointer { n in
                 BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: batch, k: width, alpha: 1,
                            a: n.baseAddress!, lda: width, b: n.baseAddress! + batch * width, ldb: width,
                            beta: 0, c: sim.baseAddress!, ldc: batch)
