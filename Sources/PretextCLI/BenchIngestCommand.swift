@@ -6,9 +6,9 @@ struct BenchIngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Generate seeded CSVs (numeric and mixed) and time reading them.",
         discussion: """
-        Writes a numeric CSV (default 1,000,000 rows × 20 floats, ~185 MB) and a mixed
-        one (ints, floats with 5% missing, quoted strings, booleans, categories) into
-        --directory (kept for later runs), reads each --repeats times and prints MB/s
+        Writes a numeric CSV (default 1,000,000 rows × 20 floats, ~185 MB) and a mixed \
+        one (ints, floats with 5% missing, quoted strings, booleans, categories) into \
+        --directory (kept for later runs), reads each --repeats times and prints MB/s \
         and peak extra memory against the table's float32 size. Use a release build.
 
         Examples:

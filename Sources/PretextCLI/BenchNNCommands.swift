@@ -6,10 +6,10 @@ struct BenchGemmCommand: ParsableCommand {
         commandName: "gemm",
         abstract: "Achieved sgemm GFLOP/s on the matrix shapes Pretext's models use.",
         discussion: """
-        Shows which library runs the products (oneDNN on CPUs with AVX2, else
-        OpenBLAS; PRETEXT_GEMM=openblas|onednn chooses) and which OpenBLAS kernels
-        are loaded (Pretext picks them from the CPU's vector features unless
-        OPENBLAS_CORETYPE is set), and times forward, weight-gradient and
+        Shows which library runs the products (oneDNN on CPUs with AVX2, else \
+        OpenBLAS; PRETEXT_GEMM=openblas|onednn chooses) and which OpenBLAS kernels \
+        are loaded (Pretext picks them from the CPU's vector features unless \
+        OPENBLAS_CORETYPE is set), and times forward, weight-gradient and \
         input-gradient products of 256-wide layers. Use a release build.
 
         Examples:
@@ -39,14 +39,20 @@ struct BenchTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Rows/s and GFLOP/s of SCARF-shaped pretraining steps and supervised MLP epochs.",
         discussion: """
-        (a) SCARF step: corrupt a batch, both views through a 4×256 ReLU encoder and a
-        2-layer 256 head, InfoNCE, backward, Adam — at batch 128, 256 and 512 for 20, 64
-        and 784 input features; (b) supervised MLP (3×256) epochs. Use a release build.
+        (a) SCARF step: corrupt a batch, both views through a 4×256 ReLU \
+        encoder and a 2-layer 256 head, InfoNCE, backward, Adam — at batch 128, \
+        256 and 512 for 20, 64 and 784 input features; (b) supervised MLP \
+        (3×256) epochs. Use a release build.
+
+        Rows/s is over the whole run; for SCARF steps the last column is batch \
+        rows / the median step's time, which moves less when other work on the \
+        machine slows some steps (compare builds on it with \
+        scripts/bench-alternate.py --column 3).
 
         Examples:
           swift build -c release && .build/release/pretext bench train
           pretext bench train --seconds 1 --threads 1
-          pretext bench train --batch 512 --features 64 --no-supervised   # one workload, e.g. under perf
+          pretext bench train --batch 512 --features 64 --no-supervised   # one workload
         """
     )
 

@@ -8,21 +8,26 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Does pretraining help at my label budget? Compare methods over seeds on the same splits.",
         discussion: """
-        For each seed: a stratified train/validation/test split, SCARF pretraining once on
-        every non-test row, then each method at each label budget on the same nested
-        budget rows. Methods: xgboost (tuned: 20-trial random search, early stopping),
-        linear, mlp (from scratch), and <objective>-<strategy> for any pretraining objective
-        (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy
-        (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md,
-        report.html (with a label-efficiency chart) and report.json to the output folder,
+        For each seed: a stratified train/validation/test split, SCARF pretraining once on \
+        every non-test row, then each method at each label budget on the same nested \
+        budget rows. Methods: xgboost (tuned: 20-trial random search, early stopping), \
+        linear, mlp (from scratch), and <objective>-<strategy> for any pretraining objective \
+        (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy \
+        (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md, \
+        report.html (with a label-efficiency chart) and report.json to the output folder, \
         plus one file per finished cell: running the same command again resumes.
 
         Examples:
           pretext compare datasets/breast_cancer.csv --target target
-          pretext compare datasets/credit_data.csv --target target --labels 1%,5%,25%,100% --seeds 3 -o credit-report
-          pretext compare data.csv --target y --methods xgboost,scarf-full --baseline-trials 0
-          pretext compare datasets/credit_data.csv --target target --labels 5% --methods mlp,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
-          pretext compare datasets/credit_data.csv --target target --upstream Home --methods mlp,scarf-full,supervised-full
+          pretext compare datasets/credit_data.csv --target target --labels \\
+              1%,5%,25%,100% --seeds 3 -o credit-report
+          pretext compare data.csv --target y --methods xgboost,scarf-full \\
+              --baseline-trials 0
+          pretext compare datasets/credit_data.csv --target target --labels 5% \\
+              --methods \\
+              mlp,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
+          pretext compare datasets/credit_data.csv --target target --upstream Home \\
+              --methods mlp,scarf-full,supervised-full
         """
     )
 

@@ -6,9 +6,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show how Pretext reads a CSV: column types, missing values, the target's classes.",
         discussion: """
-        Reads FILE (.csv, .tsv or .csv.gz) on all cores and prints, per column, the
-        inferred type, missing share, distinct count and a summary; with --target, the
-        task (binary, multiclass or regression), class balance and how many rows are
+        Reads FILE (.csv, .tsv or .csv.gz) on all cores and prints, per column, the \
+        inferred type, missing share, distinct count and a summary; with --target, the \
+        task (binary, multiclass or regression), class balance and how many rows are \
         unlabeled (target empty: they still count for pretraining).
 
         Examples:

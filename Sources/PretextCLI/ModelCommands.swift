@@ -6,16 +6,19 @@ struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain an encoder with SCARF on every row (labeled or not) and save it.",
         discussion: """
-        The pool is every row of DATA — rows with an empty target included — plus every
-        row of each --unlabeled file (same columns, any order). The target column is
-        never an input. With --objective supervised, the encoder is instead trained to
-        predict --target (an upstream label) and fine-tuned later on another label or
+        The pool is every row of DATA — rows with an empty target included — plus every \
+        row of each --unlabeled file (same columns, any order). The target column is \
+        never an input. With --objective supervised, the encoder is instead trained to \
+        predict --target (an upstream label) and fine-tuned later on another label or \
         table. Progress (epoch, loss, rows/s, ETA) goes to standard error.
 
         Examples:
-          pretext pretrain datasets/credit_data.csv --target target -o encoder.safetensors
-          pretext pretrain train.csv --target label --unlabeled more.csv --unlabeled more2.csv -o enc.safetensors
-          pretext pretrain source.csv --target upstream_label --objective supervised -o enc.safetensors
+          pretext pretrain datasets/credit_data.csv --target target -o \\
+              encoder.safetensors
+          pretext pretrain train.csv --target label --unlabeled more.csv --unlabeled \\
+              more2.csv -o enc.safetensors
+          pretext pretrain source.csv --target upstream_label --objective supervised \\
+              -o enc.safetensors
         """
     )
 
@@ -50,16 +53,18 @@ struct FinetuneCommand: ParsableCommand {
         commandName: "finetune",
         abstract: "Fine-tune a pretrained encoder on labeled rows and save the model.",
         discussion: """
-        Uses the labeled rows of DATA (or --labels of them: "5%" or "100", nested across
-        budgets for one seed, at least one per class). Early stopping uses a stratified
-        hold-out of those rows when it has at least 30 rows; with fewer, all rows train
-        for a fixed number of epochs. The encoder may come from another table: columns are
-        matched by name, source columns missing here are fed as missing, and new columns
+        Uses the labeled rows of DATA (or --labels of them: "5%" or "100", nested across \
+        budgets for one seed, at least one per class). Early stopping uses a stratified \
+        hold-out of those rows when it has at least 30 rows; with fewer, all rows train \
+        for a fixed number of epochs. The encoder may come from another table: columns are \
+        matched by name, source columns missing here are fed as missing, and new columns \
         get fresh input weights (a report of what was matched is printed).
 
         Examples:
-          pretext finetune datasets/credit_data.csv --target target --encoder encoder.safetensors -o model.safetensors
-          pretext finetune train.csv --target label --encoder enc.safetensors --labels 5% --strategy linear-probe -o m.safetensors
+          pretext finetune datasets/credit_data.csv --target target --encoder \\
+              encoder.safetensors -o model.safetensors
+          pretext finetune train.csv --target label --encoder enc.safetensors \\
+              --labels 5% --strategy linear-probe -o m.safetensors
         """
     )
 
@@ -97,14 +102,16 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Train a model and save it: SCARF pretraining + fine-tuning (default), or a baseline.",
         discussion: """
-        --method scarf (default): pretext pretrain followed by pretext finetune, with the
-        same defaults. --method xgboost | mlp | linear: the baselines pretext compare uses,
+        --method scarf (default): pretext pretrain followed by pretext finetune, with the \
+        same defaults. --method xgboost | mlp | linear: the baselines pretext compare uses, \
         trained on the labeled rows. Every model predicts new CSVs with pretext predict.
 
         Examples:
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
-          pretext fit train.csv --target label --unlabeled extra.csv --labels 10% --id customer_id -o model.safetensors
-          pretext fit datasets/credit_data.csv --target target --method xgboost -o trees.safetensors
+          pretext fit train.csv --target label --unlabeled extra.csv --labels 10% \\
+              --id customer_id -o model.safetensors
+          pretext fit datasets/credit_data.csv --target target --method xgboost -o \\
+              trees.safetensors
         """
     )
 
@@ -177,10 +184,10 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict every row of a CSV with a saved model; write a predictions CSV.",
         discussion: """
-        INPUT may lack the target. Columns are matched by name in any order; missing
-        model columns are an error that lists them; extra columns are ignored with a note;
-        categories unseen in training go to the unknown bucket with a count. Output: the
-        id columns, `prediction`, and for classification one `probability_<class>` per
+        INPUT may lack the target. Columns are matched by name in any order; missing \
+        model columns are an error that lists them; extra columns are ignored with a note; \
+        categories unseen in training go to the unknown bucket with a count. Output: the \
+        id columns, `prediction`, and for classification one `probability_<class>` per \
         class. `-o -` writes to standard output. The file is written atomically.
 
         Examples:
@@ -213,7 +220,7 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write the learned representation of every row, for use in other tools.",
         discussion: """
-        Accepts an encoder (pretext pretrain) or a fine-tuned model (its encoder part).
+        Accepts an encoder (pretext pretrain) or a fine-tuned model (its encoder part). \
         Output: the id columns, then embedding_0 … embedding_{D-1}.
 
         Examples:

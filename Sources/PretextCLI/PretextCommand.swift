@@ -7,14 +7,16 @@ struct PretextCommand: ParsableCommand {
         commandName: "pretext",
         abstract: "Self-supervised pretraining for tabular data and time series, measured against gradient-boosted trees.",
         discussion: """
-        Start with `pretext inspect FILE --target COLUMN` to see how Pretext reads your CSV,
+        Start with `pretext inspect FILE --target COLUMN` to see how Pretext reads your CSV, \
         then `pretext fit` to pretrain and fine-tune, and `pretext predict` on new CSVs.
 
         Examples:
           pretext inspect datasets/credit_data.csv --target target
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
-          pretext predict model.safetensors datasets/credit_data.csv -o predictions.csv
-          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
+          pretext predict model.safetensors datasets/credit_data.csv -o \\
+              predictions.csv
+          pretext series forecast datasets/airline.csv --time date --value \\
+              passengers --horizon 12 -o forecast.csv
           pretext bench ingest
         """,
         subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,

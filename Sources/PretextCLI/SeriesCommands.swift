@@ -7,15 +7,19 @@ struct SeriesCommand: ParsableCommand {
         commandName: "series",
         abstract: "Time series: next-step pretraining, forecasting, series classification, comparisons.",
         discussion: """
-        Layouts: long (--series-id COL --time COL: one row per series and time), single
-        (--time COL, or rows in order: one series), wide (--wide: one series per row,
+        Layouts: long (--series-id COL --time COL: one row per series and time), single \
+        (--time COL, or rows in order: one series), wide (--wide: one series per row, \
         columns in time order, the UCR layout; --target names the class column).
 
         Examples:
-          pretext series pretrain datasets/chicago_ridership.csv --time date --channels-as-series -o encoder.safetensors
-          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
-          pretext series classify datasets/italy_power_demand_train.csv --target target -o model.safetensors
-          pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
+          pretext series pretrain datasets/chicago_ridership.csv --time date \\
+              --channels-as-series -o encoder.safetensors
+          pretext series forecast datasets/airline.csv --time date --value \\
+              passengers --horizon 12 -o forecast.csv
+          pretext series classify datasets/italy_power_demand_train.csv --target \\
+              target -o model.safetensors
+          pretext series compare datasets/airline.csv --time date --value passengers \\
+              --horizon 12 --histories 36,60,all
         """,
         subcommands: [SeriesPretrainCommand.self, SeriesForecastCommand.self, SeriesClassifyCommand.self, SeriesCompareCommand.self]
     )
@@ -73,14 +77,16 @@ struct SeriesPretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain a series encoder by next-step prediction on unlabeled series.",
         discussion: """
-        Every window of --lookback steps of every series (DATA and each --unlabeled file)
-        predicts the next value of every channel; MSE on per-window normalised values.
-        Early stopping on held-out series (or the last stretch of each series when there
+        Every window of --lookback steps of every series (DATA and each --unlabeled file) \
+        predicts the next value of every channel; MSE on per-window normalised values. \
+        Early stopping on held-out series (or the last stretch of each series when there \
         are fewer than 10). Writes an encoder for series forecast / classify --encoder.
 
         Examples:
-          pretext series pretrain datasets/chicago_ridership.csv --time date --channels-as-series -o encoder.safetensors
-          pretext series pretrain datasets/italy_power_demand_train.csv --wide --target target --lookback 16 -o italy-encoder.safetensors
+          pretext series pretrain datasets/chicago_ridership.csv --time date \\
+              --channels-as-series -o encoder.safetensors
+          pretext series pretrain datasets/italy_power_demand_train.csv --wide \\
+              --target target --lookback 16 -o italy-encoder.safetensors
         """
     )
 
@@ -126,17 +132,21 @@ struct SeriesForecastCommand: ParsableCommand {
         commandName: "forecast",
         abstract: "Fit a forecaster on the series' history and write the next --horizon steps.",
         discussion: """
-        Direct multi-step forecasts: the encoder reads the last --lookback steps and one
-        head outputs all --horizon future steps of every channel (no recursion). With
-        --encoder the pretrained encoder is fine-tuned (--strategy); without, the same
-        network trains from scratch. --method seasonal-naive | naive | xgboost-lags gives
+        Direct multi-step forecasts: the encoder reads the last --lookback steps and one \
+        head outputs all --horizon future steps of every channel (no recursion). With \
+        --encoder the pretrained encoder is fine-tuned (--strategy); without, the same \
+        network trains from scratch. --method seasonal-naive | naive | xgboost-lags gives \
         the baselines instead. Output: series_id, time, step, one column per value.
 
         Examples:
-          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 -o forecast.csv
-          pretext series forecast datasets/airline.csv --time date --value passengers --horizon 12 --encoder encoder.safetensors -o forecast.csv
-          pretext series forecast sales.csv --series-id store --time day --value sales --horizon 28 --fill missing -o -
-          pretext series forecast history.csv --time date --value passengers --model forecaster.safetensors -o next.csv
+          pretext series forecast datasets/airline.csv --time date --value \\
+              passengers --horizon 12 -o forecast.csv
+          pretext series forecast datasets/airline.csv --time date --value \\
+              passengers --horizon 12 --encoder encoder.safetensors -o forecast.csv
+          pretext series forecast sales.csv --series-id store --time day --value \\
+              sales --horizon 28 --fill missing -o -
+          pretext series forecast history.csv --time date --value passengers --model \\
+              forecaster.safetensors -o next.csv
         """
     )
 
@@ -214,15 +224,19 @@ struct SeriesClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Train a series classifier (one series per row, wide layout) and save it; pretext predict serves it.",
         discussion: """
-        Each row is a series (columns in time order) with its class in --target. With
-        --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the
-        TCN trains from scratch; --method 1nn | xgboost fits a baseline instead (1nn is not
+        Each row is a series (columns in time order) with its class in --target. With \
+        --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
+        TCN trains from scratch; --method 1nn | xgboost fits a baseline instead (1nn is not \
         saved as a file). --labels takes a label budget as for tables.
 
         Examples:
-          pretext series classify datasets/italy_power_demand_train.csv --target target -o model.safetensors
-          pretext series classify datasets/italy_power_demand_train.csv --target target --encoder italy-encoder.safetensors --labels 10% -o model.safetensors
-          pretext predict model.safetensors datasets/italy_power_demand_test.csv -o predictions.csv
+          pretext series classify datasets/italy_power_demand_train.csv --target \\
+              target -o model.safetensors
+          pretext series classify datasets/italy_power_demand_train.csv --target \\
+              target --encoder italy-encoder.safetensors --labels 10% -o \\
+              model.safetensors
+          pretext predict model.safetensors datasets/italy_power_demand_test.csv -o \\
+              predictions.csv
         """
     )
 
@@ -281,20 +295,23 @@ struct SeriesCompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Does next-step pretraining help? Forecasting (vs history) or classification (vs label budget) reports.",
         discussion: """
-        Classification (with --test): on the given train/test split, label budgets of the
-        training series (--labels), methods 1nn, xgboost, scratch and pretrained-<strategy>;
-        pretraining uses every training series (labels unused) and --unlabeled files.
-        Forecasting (without --test): a rolling-origin backtest (--folds origins of
-        --horizon steps) for each amount of target history (--histories), methods naive,
-        seasonal-naive, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses
-        the --unlabeled files (read with --channels-as-series when given), else each fold's
-        own history. Writes report.md, report.html (with the chart) and report.json, plus
+        Classification (with --test): on the given train/test split, label budgets of the \
+        training series (--labels), methods 1nn, xgboost, scratch and pretrained-<strategy>; \
+        pretraining uses every training series (labels unused) and --unlabeled files. \
+        Forecasting (without --test): a rolling-origin backtest (--folds origins of \
+        --horizon steps) for each amount of target history (--histories), methods naive, \
+        seasonal-naive, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses \
+        the --unlabeled files (read with --channels-as-series when given), else each fold's \
+        own history. Writes report.md, report.html (with the chart) and report.json, plus \
         one file per finished cell in cells/: running the same command again resumes.
 
         Examples:
-          pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --histories 36,60,all
-          pretext series compare datasets/airline.csv --time date --value passengers --unlabeled datasets/chicago_ridership.csv --unlabeled-time date
-          pretext series compare datasets/italy_power_demand_train.csv --test datasets/italy_power_demand_test.csv --target target --labels 10%,100%
+          pretext series compare datasets/airline.csv --time date --value passengers \\
+              --horizon 12 --histories 36,60,all
+          pretext series compare datasets/airline.csv --time date --value passengers \\
+              --unlabeled datasets/chicago_ridership.csv --unlabeled-time date
+          pretext series compare datasets/italy_power_demand_train.csv --test \\
+              datasets/italy_power_demand_test.csv --target target --labels 10%,100%
         """
     )
 
