@@ -223,7 +223,8 @@ int pretext_sgemm_plan(int m, int n, int k, int *split_rows) {
     int row_tiles = m / 16, column_tiles = n / 16;
     *split_rows = row_tiles >= lanes || row_tiles >= column_tiles;
     int tiles = *split_rows ? row_tiles : column_tiles;
-    return tiles < 1 ? 1 : (tiles < lanes ? tiles : lanes);
+    int blocks = lanes * PRETEXT_BLOCKS_PER_LANE;
+    return tiles < 1 ? 1 : (tiles < blocks ? tiles : blocks);
 }
 
 void pretext_sgemm_unsplit(enum pretext_blas_transpose trans_a, enum pretext_blas_transpose trans_b,

@@ -38,9 +38,51 @@ static double now_microseconds(void) {
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
+// Each lane's share of the current region's tasks: the contiguous range [front, back),
+// packed in one word so that taking from either end is one compare-and-swap. A lane
+// takes its own tasks from the front; a lane with none left takes the last task of the
+// lane with the most left, so a lane slowed by something else (another process, the
+// host) hands its remaining work to the others instead of holding the region up.
+typedef struct { _Alignas(64) _Atomic unsigned long long range; } lane_share;
+static lane_share shares[PRETEXT_MAX_LANES];
+
+static unsigned long long pack(long front, long back) { return ((unsigned long long)front << 32) | (unsigned long long)back; }
+static long front_of(unsigned long long range) { return (long)(range >> 32); }
+static long back_of(unsigned long long range) { return (long)(range & 0xffffffffULL); }
+
+// Takes task `*index` from lane `lane`'s share: its front (own work) or its back (stealing).
+static int take(int lane, int from_back, long *index) {
+    unsigned long long range = atomic_load_explicit(&shares[lane].range, memory_order_acquire);
+    for (;;) {
+        long front = front_of(range), back = back_of(range);
+        if (front >= back) return 0;
+        unsigned long long next = from_back ? pack(front, back - 1) : pack(front + 1, back);
+        if (atomic_compare_exchange_weak_explicit(&shares[lane].range, &range, next, memory_order_acq_rel, memory_order_acquire)) {
+            *index = from_back ? back - 1 : front;
+            return 1;
+        }
+    }
+}
+
 static void run_lane(int lane, int lanes, long count, pretext_task task, void *context) {
     inside_region = 1;
-    for (long index = lane; index < count; index += lanes) task(context, index);
+    long index;
+    if (count <= lanes) {
+        if (lane < count) task(context, lane);
+    } else {
+        while (take(lane, 0, &index)) task(context, index);
+        for (;;) {   // own share done: help the lane with the most left
+            int victim = -1;
+            long most = 0;
+            for (int other = 0; other < lanes; other++) {
+                unsigned long long range = atomic_load_explicit(&shares[other].range, memory_order_acquire);
+                long left = back_of(range) - front_of(range);
+                if (left > most) { most = left; victim = other; }
+            }
+            if (victim < 0) break;
+            if (take(victim, 1, &index)) task(context, index);
+        }
+    }
     inside_region = 0;
 }
 
@@ -127,6 +169,11 @@ void pretext_parallel_for(long count, pretext_task task, void *context) {
     region_context = context;
     region_count = count;
     region_lanes = lanes;
+    if (count > lanes) {
+        for (int lane = 0; lane < lanes; lane++) {
+            atomic_store_explicit(&shares[lane].range, pack(count * lane / lanes, count * (lane + 1) / lanes), memory_order_relaxed);
+        }
+    }
     atomic_store(&remaining, started_workers);
     atomic_fetch_add(&generation, 1);            // publishes the region (sequentially consistent)
     if (atomic_load(&sleepers) > 0) {

@@ -1,3 +1,4 @@
+import CPretextParallel
 import Foundation
 import XCTest
 import PretextData
@@ -37,9 +38,34 @@ final class ParallelTests: XCTestCase {
                 XCTAssertEqual(visits, [Int](repeating: 1, count: extent), "lanes \(lanes), extent \(extent)")
                 XCTAssertTrue(starts.allSatisfy { $0 % 16 == 0 }, "blocks start on 16-item tiles")
                 let blocks = Set(starts).count
-                XCTAssertEqual(blocks, extent == 0 ? 0 : min(lanes, max(1, extent / 16)), "lanes \(lanes), extent \(extent)")
+                let expected = extent == 0 ? 0 : lanes == 1 ? 1 : min(lanes * Int(PRETEXT_BLOCKS_PER_LANE), max(1, extent / 16))
+                XCTAssertEqual(blocks, expected, "lanes \(lanes), extent \(extent)")
             }
         }
+    }
+
+    /// With more parts than lanes, each lane owns a contiguous run of parts; a lane that
+    /// is held up (here: the caller's first part sleeps) has the rest of its run taken by
+    /// the other lane. Every part still runs exactly once.
+    func testIdleLanesTakeWorkFromASlowLane() {
+        BLAS.setThreads(2)
+        let parts = 8
+        var runner = [pthread_t](repeating: 0, count: parts)
+        var runs = [Int](repeating: 0, count: parts)
+        let caller = pthread_self()
+        runner.withUnsafeMutableBufferPointer { runner in
+            runs.withUnsafeMutableBufferPointer { runs in
+                Lanes.forEachPart(parts) { part in
+                    if part == 0 { usleep(300_000) }   // the caller owns parts 0..<4 and starts with this one
+                    runner[part] = pthread_self()
+                    runs[part] += 1
+                }
+            }
+        }
+        XCTAssertEqual(runs, [Int](repeating: 1, count: parts))
+        XCTAssertEqual(runner[0], caller, "\(runner) caller \(caller)")
+        let byOtherLane = runner.filter { $0 != caller }.count
+        XCTAssertEqual(byOtherLane, parts - 1, "the other lane runs its own four parts and takes the caller's last three")
     }
 
     func testSmallWorkRunsAsOneBlock() {

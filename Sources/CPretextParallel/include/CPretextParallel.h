@@ -11,8 +11,13 @@
 // at each check, so that when other processes compete for the cores a preempted lane
 // is not kept waiting by a spinning one.
 //
-// Work is split statically: lane l runs tasks l, l + lanes, l + 2·lanes, … . Tasks
-// write disjoint outputs, so a result never depends on which thread ran which task.
+// With no more tasks than lanes, lane l runs task l. With more, lane l owns a contiguous
+// range of them (tasks l·count/lanes up to (l+1)·count/lanes) and runs it in order; a
+// lane that finishes its range takes the last tasks of the lane with the most left, so a
+// lane slowed by another process or by the host does not hold everyone up. Work is cut
+// into PRETEXT_BLOCKS_PER_LANE blocks per lane for that (products, element-wise passes,
+// the optimizer). Tasks write disjoint outputs, so a result never depends on which
+// thread ran which task.
 // A call made from inside a task, or while another thread holds the lanes, runs its
 // tasks serially on the calling thread: the lanes are never oversubscribed and calls
 // are safe from any thread.
@@ -45,6 +50,9 @@ void pretext_block_range(long extent, long parts, long part, long *start, long *
 #define PRETEXT_MAX_LANES 64
 #define PRETEXT_SPIN_MICROSECONDS 200
 #define PRETEXT_YIELD_MICROSECONDS 20
+/// Blocks per lane that products and passes are cut into, so that work can move from a
+/// slow lane to the others (one block each would leave nothing to take).
+#define PRETEXT_BLOCKS_PER_LANE 2
 
 #ifdef __cplusplus
 }

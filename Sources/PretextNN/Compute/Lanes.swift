@@ -3,9 +3,11 @@ import CPretextParallel
 /// Element-wise work split over the compute lanes — the same persistent threads that
 /// run the blocks of a split matrix product (`CPretextParallel`, `BLAS.sgemm`).
 ///
-/// Work is cut into contiguous blocks of whole 16-item tiles, one per lane; for rows
-/// these are exactly the row blocks a product with that many rows gives each lane, so
-/// a pass over a layer's output mostly touches rows already in that lane's cache.
+/// Work is cut into contiguous blocks of whole 16-item tiles, `PRETEXT_BLOCKS_PER_LANE`
+/// per lane, each lane running its own blocks in order and then taking blocks left by a
+/// slower lane (`CPretextParallel`); for rows these are exactly the row blocks a product
+/// with that many rows is cut into, so a pass over a layer's output mostly touches rows
+/// already in that lane's cache.
 /// Each block writes only its own items, so results do not depend on the lanes; work
 /// that reduces across blocks (a sum over rows, say) must keep one block per output.
 public enum Lanes {
@@ -17,8 +19,8 @@ public enum Lanes {
 
     /// The blocks `extent` items are cut into for work of `work` elements in all.
     static func blockCount(extent: Int, work: Int) -> Int {
-        guard work >= minimumParallelWork else { return 1 }
-        return max(1, min(count, extent / 16))
+        guard work >= minimumParallelWork, count > 1 else { return 1 }
+        return max(1, min(count * Int(PRETEXT_BLOCKS_PER_LANE), extent / 16))
     }
 
     /// Runs `body` once per block of `0..<extent` (at once on the lanes when `work` —
@@ -42,8 +44,9 @@ public enum Lanes {
         return start..<(start + length)
     }
 
-    /// Runs `body(part)` for every part in `0..<parts` at once on the lanes (part p on
-    /// lane p when there are enough lanes) and returns when all are done.
+    /// Runs `body(part)` for every part in `0..<parts` at once on the lanes (lane l owns
+    /// a contiguous run of parts; idle lanes take what a slower one has left) and
+    /// returns when all are done. Parts must write disjoint outputs.
     public static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
         if parts <= 1 {
             if parts == 1 { body(0) }
