@@ -69,6 +69,8 @@ static void run_lane(int lane, int lanes, long count, pretext_task task, void *c
     long index;
     if (count <= lanes) {
         if (lane < count) task(context, lane);
+    } else if (count > 0xffffffffL) {   // too many to pack in a share: fixed stride, no taking
+        for (index = lane; index < count; index += lanes) task(context, index);
     } else {
         while (take(lane, 0, &index)) task(context, index);
         for (;;) {   // own share done: help the lane with the most left
@@ -169,7 +171,7 @@ void pretext_parallel_for(long count, pretext_task task, void *context) {
     region_context = context;
     region_count = count;
     region_lanes = lanes;
-    if (count > lanes) {
+    if (count > lanes && count <= 0xffffffffL) {
         for (int lane = 0; lane < lanes; lane++) {
             atomic_store_explicit(&shares[lane].range, pack(count * lane / lanes, count * (lane + 1) / lanes), memory_order_relaxed);
         }
