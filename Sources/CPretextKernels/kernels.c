@@ -116,11 +116,11 @@ static void adam_chunk(void *context, long index) {
 void pretext_adam_update(float *theta, const float *gradient, float *m, float *v, size_t n,
                          float scale, float l2, float beta1, float beta2, float step_size,
                          float inverse_root_correction2, float epsilon, float decay_factor) {
-    size_t blocks = (size_t)pretext_parallel_lanes() * PRETEXT_BLOCKS_PER_LANE;
+    size_t lanes = (size_t)pretext_parallel_lanes(), blocks = lanes * PRETEXT_BLOCKS_PER_LANE;
     size_t chunk = (n + blocks - 1) / blocks;
     if (chunk < ADAM_MIN_CHUNK) chunk = ADAM_MIN_CHUNK;
     chunk = (chunk + 7) / 8 * 8;
-    if (pretext_parallel_lanes() == 1 || chunk >= n) {
+    if (lanes == 1 || chunk >= n) {
         adam_range(theta, gradient, m, v, n, scale, l2, beta1, beta2, step_size, inverse_root_correction2, epsilon, decay_factor);
         return;
     }

@@ -18,7 +18,7 @@ import PretextData
 /// here). A value the user set is always respected.
 ///
 /// Threads: each library call runs single-threaded. Products of at least 2¹⁹ multiply-adds are
-/// cut into blocks of 16-row (or 16-column) tiles of C, two per compute lane
+/// cut into blocks of 16-row (or 16-column) tiles of C, `PRETEXT_BLOCKS_PER_LANE` per compute lane
 /// (`CPretextParallel`: persistent threads that spin briefly between pieces of work and
 /// take blocks a slower lane has left),
 /// and element-wise passes use the same lanes and blocks (`Lanes`). For a training
