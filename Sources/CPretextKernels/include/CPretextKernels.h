@@ -38,9 +38,21 @@ void pretext_add_column_sums(const float *x, long rows, long stride, float *sums
 /// −0 becomes +0). `y` may be `x`.
 void pretext_relu(const float *x, float *y, long count);
 
+/// y[r·columns + c] = y[r·columns + c] + bias[c] for r < rows, c < columns; with `relu`
+/// nonzero, then max(·, 0) as `pretext_relu`. A Linear layer's bias after a β = 0 product
+/// (and its ReLU in the same pass): one read and one write of the output instead of
+/// writing the bias rows first and having the product read them back.
+void pretext_add_bias(float *y, const float *bias, long rows, long columns, int relu);
+
 /// out = y > 0 ? gradient : 0, element-wise: ReLU's backward from its output y (y > 0
 /// exactly where the input was > 0). `out` may be `gradient`.
 void pretext_relu_mask(const float *y, const float *gradient, float *out, long count);
+
+/// The three passes above through a chosen build, for tests: 0 baseline, 2 AVX-512 (when
+/// the CPU has it; otherwise the baseline). Exact operations: every build, the same bits.
+void pretext_relu_variant(int variant, const float *x, float *y, long count);
+void pretext_add_bias_variant(int variant, float *y, const float *bias, long rows, long columns, int relu);
+void pretext_relu_mask_variant(int variant, const float *y, const float *gradient, float *out, long count);
 
 /// InfoNCE's ℓ2 row normalisation of a (rows, columns) matrix: norm_r = max(‖x_r‖, 1e-12)
 /// with ‖x_r‖² summed as (double)(x·x) in eight double lanes (lane c mod 8, then the

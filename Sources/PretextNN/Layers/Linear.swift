@@ -1,12 +1,13 @@
 import CPretextKernels
 import PretextData
 
-/// y = x Wᵀ + b.
+/// y = x Wᵀ + b: the product first (β = 0), then b added to each row —
+/// one pass over y fewer than writing b first for the product to add to.
 ///
 /// W: (O, I), b: (O). Initialisation as PyTorch's `nn.Linear`: W, b ~ U(−1/√I, 1/√I)
 /// (Kaiming-uniform with a = √5), so results match common reference setups.
 ///
-/// Fused with a ReLU (`Sequential` pairs them): forward applies y = max(y, 0) to each
+/// Fused with a ReLU (`Sequential` pairs them): forward applies y = max(y + b, 0) to each
 /// lane's rows right after its block of the product, while they are in cache; backward
 /// computes dW, db and dX in one pass on the lanes and applies the ReLU *below* (its
 /// mask y > 0) to dX's rows. Both give the same bits as the layers one after another.
@@ -49,40 +50,36 @@ public final class Linear: Layer {
         self.input = input
         let outputDimensions = outputDimensions, inputDimensions = inputDimensions
         let weightOffset = weight.offset, biasOffset = biasView?.offset
-        // Every value is written: the bias rows (then the product added, β = 1), or the product alone (β = 0).
+        // The product written by β = 0, then the bias added (and the ReLU applied) to each lane's rows in one pass.
         let rows = input.rows
         let plan = BLAS.splitPlan(m: rows, n: outputDimensions, k: inputDimensions)
         let output = Matrix(rows: rows, columns: outputDimensions) { out in               // (B, O)
             store.values.withUnsafeBufferPointer { values in
                 input.values.withUnsafeBufferPointer { x in
-                    func writeBias(_ block: Range<Int>) {
-                        guard let biasOffset else { return }
-                        for row in block {
-                            (out.baseAddress! + row * outputDimensions).update(from: values.baseAddress! + biasOffset, count: outputDimensions)
+                    func finish(_ block: Range<Int>) {
+                        let start = out.baseAddress! + block.lowerBound * outputDimensions
+                        if let biasOffset {
+                            pretext_add_bias(start, values.baseAddress! + biasOffset, block.count, outputDimensions, relu == nil ? 0 : 1)
+                        } else if relu != nil {
+                            pretext_relu(start, start, block.count * outputDimensions)
                         }
                     }
-                    func rectify(_ block: Range<Int>) {
-                        let start = out.baseAddress! + block.lowerBound * outputDimensions
-                        pretext_relu(start, start, block.count * outputDimensions)
-                    }
                     if plan.parts > 1 && plan.byRows {
-                        // Each lane writes the bias into its block of rows, adds its block of the product, rectifies it.
+                        // Each lane computes its block of rows of the product and finishes them while they are in cache.
                         Lanes.forEachPart(plan.parts) { part in
                             let block = Lanes.block(part, of: plan.parts, in: rows)
-                            writeBias(block)
                             BLAS.sgemmUnsplit(transposeA: false, transposeB: true, m: block.count, n: outputDimensions, k: inputDimensions,
                                               alpha: 1, a: x.baseAddress! + block.lowerBound * inputDimensions, lda: inputDimensions,
-                                              b: values.baseAddress! + weightOffset, ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1,
+                                              b: values.baseAddress! + weightOffset, ldb: inputDimensions, beta: 0,
                                               c: out.baseAddress! + block.lowerBound * outputDimensions, ldc: outputDimensions)
-                            if relu != nil { rectify(block) }
+                            finish(block)
                         }
                         return
                     }
-                    if biasOffset != nil { Lanes.forEachBlock(of: rows, work: out.count, writeBias) }
                     BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: outputDimensions, k: inputDimensions,
                                alpha: 1, a: x.baseAddress!, lda: inputDimensions, b: values.baseAddress! + weightOffset,
-                               ldb: inputDimensions, beta: biasOffset == nil ? 0 : 1, c: out.baseAddress!, ldc: outputDimensions)
-                    if relu != nil { Lanes.forEachBlock(of: rows, work: out.count, rectify) }
+                               ldb: inputDimensions, beta: 0, c: out.baseAddress!, ldc: outputDimensions)
+                    if biasOffset != nil || relu != nil { Lanes.forEachBlock(of: rows, work: out.count, finish) }
                 }
             }
         }
