@@ -1,3 +1,4 @@
+import CPretextKernels
 import PretextData
 
 /// A causal, dilated 1-D convolution over time, channels last.
@@ -75,18 +76,17 @@ public final class CausalConvolution: Layer {
             }
             initialized = steps * width
         }
-        // (B·L, Cₒ) in memory: bias rows, then the product added (β = 1).
+        // (B·L, Cₒ) in memory: the product (β = 0), then the bias added to every row (as `Linear`).
         return Matrix(rows: batch, columns: length * outputChannels) { out in
             store.values.withUnsafeBufferPointer { values in
                 columns.withUnsafeBufferPointer { cols in
-                    Lanes.forEachBlock(of: steps, work: steps * outputChannels) { block in
-                        for step in block {
-                            (out.baseAddress! + step * outputChannels).update(from: values.baseAddress! + biasOffset, count: outputChannels)
-                        }
-                    }
                     BLAS.sgemm(transposeA: false, transposeB: true, m: steps, n: outputChannels, k: width, alpha: 1,
                                a: cols.baseAddress!, lda: width, b: values.baseAddress! + weightOffset, ldb: width,
-                               beta: 1, c: out.baseAddress!, ldc: outputChannels)
+                               beta: 0, c: out.baseAddress!, ldc: outputChannels)
+                    Lanes.forEachBlock(of: steps, work: steps * outputChannels) { block in
+                        pretext_add_bias(out.baseAddress! + block.lowerBound * outputChannels, values.baseAddress! + biasOffset,
+                                         block.count, outputChannels, 0)
+                    }
                 }
             }
         }
