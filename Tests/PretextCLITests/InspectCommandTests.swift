@@ -36,6 +36,36 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertTrue(missing.standardError.contains("no-such-file.csv: no such file"), missing.standardError)
     }
 
+    /// `cat FILE | pretext inspect /dev/stdin` and `pretext inspect - < FILE` describe the
+    /// same table as `pretext inspect FILE` (the first line names the input).
+    func testPipesAndStandardInputReadTheWholeFile() throws {
+        let binary = Bundle.main.bundleURL.appendingPathComponent("pretext").path
+        func shell(_ command: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", command]
+            process.currentDirectoryURL = repositoryRoot
+            process.environment = ["COLUMNS": "100", "PATH": "/usr/bin:/bin"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, command)
+            return String(decoding: data, as: UTF8.self)
+        }
+        /// The column table: every line after the size and timing lines.
+        func columns(_ text: String) -> [Substring] { Array(text.split(separator: "\n").dropFirst(2)) }
+        for file in ["datasets/airline.csv", "datasets/penguins.csv"] {
+            let direct = try shell("'\(binary)' inspect \(file)")
+            XCTAssertTrue(direct.contains("rows ×"), direct)
+            XCTAssertEqual(columns(try shell("cat \(file) | '\(binary)' inspect /dev/stdin")), columns(direct), file)
+            XCTAssertEqual(columns(try shell("cat \(file) | '\(binary)' inspect -")), columns(direct), file)
+            XCTAssertEqual(columns(try shell("gzip -c \(file) | '\(binary)' inspect -")), columns(direct), file)
+        }
+        XCTAssertTrue(try shell("cat datasets/airline.csv | '\(binary)' inspect -").hasPrefix("<stdin>: 144 rows × 2 columns"))
+    }
+
     func testBadOptionIsAUsageError() throws {
         let result = try runPretext(["inspect", "datasets/wine.csv", "--delimiter", "ab"])
         XCTAssertEqual(result.status, 64)

@@ -5,12 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a file's bytes in blocks, transparently decompressing gzip.
+/// Reads a file's bytes in blocks from its start, transparently decompressing gzip.
 ///
 /// Gzip is recognised by its magic bytes (1f 8b), whatever the name; a file named
 /// `.gz` without them is an error rather than being read as text. This is the only
 /// file that touches zlib's handles.
 final class ByteSource {
+    /// The input's name in messages (the path as the user gave it).
     let path: String
     let isCompressed: Bool
     /// Size of the file on disk, in bytes.
@@ -18,21 +19,26 @@ final class ByteSource {
     private var descriptor: Int32 = -1
     private var gzipHandle: gzFile? = nil
 
-    init(path: String) throws {
-        self.path = path
+    /// Opens `input`'s readable file (a regular file: streams were spooled by
+    /// `SpooledInput`, so the signature can be read in place without moving the offset).
+    init(_ input: SpooledInput) throws {
+        path = input.name
+        let fd = open(input.readablePath, O_RDONLY)
+        guard fd >= 0 else { throw DataError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { throw DataError.fileNotFound(path: path) }
-            throw DataError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError.unreadable(path: path, reason: "it is a directory")
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw DataError.unreadable(path: path, reason: reason)
         }
         fileSize = Int(info.st_size)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         var magic: [UInt8] = [0, 0]
-        let magicCount = Glibc.read(fd, &magic, 2)
+        let magicCount = pread(fd, &magic, 2, 0)
+        guard magicCount >= 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw DataError.unreadable(path: path, reason: reason)
+        }
         let gzipMagic = magicCount == 2 && magic[0] == 0x1f && magic[1] == 0x8b
         if path.hasSuffix(".gz") && !gzipMagic {
             close(fd)
@@ -40,7 +46,6 @@ final class ByteSource {
         }
         isCompressed = gzipMagic
         if gzipMagic {
-            lseek(fd, 0, SEEK_SET)
             guard let handle = gzdopen(fd, "rb") else {
                 close(fd)
                 throw DataError.unreadable(path: path, reason: "zlib could not open it")
@@ -48,7 +53,6 @@ final class ByteSource {
             gzbuffer(handle, 1 << 18)
             gzipHandle = handle
         } else {
-            lseek(fd, 0, SEEK_SET)
             descriptor = fd
         }
     }

@@ -23,15 +23,18 @@ public struct CSVReader: Sendable {
         self.options = options
     }
 
-    /// Reads `path`. Errors name the file, line and column.
+    /// Reads `path`: a file, or `-` for standard input. A pipe, FIFO or standard input is
+    /// copied once to a temporary file first (`SpooledInput`), so every pass reads the
+    /// same bytes from the start. Errors name the file, line and column.
     public func read(_ path: String) throws -> (table: Table, report: ReadReport) {
         try validate()
         let start = Stopwatch()
+        let input = try SpooledInput(path: path)
         var givenTypes = options.columnTypes
         // A column of mixed numbers and text that is mostly text is read again with its
         // raw text kept (a rare second pass; numbers alone are never kept as text).
         for _ in 0..<2 {
-            switch try readOnce(path, givenTypes: givenTypes) {
+            switch try readOnce(input, givenTypes: givenTypes) {
             case .done(let table, var report):
                 report.seconds = start.seconds
                 return (table, report)
@@ -62,8 +65,9 @@ public struct CSVReader: Sendable {
         case needsText([String])
     }
 
-    private func readOnce(_ path: String, givenTypes: [String: ColumnType]) throws -> Pass {
-        let source = try ByteSource(path: path)
+    private func readOnce(_ input: SpooledInput, givenTypes: [String: ColumnType]) throws -> Pass {
+        let source = try ByteSource(input)
+        let path = input.name
         let blockSize = options.chunkSize
         var buffer = [UInt8]()
         var eof = try fill(&buffer, from: source, count: blockSize) < blockSize

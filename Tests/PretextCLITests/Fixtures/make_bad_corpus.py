@@ -66,7 +66,7 @@ add("unknown-target.csv", good, "inspect {file} --target Y", 1, 'Did you mean "y
 add("unknown-target-far.csv", good, "inspect {file} --target label", 1, 'there is no column "label"')
 add("unknown-categorical.csv", good, "inspect {file} --categorical zip", 1, 'there is no column "zip"')
 # Compression
-gz = gzip.compress(("a,b\n" + "".join(f"{i},{i*2}\n" for i in range(5000))).encode())
+gz = gzip.compress(("a,b\n" + "".join(f"{i},{i*2}\n" for i in range(5000))).encode(), mtime=0)
 add("truncated.csv.gz", gz[: len(gz) // 2], inspect, 1, "gzip data is damaged or truncated")
 add("truncated-header.csv.gz", gz[:12], inspect, 1, "gzip data is damaged or truncated")
 add("not-gzip.csv.gz", good, inspect, 1, "does not start with the gzip signature")
@@ -88,6 +88,14 @@ add("zero-batch.csv", good, fit + " --pretrain-batch-size 0", 64, "--pretrain-ba
 add("unknown-objective.csv", good, fit + " --objective simclr", 64, "unknown --objective")
 add("bad-delimiter.csv", good, "inspect {file} --delimiter ab", 64, "--delimiter must be one character")
 add("zero-threads.csv", good, "inspect {file} --threads 0", 64, "--threads must be at least 1")
+# Pipes and standard input: the same errors, with the same line numbers, as from a file
+# (bash's process substitution makes a pipe; `-` is standard input).
+add("pipe-ragged.csv", "a,b,c\n1,2,3\n4,5\n", "inspect <(cat {file})", 1, ":3: expected 3 fields")
+add("pipe-stdin-ragged.csv", "a,b,c\n1,2,3\n4,5\n", "inspect - < <(cat {file})", 1, "<stdin>:3: expected 3 fields")
+add("pipe-truncated.csv.gz", gz[: len(gz) // 2], "inspect - < <(cat {file})", 1, "gzip data is damaged or truncated")
+add("pipe-empty.csv", "", "inspect <(cat {file})", 1, "the file is empty")
+add("pipe-stdin-twice.csv", good, "pretrain - --unlabeled - --pretrain-epochs 1 -o {out}/e.safetensors < <(cat {file})", 1,
+    "standard input (-) was already read")
 # Output paths
 add("output-is-directory.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}", 1, "it is a directory")
 add("output-missing-folder.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}/no/such/dir/m.safetensors", 1, "cannot write")
@@ -104,7 +112,8 @@ kinds = [("ragged-", "raggedRow"), ("unterminated-", "unterminatedQuote"), ("str
          ("date-target", "invalidTarget"), ("unknown-", "unknownColumn"), ("truncated", "corruptCompressedFile"),
          ("not-gzip", "corruptCompressedFile"), ("corrupt-gzip", "corruptCompressedFile"),
          ("budget-too-many", "invalidLabelBudget"), ("budget-fewer-than-classes", "invalidLabelBudget"),
-         ("output-", "unwritable")]
+         ("output-", "unwritable"), ("pipe-ragged", "raggedRow"), ("pipe-stdin-ragged", "raggedRow"),
+         ("pipe-truncated", "corruptCompressedFile"), ("pipe-empty", "emptyFile"), ("pipe-stdin-twice", "unreadable")]
 def kind(name, code):
     if code == "64":
         return "usage"
