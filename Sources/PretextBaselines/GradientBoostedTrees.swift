@@ -15,8 +15,11 @@ public final class GradientBoostedTrees: TabularPredictor {
     public private(set) var parameters = TreeParameters()
     /// Rounds kept (the best validation round, or all without validation).
     public private(set) var rounds = 0
-    /// The validation score of the chosen trial (lower is better), if validated.
+    /// The validation score of the chosen trial (lower is better), if validated: on the
+    /// hold-out, or pooled out-of-fold under cross-validation.
     public private(set) var validationScore: Double?
+    /// How the hyperparameters and rounds were chosen.
+    public private(set) var tuning: Tuning?
     public var idColumns: [String] = []
     private var booster: XGBoostBooster?
 
@@ -36,65 +39,143 @@ public final class GradientBoostedTrees: TabularPredictor {
         return config
     }
 
-    /// Fits on `rows` (default: all labeled rows), tuning on `validationRows` (default:
-    /// a stratified hold-out of `rows` when it has at least `minimumValidationRows`).
+    /// Fits on `rows` (default: all labeled rows) and tunes on them (`Tuning`): on
+    /// `validationRows` when given, else on a stratified hold-out of `rows` when it has at
+    /// least `minimumValidationRows`, else by repeated stratified k-fold cross-validation
+    /// on `rows` (then refit on all of them), else — a class with one row — XGBoost's
+    /// defaults. The preprocessing is fitted on `preprocessingRows`' features (default:
+    /// the training rows; unlabeled rows may be among them, no label is read).
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> GradientBoostedTrees {
-        try fit(table, rows: rows, validationRows: validationRows, task: nil)
+    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil, preprocessingRows: [Int]? = nil) throws -> GradientBoostedTrees {
+        try fit(table, rows: rows, validationRows: validationRows, preprocessingRows: preprocessingRows, task: nil)
     }
 
-    /// As `fit(_:rows:validationRows:)`, with the task given instead of inferred from
-    /// the target (e.g. `.regression` for a target with few distinct values).
+    /// As `fit(_:rows:validationRows:preprocessingRows:)`, with the task given instead of
+    /// inferred from the target (e.g. `.regression` for a target with few distinct values).
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, task requestedTask: TaskType?) throws -> GradientBoostedTrees {
+    public func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, preprocessingRows: [Int]? = nil,
+                    task requestedTask: TaskType?) throws -> GradientBoostedTrees {
         try config.validate()
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
-        let preprocessor = try Preprocessor(config: Self.treePreprocessing).fit(table, rows: trainRows)
+        let preprocessor = try Preprocessor(config: Self.treePreprocessing).fit(table, rows: preprocessingRows ?? trainRows)
         let (features, _) = try preprocessor.transform(table)
-        func labels(_ rows: [Int]) throws -> [Float] {
+        let problem = Problem(features: features, task: task, classes: target.classNames.count, labels: { rows in
             task.isClassification ? try target.classIndices(table, rows: rows).map(Float.init) : try target.standardized(table, rows: rows)
-        }
-        let train = try XGBoostBooster.DataMatrix(features.gathering(trainRows), rows: trainRows.count, columns: features.columns,
-                                                  labels: try labels(trainRows))
-        let check = validation.isEmpty ? nil
-            : try XGBoostBooster.DataMatrix(features.gathering(validation), rows: validation.count, columns: features.columns,
-                                            labels: try labels(validation))
+        })
+        let train = try problem.data(trainRows)
 
         var candidates = [TreeParameters()]
         var generator = SeededGenerator(seed: config.seed, stream: "xgboost-search")
-        if check != nil { for _ in 0..<config.trials { candidates.append(.random(&generator)) } }
-        var best: (booster: XGBoostBooster, parameters: TreeParameters, rounds: Int, score: Double?)? = nil
-        for (index, candidate) in candidates.enumerated() {
-            let booster = try XGBoostBooster(parameters: Self.xgboostParameters(candidate, task: task, classes: target.classNames.count,
-                                                                                seed: config.seed &+ UInt64(index), threads: config.threads),
-                                             cache: [train] + (check.map { [$0] } ?? []))
-            guard let check else {
-                for round in 0..<config.roundsWithoutValidation { try booster.updateOneIteration(round, train: train) }
-                best = (booster, candidate, config.roundsWithoutValidation, nil)
-                break
+        for _ in 0..<config.trials { candidates.append(.random(&generator)) }
+        let classes = task.isClassification ? try target.classIndices(table, rows: trainRows) : nil
+        let chosen: (booster: XGBoostBooster, parameters: TreeParameters, rounds: Int, score: Double?, tuning: Tuning)
+        if !validation.isEmpty {
+            // Hold-out: every candidate early-stopped on the validation rows; the best is kept as trained.
+            let check = try problem.data(validation)
+            var best: (XGBoostBooster, TreeParameters, Int, Double)? = nil
+            for (index, candidate) in candidates.enumerated() {
+                let booster = try makeBooster(candidate, index: index, problem: problem, cache: [train, check])
+                let (rounds, score) = try boostWithEarlyStopping([(booster, train, check, validation.count)], regression: !task.isClassification)
+                if best == nil || score < best!.3 { best = (booster, candidate, rounds, score) }
             }
-            var bestRound = 0, bestScore = Double.infinity
-            for round in 0..<config.maximumRounds {
-                try booster.updateOneIteration(round, train: train)
-                let score = try booster.evaluate(round, data: check)
-                if score < bestScore {
-                    bestScore = score
-                    bestRound = round
-                } else if round - bestRound >= config.patience {
-                    break
+            chosen = (best!.0, best!.1, best!.2, best!.3, Tuning(method: .holdOut, candidates: candidates.count, validationRows: validation.count))
+        } else if let folds = StratifiedKFold(rows: trainRows, classes: classes, folds: config.crossValidationFolds,
+                                              repeats: config.crossValidationRepeats, seed: config.seed) {
+            // Cross-validation: each candidate's boosters, one per fold, early-stopped together on
+            // the pooled out-of-fold loss; the best candidate is refit on every row for its rounds.
+            // Candidates run concurrently, one XGBoost thread each, on matrices of their own
+            // (XGBoost caches its histogram index inside a matrix); the choice does not depend
+            // on their order (ties go to the earlier candidate).
+            let splits = folds.splits
+            let scores = try Self.concurrentMap(candidates.indices, workers: config.threads ?? ProcessorInfo.activeCores) { index in
+                let boosters = try splits.map { fold in
+                    let (part, check) = (try problem.data(fold.train), try problem.data(fold.validation))
+                    return (try makeBooster(candidates[index], index: index, problem: problem, cache: [part, check], threads: 1),
+                            part, check, fold.validation.count)
                 }
+                return try boostWithEarlyStopping(boosters, regression: !task.isClassification)
             }
-            if best == nil || bestScore < best!.score! { best = (booster, candidate, bestRound + 1, bestScore) }
+            let index = scores.indices.min { scores[$0].score < scores[$1].score || (scores[$0].score == scores[$1].score && $0 < $1) }!
+            let booster = try makeBooster(candidates[index], index: index, problem: problem, cache: [train])
+            for round in 0..<scores[index].rounds { try booster.updateOneIteration(round, train: train) }
+            chosen = (booster, candidates[index], scores[index].rounds, scores[index].score,
+                      Tuning(method: .crossValidation, candidates: candidates.count, folds: folds.folds, repeats: folds.repeats))
+        } else {
+            // Too few rows of some class to validate anything: XGBoost's defaults, fixed rounds.
+            let booster = try makeBooster(TreeParameters(), index: 0, problem: problem, cache: [train])
+            for round in 0..<config.roundsWithoutValidation { try booster.updateOneIteration(round, train: train) }
+            chosen = (booster, TreeParameters(), config.roundsWithoutValidation, nil, Tuning(method: .defaults, candidates: 1))
         }
         self.preprocessor = preprocessor
         self.target = target
-        booster = best!.booster
-        parameters = best!.parameters
-        rounds = best!.rounds
-        validationScore = best!.score
+        booster = chosen.booster
+        parameters = chosen.parameters
+        rounds = chosen.rounds
+        validationScore = chosen.score
+        tuning = chosen.tuning
         return self
+    }
+
+    /// The features and labels of one fit, turned into XGBoost's matrices on demand.
+    private struct Problem {
+        let features: FeatureMatrix
+        let task: TaskType
+        let classes: Int
+        let labels: ([Int]) throws -> [Float]
+
+        func data(_ rows: [Int]) throws -> XGBoostBooster.DataMatrix {
+            try XGBoostBooster.DataMatrix(features.gathering(rows), rows: rows.count, columns: features.columns, labels: try labels(rows))
+        }
+    }
+
+    private func makeBooster(_ candidate: TreeParameters, index: Int, problem: Problem,
+                             cache: [XGBoostBooster.DataMatrix], threads: Int? = nil) throws -> XGBoostBooster {
+        try XGBoostBooster(parameters: Self.xgboostParameters(candidate, task: problem.task, classes: problem.classes,
+                                                             seed: config.seed &+ UInt64(index), threads: threads ?? config.threads),
+                           cache: cache)
+    }
+
+    /// `body` of every index on up to `workers` threads; results in index order, or the
+    /// first error (by index).
+    private static func concurrentMap<Result>(_ indices: Range<Int>, workers: Int, _ body: (Int) throws -> Result) throws -> [Result] {
+        let slots = ConcurrentSlots<Result>(indices)
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedTask(body)
+            DispatchQueue.concurrentPerform(iterations: max(1, min(workers, indices.count))) { _ in
+                while let index = slots.take() { slots.put(index, Swift.Result { try task.body(index) }) }
+            }
+        }
+        return try slots.results()
+    }
+
+    /// Boosts every (booster, train, validation, rows) in lockstep, one round at a time,
+    /// until the pooled validation loss has not improved for `patience` rounds or
+    /// `maximumRounds` are done. Pooled: log loss averaged over every validation row
+    /// (each part weighted by its rows); RMSE as √(Σ nᵢ·RMSEᵢ² / Σ nᵢ). Returns the best
+    /// round count and its pooled loss.
+    private func boostWithEarlyStopping(_ parts: [(XGBoostBooster, XGBoostBooster.DataMatrix, XGBoostBooster.DataMatrix, Int)],
+                                        regression: Bool) throws -> (rounds: Int, score: Double) {
+        let total = Double(parts.reduce(0) { $0 + $1.3 })
+        var bestRound = 0, bestScore = Double.infinity
+        for round in 0..<config.maximumRounds {
+            var pooled = 0.0
+            for (booster, train, check, count) in parts {
+                try booster.updateOneIteration(round, train: train)
+                let score = try booster.evaluate(round, data: check)
+                pooled += Double(count) * (regression ? score * score : score)
+            }
+            pooled /= total
+            if regression { pooled = pooled.squareRoot() }
+            if pooled < bestScore {
+                bestScore = pooled
+                bestRound = round
+            } else if round - bestRound >= config.patience {
+                break
+            }
+        }
+        return (bestRound + 1, bestScore)
     }
 
     static func xgboostParameters(_ p: TreeParameters, task: TaskType, classes: Int, seed: UInt64, threads: Int?) -> [(String, String)] {
@@ -138,6 +219,7 @@ public final class GradientBoostedTrees: TabularPredictor {
         var parameters: TreeParameters
         var rounds: Int
         var validationScore: Double?
+        var tuning: Tuning?
         var idColumns: [String]
         /// XGBoost's own JSON model.
         var xgboost: String
@@ -148,7 +230,7 @@ public final class GradientBoostedTrees: TabularPredictor {
     public func save(to path: String) throws {
         guard let preprocessor, let target, let booster else { throw TrainingError.notFitted("GradientBoostedTrees") }
         let description = Description(config: config, preprocessor: preprocessor, target: target, parameters: parameters, rounds: rounds,
-                                      validationScore: validationScore, idColumns: idColumns,
+                                      validationScore: validationScore, tuning: tuning, idColumns: idColumns,
                                       xgboost: String(decoding: try booster.json(), as: UTF8.self))
         try ModelFile.write(networks: [], description: description, kind: Self.kind, to: path)
     }
@@ -161,6 +243,7 @@ public final class GradientBoostedTrees: TabularPredictor {
         model.parameters = description.parameters
         model.rounds = description.rounds
         model.validationScore = description.validationScore
+        model.tuning = description.tuning
         model.idColumns = description.idColumns
         do {
             model.booster = try XGBoostBooster(json: Array(description.xgboost.utf8),
@@ -170,6 +253,43 @@ public final class GradientBoostedTrees: TabularPredictor {
         }
         return model
     }
+}
+
+/// Work handed out index by index to `concurrentMap`'s threads, and their results.
+private final class ConcurrentSlots<Value>: @unchecked Sendable {
+    private var outcomes: [Result<Value, Error>?]
+    private let lock = NSLock()
+    private var next: Int
+    private let range: Range<Int>
+
+    init(_ range: Range<Int>) {
+        self.range = range
+        outcomes = Array(repeating: nil, count: range.count)
+        next = range.lowerBound
+    }
+
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < range.upperBound else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func put(_ index: Int, _ outcome: Result<Value, Error>) {
+        lock.lock()
+        outcomes[index - range.lowerBound] = outcome
+        lock.unlock()
+    }
+
+    func results() throws -> [Value] { try outcomes.map { try $0!.get() } }
+}
+
+/// A closure called from `concurrentMap`'s threads; each call touches only its own index's
+/// XGBoost handles and matrices, which is what makes the unchecked sharing safe.
+private struct UncheckedTask<Value>: @unchecked Sendable {
+    let body: (Int) throws -> Value
+    init(_ body: @escaping (Int) throws -> Value) { self.body = body }
 }
 
 extension FeatureMatrix {

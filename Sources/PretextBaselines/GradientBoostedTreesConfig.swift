@@ -33,9 +33,11 @@ public struct TreeParameters: Codable, Sendable, Equatable {
     }
 }
 
-/// The gradient-boosted-tree baseline's settings. Strong by default: early stopping on
-/// the validation rows (up to 2,000 rounds, patience 50) and a seeded random search of
-/// 20 trials over `TreeParameters`, scored on the validation rows only.
+/// The gradient-boosted-tree baseline's settings. Strong by default at every budget: a
+/// seeded random search of 20 trials over `TreeParameters` (plus XGBoost's defaults),
+/// each early-stopped (up to 2,000 rounds, patience 50) on a hold-out of the labeled rows,
+/// or — below 150 rows, where the hold-out would be under 30 rows — on repeated
+/// stratified k-fold cross-validation of them.
 public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
     /// Random-search trials besides the defaults; 0 = XGBoost's defaults only. Default 20.
     public var trials: Int = 20
@@ -51,6 +53,13 @@ public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
     /// Early stopping and tuning need at least this many hold-out rows (the neural
     /// methods' rule). Default 30.
     public var minimumValidationRows: Int = 30
+    /// Below the hold-out's minimum, the candidates are scored by repeated stratified
+    /// k-fold cross-validation on the labeled rows (`StratifiedKFold`): k folds (at most
+    /// the smallest class's count; default 5) repeated `crossValidationRepeats` times
+    /// (default 2). With a class of a single row, XGBoost's defaults run
+    /// `roundsWithoutValidation` rounds.
+    public var crossValidationFolds: Int = 5
+    public var crossValidationRepeats: Int = 2
     /// XGBoost threads; nil = all cores.
     public var threads: Int? = nil
     public var seed: UInt64 = 0
@@ -63,6 +72,10 @@ public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
             throw TrainingError.invalidHyperparameter(name: "maximumRounds/patience/roundsWithoutValidation/minimumValidationRows",
                                                       value: "\(maximumRounds)/\(patience)/\(roundsWithoutValidation)/\(minimumValidationRows)", expected: "≥ 1")
         }
+        guard crossValidationFolds >= 2, crossValidationRepeats >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "crossValidationFolds/crossValidationRepeats",
+                                                      value: "\(crossValidationFolds)/\(crossValidationRepeats)", expected: "≥ 2 / ≥ 1")
+        }
         guard validationFraction >= 0 && validationFraction < 1 else {
             throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 ≤ f < 1")
         }
@@ -72,3 +85,45 @@ public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// How a gradient-boosted-tree model chose its hyperparameters and rounds.
+public struct Tuning: Codable, Sendable, Equatable, CustomStringConvertible {
+    public enum Method: String, Codable, Sendable {
+        /// Early stopping and the search scored on a hold-out of the labeled rows.
+        case holdOut = "hold-out"
+        /// Scored on the pooled out-of-fold loss of repeated stratified k-fold
+        /// cross-validation, then refit on every labeled row.
+        case crossValidation = "cross-validation"
+        /// Too few rows of a class to validate: XGBoost's defaults, fixed rounds.
+        case defaults
+    }
+
+    public var method: Method
+    /// Settings tried (XGBoost's defaults and the random-search trials).
+    public var candidates: Int
+    public var validationRows: Int?
+    public var folds: Int?
+    public var repeats: Int?
+
+    private enum CodingKeys: String, CodingKey {
+        case method, candidates
+        case validationRows = "validation_rows"
+        case folds, repeats
+    }
+
+    public init(method: Method, candidates: Int, validationRows: Int? = nil, folds: Int? = nil, repeats: Int? = nil) {
+        self.method = method
+        self.candidates = candidates
+        self.validationRows = validationRows
+        self.folds = folds
+        self.repeats = repeats
+    }
+
+    public var description: String {
+        switch method {
+        case .holdOut: return "\(candidates) settings early-stopped on a hold-out of \(validationRows ?? 0) rows"
+        case .crossValidation: return "\(candidates) settings by \(folds ?? 0)-fold stratified cross-validation × \(repeats ?? 0), refit on all rows"
+        case .defaults: return "XGBoost's defaults (too few rows per class to validate)"
+        }
+    }
+}

@@ -10,12 +10,18 @@ struct CompareCommand: ParsableCommand {
         discussion: """
         For each seed: a stratified train/validation/test split, SCARF pretraining once on \
         every non-test row, then each method at each label budget on the same nested \
-        budget rows. Methods: xgboost (tuned: 20-trial random search, early stopping), \
-        linear, mlp (from scratch), and <objective>-<strategy> for any pretraining objective \
+        budget rows; every method fits its preprocessing on the features of every non-test \
+        row. Methods: xgboost (tuned at every budget: 20-trial random search, early \
+        stopping on a hold-out, or repeated stratified k-fold cross-validation below 150 \
+        rows), linear, scratch (the fine-tuned network itself from its initial weights: \
+        what pretraining adds is scarf-full minus scratch), mlp (a separately configured \
+        3×256 MLP with dropout), and <objective>-<strategy> for any pretraining objective \
         (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy \
         (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md, \
         report.html (with a label-efficiency chart) and report.json to the output folder, \
-        plus one file per finished cell: running the same command again resumes.
+        plus one file per finished cell: running the same command again resumes (cells \
+        are reused only for the same data content, settings and Pretext build). Verdicts: \
+        paired t-tests over seeds, Holm-adjusted across each budget's verdicts.
 
         Examples:
           pretext compare datasets/breast_cancer.csv --target target
@@ -25,18 +31,18 @@ struct CompareCommand: ParsableCommand {
               --baseline-trials 0
           pretext compare datasets/credit_data.csv --target target --labels 5% \\
               --methods \\
-              mlp,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
+              scratch,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
           pretext compare datasets/credit_data.csv --target target --upstream Home \\
-              --methods mlp,scarf-full,supervised-full
+              --methods scratch,scarf-full,supervised-full
         """
     )
 
-    @Argument(help: "The labeled CSV.") var data: String
+    @Argument(help: "The labeled CSV (- reads standard input).") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "Comma-separated label budgets.") var labels = "1%,5%,25%,100%"
     @Option(help: "Seeds (each its own split and pretraining).") var seeds = 5
-    @Option(help: "Comma-separated methods: xgboost, linear, mlp, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
-    var methods = "xgboost,linear,mlp,scarf-linear-probe,scarf-full"
+    @Option(help: "Comma-separated methods: xgboost, linear, scratch, mlp, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
+    var methods = "xgboost,linear,scratch,scarf-linear-probe,scarf-full"
     @Option(help: "XGBoost random-search trials (0 = XGBoost's defaults only).") var baselineTrials = 20
     @Option(help: "An upstream labeled column for supervised-<strategy> methods (supervised pretraining).") var upstream: String?
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "report"
@@ -64,7 +70,7 @@ struct CompareCommand: ParsableCommand {
     func methodList() throws -> [LabelEfficiencyExperiment.Method] {
         try methods.split(separator: ",").map { name in
             guard let method = LabelEfficiencyExperiment.Method(rawValue: String(name)) else {
-                throw ValidationError("unknown method \"\(name)\"; use xgboost, linear, mlp or <objective>-<strategy> such as scarf-full or vicreg-linear-probe.")
+                throw ValidationError("unknown method \"\(name)\"; use xgboost, linear, scratch, mlp or <objective>-<strategy> such as scarf-full or vicreg-linear-probe.")
             }
             return method
         }
@@ -90,13 +96,7 @@ struct CompareCommand: ParsableCommand {
             }
             let quiet = self.quiet
             let cells = try LabelEfficiencyExperiment(configuration: configuration) { if !quiet { printError($0) } }.run(table)
-            let settings = [
-                "pretraining": "corruption \(configuration.scarf.corruptionRate), temperature \(configuration.scarf.temperature), encoder \(configuration.scarf.encoderDepth)×\(configuration.scarf.encoderWidth), pretraining patience \(configuration.scarf.training.patience)",
-                "fine-tuning": "Adam lr \(fineTuneLearningRate), head \(configuration.fineTune.headDepth)×\(configuration.fineTune.headWidth), patience \(configuration.fineTune.training.patience), validation hold-out \(Int(configuration.fineTune.validationFraction * 100))% of the budget (none under \(configuration.fineTune.minimumValidationRows) rows)",
-                "XGBoost": "\(baselineTrials) random-search trials, up to \(configuration.trees.maximumRounds) rounds, patience \(configuration.trees.patience)",
-            ]
-            let report = ComparisonReport(cells: cells, table: table, budgets: configuration.budgets.map(\.description),
-                                          methods: configuration.methods, settings: settings)
+            let report = ComparisonReport(cells: cells, table: table, configuration: configuration)
             try AtomicFile.write(Array(report.markdown().utf8), to: output + "/report.md")
             try AtomicFile.write(Array(report.html().utf8), to: output + "/report.html")
             try AtomicFile.write(try report.json(), to: output + "/report.json")

@@ -18,7 +18,7 @@ struct InspectCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The CSV file to read.")
+    @Argument(help: "The CSV file to read (- reads standard input; pipes work too).")
     var file: String
 
     @Option(name: .long, help: "The label column (rows where it is empty are unlabeled).")

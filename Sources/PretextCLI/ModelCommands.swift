@@ -22,7 +22,7 @@ struct PretrainCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The training CSV.") var data: String
+    @Argument(help: "The training CSV (- reads standard input).") var data: String
     @Option(help: "The label column (excluded from the inputs).") var target: String?
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, never an input (repeatable).") var id: [String] = []
@@ -68,7 +68,7 @@ struct FinetuneCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The labeled CSV.") var data: String
+    @Argument(help: "The labeled CSV (- reads standard input).") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "The pretrained encoder (.safetensors from pretext pretrain).") var encoder: String
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
@@ -115,7 +115,7 @@ struct FitCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The training CSV (rows with an empty target are used for pretraining only).") var data: String
+    @Argument(help: "The training CSV (rows with an empty target are used for pretraining only; - reads standard input).") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
@@ -197,7 +197,7 @@ struct PredictCommand: ParsableCommand {
     )
 
     @Argument(help: "A model file from pretext fit or finetune.") var model: String
-    @Argument(help: "The CSV to predict.") var input: String
+    @Argument(help: "The CSV to predict (- reads standard input).") var input: String
     @Option(help: "An identifier column to pass through (repeatable; the model's own are included).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write predictions (- for standard output).") var output: String
     @OptionGroup var read: ReadOptionsGroup
@@ -230,7 +230,7 @@ struct EmbedCommand: ParsableCommand {
     )
 
     @Argument(help: "An encoder or model file.") var model: String
-    @Argument(help: "The CSV to embed.") var input: String
+    @Argument(help: "The CSV to embed (- reads standard input).") var input: String
     @Option(help: "An identifier column to pass through (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write embeddings (- for standard output).") var output: String
     @OptionGroup var read: ReadOptionsGroup

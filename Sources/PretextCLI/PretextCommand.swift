@@ -19,6 +19,7 @@ struct PretextCommand: ParsableCommand {
               passengers --horizon 12 -o forecast.csv
           pretext bench ingest
         """,
+        version: "pretext \(PretextVersion.release)",
         subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
                       PredictCommand.self, EmbedCommand.self, CompareCommand.self, SeriesCommand.self, BenchCommand.self]
     )

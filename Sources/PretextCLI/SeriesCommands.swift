@@ -90,7 +90,7 @@ struct SeriesPretrainCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A CSV of series.") var data: String
+    @Argument(help: "A CSV of series (- reads standard input).") var data: String
     @Option(help: "Another CSV of series in the same layout (repeatable).") var unlabeled: [String] = []
     @Option(help: "Wide layout: the class column, excluded from the values.") var target: String?
     @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
@@ -152,7 +152,7 @@ struct SeriesForecastCommand: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case neural, naive, seasonalNaive = "seasonal-naive", xgboostLags = "xgboost-lags" }
 
-    @Argument(help: "A CSV of series.") var data: String
+    @Argument(help: "A CSV of series (- reads standard input).") var data: String
     @Option(help: "Future steps to forecast.") var horizon = 12
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
     @Option(help: "A saved forecaster (--save-model): forecast DATA with it, no training.") var model: String?
@@ -242,7 +242,7 @@ struct SeriesClassifyCommand: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case neural, xgboost }
 
-    @Argument(help: "The training CSV (wide layout).") var data: String
+    @Argument(help: "The training CSV, wide layout (- reads standard input).") var data: String
     @Option(help: "The class column.") var target: String
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
     @Option(help: "neural (default) or xgboost (on the raw values).") var method: Method = .neural
@@ -315,7 +315,7 @@ struct SeriesCompareCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The series CSV (forecasting) or the training CSV (classification).") var data: String
+    @Argument(help: "The series CSV (forecasting) or the training CSV (classification); - reads standard input.") var data: String
     @Option(help: "Classification: the test CSV (wide layout, same columns).") var test: String?
     @Option(help: "Classification: the class column.") var target: String?
     @Option(help: "Classification: comma-separated label budgets.") var labels = "10%,100%"
@@ -331,6 +331,7 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "series-report"
+    @Option(help: "A published result or other reference point to print under \"Where this stands\" (repeatable).") var reference: [String] = []
     @Flag(help: "No progress lines on standard error.") var quiet = false
     @OptionGroup var layout: SeriesLayoutOptions
     @OptionGroup var model: SeriesModelOptions
@@ -388,6 +389,7 @@ struct SeriesCompareCommand: ParsableCommand {
                 configuration.nextStep = nextStep
                 configuration.trees = trees
                 configuration.cacheDirectory = output + "/cells"
+                configuration.references = reference
                 if !unlabeled.isEmpty {
                     configuration.unlabeled = try SeriesWorkflow.read(unlabeled, source: .init(layout: .wide, labelColumn: target), options: options)
                 }
@@ -413,6 +415,7 @@ struct SeriesCompareCommand: ParsableCommand {
                 configuration.nextStep = nextStep
                 configuration.trees = trees
                 configuration.cacheDirectory = output + "/cells"
+                configuration.references = reference
                 if !unlabeled.isEmpty {
                     let source = SeriesWorkflow.Source(layout: .single(time: unlabeledTime), fill: layout.fill, channelsAsSeries: true)
                     configuration.pretrainingSeries = try SeriesWorkflow.read(unlabeled, source: source, options: options)

@@ -13,15 +13,16 @@ public extension ComparisonReport {
         lines.append("- Data: `\(setup.dataset)`, \(setup.rows) rows (\(setup.labeledRows) labeled, \(setup.unlabeledRows) unlabeled), \(setup.task)"
                      + (setup.classes.isEmpty ? "" : " with classes \(setup.classes.joined(separator: ", "))") + ".")
         lines.append("- Seeds: \(setup.seeds); each seed has its own stratified split (70% train, 10% validation — unused — and 20% test) and its own SCARF pretraining on every non-test row.")
-        lines.append("- Label budgets: " + setup.budgets.map { "\($0) = \(setup.labeledRowsPerBudget[$0] ?? 0) rows" }.joined(separator: ", ") + "; every method sees exactly these labeled rows.")
+        lines.append("- Label budgets: " + setup.budgets.map { "\($0) = \(setup.labeledRowsPerBudget[$0] ?? 0) rows" }.joined(separator: ", ") + "; every method sees exactly these labeled rows, and fits its preprocessing on the features of every non-test row (no labels).")
+        lines.append("- \"Same network from scratch\" is the fine-tuned network itself (encoder and head, optimizer, epochs, stopping rule) from its initial weights, so the difference to SCARF + full fine-tune is what pretraining added.")
         lines.append("- Settings: " + setup.settings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ") + ".")
         lines.append("")
         let metrics = Self.metricOrder.filter { metric in budgets.first?.methods.first?.metrics[metric] != nil }
         for budget in budgets {
             lines.append("## \(budget.budget) labels (\(budget.labeledRows) rows)")
             lines.append("")
-            lines.append("| method | " + metrics.joined(separator: " | ") + " | seconds |")
-            lines.append("|---|" + metrics.map { _ in "---:" }.joined(separator: "|") + "|---:|")
+            lines.append("| method | " + metrics.joined(separator: " | ") + " | seconds | pretraining seconds |")
+            lines.append("|---|" + metrics.map { _ in "---:" }.joined(separator: "|") + "|---:|---:|")
             for result in budget.methods {
                 let cells = metrics.map { metric -> String in
                     guard let summary = result.metrics[metric] else { return "" }
@@ -29,21 +30,27 @@ public extension ComparisonReport {
                         ? String(format: " [%.3f, %.3f]", summary.mean - summary.confidence95, summary.mean + summary.confidence95) : ""
                     return String(format: "%.3f ± %.3f", summary.mean, summary.standardDeviation) + interval
                 }
-                lines.append("| \(result.title) | " + cells.joined(separator: " | ") + String(format: " | %.1f |", result.seconds))
+                let pretraining = result.pretrainingSeconds > 0 ? String(format: "%.1f", result.pretrainingSeconds) : "—"
+                lines.append("| \(result.title) | " + cells.joined(separator: " | ") + String(format: " | %.1f | ", result.seconds) + pretraining + " |")
             }
             lines.append("")
+            for result in budget.methods where !result.tuning.isEmpty {
+                lines.append("How \(result.title) chose its settings: " + result.tuning.joined(separator: "; ") + ".")
+                lines.append("")
+            }
             if !budget.verdicts.isEmpty {
-                lines.append("Verdicts on \(primaryMetric) (Welch's t-test, p < 0.05):")
+                lines.append("Verdicts on \(primaryMetric) (paired t-test over seeds, Holm-adjusted p < 0.05 across this budget's \(budget.verdicts.count) verdicts):")
                 lines.append("")
                 for verdict in budget.verdicts {
                     let title = LabelEfficiencyExperiment.Method(rawValue: verdict.method)?.title ?? verdict.method
-                    let against = verdict.against == "xgboost" ? "XGBoost" : "MLP from scratch"
-                    lines.append(String(format: "- %@ vs %@: **%@** (%+.3f, p = %.3g)", title, against, verdict.outcome, verdict.difference, verdict.p))
+                    let against = LabelEfficiencyExperiment.Method(rawValue: verdict.against)?.title ?? verdict.against
+                    lines.append(String(format: "- %@ vs %@: **%@** (%+.3f, p = %.3g, adjusted %.3g)", title, against, verdict.outcome,
+                                        verdict.difference, verdict.p, verdict.adjustedP))
                 }
                 lines.append("")
             }
         }
-        lines.append("Mean ± standard deviation over seeds; for \(primaryMetric), the 95% confidence interval of the mean in brackets (Student's t).")
+        lines.append("Mean ± standard deviation over seeds; for \(primaryMetric), the 95% confidence interval of the mean in brackets (Student's t). Seconds: a fit's mean wall time; pretraining seconds: the mean wall time of the pretraining its encoder needed, once per seed and shared by every budget and strategy (p-values in the conclusion are Holm-adjusted).")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -79,11 +86,12 @@ public extension ComparisonReport {
         let metrics = Self.metricOrder.filter { metric in budgets.first?.methods.first?.metrics[metric] != nil }
         for budget in budgets {
             body.append("<h2>\(Self.escape(budget.budget)) labels (\(budget.labeledRows) rows)</h2>")
-            body.append("<table><tr><th>method</th>" + metrics.map { "<th>\(Self.escape($0))</th>" }.joined() + "<th>seconds</th></tr>")
+            body.append("<table><tr><th>method</th>" + metrics.map { "<th>\(Self.escape($0))</th>" }.joined() + "<th>seconds</th><th>pretraining seconds</th></tr>")
             for result in budget.methods {
                 body.append("<tr><td>\(Self.escape(result.title))</td>" + metrics.map { metric in
                     result.metrics[metric].map { String(format: "<td>%.3f ± %.3f</td>", $0.mean, $0.standardDeviation) } ?? "<td></td>"
-                }.joined() + String(format: "<td>%.1f</td></tr>", result.seconds))
+                }.joined() + String(format: "<td>%.1f</td>", result.seconds)
+                    + (result.pretrainingSeconds > 0 ? String(format: "<td>%.1f</td></tr>", result.pretrainingSeconds) : "<td>—</td></tr>"))
             }
             body.append("</table>")
         }

@@ -2,8 +2,13 @@ import Foundation
 import PretextData
 
 /// Everything `pretext compare` reports: the setup, per-budget results with intervals,
-/// win/tie/loss verdicts (Welch's t-test at p < 0.05, as the SCARF paper) and a
-/// conclusion in plain words. Codable: `report.json` is this value.
+/// win/tie/loss verdicts and a conclusion in plain words. Codable: `report.json` is this
+/// value.
+///
+/// Verdicts compare every method with XGBoost and with the same network trained from
+/// scratch, on the same seeds' splits: a paired t-test on the per-seed differences, with
+/// Holm's correction over all the verdicts of one budget (`Statistics.pairedVerdicts`);
+/// a win or loss needs an adjusted p < 0.05.
 public struct ComparisonReport: Codable, Sendable {
     public struct Setup: Codable, Sendable {
         public var dataset: String
@@ -30,8 +35,13 @@ public struct ComparisonReport: Codable, Sendable {
         public var method: String
         public var title: String
         public var metrics: [String: MetricSummary]
+        /// Mean wall time of a fit, and of the pretraining its encoder needed (shared by
+        /// every budget and strategy that used it; 0 without pretraining).
         public var seconds: Double
+        public var pretrainingSeconds: Double
         public var values: [Double]   // primary metric per seed
+        /// How the method chose its settings (XGBoost's tuning), per distinct description.
+        public var tuning: [String]
     }
 
     public struct Verdict: Codable, Sendable {
@@ -42,7 +52,9 @@ public struct ComparisonReport: Codable, Sendable {
         /// Mean of per-seed differences of the primary metric, and their standard deviation.
         public var difference: Double
         public var differenceDeviation: Double
+        /// The paired t-test's p, and Holm's adjustment over the budget's verdicts (which decides).
         public var p: Double
+        public var adjustedP: Double
     }
 
     public struct BudgetResult: Codable, Sendable {
@@ -59,6 +71,12 @@ public struct ComparisonReport: Codable, Sendable {
     public var conclusion: [String]
 
     static let metricOrder = ["accuracy", "macro-F1", "log loss", "ROC-AUC", "RMSE", "MAE", "R²"]
+
+    /// The report of `configuration`'s experiment on `table` from its cells.
+    public init(cells: [LabelEfficiencyExperiment.Cell], table: Table, configuration: LabelEfficiencyExperiment.Configuration) {
+        self.init(cells: cells, table: table, budgets: configuration.budgets.map(\.description), methods: configuration.methods,
+                  settings: configuration.settingsSummary)
+    }
 
     public init(cells: [LabelEfficiencyExperiment.Cell], table: Table, budgets: [String], methods: [LabelEfficiencyExperiment.Method],
                 settings: [String: String]) {
@@ -88,20 +106,28 @@ public struct ComparisonReport: Codable, Sendable {
                                                   confidence95: Statistics.confidenceHalfWidth(values))
                 }
                 return MethodResult(method: method.rawValue, title: method.title, metrics: metrics,
-                                    seconds: mine.reduce(0) { $0 + $1.seconds } / Double(mine.count), values: mine.map(\.scores.primary))
+                                    seconds: mine.reduce(0) { $0 + $1.seconds } / Double(mine.count),
+                                    pretrainingSeconds: mine.reduce(0) { $0 + $1.pretrainingSeconds } / Double(mine.count),
+                                    values: mine.map(\.scores.primary),
+                                    tuning: mine.compactMap(\.tuning).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
             }
-            var verdicts: [Verdict] = []
-            for reference in ["xgboost", "mlp"] {
-                guard let base = results.first(where: { $0.method == reference }) else { continue }
-                for result in results where result.method != reference && !(reference == "mlp" && result.method == "xgboost") {
-                    let (_, _, p) = Statistics.welch(result.values, base.values)
-                    let differences = zip(result.values, base.values).map { $0 - $1 }
-                    let summary = Summary(differences)
-                    let testable = result.values.count >= 2 && base.values.count >= 2
-                    let outcome = !testable ? "untested" : p < 0.05 ? (summary.mean > 0 ? "win" : "loss") : "tie"
-                    verdicts.append(Verdict(method: result.method, against: reference, outcome: outcome, difference: summary.mean,
-                                            differenceDeviation: summary.standardDeviation, p: p))
+            // Every method against XGBoost and against the same network from scratch, paired by seed.
+            func perSeed(_ method: String) -> [Int: Double] {
+                Dictionary(inBudget.filter { $0.method.rawValue == method }.map { ($0.seed, $0.scores.primary) }) { first, _ in first }
+            }
+            var pairs: [(method: String, against: String, values: [Double], reference: [Double])] = []
+            for reference in ["xgboost", "scratch"] where results.contains(where: { $0.method == reference }) {
+                let base = perSeed(reference)
+                for result in results where result.method != reference && !(reference == "scratch" && result.method == "xgboost") {
+                    let mine = perSeed(result.method)
+                    let seeds = mine.keys.filter { base[$0] != nil }.sorted()
+                    pairs.append((result.method, reference, seeds.map { mine[$0]! }, seeds.map { base[$0]! }))
                 }
+            }
+            let tested = Statistics.pairedVerdicts(pairs.map { ($0.values, $0.reference) })
+            let verdicts = zip(pairs, tested).map { pair, verdict in
+                Verdict(method: pair.method, against: pair.against, outcome: verdict.outcome, difference: verdict.difference,
+                        differenceDeviation: verdict.differenceDeviation, p: verdict.p, adjustedP: verdict.adjustedP)
             }
             return BudgetResult(budget: budget, labeledRows: labeledPerBudget[budget] ?? 0, methods: results, verdicts: verdicts)
         }
@@ -120,7 +146,7 @@ public struct ComparisonReport: Codable, Sendable {
             let bestMean = best.metrics[primaryMetric]?.mean ?? .nan
             var sentence = "At \(budget.budget) labels (\(budget.labeledRows) rows) the best mean \(primaryMetric) was \(best.title)'s (\(String(format: "%.3f", bestMean)))."
             for verdict in budget.verdicts where verdict.against == "xgboost" && LabelEfficiencyExperiment.Method(rawValue: verdict.method)?.objective != nil {
-                let p = String(format: "%.2g", verdict.p)
+                let p = String(format: "%.2g", verdict.adjustedP)
                 switch verdict.outcome {
                 case "win": sentence += " \(title(verdict.method)) beat XGBoost by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
                 case "loss": sentence += " XGBoost beat \(title(verdict.method)) by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
@@ -128,13 +154,13 @@ public struct ComparisonReport: Codable, Sendable {
                 default: sentence += " \(title(verdict.method)) and XGBoost were level (difference \(verdict.difference >= 0 ? "+" : "−")\(points(verdict.difference)) \(unit), p = \(p))."
                 }
             }
-            for pretrained in budget.verdicts where pretrained.against == "mlp" && LabelEfficiencyExperiment.Method(rawValue: pretrained.method)?.strategy == .full {
+            for pretrained in budget.verdicts where pretrained.against == "scratch" && LabelEfficiencyExperiment.Method(rawValue: pretrained.method)?.objective != nil {
                 let name = title(pretrained.method)
                 switch pretrained.outcome {
-                case "win": sentence += " Pretraining helped: \(name) beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
-                case "loss": sentence += " Pretraining hurt: the network trained from scratch beat \(name) by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.p)))."
+                case "win": sentence += " Pretraining helped: \(name) beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.adjustedP)))."
+                case "loss": sentence += " Pretraining hurt: the network trained from scratch beat \(name) by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.adjustedP)))."
                 case "untested": sentence += " \(name) vs the network trained from scratch: \(pretrained.difference >= 0 ? "+" : "−")\(points(pretrained.difference)) \(unit) (one seed, so no significance test)."
-                default: sentence += " \(name) made no significant difference against training from scratch (p = \(String(format: "%.2g", pretrained.p)))."
+                default: sentence += " \(name) made no significant difference against training from scratch (p = \(String(format: "%.2g", pretrained.adjustedP)))."
                 }
             }
             sentences.append(sentence)

@@ -11,12 +11,19 @@ import PretextTransfer
 /// pretraining once on every non-test row (labeled or not), reused across budgets;
 /// then for each budget the nested budget rows of the training part. Every method sees
 /// exactly those labeled rows and nothing else labeled: early stopping and XGBoost's
-/// tuning use a hold-out drawn from the budget rows themselves (or none below 30 rows).
-/// The split's validation part is not used by any method. Scores are on the test rows.
+/// tuning use the budget rows themselves (a hold-out, or cross-validation below 150
+/// rows). Every method fits its preprocessing on the same rows — the features of every
+/// non-test row, the pretraining pool; no label is read there. The split's validation
+/// part is not used by any method. Scores are on the test rows.
+///
+/// `scratch` is the fine-tuned network itself — the pretraining encoder's architecture
+/// at its initial weights, the same head, optimizer, epochs and stopping rule, trained
+/// in full on the budget rows — so a difference between `scarf-full` and `scratch` is
+/// what pretraining added and nothing else.
 ///
 /// Finished cells are written to `cacheDirectory` (one JSON file each, tagged with a
-/// fingerprint of the settings) and reused when the same experiment runs again, so an
-/// interrupted run resumes where it stopped.
+/// fingerprint of the data's content, the settings and the code: `CellCache`) and reused
+/// when the same experiment runs again, so an interrupted run resumes where it stopped.
 public struct LabelEfficiencyExperiment {
     /// A method of the comparison: a baseline, or a pretraining objective with a
     /// fine-tuning strategy, written `<objective>-<strategy>` (e.g. `scarf-full`,
@@ -30,11 +37,13 @@ public struct LabelEfficiencyExperiment {
         public static let xgboost = Method(baseline: "xgboost")
         public static let linear = Method(baseline: "linear")
         public static let mlp = Method(baseline: "mlp")
+        public static let scratch = Method(baseline: "scratch")
         public static let scarfLinearProbe = Method(objective: .scarf, strategy: .linearProbe)
         public static let scarfFull = Method(objective: .scarf, strategy: .full)
-        /// The default set: both baselines, the from-scratch MLP, and SCARF with a linear
-        /// probe and with full fine-tuning.
-        public static let defaults: [Method] = [.xgboost, .linear, .mlp, .scarfLinearProbe, .scarfFull]
+        /// The default set: both baselines, the same network from scratch, and SCARF with a
+        /// linear probe and with full fine-tuning.
+        public static let defaults: [Method] = [.xgboost, .linear, .scratch, .scarfLinearProbe, .scarfFull]
+        static let baselines = ["xgboost", "linear", "mlp", "scratch"]
 
         private init(baseline: String) {
             rawValue = baseline
@@ -49,7 +58,7 @@ public struct LabelEfficiencyExperiment {
         }
 
         public init?(rawValue: String) {
-            if ["xgboost", "linear", "mlp"].contains(rawValue) {
+            if Self.baselines.contains(rawValue) {
                 self.init(baseline: rawValue)
                 return
             }
@@ -79,7 +88,8 @@ public struct LabelEfficiencyExperiment {
             switch rawValue {
             case "xgboost": return "XGBoost (tuned)"
             case "linear": return "Linear model"
-            case "mlp": return "MLP from scratch"
+            case "mlp": return "MLP (separate settings)"
+            case "scratch": return "Same network from scratch"
             default:
                 let strategy: String
                 switch self.strategy! {
@@ -120,17 +130,18 @@ public struct LabelEfficiencyExperiment {
             return config
         }
 
-        /// A fingerprint of every setting that changes a cell's result.
-        func fingerprint(dataset: String, rows: Int, columns: Int) -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let parts = [dataset, "\(rows)x\(columns)", upstreamColumn ?? ""] + [
-                try? encoder.encode(scarf), try? encoder.encode(fineTune), try? encoder.encode(supervised),
-                try? encoder.encode(trees), try? encoder.encode(split),
-            ].map { String(decoding: $0 ?? Data(), as: UTF8.self) }
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in parts.joined(separator: "|").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return String(hash, radix: 16)
+        /// The settings a report states, in words.
+        public var settingsSummary: [String: String] {
+            [
+                "pretraining": "corruption \(scarf.corruptionRate), temperature \(scarf.temperature), encoder \(scarf.encoderDepth)×\(scarf.encoderWidth), pretraining patience \(scarf.training.patience)",
+                "fine-tuning": "Adam lr \(fineTune.optimizer.learningRate), head \(fineTune.headDepth)×\(fineTune.headWidth), patience \(fineTune.training.patience), validation hold-out \(Int(fineTune.validationFraction * 100))% of the budget (none under \(fineTune.minimumValidationRows) rows: \(fineTune.epochsWithoutValidation) epochs)",
+                "XGBoost": "\(trees.trials) random-search trials besides the defaults, up to \(trees.maximumRounds) rounds, patience \(trees.patience); hold-out of \(Int(trees.validationFraction * 100))% when it has ≥ \(trees.minimumValidationRows) rows, else \(trees.crossValidationFolds)-fold stratified cross-validation × \(trees.crossValidationRepeats)",
+            ]
+        }
+
+        /// Every setting that changes a cell's result, for the cell cache's fingerprint.
+        var cacheSettings: [any Encodable] {
+            [scarf, fineTune, supervised, trees, split, upstreamColumn ?? "-"]
         }
     }
 
@@ -140,8 +151,13 @@ public struct LabelEfficiencyExperiment {
         public var seed: Int
         public var labeledRows: Int
         public var scores: Scores
+        /// Wall time of this cell's fit (fine-tuning, or the baseline's training and tuning).
         public var seconds: Double
-        public var fingerprint: String
+        /// Wall time of the pretraining its encoder needed (once per seed and objective,
+        /// shared by every budget and strategy that uses it); 0 without pretraining.
+        public var pretrainingSeconds: Double
+        /// How the method chose its settings, where it did (XGBoost's tuning).
+        public var tuning: String?
     }
 
     public var configuration: Configuration
@@ -155,11 +171,8 @@ public struct LabelEfficiencyExperiment {
     public func run(_ table: Table) throws -> [Cell] {
         guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
         let task = try TaskType.infer(for: targetColumn, path: table.source)
-        let fingerprint = configuration.fingerprint(dataset: (table.source as NSString).lastPathComponent, rows: table.rowCount,
-                                                    columns: table.columns.count)
-        if let cacheDirectory = configuration.cacheDirectory {
-            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-        }
+        let cache = try CellCache<Cell>(directory: configuration.cacheDirectory, data: [table.contentFingerprint],
+                                        settings: configuration.cacheSettings)
         var cells: [Cell] = []
         let total = configuration.seeds * configuration.budgets.count * configuration.methods.count
         let clock = Stopwatch()
@@ -174,40 +187,44 @@ public struct LabelEfficiencyExperiment {
                 ? try TargetEncoder.fit(table, rows: split.train, task: task).classIndices(table, rows: split.train) : nil
             let sampler = LabelBudgetSampler(rows: split.train, classes: classes, seed: UInt64(seed))
             var encoders: [PretrainingObjective: PretrainedEncoder] = [:]
+            var pretrainingSeconds: [PretrainingObjective: Double] = [:]
+            var untrained: PretrainedEncoder?
             for budget in configuration.budgets {
                 let rows = try sampler.rows(for: budget)
                 for method in configuration.methods {
-                    let file = configuration.cacheDirectory.map { "\($0)/seed\(seed)-\(Self.fileSafe(budget.description))-\(method.rawValue).json" }
-                    if let file, let data = FileManager.default.contents(atPath: file),
-                       let cached = try? JSONDecoder().decode(Cell.self, from: data), cached.fingerprint == fingerprint {
+                    if let cached = cache.cached(seed: seed, point: budget.description, method: method.rawValue) {
                         cells.append(cached)
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", cached.scores.primary)) (kept from an earlier run)")
                         continue
                     }
+                    var pretraining = configuration.scarf
+                    pretraining.seed = UInt64(seed)
+                    if method == .scratch, untrained == nil {
+                        untrained = try Pretrainer(config: pretraining).untrained(table, rows: split.pretraining)
+                    }
                     if let objective = method.objective, encoders[objective] == nil {
-                        var pretraining = configuration.scarf
-                        pretraining.seed = UInt64(seed)
+                        let pretrainingClock = Stopwatch()
                         pretraining.objective = objective
                         if objective == .supervised {
                             encoders[objective] = try supervisedEncoder(table, rows: split.pretraining, config: pretraining)
                         } else {
                             encoders[objective] = try Pretrainer(config: pretraining).fit(table, rows: split.pretraining)
                         }
+                        pretrainingSeconds[objective] = pretrainingClock.seconds
                     }
                     let stopwatch = Stopwatch()
-                    let predictor = try fit(method, table: table, rows: rows, task: task, seed: UInt64(seed),
-                                            encoder: method.objective.flatMap { encoders[$0] })
+                    let encoder = method == .scratch ? untrained : method.objective.flatMap { encoders[$0] }
+                    let predictor = try fit(method, table: table, rows: rows, preprocessingRows: split.pretraining, task: task,
+                                            seed: UInt64(seed), encoder: encoder)
                     let (predictions, _) = try predictor.predictions(test)
                     let scores = task.isClassification
                         ? Scores.classification(predictions, truth: truthLabels)
                         : Scores.regression(predictions.values, truth: split.test.map { Double(targetColumn.floatValues![$0]) })
                     let cell = Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
-                                    scores: scores, seconds: stopwatch.seconds, fingerprint: fingerprint)
-                    if let file {
-                        let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.sortedKeys]
-                        try AtomicFile.write(Array(try encoder.encode(cell)), to: file)
-                    }
+                                    scores: scores, seconds: stopwatch.seconds,
+                                    pretrainingSeconds: method.objective.flatMap { pretrainingSeconds[$0] } ?? 0,
+                                    tuning: (predictor as? GradientBoostedTrees)?.tuning?.description)
+                    try cache.store(cell, seed: seed, point: budget.description, method: method.rawValue)
                     cells.append(cell)
                     computed += 1
                     let remaining = total - cells.count
@@ -232,8 +249,14 @@ public struct LabelEfficiencyExperiment {
         return try SupervisedPretrainer(config: config).fit(upstreamTable, rows: rows)
     }
 
-    private func fit(_ method: Method, table: Table, rows: [Int], task: TaskType, seed: UInt64,
+    private func fit(_ method: Method, table: Table, rows: [Int], preprocessingRows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
+        if method == .scratch, let encoder {
+            var config = configuration.fineTune
+            config.seed = seed
+            config.strategy = .full
+            return try FineTuner(config: config).fit(encoder: encoder, table: table, rows: rows)
+        }
         if let strategy = method.strategy, let encoder {
             var config = configuration.fineTune
             config.seed = seed
@@ -245,15 +268,11 @@ public struct LabelEfficiencyExperiment {
         if method == .xgboost {
             var config = configuration.trees
             config.seed = seed
-            return try GradientBoostedTrees(config: config).fit(table, rows: rows)
+            return try GradientBoostedTrees(config: config).fit(table, rows: rows, preprocessingRows: preprocessingRows)
         }
         var config = method == .linear ? configuration.linear : configuration.supervised
         config.seed = seed
-        return task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows)
-            : try MLPRegressor(config: config).fit(table, rows: rows)
-    }
-
-    static func fileSafe(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "pct").replacingOccurrences(of: "/", with: "_")
+        return task.isClassification ? try MLPClassifier(config: config).fit(table, rows: rows, preprocessingRows: preprocessingRows)
+            : try MLPRegressor(config: config).fit(table, rows: rows, preprocessingRows: preprocessingRows)
     }
 }

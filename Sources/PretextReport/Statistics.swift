@@ -2,20 +2,72 @@ import Foundation
 
 /// Small-sample statistics for comparing methods over seeds.
 public enum Statistics {
-    /// Welch's unequal-variance t-test of mean(a) − mean(b): t, degrees of freedom
-    /// (Welch–Satterthwaite) and the two-sided p-value. With fewer than two values on a
-    /// side, or two constant samples, p is 1 (no evidence of a difference) unless the
-    /// means differ with zero variance, where p is 0.
-    public static func welch(_ a: [Double], _ b: [Double]) -> (t: Double, degreesOfFreedom: Double, p: Double) {
-        guard a.count >= 2, b.count >= 2 else { return (0, 0, 1) }
-        let sa = Summary(a), sb = Summary(b)
-        let va = sa.standardDeviation * sa.standardDeviation / Double(a.count)
-        let vb = sb.standardDeviation * sb.standardDeviation / Double(b.count)
-        let difference = sa.mean - sb.mean
-        guard va + vb > 0 else { return (difference == 0 ? 0 : .infinity, 0, difference == 0 ? 1 : 0) }
-        let t = difference / (va + vb).squareRoot()
-        let df = (va + vb) * (va + vb) / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
-        return (t, df, twoSidedP(t: t, degreesOfFreedom: df))
+    /// The paired t-test of mean(a − b) over matched pairs (the same seed's split for two
+    /// methods), as SciPy's `ttest_rel`: with dᵢ = aᵢ − bᵢ, t = d̄ / (s_d / √n) on n − 1
+    /// degrees of freedom, two-sided p.
+    ///
+    /// When the differences do not vary (s_d = 0), t is undefined; then p is 1 if they
+    /// are all 0, and otherwise the exact two-sided sign test's 2^(1−n) (every one of n
+    /// differences has the same sign) — never 0: n seeds cannot give more certainty than
+    /// that. With fewer than two pairs p is 1.
+    public static func pairedT(_ a: [Double], _ b: [Double]) -> (t: Double, degreesOfFreedom: Double, p: Double) {
+        precondition(a.count == b.count, "paired samples need the same length")
+        guard a.count >= 2 else { return (0, 0, 1) }
+        let differences = zip(a, b).map { $0 - $1 }
+        let summary = Summary(differences)
+        let n = Double(differences.count)
+        guard summary.standardDeviation > 0 else {
+            if summary.mean == 0 { return (0, n - 1, 1) }
+            return (summary.mean > 0 ? .infinity : -.infinity, n - 1, pow(2, 1 - n))
+        }
+        let t = summary.mean / (summary.standardDeviation / n.squareRoot())
+        return (t, n - 1, twoSidedP(t: t, degreesOfFreedom: n - 1))
+    }
+
+    /// Holm's step-down adjustment of p-values for m tests made together (Holm 1979):
+    /// with p₍₁₎ ≤ … ≤ p₍ₘ₎, the adjusted p₍ᵢ₎ = maxⱼ≤ᵢ min(1, (m − j + 1) p₍ⱼ₎). Rejecting
+    /// where the adjusted p < α keeps the chance of any false win or loss ≤ α. Returned
+    /// in the given order.
+    public static func holm(_ p: [Double]) -> [Double] {
+        let order = p.indices.sorted { p[$0] < p[$1] }
+        var adjusted = [Double](repeating: 1, count: p.count)
+        var running = 0.0
+        for (rank, index) in order.enumerated() {
+            running = max(running, min(1, Double(p.count - rank) * p[index]))
+            adjusted[index] = running
+        }
+        return adjusted
+    }
+
+    /// The outcome of comparing a method with a reference on matched seeds.
+    public struct PairedVerdict: Sendable, Equatable {
+        /// "win", "tie" or "loss" for the method; "untested" with fewer than two pairs.
+        public var outcome: String
+        /// Mean of the per-seed differences method − reference, and their standard deviation.
+        public var difference: Double
+        public var differenceDeviation: Double
+        /// `pairedT`'s p, and Holm's adjustment over every comparison made together.
+        public var p: Double
+        public var adjustedP: Double
+    }
+
+    /// Verdicts for several comparisons made together (e.g. every method against two
+    /// references at one label budget): each by `pairedT` on its matched pairs
+    /// (method, reference), then `holm` over all of them; a difference counts where the
+    /// adjusted p < `alpha`. `higherIsBetter` sets which sign is a win.
+    public static func pairedVerdicts(_ comparisons: [(method: [Double], reference: [Double])], higherIsBetter: Bool = true,
+                                      alpha: Double = 0.05) -> [PairedVerdict] {
+        let tests = comparisons.map { pairedT($0.method, $0.reference) }
+        let adjusted = holm(tests.map(\.p))
+        return comparisons.indices.map { index in
+            let (method, reference) = comparisons[index]
+            let differences = zip(method, reference).map { $0 - $1 }
+            let summary = Summary(differences)
+            let better = higherIsBetter ? summary.mean > 0 : summary.mean < 0
+            let outcome = differences.count < 2 ? "untested" : adjusted[index] < alpha ? (better ? "win" : "loss") : "tie"
+            return PairedVerdict(outcome: outcome, difference: summary.mean, differenceDeviation: summary.standardDeviation,
+                                 p: tests[index].p, adjustedP: adjusted[index])
+        }
     }
 
     /// P(|T| ≥ |t|) for Student's t with ν degrees of freedom: I_{ν/(ν+t²)}(ν/2, ½).

@@ -34,18 +34,11 @@ public struct Pretrainer {
         guard pool.count >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(pool.count)") }
         let (trainRows, validationRows) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction,
                                                                 seed: config.seed)
-        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: pool)
-        guard !preprocessor.features.isEmpty else {
-            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
-        }
-        let (allFeatures, _) = try preprocessor.transform(table)
-        let features = Matrix(rows: allFeatures.rows, columns: allFeatures.columns, values: allFeatures.values)
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let (preprocessor, features, encoder) = try start(table, pool: pool, seeds: &seeds)
         let x = features.gatheringRows(trainRows)
         let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
 
-        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
-        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: features.columns,
-                                  outputDimensions: config.encoderWidth, seed: seeds.next())
         let head = try Network(architecture: config.headArchitecture, inputDimensions: config.encoderWidth,
                                outputDimensions: config.encoderWidth, seed: seeds.next())
         let decoder = try Network(architecture: .linear, inputDimensions: config.encoderWidth,
@@ -77,6 +70,31 @@ public struct Pretrainer {
                 step.validationLoss(anchors: validationAnchors, views: validationViews, mask: validationMask, batchSize: training.batchSize)
             })
         return PretrainedEncoder(preprocessor: preprocessor, network: encoder, config: config, history: history)
+    }
+
+    /// The encoder pretraining on `rows` would start from: the preprocessing fitted on
+    /// those rows' features and the network at its seeded initialisation, untrained (the
+    /// same weights `fit` starts from). Fine-tuning it in full is training the same
+    /// network from scratch — the control that isolates what pretraining adds.
+    public func untrained(_ table: Table, rows: [Int]? = nil) throws -> PretrainedEncoder {
+        try config.validate()
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let (preprocessor, _, encoder) = try start(table, pool: rows ?? Array(0..<table.rowCount), seeds: &seeds)
+        return PretrainedEncoder(preprocessor: preprocessor, network: encoder, config: config, history: TrainingHistory())
+    }
+
+    /// Preprocessing fitted on `pool`, every row's features (rows, F), and the encoder
+    /// initialised from the first seed of `seeds`.
+    private func start(_ table: Table, pool: [Int], seeds: inout SeededGenerator) throws -> (FittedPreprocessor, Matrix, Network) {
+        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: pool)
+        guard !preprocessor.features.isEmpty else {
+            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
+        }
+        let (allFeatures, _) = try preprocessor.transform(table)
+        let features = Matrix(rows: allFeatures.rows, columns: allFeatures.columns, values: allFeatures.values)
+        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: features.columns,
+                                  outputDimensions: config.encoderWidth, seed: seeds.next())
+        return (preprocessor, features, encoder)
     }
 }
 

@@ -24,11 +24,11 @@ final class ReliabilityTests: XCTestCase {
                         "--methods", "xgboost,mlp,scarf-full", "--baseline-trials", "2", "--pretrain-epochs", "4",
                         "--encoder-width", "32", "--quiet"]
 
-    /// report.json without wall times.
+    /// report.json without wall times (fits and pretraining).
     func reportWithoutTimings(_ directory: String) throws -> Data {
         func strip(_ value: Any) -> Any {
             if let dictionary = value as? [String: Any] {
-                return dictionary.filter { $0.key != "seconds" }.mapValues(strip)
+                return dictionary.filter { $0.key != "seconds" && $0.key != "pretrainingSeconds" }.mapValues(strip)
             }
             if let array = value as? [Any] { return array.map(strip) }
             return value

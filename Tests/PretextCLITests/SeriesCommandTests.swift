@@ -88,6 +88,20 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertEqual(again.standardError.components(separatedBy: "(kept from an earlier run)").count - 1, 12, again.standardError)
         XCTAssertFalse(again.standardError.contains("pretrained on"), again.standardError)
         XCTAssertEqual(FileManager.default.contents(atPath: path("forecasting/report.json")), firstReport)
+        // The same data under another name is the same data: every cell is kept. One edited
+        // value (same name, same shape) recomputes every cell.
+        let original = try String(contentsOfFile: "\(repositoryRoot.path)/datasets/airline.csv", encoding: .utf8)
+        let renamed = write("renamed.csv", original)
+        let kept = try runPretext(arguments.map { $0 == "datasets/airline.csv" ? renamed : $0 })
+        XCTAssertEqual(kept.standardError.components(separatedBy: "(kept from an earlier run)").count - 1, 12, kept.standardError)
+        let editedFolder = folder.appendingPathComponent("edited")
+        try FileManager.default.createDirectory(at: editedFolder, withIntermediateDirectories: true)
+        let edited = editedFolder.appendingPathComponent("airline.csv").path
+        try original.replacingOccurrences(of: "1960-12,432", with: "1960-12,433").write(toFile: edited, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try String(contentsOfFile: edited, encoding: .utf8), original)
+        let recomputed = try runPretext(arguments.map { $0 == "datasets/airline.csv" ? edited : $0 })
+        XCTAssertEqual(recomputed.status, 0, recomputed.standardError)
+        XCTAssertFalse(recomputed.standardError.contains("kept from an earlier run"), recomputed.standardError)
         // A changed setting recomputes.
         let changed = try runPretext(arguments.map { $0 == "3" ? "4" : $0 })
         XCTAssertEqual(changed.status, 0, changed.standardError)
@@ -102,12 +116,16 @@ final class SeriesCommandTests: XCTestCase {
 
         let classification = try runPretext(["series", "compare", "datasets/italy_power_demand_train.csv", "--test", "datasets/italy_power_demand_test.csv",
                                              "--target", "target", "--labels", "10%,100%", "--seeds", "2", "--methods", "1nn,scratch,pretrained-linear-probe",
-                                             "--epochs", "5", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("classification")])
+                                             "--epochs", "5", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("classification"),
+                                             "--reference", "Published: 1-NN Euclidean 0.955."])
         XCTAssertEqual(classification.status, 0, classification.standardError)
         let markdown = try String(contentsOfFile: path("classification/report.md"), encoding: .utf8)
         XCTAssertTrue(markdown.contains("## 10% labels (7 series)"), markdown)
         XCTAssertTrue(markdown.contains("| 1-NN (Euclidean) | "), markdown)
-        XCTAssertTrue(markdown.contains("1-NN Euclidean 0.955"), markdown)
+        XCTAssertTrue(markdown.contains("## Where this stands\n\n- Published: 1-NN Euclidean 0.955."), markdown)
+        // Nothing is added for a data set's name: the airline report without --reference has no such section.
+        let forecastMarkdown = try String(contentsOfFile: path("forecasting/report.md"), encoding: .utf8)
+        XCTAssertFalse(forecastMarkdown.contains("Where this stands") || forecastMarkdown.contains("Literature"), forecastMarkdown)
     }
 
     func testLongLayoutWithMissingValuesAndAFilledGapForecastsEverySeries() throws {

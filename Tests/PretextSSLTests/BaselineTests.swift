@@ -60,16 +60,57 @@ final class GradientBoostedTreesTests: XCTestCase {
         XCTAssertFalse(a.preprocessor!.featureNames.contains { $0.hasSuffix("__missing") })
     }
 
-    func testTinyBudgetsTrainWithoutValidationAndErrorsAreTyped() throws {
+    /// Every budget is tuned: a hold-out from 150 rows, cross-validation below (only on the
+    /// given rows), XGBoost's defaults only when a class has a single row.
+    func testEveryBudgetIsTunedAndErrorsAreTyped() throws {
         let table = try loadTable("wine.csv")
-        let model = try GradientBoostedTrees(config: quickTrees()).fit(table, rows: Array(0..<12) + Array(60..<72) + Array(140..<152))
-        XCTAssertNil(model.validationScore)
-        XCTAssertEqual(model.rounds, 100)
+        let budget = Array(0..<12) + Array(60..<72) + Array(140..<152)
+        let small = try GradientBoostedTrees(config: quickTrees()).fit(table, rows: budget)
+        XCTAssertEqual(small.tuning, Tuning(method: .crossValidation, candidates: 3, folds: 5, repeats: 2))
+        XCTAssertNotNil(small.validationScore)
+        XCTAssertGreaterThan(small.rounds, 0)
+        XCTAssertLessThanOrEqual(small.rounds, 200)
+        // The search sees only the budget rows: other rows' labels do not change the choice.
+        var relabeled = table
+        guard case .categorical(var codes, let vocabulary) = relabeled.target!.storage else { return XCTFail("a categorical target") }
+        for row in codes.indices where !budget.contains(row) { codes[row] = (codes[row] + 1) % Int32(vocabulary.count) }
+        relabeled.columns[relabeled.columns.firstIndex { $0.role == .target }!].storage = .categorical(codes: codes, vocabulary: vocabulary)
+        let same = try GradientBoostedTrees(config: quickTrees()).fit(relabeled, rows: budget)
+        XCTAssertEqual(same.parameters, small.parameters)
+        XCTAssertEqual(same.rounds, small.rounds)
+        XCTAssertEqual(same.validationScore, small.validationScore)
+        // One thread or several: the same choice.
+        var oneThread = quickTrees()
+        oneThread.threads = 1
+        XCTAssertEqual(try GradientBoostedTrees(config: oneThread).fit(table, rows: budget).parameters, small.parameters)
+
+        let large = try GradientBoostedTrees(config: quickTrees()).fit(table)
+        XCTAssertEqual(large.tuning?.method, .holdOut)
+        let single = try GradientBoostedTrees(config: quickTrees()).fit(table, rows: [0, 1, 2, 60, 61, 62, 140])
+        XCTAssertEqual(single.tuning?.method, .defaults)
+        XCTAssertNil(single.validationScore)
+        XCTAssertEqual(single.rounds, 100)
+
         var bad = quickTrees()
         bad.maximumRounds = 0
         XCTAssertThrowsError(try GradientBoostedTrees(config: bad).fit(table))
         XCTAssertThrowsError(try GradientBoostedTrees().predictions(table)) { error in
             guard case TrainingError.notFitted = error else { return XCTFail("\(error)") }
         }
+    }
+
+    /// The preprocessing can be fitted on more rows than the labeled ones (e.g. every
+    /// non-test row): the same statistics as a preprocessor fitted on those rows.
+    func testPreprocessingRowsAreThoseGiven() throws {
+        let table = try loadTable("credit_data.csv")
+        let budget = Array(0..<40), pool = Array(0..<3000)
+        let trees = try GradientBoostedTrees(config: quickTrees(trials: 0)).fit(table, rows: budget, preprocessingRows: pool)
+        let expected = try Preprocessor(config: GradientBoostedTrees.treePreprocessing).fit(table, rows: pool)
+        XCTAssertEqual(trees.preprocessor, expected)
+        XCTAssertNotEqual(try GradientBoostedTrees(config: quickTrees(trials: 0)).fit(table, rows: budget).preprocessor, expected)
+        var config = SupervisedConfig()
+        config.training.maximumEpochs = 2
+        let mlp = try MLPClassifier(config: config).fit(table, rows: budget, preprocessingRows: pool)
+        XCTAssertEqual(mlp.fitted?.preprocessor, try Preprocessor(config: config.preprocessing).fit(table, rows: pool))
     }
 }

@@ -13,8 +13,9 @@ final class ExperimentTests: XCTestCase {
         configuration.seeds = 2
         configuration.budgets = [.fraction(0.1), .fraction(1)]
         configuration.scarf = quickScarf(seed: 0, epochs: 5, width: 32)
-        configuration.fineTune.training.maximumEpochs = 10
-        configuration.fineTune.epochsWithoutValidation = 10
+        configuration.fineTune.training.maximumEpochs = 60
+        configuration.fineTune.training.batchSize = 32
+        configuration.fineTune.epochsWithoutValidation = 60
         configuration.fineTune.headWidth = 32
         configuration.supervised.architecture = .mlp(MLPConfig(depth: 1, hiddenWidth: 32))
         configuration.supervised.training.maximumEpochs = 10
@@ -31,14 +32,21 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(Set(cells.filter { $0.budget == "10%" }.map(\.labeledRows)), [12])
         XCTAssertEqual(Set(cells.filter { $0.budget == "100%" }.map(\.labeledRows)), [124])
         for cell in cells {
-            XCTAssertTrue((0...1).contains(cell.scores.accuracy!), "\(cell)")
-            XCTAssertTrue((0...1).contains(cell.scores.macroF1!), "\(cell)")
+            // At 100% every method learns: above the majority class's 0.40 (well above for the
+            // fully trained ones; the linear ones get only a few steps at these settings).
+            let fullyTrained: [LabelEfficiencyExperiment.Method] = [.xgboost, .scratch, .scarfFull]
+            if cell.budget == "100%" { XCTAssertGreaterThan(cell.scores.accuracy!, fullyTrained.contains(cell.method) ? 0.75 : 0.5, "\(cell)") }
+            // Pretraining time is counted once per seed for the pretrained methods only.
+            XCTAssertEqual(cell.pretrainingSeconds > 0, cell.method.objective != nil, "\(cell)")
+            XCTAssertEqual(cell.tuning != nil, cell.method == .xgboost, "\(cell)")
         }
+        XCTAssertTrue(cells.filter { $0.method == .xgboost && $0.budget == "10%" }.allSatisfy { $0.tuning!.contains("cross-validation") })
         let report = ComparisonReport(cells: cells, table: table, budgets: ["10%", "100%"],
                                       methods: LabelEfficiencyExperiment.Method.defaults, settings: [:])
         XCTAssertEqual(report.budgets.map(\.labeledRows), [12, 124])
-        XCTAssertEqual(report.budgets[0].methods.map(\.method), ["xgboost", "linear", "mlp", "scarf-linear-probe", "scarf-full"])
-        XCTAssertEqual(report.budgets[0].verdicts.count, 4 + 3)   // 4 against XGBoost, 3 against the MLP
+        XCTAssertEqual(report.budgets[0].methods.map(\.method), ["xgboost", "linear", "scratch", "scarf-linear-probe", "scarf-full"])
+        XCTAssertEqual(report.budgets[0].verdicts.count, 4 + 3)   // 4 against XGBoost, 3 against the same network from scratch
+        XCTAssertTrue(report.budgets.allSatisfy { $0.verdicts.allSatisfy { $0.adjustedP >= $0.p } })
     }
 
     func testScoresAndSummaries() {

@@ -210,6 +210,31 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(encoder.network.store.values, before)
     }
 
+    /// The "from scratch" control is the fine-tuned network itself: the same preprocessing,
+    /// encoder and head layout, at the weights pretraining starts from.
+    func testUntrainedEncoderIsPretrainingsStartingPoint() throws {
+        let table = try loadTable("wine.csv")
+        let pool = Array(0..<150)
+        let config = quickScarf(seed: 4, epochs: 3, width: 32)
+        let pretrained = try Pretrainer(config: config).fit(table, rows: pool)
+        let untrained = try Pretrainer(config: config).untrained(table, rows: pool)
+        XCTAssertEqual(untrained.preprocessor, pretrained.preprocessor, "fitted on the same rows")
+        XCTAssertEqual(untrained.network.architecture, pretrained.network.architecture)
+        XCTAssertEqual(untrained.network.store.values.count, pretrained.network.store.values.count)
+        XCTAssertNotEqual(untrained.network.store.values, pretrained.network.store.values, "pretraining moved the weights")
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let start = try Network(architecture: config.encoderArchitecture, inputDimensions: pretrained.network.inputDimensions,
+                                outputDimensions: config.encoderWidth, seed: seeds.next())
+        XCTAssertEqual(untrained.network.store.values, start.store.values, "the seeded initialisation pretraining starts from")
+        var fineTune = FineTuneConfig()
+        fineTune.training.maximumEpochs = 2
+        let fromScratch = try FineTuner(config: fineTune).fit(encoder: untrained, table: table, rows: Array(0..<40))
+        let fromPretrained = try FineTuner(config: fineTune).fit(encoder: pretrained, table: table, rows: Array(0..<40))
+        XCTAssertEqual(fromScratch.encoder.architecture, fromPretrained.encoder.architecture)
+        XCTAssertEqual(fromScratch.head.architecture, fromPretrained.head.architecture)
+        XCTAssertEqual(fromScratch.head.store.values.count, fromPretrained.head.store.values.count)
+    }
+
     func testPretrainingUsesUnlabeledRows() throws {
         // Rows with an empty target stay in the pool; fine-tuning ignores them.
         var (table, _) = try CSVReader().read("\(datasetsPath)/wine.csv")

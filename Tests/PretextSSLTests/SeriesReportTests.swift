@@ -12,7 +12,7 @@ final class SeriesReportTests: XCTestCase {
         for seed in 0..<4 {
             let jitter = Double(seed) * 0.01
             cells.append(.init(method: "seasonal-naive", point: "all history", size: 120, seed: seed, metrics: ["MASE": 1.2], seconds: 0))
-            cells.append(.init(method: "scratch", point: "all history", size: 120, seed: seed, metrics: ["MASE": 0.90 + jitter], seconds: 1))
+            cells.append(.init(method: "scratch", point: "all history", size: 120, seed: seed, metrics: ["MASE": 0.90 + jitter + (seed % 2 == 0 ? 0.004 : -0.004)], seconds: 1))
             cells.append(.init(method: "pretrained-full", point: "all history", size: 120, seed: seed, metrics: ["MASE": 0.70 + jitter], seconds: 1))
         }
         return SeriesReport(title: "t", dataset: "d.csv", task: "forecasting", setup: ["s"], xAxis: "history", primaryMetric: "MASE",

@@ -22,11 +22,13 @@ public final class MLPClassifier {
     }
 
     /// Fits on `rows` (default: every labeled row); early-stops on `validationRows`
-    /// (default: a stratified `validationFraction` of `rows`). Refitting starts fresh.
+    /// (default: a stratified `validationFraction` of `rows`); fits the preprocessing on
+    /// `preprocessingRows`' features (default: the training rows; unlabeled rows may be
+    /// among them, their labels are never read). Refitting starts fresh.
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> MLPClassifier {
+    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil, preprocessingRows: [Int]? = nil) throws -> MLPClassifier {
         fitted = nil
-        let model = try SupervisedTrainer.fit(table, rows: rows, validationRows: validationRows, config: config,
+        let model = try SupervisedTrainer.fit(table, rows: rows, validationRows: validationRows, preprocessingRows: preprocessingRows, config: config,
                                               requestedTask: nil, progress: progress)
         guard model.target.task.isClassification else {
             throw DataError.invalidTarget(path: table.source, column: model.target.column, reason: "it is continuous; use MLPRegressor")
@@ -68,10 +70,11 @@ public final class MLPRegressor {
         self.progress = progress
     }
 
+    /// As `MLPClassifier.fit`, for a continuous target.
     @discardableResult
-    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil) throws -> MLPRegressor {
+    public func fit(_ table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil, preprocessingRows: [Int]? = nil) throws -> MLPRegressor {
         fitted = nil
-        fitted = try SupervisedTrainer.fit(table, rows: rows, validationRows: validationRows, config: config,
+        fitted = try SupervisedTrainer.fit(table, rows: rows, validationRows: validationRows, preprocessingRows: preprocessingRows, config: config,
                                            requestedTask: .regression, progress: progress)
         return self
     }

@@ -3,13 +3,15 @@ import PretextData
 /// Fits a `FittedSupervisedModel` on a table's labeled rows (shared by `MLPClassifier`
 /// and `MLPRegressor`).
 enum SupervisedTrainer {
-    static func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, config: SupervisedConfig,
+    /// `preprocessingRows`: the rows whose features fit the preprocessing (default: the
+    /// training rows). No label is read from them.
+    static func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, preprocessingRows: [Int]? = nil, config: SupervisedConfig,
                     requestedTask: TaskType?, progress: ProgressReporter?) throws -> FittedSupervisedModel {
         try config.validate()
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
-        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: trainRows)
+        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: preprocessingRows ?? trainRows)
         let (allFeatures, _) = try preprocessor.transform(table)
         let features = Matrix(rows: allFeatures.rows, columns: allFeatures.columns, values: allFeatures.values)
         let outputs = task.isClassification ? target.classNames.count : 1

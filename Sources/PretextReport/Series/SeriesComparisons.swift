@@ -42,6 +42,9 @@ public struct ForecastComparison {
         public var pretrainingSeries: SeriesCollection?
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
+        /// Published results or other reference points to print under "Where this stands"
+        /// (the user's text, shown as given). Nothing is ever added for a data set's name.
+        public var references: [String] = []
         public init() {}
     }
 
@@ -73,8 +76,8 @@ public struct ForecastComparison {
         let clock = Stopwatch()
         var done = 0
         var deterministic: [String: [String: Double]] = [:]
-        let cache = try CellCache(directory: config.cacheDirectory,
-                                  data: "\(collection.source.lastPathComponentForReport) \(collection.count)×\(collection.totalSteps)×\(collection.channels) \(config.pretrainingSeries.map { "\($0.count)×\($0.totalSteps)" } ?? "-")",
+        let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
+                                  data: [collection.contentFingerprint, config.pretrainingSeries?.contentFingerprint ?? "-"],
                                   settings: [config.forecast, config.nextStep, config.trees, [config.horizon, config.folds, season]])
         for seed in 0..<config.seeds {
             var pretrained: SeriesEncoder?
@@ -111,7 +114,7 @@ public struct ForecastComparison {
                         if method == "naive" || method == "seasonal-naive" { deterministic["\(label)|\(method)"] = metrics }
                     }
                     let cell = SeriesReport.Cell(method: method, point: label, size: size, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
-                    try cache.store(cell)
+                    try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
                     done += 1
                     let eta = clock.seconds / Double(done) * Double(total - done)
@@ -133,14 +136,7 @@ public struct ForecastComparison {
                             task: "forecasting", setup: setup, xAxis: "history of the target series", primaryMetric: "MASE", higherIsBetter: false,
                             metricOrder: ["MASE", "sMAPE", "MAE", "RMSE"], cells: cells, points: config.histories.map { $0.map { "last \($0) steps of history" } ?? "all history" },
                             methods: config.methods, titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
-                            scratch: "scratch", baselines: ["naive", "seasonal-naive", "xgboost-lags"], references: references(for: collection))
-    }
-
-    /// Published reference points for the bundled airline series.
-    func references(for collection: SeriesCollection) -> [String] {
-        guard collection.source.lowercased().contains("airline") else { return [] }
-        return ["Literature, airline passengers with the last 12 months held out: seasonal naive MASE ≈ 1.57; ARIMA-class models reach MAPE ≈ 4–5%"
-                + " (sMAPE above is close to MAPE at errors this small). The one-origin run (`--folds 1`) is that protocol; more folds average over earlier years too."]
+                            scratch: "scratch", baselines: ["naive", "seasonal-naive", "xgboost-lags"], references: config.references)
     }
 
     func makeForecaster(_ method: String, season: Int, seed: UInt64, encoder: SeriesEncoder?) throws -> Forecaster {
@@ -185,6 +181,9 @@ public struct SeriesClassificationComparison {
         public var unlabeled: SeriesCollection?
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
+        /// Published results or other reference points to print under "Where this stands"
+        /// (the user's text, shown as given). Nothing is ever added for a data set's name.
+        public var references: [String] = []
         public init() {}
     }
 
@@ -226,8 +225,8 @@ public struct SeriesClassificationComparison {
         let total = config.seeds * config.budgets.count * config.methods.count
         let clock = Stopwatch()
         var sizes: [String: Int] = [:]
-        let cache = try CellCache(directory: config.cacheDirectory,
-                                  data: "\(train.source.lastPathComponentForReport) \(train.rowCount)×\(train.columns.count) \(test.source.lastPathComponentForReport) \(test.rowCount) \(config.unlabeled.map { "\($0.count)×\($0.totalSteps)" } ?? "-")",
+        let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
+                                  data: [train.contentFingerprint, test.contentFingerprint, config.unlabeled?.contentFingerprint ?? "-"],
                                   settings: [config.fineTune, config.encoder, nextStep, config.trees])
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
@@ -272,7 +271,7 @@ public struct SeriesClassificationComparison {
                     var metrics = ["accuracy": scores.accuracy ?? .nan, "macro-F1": scores.macroF1 ?? .nan, "log loss": scores.logLoss ?? .nan]
                     if let auc = scores.rocAUC { metrics["ROC-AUC"] = auc }
                     let cell = SeriesReport.Cell(method: method, point: point, size: rows.count, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
-                    try cache.store(cell)
+                    try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
                     let eta = clock.seconds / Double(cells.count) * Double(total - cells.count)
                     log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (ETA \(ProgressReporter.clock(eta)))")
@@ -287,16 +286,12 @@ public struct SeriesClassificationComparison {
             "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
             "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
         ]
-        var references: [String] = []
-        if name.lowercased().contains("italy") {
-            references = ["Literature on ItalyPowerDemand (official split, 100% labels): 1-NN Euclidean 0.955, MiniRocket ≈ 0.96, TS2Vec ≈ 0.93–0.96 test accuracy. Compare the 100% row above with these."]
-        }
         return SeriesReport(title: "Does next-step pretraining help classify \(name)?", dataset: name, task: "series classification", setup: setup,
                             xAxis: "label budget (labeled training series)", primaryMetric: "accuracy", higherIsBetter: true,
                             metricOrder: ["accuracy", "macro-F1", "log loss", "ROC-AUC"], cells: cells,
                             points: config.budgets.map { "\($0) labels (\(sizes[$0.description] ?? 0) series)" }, methods: config.methods,
                             titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
-                            scratch: "scratch", baselines: ["1nn", "xgboost"], references: references)
+                            scratch: "scratch", baselines: ["1nn", "xgboost"], references: config.references)
     }
 }
 

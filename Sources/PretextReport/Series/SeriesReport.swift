@@ -2,8 +2,8 @@ import Foundation
 
 /// What `pretext series compare` reports — for classification the label-efficiency
 /// curve, for forecasting error against how much history of the target series is
-/// available — with verdicts (Welch's t-test over seeds, p < 0.05) and a conclusion in
-/// plain words. Codable: `report.json` is this value.
+/// available — with verdicts (a paired t-test over seeds, Holm-adjusted p < 0.05 across
+/// each point's verdicts) and a conclusion in plain words. Codable: `report.json` is this value.
 public struct SeriesReport: Codable, Sendable {
     public struct MethodResult: Codable, Sendable {
         public var method: String
@@ -20,7 +20,9 @@ public struct SeriesReport: Codable, Sendable {
         /// "win", "tie" or "loss" for `method`; "untested" with fewer than two seeds.
         public var outcome: String
         public var difference: Double
+        /// The paired t-test's p, and Holm's adjustment over the point's verdicts (which decides).
         public var p: Double
+        public var adjustedP: Double
     }
 
     /// One point of the x axis: a label budget, or an amount of history.
@@ -93,18 +95,25 @@ public struct SeriesReport: Codable, Sendable {
                                     values: runs.map { $0.metrics[primaryMetric] ?? .nan },
                                     seconds: runs.reduce(0) { $0 + $1.seconds } / Double(runs.count))
             }
-            var verdicts: [Verdict] = []
             let sign = higherIsBetter ? 1.0 : -1.0
             let bestBaseline = results.filter { baselines.contains($0.method) }
                 .max { sign * Summary($0.values).mean < sign * Summary($1.values).mean }
+            // Pretrained methods against the scratch model and the best baseline, paired by seed.
+            func perSeed(_ method: String) -> [Int: Double] {
+                Dictionary(mine.filter { $0.method == method }.map { ($0.seed, $0.metrics[primaryMetric] ?? .nan) }) { first, _ in first }
+            }
+            var pairs: [(method: String, against: String, values: [Double], reference: [Double])] = []
             for result in results where result.method.hasPrefix("pretrained") {
                 for reference in [results.first { $0.method == scratch }, bestBaseline].compactMap({ $0 }) {
-                    let (_, _, p) = Statistics.welch(result.values, reference.values)
-                    let difference = Summary(result.values).mean - Summary(reference.values).mean
-                    let testable = result.values.count >= 2 && reference.values.count >= 2
-                    let outcome = !testable ? "untested" : p < 0.05 ? (sign * difference > 0 ? "win" : "loss") : "tie"
-                    verdicts.append(Verdict(method: result.method, against: reference.method, outcome: outcome, difference: difference, p: p))
+                    let values = perSeed(result.method), base = perSeed(reference.method)
+                    let seeds = values.keys.filter { base[$0] != nil }.sorted()
+                    pairs.append((result.method, reference.method, seeds.map { values[$0]! }, seeds.map { base[$0]! }))
                 }
+            }
+            let tested = Statistics.pairedVerdicts(pairs.map { ($0.values, $0.reference) }, higherIsBetter: higherIsBetter)
+            let verdicts = zip(pairs, tested).map { pair, verdict in
+                Verdict(method: pair.method, against: pair.against, outcome: verdict.outcome, difference: verdict.difference,
+                        p: verdict.p, adjustedP: verdict.adjustedP)
             }
             return Point(label: point, size: mine.first?.size ?? 0, methods: results, verdicts: verdicts)
         }
@@ -119,7 +128,7 @@ public struct SeriesReport: Codable, Sendable {
             var sentence = "At \(point.label) the best mean \(primaryMetric) was \(best.title)'s (\(String(format: "%.3f", Summary(best.values).mean)))."
             for verdict in point.verdicts {
                 let name = titles[verdict.method] ?? verdict.method, other = titles[verdict.against] ?? verdict.against
-                let p = String(format: "%.2g", verdict.p)
+                let p = String(format: "%.2g", verdict.adjustedP)
                 switch verdict.outcome {
                 case "win": sentence += " \(name) beat \(other) (\(primaryMetric) \(String(format: "%+.3f", verdict.difference)), p = \(p))."
                 case "loss": sentence += " \(other) beat \(name) (\(primaryMetric) \(String(format: "%+.3f", -verdict.difference)), p = \(p))."
@@ -156,7 +165,7 @@ public struct SeriesReport: Codable, Sendable {
             }
             lines.append("")
         }
-        lines.append("Mean ± standard deviation over seeds. \(higherIsBetter ? "Higher" : "Lower") \(primaryMetric) is better. Verdicts: Welch's t-test over seeds, p < 0.05.")
+        lines.append("Mean ± standard deviation over seeds. \(higherIsBetter ? "Higher" : "Lower") \(primaryMetric) is better. Verdicts: paired t-test over seeds, Holm-adjusted p < 0.05 across each point's verdicts.")
         return lines.joined(separator: "\n") + "\n"
     }
 
