@@ -7,12 +7,15 @@ import PretextNN
 /// - `linearProbe`: f frozen; h trained on the embeddings f(x), computed once.
 /// - `full`: f and h trained together, both at the optimizer's learning rate.
 /// - `freezeThenUnfreeze`: h on the frozen f for up to `frozenEpochs`, then both
-///   together with f's learning rate scaled by `encoderLearningRateFactor`.
+///   together with f's learning rate scaled by `encoderLearningRateFactor` (with
+///   `fixedEpochs`, for the epochs left of that total).
 struct EncoderHeadTrainer {
     var strategy: FineTuneConfig.Strategy
     var optimizer: OptimizerConfig
     var encoderLearningRateFactor: Float
     var frozenEpochs: Int
+    /// Exactly this many epochs in all (both phases of freeze-then-unfreeze together).
+    var fixedEpochs: Int?
     var progress: ProgressReporter?
 
     init(_ config: FineTuneConfig, progress: ProgressReporter?) {
@@ -20,6 +23,7 @@ struct EncoderHeadTrainer {
         optimizer = config.optimizer
         encoderLearningRateFactor = config.encoderLearningRateFactor
         frozenEpochs = config.frozenEpochs
+        fixedEpochs = config.fixedEpochs
         self.progress = progress
     }
 
@@ -40,7 +44,12 @@ struct EncoderHeadTrainer {
             frozen.maximumEpochs = min(frozenEpochs, training.maximumEpochs)
             let first = try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), training: frozen,
                                       loss: loss, validationLoss: validationLoss)
-            var history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+            var joint = training
+            if let fixedEpochs {
+                joint.maximumEpochs = fixedEpochs - frozen.maximumEpochs
+                if joint.maximumEpochs == 0 { return first }
+            }
+            var history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: joint,
                                            encoderRate: optimizer.learningRate * encoderLearningRateFactor, loss: loss, validationLoss: validationLoss)
             history.epochs = first.epochs + history.epochs
             return history

@@ -40,6 +40,11 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
     public var minimumValidationRows: Int = 30
     /// Epochs when there is too little data to validate. Default 100.
     public var epochsWithoutValidation: Int = 100
+    /// When set, training runs exactly this many epochs in all on every given row, with
+    /// no validation and no early stopping — the count chosen by model selection
+    /// (`FineTuneSelector`). For freeze-then-unfreeze the frozen phase takes the first
+    /// min(frozenEpochs, fixedEpochs) of them and the joint phase the rest. Default nil.
+    public var fixedEpochs: Int? = nil
     /// Weight classes by n / (C·n_c) in the loss. Default false.
     public var balanceClasses = false
     public var seed: UInt64 = 0
@@ -57,6 +62,9 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
         }
         guard validationFraction >= 0 && validationFraction < 1 else {
             throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 ≤ f < 1")
+        }
+        if let fixedEpochs, fixedEpochs < 1 {
+            throw TrainingError.invalidHyperparameter(name: "fixedEpochs", value: "\(fixedEpochs)", expected: "≥ 1")
         }
         guard frozenEpochs >= 1, epochsWithoutValidation >= 1, minimumValidationRows >= 1 else {
             throw TrainingError.invalidHyperparameter(name: "frozenEpochs/epochsWithoutValidation/minimumValidationRows",

@@ -27,11 +27,17 @@ public struct FineTuner {
     public func fit(encoder pretrained: PretrainedEncoder, table: Table, rows: [Int]? = nil, validationRows: [Int]? = nil,
                     task requested: TaskType? = nil) throws -> TabularModel {
         try config.validate()
-        let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
+        let fixed = config.fixedEpochs
+        let labeledRows = try LabeledRows(table, rows: rows, validationRows: fixed == nil ? validationRows : nil,
+                                          validationFraction: fixed == nil ? config.validationFraction : 0,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requested)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         var training = config.training
-        if validation.isEmpty { training = training.withoutValidation(epochs: config.epochsWithoutValidation) }
+        if let fixed {
+            training.maximumEpochs = fixed
+        } else if validation.isEmpty {
+            training = training.withoutValidation(epochs: config.epochsWithoutValidation)
+        }
 
         let features = try pretrained.features(table)
         let x = features.gatheringRows(trainRows), xValidation = features.gatheringRows(validation)

@@ -14,6 +14,11 @@ public final class TabularModel: TabularPredictor {
     public let history: TrainingHistory
     /// Columns passed through to prediction files.
     public var idColumns: [String]
+    /// Softmax temperature T: class probabilities are softmax(h(f(x)) / T). 1 unless
+    /// calibrated (`FineTuneSelector`, `TemperatureScaling`).
+    public var temperature: Float = 1
+    /// How the fine-tuning was chosen, when it was (`FineTuneSelector`).
+    public var selection: FineTuneSelection?
 
     public init(preprocessor: FittedPreprocessor, encoder: Network, head: Network, target: TargetEncoder,
                 config: FineTuneConfig, history: TrainingHistory, idColumns: [String] = []) {
@@ -39,7 +44,8 @@ public final class TabularModel: TabularPredictor {
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
         let (outputs, report) = try outputs(table)
         if target.task.isClassification {
-            return (Predictions(classNames: target.classNames, task: target.task, probabilities: SoftmaxCrossEntropy.probabilities(outputs)), report)
+            let probabilities = SoftmaxCrossEntropy.probabilities(TemperatureScaling.apply(outputs, temperature: temperature))
+            return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), report)
         }
         return (Predictions(regression: outputs.values.map { target.original($0) }), report)
     }
@@ -61,12 +67,16 @@ public final class TabularModel: TabularPredictor {
         var fineTune: FineTuneConfig
         var history: TrainingHistory
         var idColumns: [String]
+        /// Absent in files written before calibration existed (read as 1 and nil).
+        var temperature: Float?
+        var selection: FineTuneSelection?
     }
 
     /// Writes the model atomically as a safetensors file (tensors `encoder.…`, `head.…`).
     public func save(to path: String) throws {
         let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), preprocessor: preprocessor,
-                                      target: target, fineTune: config, history: history, idColumns: idColumns)
+                                      target: target, fineTune: config, history: history, idColumns: idColumns,
+                                      temperature: temperature, selection: selection)
         try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
     }
 
@@ -74,8 +84,11 @@ public final class TabularModel: TabularPredictor {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
         let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
         let head = try description.head.restored(prefix: "head.", from: file, path: path)
-        return TabularModel(preprocessor: description.preprocessor, encoder: encoder, head: head, target: description.target,
-                            config: description.fineTune, history: description.history, idColumns: description.idColumns)
+        let model = TabularModel(preprocessor: description.preprocessor, encoder: encoder, head: head, target: description.target,
+                                 config: description.fineTune, history: description.history, idColumns: description.idColumns)
+        model.temperature = description.temperature ?? 1
+        model.selection = description.selection
+        return model
     }
 }
 
