@@ -2,7 +2,7 @@
 // Pretext — self-supervised learning for tabular data and time series.
 //
 // Targets depend one way: PretextData → PretextNN → PretextSSL / PretextTransfer →
-// PretextBaselines → PretextReport → the `pretext` CLI. C libraries sit behind thin
+// PretextBaselines → PretextAuto → PretextReport → the `pretext` CLI. C libraries sit behind thin
 // underscore-free shim targets (`CCSV`, `CZlib`) that promise no Swift API; only the
 // wrapper file of each library touches its pointers.
 import PackageDescription
@@ -80,13 +80,18 @@ let package = Package(
             name: "PretextBaselines",
             dependencies: ["PretextData", "PretextNN", "PretextTransfer", "CXGBoost"]
         ),
+        // Chooses among pretrained, from-scratch and tree models by validation on the labels.
         .target(
-            name: "PretextReport",
+            name: "PretextAuto",
             dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines"]
         ),
         .target(
+            name: "PretextReport",
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto"]
+        ),
+        .target(
             name: "Pretext",
-            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport"]
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport"]
         ),
 
         // MARK: - Command-line tool
@@ -117,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextReport", "PretextTestSupport"],
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport", "PretextTestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(

@@ -4,4 +4,5 @@
 @_exported import PretextSSL
 @_exported import PretextTransfer
 @_exported import PretextBaselines
+@_exported import PretextAuto
 @_exported import PretextReport

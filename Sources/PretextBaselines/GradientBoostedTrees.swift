@@ -20,6 +20,8 @@ public final class GradientBoostedTrees: TabularPredictor {
     public private(set) var validationScore: Double?
     /// How the hyperparameters and rounds were chosen.
     public private(set) var tuning: Tuning?
+    /// How this model was chosen over other kinds, when it was (`AutoModel`).
+    public var choice: ModelChoice?
     public var idColumns: [String] = []
     private var booster: XGBoostBooster?
 
@@ -220,6 +222,7 @@ public final class GradientBoostedTrees: TabularPredictor {
         var rounds: Int
         var validationScore: Double?
         var tuning: Tuning?
+        var choice: ModelChoice?
         var idColumns: [String]
         /// XGBoost's own JSON model.
         var xgboost: String
@@ -230,7 +233,7 @@ public final class GradientBoostedTrees: TabularPredictor {
     public func save(to path: String) throws {
         guard let preprocessor, let target, let booster else { throw TrainingError.notFitted("GradientBoostedTrees") }
         let description = Description(config: config, preprocessor: preprocessor, target: target, parameters: parameters, rounds: rounds,
-                                      validationScore: validationScore, tuning: tuning, idColumns: idColumns,
+                                      validationScore: validationScore, tuning: tuning, choice: choice, idColumns: idColumns,
                                       xgboost: String(decoding: try booster.json(), as: UTF8.self))
         try ModelFile.write(networks: [], description: description, kind: Self.kind, to: path)
     }
@@ -244,6 +247,7 @@ public final class GradientBoostedTrees: TabularPredictor {
         model.rounds = description.rounds
         model.validationScore = description.validationScore
         model.tuning = description.tuning
+        model.choice = description.choice
         model.idColumns = description.idColumns
         do {
             model.booster = try XGBoostBooster(json: Array(description.xgboost.utf8),

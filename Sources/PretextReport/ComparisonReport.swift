@@ -145,7 +145,7 @@ public struct ComparisonReport: Codable, Sendable {
             guard let best = budget.methods.max(by: { $0.values.reduce(0, +) / Double($0.values.count) < $1.values.reduce(0, +) / Double($1.values.count) }) else { continue }
             let bestMean = best.metrics[primaryMetric]?.mean ?? .nan
             var sentence = "At \(budget.budget) labels (\(budget.labeledRows) rows) the best mean \(primaryMetric) was \(best.title)'s (\(String(format: "%.3f", bestMean)))."
-            for verdict in budget.verdicts where verdict.against == "xgboost" && LabelEfficiencyExperiment.Method(rawValue: verdict.method)?.objective != nil {
+            for verdict in budget.verdicts where verdict.against == "xgboost" && LabelEfficiencyExperiment.Method(rawValue: verdict.method)?.usesPretraining == true {
                 let p = String(format: "%.2g", verdict.adjustedP)
                 switch verdict.outcome {
                 case "win": sentence += " \(title(verdict.method)) beat XGBoost by \(points(verdict.difference)) ± \(points(verdict.differenceDeviation)) \(unit) (p = \(p))."
@@ -154,7 +154,7 @@ public struct ComparisonReport: Codable, Sendable {
                 default: sentence += " \(title(verdict.method)) and XGBoost were level (difference \(verdict.difference >= 0 ? "+" : "−")\(points(verdict.difference)) \(unit), p = \(p))."
                 }
             }
-            for pretrained in budget.verdicts where pretrained.against == "scratch" && LabelEfficiencyExperiment.Method(rawValue: pretrained.method)?.objective != nil {
+            for pretrained in budget.verdicts where pretrained.against == "scratch" && LabelEfficiencyExperiment.Method(rawValue: pretrained.method)?.usesPretraining == true {
                 let name = title(pretrained.method)
                 switch pretrained.outcome {
                 case "win": sentence += " Pretraining helped: \(name) beat the same network trained from scratch by \(points(pretrained.difference)) \(unit) (p = \(String(format: "%.2g", pretrained.adjustedP)))."

@@ -1,4 +1,5 @@
 import Foundation
+import PretextAuto
 import PretextBaselines
 import PretextData
 import PretextNN
@@ -38,12 +39,15 @@ public struct LabelEfficiencyExperiment {
         public static let linear = Method(baseline: "linear")
         public static let mlp = Method(baseline: "mlp")
         public static let scratch = Method(baseline: "scratch")
+        /// `AutoModel`: SCARF with chosen fine-tuning, the same network from scratch or
+        /// tuned XGBoost, whichever validates best on the budget rows (cross-validation).
+        public static let auto = Method(baseline: "auto")
         public static let scarfLinearProbe = Method(objective: .scarf, strategy: .linearProbe)
         public static let scarfFull = Method(objective: .scarf, strategy: .full)
         /// The default set: both baselines, the same network from scratch, and SCARF with a
         /// linear probe and with full fine-tuning.
         public static let defaults: [Method] = [.xgboost, .linear, .scratch, .scarfLinearProbe, .scarfFull]
-        static let baselines = ["xgboost", "linear", "mlp", "scratch"]
+        static let baselines = ["xgboost", "linear", "mlp", "scratch", "auto"]
 
         private init(baseline: String) {
             rawValue = baseline
@@ -90,6 +94,7 @@ public struct LabelEfficiencyExperiment {
             case "linear": return "Linear model"
             case "mlp": return "MLP (separate settings)"
             case "scratch": return "Same network from scratch"
+            case "auto": return "Auto (chosen on the budget rows)"
             default:
                 let strategy: String
                 switch self.strategy! {
@@ -101,7 +106,9 @@ public struct LabelEfficiencyExperiment {
             }
         }
 
-        var usesPretraining: Bool { objective != nil }
+        var usesPretraining: Bool { objective != nil || self == .auto }
+        /// The objective whose encoder the method uses (auto uses SCARF's).
+        var encoderObjective: PretrainingObjective? { self == .auto ? .scarf : objective }
     }
 
     public struct Configuration: Sendable {
@@ -110,6 +117,8 @@ public struct LabelEfficiencyExperiment {
         public var methods = Method.defaults
         public var scarf = PretrainingConfig()
         public var fineTune = FineTuneConfig()
+        /// What `auto` tries when it chooses the fine-tuning (strategies, learning rates, folds).
+        public var selection = FineTuneSelectionConfig()
         public var supervised = SupervisedConfig()
         public var trees = GradientBoostedTreesConfig()
         public var split = SplitConfig()
@@ -141,7 +150,7 @@ public struct LabelEfficiencyExperiment {
 
         /// Every setting that changes a cell's result, for the cell cache's fingerprint.
         var cacheSettings: [any Encodable] {
-            [scarf, fineTune, supervised, trees, split, upstreamColumn ?? "-"]
+            [scarf, fineTune, selection, supervised, trees, split, upstreamColumn ?? "-"]
         }
     }
 
@@ -202,7 +211,7 @@ public struct LabelEfficiencyExperiment {
                     if method == .scratch, untrained == nil {
                         untrained = try Pretrainer(config: pretraining).untrained(table, rows: split.pretraining)
                     }
-                    if let objective = method.objective, encoders[objective] == nil {
+                    if let objective = method.encoderObjective, encoders[objective] == nil {
                         let pretrainingClock = Stopwatch()
                         pretraining.objective = objective
                         if objective == .supervised {
@@ -213,7 +222,7 @@ public struct LabelEfficiencyExperiment {
                         pretrainingSeconds[objective] = pretrainingClock.seconds
                     }
                     let stopwatch = Stopwatch()
-                    let encoder = method == .scratch ? untrained : method.objective.flatMap { encoders[$0] }
+                    let encoder = method == .scratch ? untrained : method.encoderObjective.flatMap { encoders[$0] }
                     let predictor = try fit(method, table: table, rows: rows, preprocessingRows: split.pretraining, task: task,
                                             seed: UInt64(seed), encoder: encoder)
                     let (predictions, _) = try predictor.predictions(test)
@@ -222,8 +231,8 @@ public struct LabelEfficiencyExperiment {
                         : Scores.regression(predictions.values, truth: split.test.map { Double(targetColumn.floatValues![$0]) })
                     let cell = Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
                                     scores: scores, seconds: stopwatch.seconds,
-                                    pretrainingSeconds: method.objective.flatMap { pretrainingSeconds[$0] } ?? 0,
-                                    tuning: (predictor as? GradientBoostedTrees)?.tuning?.description)
+                                    pretrainingSeconds: method.encoderObjective.flatMap { pretrainingSeconds[$0] } ?? 0,
+                                    tuning: Self.tuning(of: predictor, method: method))
                     try cache.store(cell, seed: seed, point: budget.description, method: method.rawValue)
                     cells.append(cell)
                     computed += 1
@@ -234,6 +243,18 @@ public struct LabelEfficiencyExperiment {
             }
         }
         return cells
+    }
+
+    /// How a method chose its settings, in words, where it did: XGBoost's tuning, or what
+    /// `auto` weighed and chose.
+    static func tuning(of predictor: TabularPredictor, method: Method) -> String? {
+        let choice = (predictor as? TabularModel)?.choice ?? (predictor as? GradientBoostedTrees)?.choice
+        if method == .auto, let choice {
+            let winner = choice.candidates.first { $0.name == choice.chosen }
+            return "chose \(choice.chosen)" + (winner.map { " (\($0.detail))" } ?? "") + " by \(choice.validation); losses "
+                + choice.candidates.map { "\($0.name) \(String(format: "%.3f", $0.loss))" }.joined(separator: ", ")
+        }
+        return (predictor as? GradientBoostedTrees)?.tuning?.description
     }
 
     /// An encoder trained to predict the upstream column (never the target) on `rows`.
@@ -251,6 +272,16 @@ public struct LabelEfficiencyExperiment {
 
     private func fit(_ method: Method, table: Table, rows: [Int], preprocessingRows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
+        if method == .auto {
+            var auto = AutoConfig()
+            auto.pretraining = configuration.scarf
+            auto.pretraining.objective = .scarf
+            auto.fineTune = configuration.fineTune
+            auto.selection = configuration.selection
+            auto.trees = configuration.trees
+            auto.seed = seed
+            return try AutoModel(config: auto).fit(table, rows: rows, pool: preprocessingRows, encoder: encoder).predictor
+        }
         if method == .scratch, let encoder {
             var config = configuration.fineTune
             config.seed = seed

@@ -18,6 +18,11 @@ public struct FineTuneSelectionConfig: Codable, Sendable, Equatable {
     /// Fit a temperature (`TemperatureScaling`) on the out-of-fold or hold-out logits of
     /// the chosen candidate. Default true.
     public var calibrate = true
+    /// The smallest temperature allowed. Default 1: calibration only softens. With a few
+    /// dozen validation rows the out-of-fold predictions are often all right, and the
+    /// likelihood then rewards T → 0 (certainty) that one wrong test row punishes hard;
+    /// the overconfidence calibration exists to fix is the other way.
+    public var minimumTemperature: Float = 1
 
     public init() {}
 
@@ -25,6 +30,9 @@ public struct FineTuneSelectionConfig: Codable, Sendable, Equatable {
         guard !strategies.isEmpty, !learningRates.isEmpty, learningRates.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw TrainingError.invalidHyperparameter(name: "strategies/learningRates", value: "\(strategies)/\(learningRates)",
                                                       expected: "at least one each; rates finite and > 0")
+        }
+        guard minimumTemperature.isFinite, minimumTemperature > 0, Double(minimumTemperature) <= TemperatureScaling.range.upperBound else {
+            throw TrainingError.invalidHyperparameter(name: "minimumTemperature", value: "\(minimumTemperature)", expected: "0 < T ≤ 1000")
         }
         guard folds >= 2, repeats >= 1 else {
             throw TrainingError.invalidHyperparameter(name: "folds/repeats", value: "\(folds)/\(repeats)", expected: "≥ 2 / ≥ 1")
@@ -95,6 +103,8 @@ public struct FineTuneSelector {
         self.selection = selection
     }
 
+    private var temperatureRange: ClosedRange<Double> { Double(selection.minimumTemperature)...TemperatureScaling.range.upperBound }
+
     public func fit(encoder: PretrainedEncoder, table: Table, rows: [Int]? = nil) throws -> TabularModel {
         try config.validate()
         try selection.validate()
@@ -122,7 +132,8 @@ public struct FineTuneSelector {
             var temperature: Float = 1
             if selection.calibrate && classification {
                 let (logits, _) = try model.outputs(table.selecting(rows: labeled.validation))
-                temperature = TemperatureScaling.fit(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation))
+                temperature = TemperatureScaling.fit(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
+                                                     range: temperatureRange)
             }
             model.temperature = temperature
             model.selection = FineTuneSelection(method: .holdOut, validationRows: labeled.validation.count, candidates: tried,
@@ -170,7 +181,8 @@ public struct FineTuneSelector {
                 width = outputs.columns
                 labels += try labeled.target.classIndices(table, rows: fold.validation)
             }
-            temperature = TemperatureScaling.fit(logits: Matrix(rows: labels.count, columns: width, values: logits), labels: labels)
+            temperature = TemperatureScaling.fit(logits: Matrix(rows: labels.count, columns: width, values: logits), labels: labels,
+                                                 range: temperatureRange)
         }
         let model = try FineTuner(config: final).fit(encoder: encoder, table: table, rows: labeled.train)
         model.temperature = temperature

@@ -19,6 +19,8 @@ public final class TabularModel: TabularPredictor {
     public var temperature: Float = 1
     /// How the fine-tuning was chosen, when it was (`FineTuneSelector`).
     public var selection: FineTuneSelection?
+    /// How this model was chosen over other kinds, when it was (`AutoModel`).
+    public var choice: ModelChoice?
 
     public init(preprocessor: FittedPreprocessor, encoder: Network, head: Network, target: TargetEncoder,
                 config: FineTuneConfig, history: TrainingHistory, idColumns: [String] = []) {
@@ -70,13 +72,14 @@ public final class TabularModel: TabularPredictor {
         /// Absent in files written before calibration existed (read as 1 and nil).
         var temperature: Float?
         var selection: FineTuneSelection?
+        var choice: ModelChoice?
     }
 
     /// Writes the model atomically as a safetensors file (tensors `encoder.…`, `head.…`).
     public func save(to path: String) throws {
         let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), preprocessor: preprocessor,
                                       target: target, fineTune: config, history: history, idColumns: idColumns,
-                                      temperature: temperature, selection: selection)
+                                      temperature: temperature, selection: selection, choice: choice)
         try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
     }
 
@@ -88,6 +91,7 @@ public final class TabularModel: TabularPredictor {
                                  config: description.fineTune, history: description.history, idColumns: description.idColumns)
         model.temperature = description.temperature ?? 1
         model.selection = description.selection
+        model.choice = description.choice
         return model
     }
 }

@@ -25,6 +25,10 @@ final class ModelCommandTests: XCTestCase {
         let fit = try runPretext(["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors")] + quick)
         XCTAssertEqual(fit.status, 0, fit.standardError)
         XCTAssertTrue(fit.standardOutput.contains("wrote"))
+        // auto (the default) prints every candidate's validation loss and its choice.
+        XCTAssertTrue(fit.standardOutput.hasPrefix("candidate  validation loss  chose\nscarf "), fit.standardOutput)
+        XCTAssertTrue(fit.standardOutput.contains("\nscratch ") && fit.standardOutput.contains("\nxgboost "), fit.standardOutput)
+        XCTAssertTrue(fit.standardOutput.contains("the lowest validation loss, by a stratified hold-out of 69 labeled rows"), fit.standardOutput)
 
         let predict = try runPretext(["predict", path("m.safetensors"), "datasets/penguins.csv", "-o", path("p.csv")])
         XCTAssertEqual(predict.status, 0, predict.standardError)

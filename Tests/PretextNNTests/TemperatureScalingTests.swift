@@ -59,5 +59,8 @@ final class TemperatureScalingTests: XCTestCase {
         // Every label the model ranks last: the best temperature is the largest allowed.
         XCTAssertEqual(TemperatureScaling.fit(logits: logits, labels: [1, 0]), Float(TemperatureScaling.range.upperBound))
         XCTAssertEqual(TemperatureScaling.fit(logits: Matrix(rows: 0, columns: 2, values: []), labels: []), 1)
+        // Every label ranked first: the likelihood wants T → 0; a lower bound holds it.
+        XCTAssertEqual(TemperatureScaling.fit(logits: logits, labels: [0, 1]), Float(TemperatureScaling.range.lowerBound))
+        XCTAssertEqual(TemperatureScaling.fit(logits: logits, labels: [0, 1], range: 1...1000), 1)
     }
 }

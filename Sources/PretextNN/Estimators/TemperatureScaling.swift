@@ -8,16 +8,21 @@ import Foundation
 ///
 /// With β = 1/T the loss L(β) = (1/n) Σᵢ [log Σₖ exp(β zᵢₖ) − β zᵢ,yᵢ] is convex, with
 /// L'(β) = (1/n) Σᵢ (E_{p(β)}[zᵢ] − zᵢ,yᵢ) increasing in β; its root is found by
-/// bisection on log β within β ∈ [10⁻³, 10³] (T from 0.001 to 1000), at an end when the
-/// root lies beyond it. Sums run in Double.
+/// bisection on log β within the allowed range of T (default 0.001 to 1000), at an end
+/// when the root lies beyond it. Sums run in Double.
+///
+/// When every validation row is classified right, the likelihood keeps rising as T → 0;
+/// with a few dozen rows that happens often, so callers fitting on small samples bound T
+/// from below (`FineTuneSelectionConfig.minimumTemperature`).
 public enum TemperatureScaling {
     public static let range: ClosedRange<Double> = 1e-3...1e3
 
-    /// The temperature minimising the NLL of `logits` (n, C) for the class indices `labels`.
-    /// Returns 1 without rows.
-    public static func fit(logits: Matrix, labels: [Int32]) -> Float {
+    /// The temperature in `range` minimising the NLL of `logits` (n, C) for the class
+    /// indices `labels`. Returns 1 without rows (or the end of `range` nearest 1).
+    public static func fit(logits: Matrix, labels: [Int32], range: ClosedRange<Double> = TemperatureScaling.range) -> Float {
         precondition(labels.count == logits.rows, "one label per row")
-        guard logits.rows > 0 else { return 1 }
+        precondition(range.lowerBound > 0, "temperatures are positive")
+        guard logits.rows > 0 else { return Float(min(max(1, range.lowerBound), range.upperBound)) }
         let derivativeAtLow = derivative(beta: 1 / range.upperBound, logits: logits, labels: labels)
         if derivativeAtLow >= 0 { return Float(range.upperBound) }
         let derivativeAtHigh = derivative(beta: 1 / range.lowerBound, logits: logits, labels: labels)

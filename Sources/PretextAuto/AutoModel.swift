@@ -1,0 +1,187 @@
+import PretextBaselines
+import PretextData
+import PretextNN
+import PretextSSL
+import PretextTransfer
+
+/// `auto`'s settings: the candidates and how each is configured. Every candidate is
+/// scored on the same rows: the folds of one `StratifiedKFold` (same k, repeats and seed)
+/// below the hold-out minimum, else the same stratified hold-out.
+public struct AutoConfig: Codable, Sendable, Equatable {
+    public enum Candidate: String, Codable, Sendable, CaseIterable {
+        /// SCARF pretraining on the pool, fine-tuning chosen by `FineTuneSelector`.
+        case scarf
+        /// The same network from its initial weights, fully trained (epochs and learning
+        /// rate chosen the same way): what the data alone gives the network.
+        case scratch
+        /// Tuned XGBoost (`GradientBoostedTrees`).
+        case xgboost
+    }
+
+    /// Candidates considered. Default: all three.
+    public var candidates: [Candidate] = Candidate.allCases
+    public var pretraining = PretrainingConfig()
+    public var fineTune = FineTuneConfig()
+    public var selection = FineTuneSelectionConfig()
+    public var trees = GradientBoostedTreesConfig()
+    /// Master seed: pretraining, folds, initialisations and XGBoost derive from it.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard !candidates.isEmpty else {
+            throw TrainingError.invalidHyperparameter(name: "candidates", value: "[]", expected: "at least one of scarf, scratch, xgboost")
+        }
+        try pretraining.validate()
+        try fineTune.validate()
+        try selection.validate()
+        try trees.validate()
+    }
+}
+
+/// The model `auto` chose, ready to predict and save.
+public enum AutoChoice {
+    case network(TabularModel)
+    case trees(GradientBoostedTrees)
+
+    public var predictor: TabularPredictor {
+        switch self {
+        case .network(let model): return model
+        case .trees(let model): return model
+        }
+    }
+
+    public var choice: ModelChoice? {
+        switch self {
+        case .network(let model): return model.choice
+        case .trees(let model): return model.choice
+        }
+    }
+
+    public func save(to path: String, idColumns: [String]) throws {
+        switch self {
+        case .network(let model):
+            model.idColumns = idColumns
+            try model.save(to: path)
+        case .trees(let model):
+            model.idColumns = idColumns
+            try model.save(to: path)
+        }
+    }
+}
+
+/// Chooses among self-supervised pretraining with chosen fine-tuning, the same network
+/// from scratch, and tuned XGBoost, by validation loss on the labeled rows alone.
+///
+/// Each candidate runs its own model selection (`FineTuneSelector` for the networks,
+/// the random search for XGBoost) on the same folds or hold-out, and reports the loss of
+/// its best setting there: pooled out-of-fold log loss (regression: MSE of the
+/// standardised target), before calibration. The lowest loss wins; ties go to the earlier
+/// candidate in `AutoConfig.candidates`. The winner is already refit on every labeled
+/// row (networks also calibrated) and carries the `ModelChoice`.
+///
+/// The pool — every row whose features may be used, labeled or not — feeds pretraining
+/// and every candidate's preprocessing.
+public struct AutoModel {
+    public var config: AutoConfig
+    /// Progress of SCARF pretraining (epochs, ETA), when it runs here.
+    public var pretrainingProgress: ProgressReporter?
+    public var log: (String) -> Void
+
+    public init(config: AutoConfig = AutoConfig(), pretrainingProgress: ProgressReporter? = nil, log: @escaping (String) -> Void = { _ in }) {
+        self.config = config
+        self.pretrainingProgress = pretrainingProgress
+        self.log = log
+    }
+
+    /// - Parameters:
+    ///   - rows: the labeled rows to learn from.
+    ///   - pool: rows for pretraining and preprocessing (default: every row).
+    ///   - encoder: a SCARF encoder already pretrained on `pool` with `config.pretraining`
+    ///     (saves pretraining again, e.g. across label budgets).
+    public func fit(_ table: Table, rows: [Int], pool: [Int]? = nil, encoder given: PretrainedEncoder? = nil) throws -> AutoChoice {
+        try config.validate()
+        let pool = pool ?? Array(0..<table.rowCount)
+        var pretraining = config.pretraining
+        pretraining.seed = config.seed
+        var fineTune = config.fineTune
+        fineTune.seed = config.seed
+        var trees = config.trees
+        trees.seed = config.seed
+        trees.crossValidationFolds = config.selection.folds
+        trees.crossValidationRepeats = config.selection.repeats
+        trees.validationFraction = fineTune.validationFraction
+        trees.minimumValidationRows = fineTune.minimumValidationRows
+        let regression = try !TaskType.infer(for: try targetColumn(table), path: table.source).isClassification
+
+        var scored: [(candidate: AutoConfig.Candidate, loss: Double, detail: String, model: AutoChoice)] = []
+        var validation = "no validation (too few rows per class)"
+        for candidate in config.candidates {
+            switch candidate {
+            case .scarf, .scratch:
+                let encoder = candidate == .scarf
+                    ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
+                    : try Pretrainer(config: pretraining).untrained(table, rows: pool)
+                var selection = config.selection
+                if candidate == .scratch { selection.strategies = [.full] }
+                let model = try FineTuneSelector(config: fineTune, selection: selection).fit(encoder: encoder, table: table, rows: rows)
+                guard let chosen = model.selection, !chosen.candidates.isEmpty else { continue }
+                let best = chosen.candidates[chosen.chosen]
+                validation = Self.describe(chosen)
+                scored.append((candidate, best.loss, "\(best.strategy.rawValue), learning rate \(best.learningRate), \(best.epochs) epochs"
+                               + (regression ? "" : ", temperature \(String(format: "%.2f", chosen.temperature))"), .network(model)))
+            case .xgboost:
+                let model = try GradientBoostedTrees(config: trees).fit(table, rows: rows, preprocessingRows: pool)
+                guard let score = model.validationScore, let tuning = model.tuning, tuning.method != .defaults else { continue }
+                let p = model.parameters
+                scored.append((candidate, regression ? score * score : score,
+                               "depth \(p.maxDepth), learning rate \(String(format: "%.3g", p.learningRate)), \(model.rounds) rounds", .trees(model)))
+            }
+            log("auto: \(candidate.rawValue) validation loss \(scored.last.map { String(format: "%.4f", $0.loss) } ?? "—")")
+        }
+        guard let winner = scored.indices.min(by: { scored[$0].loss < scored[$1].loss || (scored[$0].loss == scored[$1].loss && $0 < $1) }) else {
+            // Nothing could be validated (a class with a single labeled row): the first
+            // candidate with its fixed settings.
+            return try fallback(table, rows: rows, pool: pool, pretraining: pretraining, fineTune: fineTune, trees: trees, encoder: given)
+        }
+        let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: $0.candidate.rawValue, loss: $0.loss, detail: $0.detail) },
+                                 chosen: scored[winner].candidate.rawValue)
+        switch scored[winner].model {
+        case .network(let model): model.choice = choice
+        case .trees(let model): model.choice = choice
+        }
+        return scored[winner].model
+    }
+
+    private func fallback(_ table: Table, rows: [Int], pool: [Int], pretraining: PretrainingConfig, fineTune: FineTuneConfig,
+                          trees: GradientBoostedTreesConfig, encoder given: PretrainedEncoder?) throws -> AutoChoice {
+        let first = config.candidates[0]
+        let choice = ModelChoice(validation: "none: too few labeled rows of some class to validate", candidates: [], chosen: first.rawValue)
+        switch first {
+        case .xgboost:
+            let model = try GradientBoostedTrees(config: trees).fit(table, rows: rows, preprocessingRows: pool)
+            model.choice = choice
+            return .trees(model)
+        case .scarf, .scratch:
+            let encoder = first == .scarf ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
+                : try Pretrainer(config: pretraining).untrained(table, rows: pool)
+            let model = try FineTuner(config: fineTune).fit(encoder: encoder, table: table, rows: rows)
+            model.choice = choice
+            return .network(model)
+        }
+    }
+
+    private func targetColumn(_ table: Table) throws -> Column {
+        guard let target = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
+        return target
+    }
+
+    static func describe(_ selection: FineTuneSelection) -> String {
+        switch selection.method {
+        case .crossValidation: return "\(selection.folds ?? 0)-fold stratified cross-validation × \(selection.repeats ?? 0) on the labeled rows"
+        case .holdOut: return "a stratified hold-out of \(selection.validationRows ?? 0) labeled rows"
+        case .none: return "no validation (too few rows per class)"
+        }
+    }
+}

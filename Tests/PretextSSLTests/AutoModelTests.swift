@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+import PretextTestSupport
+import PretextData
+import PretextNN
+import PretextSSL
+import PretextTransfer
+import PretextBaselines
+@testable import PretextAuto
+
+/// `auto` scores every candidate on the same rows, picks the lowest loss, and the model
+/// file says so.
+final class AutoModelTests: XCTestCase {
+    func quickAuto(seed: UInt64 = 0) -> AutoConfig {
+        var config = AutoConfig()
+        config.pretraining = quickScarf(seed: seed, epochs: 3, width: 32)
+        config.fineTune.training.maximumEpochs = 25
+        config.fineTune.training.batchSize = 32
+        config.fineTune.frozenEpochs = 8
+        config.fineTune.headWidth = 32
+        config.selection.learningRates = [1e-3]
+        config.selection.folds = 3
+        config.selection.repeats = 1
+        config.trees.trials = 2
+        config.trees.maximumRounds = 150
+        config.trees.patience = 20
+        config.seed = seed
+        return config
+    }
+
+    func testChoosesTheLowestValidationLossAndTheFileKeepsTheChoice() throws {
+        let table = try loadTable("wine.csv")
+        let budget = Array(0..<10) + Array(60..<70) + Array(131..<141)
+        let chosen = try AutoModel(config: quickAuto()).fit(table, rows: budget)
+        let choice = try XCTUnwrap(chosen.choice)
+        XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost"])
+        XCTAssertEqual(choice.candidates.first { $0.name == choice.chosen }?.loss, choice.candidates.map(\.loss).min())
+        XCTAssertEqual(choice.validation, "3-fold stratified cross-validation × 1 on the labeled rows")
+        // XGBoost was scored on the same folds: its own tuning says cross-validation with the same k and repeats.
+        var trees = quickAuto().trees
+        trees.crossValidationFolds = 3
+        trees.crossValidationRepeats = 1
+        let alone = try GradientBoostedTrees(config: trees).fit(table, rows: budget)
+        XCTAssertEqual(alone.tuning?.folds, 3)
+        XCTAssertEqual(choice.candidates.first { $0.name == "xgboost" }?.loss, alone.validationScore)
+        // Saved and loaded through the loader every command uses.
+        let path = NSTemporaryDirectory() + "pretext-auto-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try chosen.save(to: path, idColumns: [])
+        let loaded = try ModelLoader.loadPredictor(from: path)
+        XCTAssertEqual((loaded as? TabularModel)?.choice ?? (loaded as? GradientBoostedTrees)?.choice, choice)
+        XCTAssertEqual(try loaded.predictions(table).predictions, try chosen.predictor.predictions(table).predictions)
+        // Same seed, same choice and predictions.
+        let again = try AutoModel(config: quickAuto()).fit(table, rows: budget)
+        XCTAssertEqual(again.choice, choice)
+        XCTAssertEqual(try again.predictor.predictions(table).predictions, try chosen.predictor.predictions(table).predictions)
+        XCTAssertTrue(choice.summary.last!.hasPrefix("chose \(choice.chosen): the lowest validation loss"))
+    }
+
+    func testOneCandidateAndTooFewRowsFallBackToFixedSettings() throws {
+        let table = try loadTable("wine.csv")
+        var config = quickAuto()
+        config.candidates = [.xgboost]
+        let trees = try AutoModel(config: config).fit(table, rows: Array(0..<12) + Array(60..<72) + Array(131..<143))
+        guard case .trees = trees else { return XCTFail("xgboost alone must give trees") }
+        // A class with one labeled row: nothing validates; the first candidate with fixed settings.
+        config.candidates = [.scratch, .xgboost]
+        let fallback = try AutoModel(config: config).fit(table, rows: [0, 1, 2, 60, 61, 62, 131])
+        XCTAssertEqual(fallback.choice?.chosen, "scratch")
+        XCTAssertEqual(fallback.choice?.candidates, [])
+        config.candidates = []
+        XCTAssertThrowsError(try AutoModel(config: config).fit(table, rows: [0, 1]))
+    }
+}
