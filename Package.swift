@@ -5,11 +5,14 @@
 // PretextBaselines → PretextAuto → PretextReport → the `pretext` CLI. C libraries sit behind thin
 // underscore-free shim targets (`CCSV`, `CZlib`) that promise no Swift API; only the
 // wrapper file of each library touches its pointers.
+//
+// Supported platform: Linux (x86-64 and arm64) with Debian's C libraries. The code
+// imports Glibc and loads OpenBLAS/oneDNN with dlopen by their Linux names; it is not
+// built or tested on macOS, so no Apple platform is declared.
 import PackageDescription
 
 let package = Package(
     name: "Pretext",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "Pretext", targets: ["Pretext"]),
         .executable(name: "pretext", targets: ["PretextCLI"]),

@@ -103,3 +103,8 @@ final class XGBoostBooster {
 private func check(_ call: String, _ body: () -> Int32) throws {
     if body() != 0 { throw XGBoostError(call: call, message: String(cString: XGBGetLastError())) }
 }
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension XGBoostError: LocalizedError {
+    public var errorDescription: String? { description }
+}

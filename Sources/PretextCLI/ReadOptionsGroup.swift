@@ -15,7 +15,7 @@ struct ReadOptionsGroup: ParsableArguments {
     @Flag(name: .long, help: "Skip rows with the wrong number of fields and report how many, instead of failing.")
     var skipBadRows = false
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Read these columns as categorical whatever they hold (e.g. zip codes).")
+    @Option(name: .long, help: "Read this column as categorical whatever it holds, e.g. zip codes (repeatable, or comma-separated).")
     var categorical: [String] = []
 
     @Option(name: .long, help: "Threads for parsing and matrix arithmetic (default: all cores).")
@@ -32,7 +32,7 @@ struct ReadOptionsGroup: ParsableArguments {
         options.hasHeader = !noHeader
         if let missing { options.missingTokens = Set(missing.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         options.skipBadRows = skipBadRows
-        for name in categorical { options.columnTypes[name] = .categorical }
+        for name in categorical.flatMap({ $0.split(separator: ",").map(String.init) }) { options.columnTypes[name] = .categorical }
         options.threads = threads
         return options
     }

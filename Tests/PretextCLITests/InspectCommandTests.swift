@@ -66,6 +66,22 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertTrue(try shell("cat datasets/airline.csv | '\(binary)' inspect -").hasPrefix("<stdin>: 144 rows × 2 columns"))
     }
 
+    /// `--categorical` takes one value (repeatable or comma-separated) and never swallows
+    /// the file argument after it.
+    func testCategoricalTakesOneValueAndLeavesTheFile() throws {
+        for arguments in [["inspect", "--categorical", "Seniority", "datasets/credit_data.csv", "--categorical", "Time"],
+                          ["inspect", "--categorical", "Seniority,Time", "datasets/credit_data.csv"]] {
+            let result = try runPretext(arguments)
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let lines = result.standardOutput.split(separator: "\n")
+            for column in ["Seniority", "Time"] {
+                let line = try XCTUnwrap(lines.first { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == Substring(column) })
+                XCTAssertTrue(line.contains("categorical"), String(line))
+            }
+            XCTAssertFalse(lines.contains { $0.contains(" Age ") && $0.contains("categorical") })
+        }
+    }
+
     func testBadOptionIsAUsageError() throws {
         let result = try runPretext(["inspect", "datasets/wine.csv", "--delimiter", "ab"])
         XCTAssertEqual(result.status, 64)

@@ -13,6 +13,8 @@ final class ReadErrorTests: XCTestCase {
             return false
         }
         XCTAssertTrue(error?.description.contains("\(path):5") ?? false)
+        // Library users see the same message through Foundation's error API.
+        XCTAssertEqual((error as Error?)?.localizedDescription, error?.description)
         XCTAssertTrue(error?.description.contains("--skip-bad-rows") ?? false)
     }
 

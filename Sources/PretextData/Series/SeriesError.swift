@@ -1,3 +1,4 @@
+import Foundation
 /// Every way turning a table into time series can fail. Each case names the file, the
 /// series and the rows or time stamps involved; `description` is a complete message
 /// with a hint.
@@ -37,4 +38,9 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the series have channels \(found.joined(separator: ", ")) but the model expects \(expected.joined(separator: ", ")).\n  hint: give the same value columns (--value) as in training."
         }
     }
+}
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension SeriesError: LocalizedError {
+    public var errorDescription: String? { description }
 }

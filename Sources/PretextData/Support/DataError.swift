@@ -1,3 +1,4 @@
+import Foundation
 /// Where in an input file something happened: the file, the 1-based line and,
 /// when known, the column (its 1-based index and its name).
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
@@ -99,4 +100,9 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         let shown = text.count > limit ? String(text.prefix(limit)) + "…" : text
         return "\"" + shown.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
     }
+}
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension DataError: LocalizedError {
+    public var errorDescription: String? { description }
 }

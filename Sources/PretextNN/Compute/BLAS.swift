@@ -1,3 +1,4 @@
+import Foundation
 import CPretextBLAS
 import PretextData
 
@@ -108,4 +109,9 @@ public enum BLAS {
         pretext_sgemm(transposeA ? PRETEXT_TRANS : PRETEXT_NO_TRANS, transposeB ? PRETEXT_TRANS : PRETEXT_NO_TRANS,
                       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+}
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension BLAS.Failure: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -38,7 +38,7 @@ public struct ModelChoice: Codable, Sendable, Equatable {
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
         var lines = [pad("candidate", nameWidth) + "  validation loss  chose"]
         for candidate in candidates {
-            lines.append(pad(candidate.name, nameWidth) + "  " + pad(String(format: "%.4f", candidate.loss), 15) + "  "
+            lines.append(pad(candidate.name, nameWidth) + "  " + pad(String(format: "%.4g", candidate.loss), 15) + "  "
                          + (candidate.name == chosen ? "✓ " : "  ") + candidate.detail)
         }
         lines.append(candidates.isEmpty ? "chose \(chosen): \(validation)"

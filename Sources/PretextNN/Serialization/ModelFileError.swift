@@ -1,3 +1,4 @@
+import Foundation
 /// Why a model file could not be read or written.
 public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(path: String)
@@ -23,4 +24,9 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unwritable(let path, let reason): return "\(path): cannot write the file: \(reason)."
         }
     }
+}
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension ModelFileError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Why training could not go on.
 public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The loss became NaN or infinite.
@@ -19,4 +20,9 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(what) is not fitted yet: call fit first."
         }
     }
+}
+
+/// Library users get the CLI's message from `localizedDescription`.
+extension TrainingError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -1,6 +1,6 @@
 // Few labels, from Swift: pretrain SCARF on every non-test row of the credit data,
-// fine-tune on 5% of the training labels, and compare with an MLP trained from scratch
-// and with tuned XGBoost on the same rows. Epochs can be capped with PRETRAIN_EPOCHS
+// fine-tune on 5% of the training labels, and compare with the same network trained from
+// its initial weights, with tuned XGBoost, and with auto's choice, on the same rows. Epochs can be capped with PRETRAIN_EPOCHS
 // and EPOCHS (environment), as in the other walkthroughs.
 import Foundation
 import Pretext
@@ -30,16 +30,21 @@ do {
     fineTuning.epochsWithoutValidation = min(fineTuning.epochsWithoutValidation, epochs)
     let pretrained = try FineTuner(config: fineTuning).fit(encoder: encoder, table: table, rows: fewLabels)
 
-    var scratchConfig = SupervisedConfig()
-    scratchConfig.training.maximumEpochs = epochs
-    scratchConfig.epochsWithoutValidation = min(scratchConfig.epochsWithoutValidation, epochs)
-    let scratch = try MLPClassifier(config: scratchConfig).fit(table, rows: fewLabels)
-    let trees = try GradientBoostedTrees().fit(table, rows: fewLabels)
+    // The same network from scratch: pretraining's starting point, fine-tuned the same way.
+    let untrained = try Pretrainer(config: pretraining).untrained(table, rows: split.pretraining)
+    let scratch = try FineTuner(config: fineTuning).fit(encoder: untrained, table: table, rows: fewLabels)
+    // Every method fits its preprocessing on the same rows: the features of every non-test row.
+    let trees = try GradientBoostedTrees().fit(table, rows: fewLabels, preprocessingRows: split.pretraining)
+    // auto: the three kinds, each tuned on the labeled rows alone; the best validation loss wins.
+    var auto = AutoConfig()
+    auto.pretraining = pretraining
+    auto.fineTune = fineTuning
+    let chosen = try AutoModel(config: auto).fit(table, rows: fewLabels, pool: split.pretraining, encoder: encoder)
 
     let test = table.selecting(rows: split.test)
     let truth = split.test.map { table.target!.text(at: $0) }
-    for (name, model) in [("SCARF + full fine-tune", pretrained as TabularPredictor), ("MLP from scratch", scratch),
-                          ("XGBoost", trees)] {
+    for (name, model) in [("SCARF + full fine-tune", pretrained as TabularPredictor), ("Same network, scratch", scratch),
+                          ("XGBoost", trees), ("auto: \(chosen.choice?.chosen ?? "?")", chosen.predictor)] {
         let scores = Scores.classification(try model.predictions(test).predictions, truth: truth)
         let label = name.padding(toLength: 24, withPad: " ", startingAt: 0)
         print(label + String(format: "accuracy %.3f  ROC-AUC %.3f", scores.accuracy!, scores.rocAUC!))
