@@ -9,7 +9,8 @@ import PretextTransfer
 /// below the hold-out minimum, else the same stratified hold-out.
 public struct AutoConfig: Codable, Sendable, Equatable {
     public enum Candidate: String, Codable, Sendable, CaseIterable {
-        /// SCARF pretraining on the pool, fine-tuning chosen by `FineTuneSelector`.
+        /// Self-supervised pretraining on the pool (`pretraining.objective`, SCARF by
+        /// default), fine-tuning chosen by `FineTuneSelector`. Named after the objective.
         case scarf
         /// The same network from its initial weights, fully trained (epochs and learning
         /// rate chosen the same way): what the data alone gives the network.
@@ -145,8 +146,9 @@ public struct AutoModel {
             // candidate with its fixed settings.
             return try fallback(table, rows: rows, pool: pool, pretraining: pretraining, fineTune: fineTune, trees: trees, encoder: given)
         }
-        let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: $0.candidate.rawValue, loss: $0.loss, detail: $0.detail) },
-                                 chosen: scored[winner].candidate.rawValue)
+        func name(_ candidate: AutoConfig.Candidate) -> String { candidate == .scarf ? "\(pretraining.objective)" : candidate.rawValue }
+        let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
+                                 chosen: name(scored[winner].candidate))
         switch scored[winner].model {
         case .network(let model): model.choice = choice
         case .trees(let model): model.choice = choice

@@ -27,9 +27,18 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, never an input (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
+    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, a combination such as scarf+reconstruct, or supervised (predict --target, an upstream label).")
+    var objective = "scarf"
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
+
+    func validate() throws {
+        guard PretrainingObjective(parsing: objective) != nil else {
+            throw ValidationError("unknown --objective \"\(objective)\"; use scarf, vicreg, reconstruct, a +-joined combination, or supervised.")
+        }
+        if objective == "supervised" && target == nil { throw ValidationError("--objective supervised needs --target (the upstream label).") }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -37,7 +46,9 @@ struct PretrainCommand: ParsableCommand {
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
             let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
-            let encoder = try Workflow.pretrain(pool, config: scarf.config(seed: runOptions.seed),
+            var config = scarf.config(seed: runOptions.seed)
+            config.objective = PretrainingObjective(parsing: objective) ?? .scarf
+            let encoder = try Workflow.pretrain(pool, config: config,
                                                 progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet))
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
@@ -128,6 +139,7 @@ struct FitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @Option(help: "auto (choose by validation), scarf (pretrain + fine-tune), xgboost, mlp or linear.") var method: FitMethod = .auto
     @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
+    @OptionGroup var objective: ObjectiveOption
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneOptions
     @OptionGroup var runOptions: RunOptions
@@ -145,6 +157,7 @@ struct FitCommand: ParsableCommand {
                 let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
                 var config = AutoConfig()
                 config.pretraining = scarf.config(seed: runOptions.seed)
+                config.pretraining.objective = objective.parsed
                 config.fineTune = fineTune.config(seed: runOptions.seed)
                 config.trees.trials = baselineTrials
                 config.trees.threads = read.threads
@@ -193,7 +206,9 @@ struct FitCommand: ParsableCommand {
             }
             let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
-            let encoder = try Pretrainer(config: scarf.config(seed: runOptions.seed),
+            var pretraining = scarf.config(seed: runOptions.seed)
+            pretraining.objective = objective.parsed
+            let encoder = try Pretrainer(config: pretraining,
                                          progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
             try Workflow.fineTuneAndSave(encoder, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
                                          idColumns: id, to: output,

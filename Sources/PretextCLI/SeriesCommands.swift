@@ -226,8 +226,9 @@ struct SeriesClassifyCommand: ParsableCommand {
         discussion: """
         Each row is a series (columns in time order) with its class in --target. With \
         --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
-        TCN trains from scratch; --method 1nn | xgboost fits a baseline instead (1nn is not \
-        saved as a file). --labels takes a label budget as for tables.
+        TCN trains from scratch; --method xgboost fits XGBoost on the raw values instead. \
+        (1-NN is a baseline of series compare only: it has no model file to save.) \
+        --labels takes a label budget as for tables.
 
         Examples:
           pretext series classify datasets/italy_power_demand_train.csv --target \\

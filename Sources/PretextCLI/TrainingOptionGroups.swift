@@ -13,8 +13,6 @@ struct RunOptions: ParsableArguments {
 /// SCARF pretraining settings (defaults: Bahri et al. 2021, except τ and patience,
 /// chosen by measurement; see PretrainingConfig).
 struct ScarfOptions: ParsableArguments {
-    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, a combination such as scarf+reconstruct, or supervised (pretrain only: predict --target).")
-    var objective = "scarf"
     @Option(help: "Share of columns replaced in each corrupted view (0 < c < 1).")
     var corruptionRate: Double = 0.6
     @Option(help: "InfoNCE temperature (> 0). The paper uses 1.0.")
@@ -33,9 +31,6 @@ struct ScarfOptions: ParsableArguments {
     var encoderDepth: Int = 4
 
     func validate() throws {
-        guard PretrainingObjective(parsing: objective) != nil else {
-            throw ValidationError("unknown --objective \"\(objective)\"; use scarf, vicreg, reconstruct or a +-joined combination.")
-        }
         guard corruptionRate.isFinite, corruptionRate > 0, corruptionRate < 1 else {
             throw ValidationError("--corruption-rate must lie strictly between 0 and 1 (got \(corruptionRate)).")
         }
@@ -50,9 +45,9 @@ struct ScarfOptions: ParsableArguments {
         guard encoderDepth >= 2 else { throw ValidationError("--encoder-depth must be at least 2 (got \(encoderDepth)).") }
     }
 
+    /// The settings with SCARF's objective; commands that offer `--objective` set theirs.
     func config(seed: UInt64) -> PretrainingConfig {
         var config = PretrainingConfig()
-        config.objective = PretrainingObjective(parsing: objective) ?? .scarf
         config.corruptionRate = corruptionRate
         config.temperature = temperature
         config.training.maximumEpochs = pretrainEpochs
@@ -64,6 +59,22 @@ struct ScarfOptions: ParsableArguments {
         config.seed = seed
         return config
     }
+}
+
+/// `--objective` for the commands that pretrain one encoder (`pretrain` also accepts
+/// `supervised`; `compare` names the objective in each method instead).
+struct ObjectiveOption: ParsableArguments {
+    @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, or a combination such as scarf+reconstruct.")
+    var objective = "scarf"
+
+    func validate() throws {
+        guard let parsed = PretrainingObjective(parsing: objective), !parsed.contains(.supervised) else {
+            throw ValidationError("unknown --objective \"\(objective)\"; use scarf, vicreg, reconstruct or a +-joined combination"
+                                  + (objective.contains("supervised") ? " (supervised pretraining is pretext pretrain --objective supervised)." : "."))
+        }
+    }
+
+    var parsed: PretrainingObjective { PretrainingObjective(parsing: objective) ?? .scarf }
 }
 
 extension FineTuneConfig.Strategy: ExpressibleByArgument {}

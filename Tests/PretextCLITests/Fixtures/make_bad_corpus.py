@@ -86,6 +86,8 @@ add("nan-temperature.csv", good, fit + " --temperature nan", 64, "--temperature 
 add("negative-corruption.csv", good, fit + " --corruption-rate=-0.5", 64, "--corruption-rate must lie strictly between 0 and 1")
 add("zero-batch.csv", good, fit + " --pretrain-batch-size 0", 64, "--pretrain-batch-size must be at least 1")
 add("unknown-objective.csv", good, fit + " --objective simclr", 64, "unknown --objective")
+add("fit-supervised-objective.csv", good, fit + " --objective supervised", 64, "supervised pretraining is pretext pretrain --objective supervised")
+add("compare-objective.csv", good, "compare {file} --target y --objective vicreg -o {out}/r", 64, "Unknown option '--objective'")
 add("bad-delimiter.csv", good, "inspect {file} --delimiter ab", 64, "--delimiter must be one character")
 add("zero-threads.csv", good, "inspect {file} --threads 0", 64, "--threads must be at least 1")
 # Pipes and standard input: the same errors, with the same line numbers, as from a file
