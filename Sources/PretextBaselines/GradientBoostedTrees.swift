@@ -73,37 +73,40 @@ public final class GradientBoostedTrees: TabularPredictor {
         for _ in 0..<config.trials { candidates.append(.random(&generator)) }
         let classes = task.isClassification ? try target.classIndices(table, rows: trainRows) : nil
         let chosen: (booster: XGBoostBooster, parameters: TreeParameters, rounds: Int, score: Double?, tuning: Tuning)
-        if !validation.isEmpty {
-            // Hold-out: every candidate early-stopped on the validation rows; the best is kept as trained.
-            let check = try problem.data(validation)
-            var best: (XGBoostBooster, TreeParameters, Int, Double)? = nil
-            for (index, candidate) in candidates.enumerated() {
-                let booster = try makeBooster(candidate, index: index, problem: problem, cache: [train, check])
-                let (rounds, score) = try boostWithEarlyStopping([(booster, train, check, validation.count)], regression: !task.isClassification)
-                if best == nil || score < best!.3 { best = (booster, candidate, rounds, score) }
-            }
-            chosen = (best!.0, best!.1, best!.2, best!.3, Tuning(method: .holdOut, candidates: candidates.count, validationRows: validation.count))
-        } else if let folds = StratifiedKFold(rows: trainRows, classes: classes, folds: config.crossValidationFolds,
-                                              repeats: config.crossValidationRepeats, seed: config.seed) {
-            // Cross-validation: each candidate's boosters, one per fold, early-stopped together on
-            // the pooled out-of-fold loss; the best candidate is refit on every row for its rounds.
-            // Candidates run concurrently, one XGBoost thread each, on matrices of their own
-            // (XGBoost caches its histogram index inside a matrix); the choice does not depend
-            // on their order (ties go to the earlier candidate).
-            let splits = folds.splits
-            let scores = try Self.concurrentMap(candidates.indices, workers: config.threads ?? ProcessorInfo.activeCores) { index in
-                let boosters = try splits.map { fold in
-                    let (part, check) = (try problem.data(fold.train), try problem.data(fold.validation))
-                    return (try makeBooster(candidates[index], index: index, problem: problem, cache: [part, check], threads: 1),
-                            part, check, fold.validation.count)
+        let holdOut = !validation.isEmpty
+        let folds = holdOut ? nil : StratifiedKFold(rows: trainRows, classes: classes, folds: config.crossValidationFolds,
+                                                    repeats: config.crossValidationRepeats, seed: config.seed)
+        if holdOut || folds != nil {
+            // Every candidate early-stopped on the hold-out, or — one booster per fold, in
+            // lockstep — on the pooled out-of-fold loss of cross-validation. Candidates run
+            // concurrently, one XGBoost thread each (OpenMP's barriers on tiny matrices cost
+            // more than they give, and stall when another process holds a core), on matrices
+            // of their own (XGBoost caches its histogram index inside a matrix); ties go to
+            // the earlier candidate, so the choice does not depend on the order they finish.
+            let parts: [(train: [Int], validation: [Int])] = holdOut ? [(trainRows, validation)] : folds!.splits.map { ($0.train, $0.validation) }
+            let results = try Self.concurrentMap(candidates.indices, workers: config.threads ?? ProcessorInfo.activeCores) { index in
+                let boosters = try parts.map { part in
+                    let (fit, check) = (try problem.data(part.train), try problem.data(part.validation))
+                    return (try makeBooster(candidates[index], index: index, problem: problem, cache: [fit, check], threads: 1),
+                            fit, check, part.validation.count)
                 }
-                return try boostWithEarlyStopping(boosters, regression: !task.isClassification)
+                let (rounds, score) = try boostWithEarlyStopping(boosters, regression: !task.isClassification)
+                return (rounds: rounds, score: score, booster: holdOut ? boosters[0].0 : nil)
             }
-            let index = scores.indices.min { scores[$0].score < scores[$1].score || (scores[$0].score == scores[$1].score && $0 < $1) }!
-            let booster = try makeBooster(candidates[index], index: index, problem: problem, cache: [train])
-            for round in 0..<scores[index].rounds { try booster.updateOneIteration(round, train: train) }
-            chosen = (booster, candidates[index], scores[index].rounds, scores[index].score,
-                      Tuning(method: .crossValidation, candidates: candidates.count, folds: folds.folds, repeats: folds.repeats))
+            let index = results.indices.min { results[$0].score < results[$1].score || (results[$0].score == results[$1].score && $0 < $1) }!
+            let booster: XGBoostBooster
+            if holdOut {
+                // Kept as trained on the training part (its best round is where prediction stops).
+                booster = results[index].booster!
+                try booster.setParameter("nthread", "\(config.threads ?? ProcessorInfo.activeCores)")
+            } else {
+                // Refit on every labeled row for the chosen number of rounds.
+                booster = try makeBooster(candidates[index], index: index, problem: problem, cache: [train])
+                for round in 0..<results[index].rounds { try booster.updateOneIteration(round, train: train) }
+            }
+            let tuning = holdOut ? Tuning(method: .holdOut, candidates: candidates.count, validationRows: validation.count)
+                : Tuning(method: .crossValidation, candidates: candidates.count, folds: folds!.folds, repeats: folds!.repeats)
+            chosen = (booster, candidates[index], results[index].rounds, results[index].score, tuning)
         } else {
             // Too few rows of some class to validate anything: XGBoost's defaults, fixed rounds.
             let booster = try makeBooster(TreeParameters(), index: 0, problem: problem, cache: [train])

@@ -56,6 +56,11 @@ final class XGBoostBooster {
 
     deinit { if let handle { XGBoosterFree(handle) } }
 
+    /// Sets one parameter after creation (e.g. the thread count for prediction).
+    func setParameter(_ name: String, _ value: String) throws {
+        try Self.check("XGBoosterSetParam(\(name))") { XGBoosterSetParam(handle, name, value) }
+    }
+
     func updateOneIteration(_ iteration: Int, train: DataMatrix) throws {
         try Self.check("XGBoosterUpdateOneIter") { XGBoosterUpdateOneIter(handle, Int32(iteration), train.handle) }
     }
