@@ -10,17 +10,16 @@ struct RunOptions: ParsableArguments {
     var quiet = false
 }
 
-/// SCARF pretraining settings (defaults: Bahri et al. 2021, except τ and patience,
-/// chosen by measurement; see PretrainingConfig).
+/// SCARF pretraining settings (defaults: Bahri et al. 2021; see PretrainingConfig).
 struct ScarfOptions: ParsableArguments {
     @Option(help: "Share of columns replaced in each corrupted view (0 < c < 1).")
     var corruptionRate: Double = 0.6
-    @Option(help: "InfoNCE temperature (> 0). The paper uses 1.0.")
-    var temperature: Float = 0.5
+    @Option(help: "InfoNCE temperature (> 0); the paper's 1.0.")
+    var temperature: Float = 1.0
     @Option(help: "Maximum pretraining epochs (early stopping decides).")
     var pretrainEpochs: Int = 1000
-    @Option(help: "Pretraining stops after this many epochs without validation improvement. The paper uses 3.")
-    var pretrainPatience: Int = 10
+    @Option(help: "Pretraining stops after this many epochs without validation improvement; the paper's 3.")
+    var pretrainPatience: Int = 3
     @Option(help: "Pretraining batch size.")
     var pretrainBatchSize: Int = 128
     @Option(help: "Pretraining learning rate (Adam).")
