@@ -85,7 +85,7 @@ final class BadInputTests: XCTestCase {
         flipped[bytes.count - 5] ^= 0x10
         // The header is JSON: change the version digit in place (same length, same offsets).
         var newer = bytes
-        let key = Array("\"pretext.format_version\":\"1\"".utf8)
+        let key = Array("\"pretext.format_version\":\"2\"".utf8)
         let at = try XCTUnwrap((0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
         newer[at + key.count - 2] = UInt8(ascii: "9")
         let variants: [(String, [UInt8], String)] = [

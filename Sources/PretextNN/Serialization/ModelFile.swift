@@ -12,9 +12,13 @@ import PretextData
 /// - `pretext.model`: JSON describing the model: each network's architecture and sizes,
 ///   preprocessing state (the column schema), target encoding with class names, the
 ///   training settings and seed;
-/// - `pretext.checksum`: CRC-32 of the tensor data, in hex.
+/// - `pretext.checksum`: CRC-32 of the tensor data, in hex;
+/// - `pretext.version`: the Pretext release that wrote the file.
+///
+/// Format 2 spells enum values with explicit keys (`{"kind": "mlp", "config": {…}}`);
+/// format 1 files, with Swift's synthesized `{"mlp": {"_0": {…}}}`, are still read.
 public enum ModelFile {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// How to rebuild one network: its architecture and sizes (weights come from tensors).
     public struct NetworkDescription: Codable, Sendable, Equatable {
@@ -64,6 +68,7 @@ public enum ModelFile {
             "pretext.kind": kind,
             "pretext.model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "pretext.checksum": checksum(tensors),
+            "pretext.version": PretextVersion.release,
         ]
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
     }

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+import PretextTestSupport
+import PretextData
+import PretextNN
+import PretextBaselines
+import PretextTransfer
+
+/// Model files stay readable: a committed file in the first format (Swift's synthesized
+/// enum coding) and one in the current format load through the loader every command uses
+/// and predict what they predicted when written.
+final class ModelFileCompatibilityTests: XCTestCase {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/models")
+
+    func predictionsCSV(_ model: TabularPredictor, _ table: Table) throws -> String {
+        let (csv, _) = try Workflow.predict(model, table: table, idColumns: [])
+        let path = NSTemporaryDirectory() + "pretext-compat-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try csv.write(to: path)
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    func testEveryCommittedModelFileLoadsAndPredictsAsWhenWritten() throws {
+        let (table, _) = try CSVReader().read(datasetsPath + "/penguins.csv")
+        for name in ["legacy-tabular", "current-tabular"] {
+            let path = fixtures.appendingPathComponent("\(name).safetensors").path
+            let model = try ModelLoader.loadPredictor(from: path)
+            let expected = try String(contentsOfFile: fixtures.appendingPathComponent("\(name)-predictions.csv").path, encoding: .utf8)
+            XCTAssertEqual(try predictionsCSV(model, table), expected, name)
+        }
+        // The legacy file really is in the old spelling, the current one in the new.
+        let legacy = try SafeTensors.read(from: fixtures.appendingPathComponent("legacy-tabular.safetensors").path)
+        XCTAssertEqual(legacy.metadata["pretext.format_version"], "1")
+        XCTAssertTrue(legacy.metadata["pretext.model"]!.contains("\"mlp\":{\"_0\":"))
+        let current = try SafeTensors.read(from: fixtures.appendingPathComponent("current-tabular.safetensors").path)
+        XCTAssertEqual(current.metadata["pretext.format_version"], "2")
+        XCTAssertNotNil(current.metadata["pretext.version"])
+        XCTAssertTrue(current.metadata["pretext.model"]!.contains("\"kind\":\"mlp\""))
+        XCTAssertFalse(current.metadata["pretext.model"]!.contains("\"_0\""))
+    }
+
+    /// Every enum a model file holds round-trips through the explicit spelling.
+    func testExplicitEnumSpellingsRoundTrip() throws {
+        let values: [Architecture] = [.mlp(MLPConfig(depth: 2, hiddenWidth: 8)), .linear, .resnet(ResNetConfig()),
+                                      .tcn(TCNConfig(inputChannels: 2, width: 4, dilations: [1, 2]))]
+        for value in values {
+            let data = try JSONEncoder().encode(value)
+            XCTAssertEqual(try JSONDecoder().decode(Architecture.self, from: data), value)
+            XCTAssertTrue(String(decoding: data, as: UTF8.self).contains("\"kind\""))
+        }
+        for schedule in [LearningRateSchedule.constant, .cosine(warmupSteps: 10, minimumFactor: 0.1)] {
+            XCTAssertEqual(try JSONDecoder().decode(LearningRateSchedule.self, from: try JSONEncoder().encode(schedule)), schedule)
+        }
+        XCTAssertEqual(try JSONDecoder().decode(LearningRateSchedule.self, from: Data(#"{"cosine":{"warmupSteps":5,"minimumFactor":0.5}}"#.utf8)),
+                       .cosine(warmupSteps: 5, minimumFactor: 0.5))
+        XCTAssertThrowsError(try JSONDecoder().decode(Architecture.self, from: Data(#"{"kind":"transformer"}"#.utf8)))
+    }
+}
