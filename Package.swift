@@ -81,9 +81,10 @@ let package = Package(
         ),
         .target(
             name: "PretextBaselines",
-            dependencies: ["PretextData", "PretextNN", "PretextTransfer", "CXGBoost"]
+            dependencies: ["PretextData", "PretextNN", "CXGBoost"]
         ),
-        // Chooses among pretrained, from-scratch and tree models by validation on the labels.
+        // Chooses among pretrained, from-scratch and tree models by validation on the labels,
+        // and opens any model file (ModelLoader: it knows every kind, so it sits above them).
         .target(
             name: "PretextAuto",
             dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines"]

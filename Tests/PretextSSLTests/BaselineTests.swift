@@ -5,6 +5,7 @@ import PretextData
 import PretextNN
 import PretextTransfer
 @testable import PretextBaselines
+import PretextAuto
 
 final class GradientBoostedTreesTests: XCTestCase {
     func quickTrees(trials: Int = 2) -> GradientBoostedTreesConfig {

@@ -4,6 +4,7 @@ import PretextTestSupport
 import PretextData
 import PretextNN
 import PretextBaselines
+import PretextAuto
 import PretextTransfer
 
 /// Model files stay readable: a committed file in the first format (Swift's synthesized

@@ -3,6 +3,7 @@ import XCTest
 import PretextTestSupport
 import PretextData
 import PretextBaselines
+import PretextAuto
 @testable import PretextNN
 @testable import PretextSSL
 @testable import PretextTransfer

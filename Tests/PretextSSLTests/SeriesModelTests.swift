@@ -4,6 +4,7 @@ import PretextNN
 import PretextSSL
 import PretextTransfer
 import PretextBaselines
+import PretextAuto
 import PretextReport
 
 /// Next-step pretraining, forecasting, series classification, baselines and backtests.

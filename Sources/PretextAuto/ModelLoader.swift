@@ -1,5 +1,6 @@
 import PretextData
 import PretextNN
+import PretextBaselines
 import PretextTransfer
 
 /// Opens any Pretext model file that predicts: a fine-tuned `tabular-model`, a
