@@ -104,6 +104,18 @@ final class CorruptionTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(kept, 4, "the positive of row \(row) keeps the unchosen columns of row \(row)")
         }
         XCTAssertNotEqual(views, matrix)
+        // The step stacks [anchors; views] and InfoNCE pairs row i with row B + i: with each
+        // view's embedding equal to its anchor's the loss is low; shuffling the views' rows
+        // (same set of embeddings, wrong partners) must raise it. A loss that compared a
+        // row with itself would not notice.
+        var embeddings = [Float]()
+        for _ in 0..<(16 * 8) { embeddings.append(Float(generator.nextNormal())) }
+        let anchors = Matrix(rows: 16, columns: 8, values: embeddings)
+        let paired = InfoNCE.compute(stacked: Matrix(rows: 32, columns: 8, values: embeddings + embeddings), temperature: 0.5).value
+        var shuffled = [Float]()
+        for row in 0..<16 { shuffled += (0..<8).map { anchors[(row + 5) % 16, $0] } }
+        let mismatched = InfoNCE.compute(stacked: Matrix(rows: 32, columns: 8, values: embeddings + shuffled), temperature: 0.5).value
+        XCTAssertLessThan(paired + 1, mismatched, "InfoNCE must pair row i with row B + i")
     }
 }
 
@@ -234,6 +246,31 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(fromScratch.encoder.architecture, fromPretrained.encoder.architecture)
         XCTAssertEqual(fromScratch.head.architecture, fromPretrained.head.architecture)
         XCTAssertEqual(fromScratch.head.store.values.count, fromPretrained.head.store.values.count)
+    }
+
+    /// Rows outside the pool (the test rows of a comparison) reach neither the
+    /// preprocessing nor the corruption donors: editing them leaves the encoder unchanged.
+    func testRowsOutsideThePoolDoNotTouchTheEncoder() throws {
+        let table = try loadTable("credit_data.csv")
+        let split = try DatasetSplit.make(table, task: .binaryClassification)
+        let config = quickScarf(seed: 6, epochs: 2, width: 16)
+        let encoder = try Pretrainer(config: config).fit(table, rows: split.pretraining)
+        var edited = table
+        for index in edited.columns.indices {
+            switch edited.columns[index].storage {
+            case .numeric(var values):
+                for row in split.test { values[row] = 1e6 }
+                edited.columns[index].storage = .numeric(values)
+            case .categorical(var codes, var vocabulary):
+                vocabulary.append("never-seen")
+                for row in split.test { codes[row] = Int32(vocabulary.count - 1) }
+                edited.columns[index].storage = .categorical(codes: codes, vocabulary: vocabulary)
+            case .datetime: break
+            }
+        }
+        let again = try Pretrainer(config: config).fit(edited, rows: split.pretraining)
+        XCTAssertEqual(again.network.store.values, encoder.network.store.values)
+        XCTAssertEqual(try again.transform(table.selecting(rows: split.pretraining)), try encoder.transform(table.selecting(rows: split.pretraining)))
     }
 
     func testPretrainingUsesUnlabeledRows() throws {
