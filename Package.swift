@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "PretextSSLTests",
             dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport", "PretextTestSupport"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(
             name: "PretextCLITests",
