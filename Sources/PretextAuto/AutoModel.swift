@@ -17,14 +17,19 @@ public struct AutoConfig: Codable, Sendable, Equatable {
         case scratch
         /// Tuned XGBoost (`GradientBoostedTrees`).
         case xgboost
+        /// The linear model (`SupervisedConfig.linearModel`), its epochs chosen the same
+        /// way as the networks'.
+        case linear
     }
 
-    /// Candidates considered. Default: all three.
+    /// Candidates considered. Default: all four.
     public var candidates: [Candidate] = Candidate.allCases
     public var pretraining = PretrainingConfig()
     public var fineTune = FineTuneConfig()
     public var selection = FineTuneSelectionConfig()
     public var trees = GradientBoostedTreesConfig()
+    /// The linear candidate's settings (its epoch cap; epochs are chosen by validation).
+    public var linear = SupervisedConfig.linearModel
     /// Master seed: pretraining, folds, initialisations and XGBoost derive from it.
     public var seed: UInt64 = 0
 
@@ -32,12 +37,13 @@ public struct AutoConfig: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard !candidates.isEmpty else {
-            throw TrainingError.invalidHyperparameter(name: "candidates", value: "[]", expected: "at least one of scarf, scratch, xgboost")
+            throw TrainingError.invalidHyperparameter(name: "candidates", value: "[]", expected: "at least one of scarf, scratch, xgboost, linear")
         }
         try pretraining.validate()
         try fineTune.validate()
         try selection.validate()
         try trees.validate()
+        try linear.validate()
     }
 }
 
@@ -45,11 +51,14 @@ public struct AutoConfig: Codable, Sendable, Equatable {
 public enum AutoChoice {
     case network(TabularModel)
     case trees(GradientBoostedTrees)
+    /// The linear model, and the choice (its model file has no place for one).
+    case linear(LinearChoice)
 
     public var predictor: TabularPredictor {
         switch self {
         case .network(let model): return model
         case .trees(let model): return model
+        case .linear(let linear): return linear.model
         }
     }
 
@@ -57,9 +66,20 @@ public enum AutoChoice {
         switch self {
         case .network(let model): return model.choice
         case .trees(let model): return model.choice
+        case .linear(let linear): return linear.fitted?.choice
         }
     }
 
+    func recording(_ choice: ModelChoice) -> AutoChoice {
+        switch self {
+        case .network(let model): model.choice = choice
+        case .trees(let model): model.choice = choice
+        case .linear(let linear): linear.fitted?.choice = choice
+        }
+        return self
+    }
+
+    /// Saves the chosen model with the record of the choice (ids: for the kinds that keep them).
     public func save(to path: String, idColumns: [String]) throws {
         switch self {
         case .network(let model):
@@ -68,12 +88,28 @@ public enum AutoChoice {
         case .trees(let model):
             model.idColumns = idColumns
             try model.save(to: path)
+        case .linear(let linear):
+            try linear.save(to: path)
         }
     }
 }
 
+/// The linear model `auto` chose.
+public struct LinearChoice {
+    /// An `MLPClassifier` or `MLPRegressor` with a linear architecture.
+    public let model: TabularPredictor
+
+    var fitted: FittedSupervisedModel? { (model as? MLPClassifier)?.fitted ?? (model as? MLPRegressor)?.fitted }
+
+    func save(to path: String) throws {
+        if let classifier = model as? MLPClassifier { try classifier.save(to: path) }
+        else if let regressor = model as? MLPRegressor { try regressor.save(to: path) }
+    }
+}
+
 /// Chooses among self-supervised pretraining with chosen fine-tuning, the same network
-/// from scratch, and tuned XGBoost, by validation loss on the labeled rows alone.
+/// from scratch, tuned XGBoost and the linear model, by validation loss on the labeled
+/// rows alone.
 ///
 /// Each candidate runs its own model selection (`FineTuneSelector` for the networks,
 /// the random search for XGBoost) on the same folds or hold-out, and reports the loss of
@@ -138,6 +174,9 @@ public struct AutoModel {
                 let p = model.parameters
                 scored.append((candidate, regression ? score * score : score,
                                "depth \(p.maxDepth), learning rate \(String(format: "%.3g", p.learningRate)), \(model.rounds) rounds", .trees(model)))
+            case .linear:
+                guard let (model, loss, epochs) = try fitLinear(table, rows: rows, pool: pool, fineTune: fineTune, regression: regression) else { continue }
+                scored.append((candidate, loss, "\(epochs) epochs", .linear(LinearChoice(model: model))))
             }
             log("auto: \(candidate.rawValue) validation loss \(scored.last.map { String(format: "%.4f", $0.loss) } ?? "—")")
         }
@@ -149,11 +188,7 @@ public struct AutoModel {
         func name(_ candidate: AutoConfig.Candidate) -> String { candidate == .scarf ? "\(pretraining.objective)" : candidate.rawValue }
         let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
                                  chosen: name(scored[winner].candidate))
-        switch scored[winner].model {
-        case .network(let model): model.choice = choice
-        case .trees(let model): model.choice = choice
-        }
-        return scored[winner].model
+        return scored[winner].model.recording(choice)
     }
 
     private func fallback(_ table: Table, rows: [Int], pool: [Int], pretraining: PretrainingConfig, fineTune: FineTuneConfig,
@@ -161,6 +196,15 @@ public struct AutoModel {
         let first = config.candidates[0]
         let choice = ModelChoice(validation: "none: too few labeled rows of some class to validate", candidates: [], chosen: first.rawValue)
         switch first {
+        case .linear:
+            var linear = config.linear
+            linear.seed = config.seed
+            let model: TabularPredictor = try TaskType.infer(for: try targetColumn(table), path: table.source).isClassification
+                ? try MLPClassifier(config: linear).fit(table, rows: rows, preprocessingRows: pool)
+                : try MLPRegressor(config: linear).fit(table, rows: rows, preprocessingRows: pool)
+            let chosen = LinearChoice(model: model)
+            chosen.fitted?.choice = choice
+            return .linear(chosen)
         case .xgboost:
             let model = try GradientBoostedTrees(config: trees).fit(table, rows: rows, preprocessingRows: pool)
             model.choice = choice
@@ -172,6 +216,55 @@ public struct AutoModel {
             model.choice = choice
             return .network(model)
         }
+    }
+
+    /// The linear model scored like the networks: early-stopped on the hold-out, or its
+    /// pooled out-of-fold validation curve over the same folds, the best epoch count, then
+    /// refit on every labeled row for those epochs. Returns the model, its loss and epochs,
+    /// or nil when nothing can be validated.
+    private func fitLinear(_ table: Table, rows: [Int], pool: [Int], fineTune: FineTuneConfig,
+                           regression: Bool) throws -> (TabularPredictor, Double, Int)? {
+        var linear = config.linear
+        linear.seed = config.seed
+        linear.validationFraction = fineTune.validationFraction
+        linear.minimumValidationRows = fineTune.minimumValidationRows
+        func fit(_ settings: SupervisedConfig, rows: [Int], validation: [Int]?) throws -> (TabularPredictor, TrainingHistory) {
+            if regression {
+                let model = try MLPRegressor(config: settings).fit(table, rows: rows, validationRows: validation, preprocessingRows: pool)
+                return (model, model.fitted!.history)
+            }
+            let model = try MLPClassifier(config: settings).fit(table, rows: rows, validationRows: validation, preprocessingRows: pool)
+            return (model, model.fitted!.history)
+        }
+        let labeled = try LabeledRows(table, rows: rows, validationRows: nil, validationFraction: linear.validationFraction,
+                                      minimumValidationRows: linear.minimumValidationRows, seed: linear.seed)
+        if !labeled.validation.isEmpty {
+            let (model, history) = try fit(linear, rows: labeled.train, validation: labeled.validation)
+            return (model, history.epochs.compactMap(\.validationLoss).min() ?? .infinity, history.bestEpoch)
+        }
+        let classes = regression ? nil : try labeled.target.classIndices(table, rows: labeled.train)
+        guard let folds = StratifiedKFold(rows: labeled.train, classes: classes, folds: config.selection.folds,
+                                          repeats: config.selection.repeats, seed: linear.seed) else { return nil }
+        var curve = linear
+        curve.training.patience = curve.training.maximumEpochs + 1
+        curve.training.restoreBestWeights = false
+        var pooled: [Double] = []
+        var total = 0.0
+        for fold in folds.splits {
+            let (_, history) = try fit(curve, rows: fold.train, validation: fold.validation)
+            let losses = history.epochs.map { $0.validationLoss ?? .infinity }
+            if pooled.isEmpty { pooled = [Double](repeating: 0, count: losses.count) }
+            for epoch in 0..<min(pooled.count, losses.count) { pooled[epoch] += Double(fold.validation.count) * losses[epoch] }
+            if losses.count < pooled.count { pooled.removeLast(pooled.count - losses.count) }
+            total += Double(fold.validation.count)
+        }
+        guard let best = pooled.indices.min(by: { pooled[$0] < pooled[$1] || (pooled[$0] == pooled[$1] && $0 < $1) }) else { return nil }
+        var final = linear
+        final.validationFraction = 0
+        final.epochsWithoutValidation = best + 1
+        final.training.maximumEpochs = max(final.training.maximumEpochs, best + 1)
+        let (model, _) = try fit(final, rows: labeled.train, validation: nil)
+        return (model, pooled[best] / total, best + 1)
     }
 
     private func targetColumn(_ table: Table) throws -> Column {

@@ -184,12 +184,7 @@ struct FitCommand: ParsableCommand {
                     model.idColumns = id
                     try model.save(to: output)
                 case .mlp, .linear:
-                    var config = SupervisedConfig()
-                    if method == .linear {
-                        config.architecture = .linear
-                        config.optimizer.learningRate = 1e-2
-                        config.optimizer.weightDecay = 1e-3
-                    }
+                    var config = method == .linear ? SupervisedConfig.linearModel : SupervisedConfig()
                     config.seed = runOptions.seed
                     let progress = ProgressReporter(label: "epoch", quiet: runOptions.quiet)
                     if try TaskType.infer(for: table.target!, path: table.source).isClassification {

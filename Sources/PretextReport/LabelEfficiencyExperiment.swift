@@ -133,9 +133,9 @@ public struct LabelEfficiencyExperiment {
         /// regression trained by AdamW with early stopping).
         var linear: SupervisedConfig {
             var config = supervised
-            config.architecture = .linear
-            config.optimizer.learningRate = 1e-2
-            config.optimizer.weightDecay = 1e-3
+            let model = SupervisedConfig.linearModel
+            config.architecture = model.architecture
+            config.optimizer = model.optimizer
             return config
         }
 

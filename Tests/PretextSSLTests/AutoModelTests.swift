@@ -33,7 +33,7 @@ final class AutoModelTests: XCTestCase {
         let budget = Array(0..<10) + Array(60..<70) + Array(131..<141)
         let chosen = try AutoModel(config: quickAuto()).fit(table, rows: budget)
         let choice = try XCTUnwrap(chosen.choice)
-        XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost"])
+        XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost", "linear"])
         XCTAssertEqual(choice.candidates.first { $0.name == choice.chosen }?.loss, choice.candidates.map(\.loss).min())
         XCTAssertEqual(choice.validation, "3-fold stratified cross-validation × 1 on the labeled rows")
         // XGBoost was scored on the same folds: its own tuning says cross-validation with the same k and repeats.
@@ -48,7 +48,8 @@ final class AutoModelTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try chosen.save(to: path, idColumns: [])
         let loaded = try ModelLoader.loadPredictor(from: path)
-        XCTAssertEqual((loaded as? TabularModel)?.choice ?? (loaded as? GradientBoostedTrees)?.choice, choice)
+        XCTAssertEqual((loaded as? TabularModel)?.choice ?? (loaded as? GradientBoostedTrees)?.choice
+                       ?? (loaded as? MLPClassifier)?.fitted?.choice, choice)
         XCTAssertEqual(try loaded.predictions(table).predictions, try chosen.predictor.predictions(table).predictions)
         // Same seed, same choice and predictions.
         let again = try AutoModel(config: quickAuto()).fit(table, rows: budget)

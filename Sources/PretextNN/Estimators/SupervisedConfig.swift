@@ -29,6 +29,16 @@ public struct SupervisedConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The linear baseline: one Linear layer (logistic or linear regression), L2 by
+    /// AdamW's weight decay 1e-3, learning rate 1e-2, the same early stopping.
+    public static var linearModel: SupervisedConfig {
+        var config = SupervisedConfig()
+        config.architecture = .linear
+        config.optimizer.learningRate = 1e-2
+        config.optimizer.weightDecay = 1e-3
+        return config
+    }
+
     public func validate() throws {
         try optimizer.validate()
         try training.validate()
@@ -47,6 +57,8 @@ public final class FittedSupervisedModel {
     public let target: TargetEncoder
     public let network: Network
     public let history: TrainingHistory
+    /// How this model was chosen over other kinds, when it was (`AutoModel`).
+    public var choice: ModelChoice?
 
     init(config: SupervisedConfig, preprocessor: FittedPreprocessor, target: TargetEncoder, network: Network, history: TrainingHistory) {
         self.config = config

@@ -136,6 +136,8 @@ struct SupervisedDescription: Codable {
     var target: TargetEncoder
     var supervised: SupervisedConfig
     var history: TrainingHistory
+    /// How `auto` chose this model, when it did (absent in earlier files).
+    var choice: ModelChoice?
 }
 
 extension FittedSupervisedModel {
@@ -144,15 +146,17 @@ extension FittedSupervisedModel {
 
     func save(to path: String, kind: String) throws {
         let description = SupervisedDescription(network: .init(network, seed: 0), preprocessor: preprocessor, target: target,
-                                                supervised: config, history: history)
+                                                supervised: config, history: history, choice: choice)
         try ModelFile.write(networks: [("", network)], description: description, kind: kind, to: path)
     }
 
     static func load(from path: String, kind: String) throws -> FittedSupervisedModel {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: SupervisedDescription.self)
         let network = try description.network.restored(prefix: "", from: file, path: path)
-        return FittedSupervisedModel(config: description.supervised, preprocessor: description.preprocessor,
-                                     target: description.target, network: network, history: description.history)
+        let model = FittedSupervisedModel(config: description.supervised, preprocessor: description.preprocessor,
+                                          target: description.target, network: network, history: description.history)
+        model.choice = description.choice
+        return model
     }
 }
 
