@@ -111,12 +111,12 @@ struct FinetuneCommand: ParsableCommand {
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Train a model and save it: the best of SCARF, the same network from scratch and XGBoost (default), or one of them.",
+        abstract: "Train a model and save it: the best of SCARF, the same network from scratch, XGBoost and a linear model (default), or one of them.",
         discussion: """
         --method auto (default): SCARF pretraining on every row (and --unlabeled files), \
-        then three candidates tuned on the labeled rows alone — SCARF with the fine-tuning \
+        then four candidates tuned on the labeled rows alone — SCARF with the fine-tuning \
         strategy, learning rate and epochs chosen by validation and calibrated, the same \
-        network from its initial weights, and tuned XGBoost — each scored on the same \
+        network from its initial weights, tuned XGBoost and the linear model — each scored on the same \
         folds (repeated stratified k-fold cross-validation; a hold-out from 150 labeled \
         rows). The lowest validation log loss wins; fit prints every score. --method \
         scarf: pretext pretrain followed by pretext finetune, with the same defaults. \
