@@ -249,6 +249,7 @@ public struct LabelEfficiencyExperiment {
     /// `auto` weighed and chose.
     static func tuning(of predictor: TabularPredictor, method: Method) -> String? {
         let choice = (predictor as? TabularModel)?.choice ?? (predictor as? GradientBoostedTrees)?.choice
+            ?? (predictor as? MLPClassifier)?.fitted?.choice ?? (predictor as? MLPRegressor)?.fitted?.choice
         if method == .auto, let choice {
             let winner = choice.candidates.first { $0.name == choice.chosen }
             return "chose \(choice.chosen)" + (winner.map { " (\($0.detail))" } ?? "") + " by \(choice.validation); losses "

@@ -45,27 +45,28 @@ final class ParallelTests: XCTestCase {
     }
 
     /// With more parts than lanes, each lane owns a contiguous run of parts; a lane that
-    /// is held up (here: the caller's first part sleeps) has the rest of its run taken by
-    /// the other lane. Every part still runs exactly once.
+    /// is held up (here: whichever lane runs part 0 sleeps in it) has the rest of its run
+    /// taken by the other lane. Every part still runs exactly once, and every other part
+    /// is done before the slow one: nothing waits behind it. (Which thread runs part 0
+    /// depends on scheduling — on a loaded machine the other lane may take the caller's
+    /// whole run — so the test asserts the order of completion, not thread identities.)
     func testIdleLanesTakeWorkFromASlowLane() {
         BLAS.setThreads(2)
         let parts = 8
-        var runner = [pthread_t](repeating: 0, count: parts)
         var runs = [Int](repeating: 0, count: parts)
-        let caller = pthread_self()
-        runner.withUnsafeMutableBufferPointer { runner in
-            runs.withUnsafeMutableBufferPointer { runs in
+        var finished = [UInt64](repeating: 0, count: parts)
+        runs.withUnsafeMutableBufferPointer { runs in
+            finished.withUnsafeMutableBufferPointer { finished in
                 Lanes.forEachPart(parts) { part in
-                    if part == 0 { usleep(300_000) }   // the caller owns parts 0..<4 and starts with this one
-                    runner[part] = pthread_self()
+                    if part == 0 { usleep(300_000) }
                     runs[part] += 1
+                    finished[part] = DispatchTime.now().uptimeNanoseconds
                 }
             }
         }
         XCTAssertEqual(runs, [Int](repeating: 1, count: parts))
-        XCTAssertEqual(runner[0], caller, "\(runner) caller \(caller)")
-        let byOtherLane = runner.filter { $0 != caller }.count
-        XCTAssertEqual(byOtherLane, parts - 1, "the other lane runs its own four parts and takes the caller's last three")
+        XCTAssertEqual(finished.indices.max { finished[$0] < finished[$1] }, 0,
+                       "the slow part finishes last: the other lane took the rest of its run")
     }
 
     func testSmallWorkRunsAsOneBlock() {
