@@ -32,13 +32,7 @@ public struct StratifiedKFold: Sendable, Equatable {
     ///   - folds: k, reduced to the smallest class's count and to half the rows; default 5.
     ///   - repeats: r ≥ 1; default 2.
     public init?(rows: [Int], classes: [Int32]?, folds: Int = 5, repeats: Int = 2, seed: UInt64) {
-        if let classes {
-            var byClass: [Int32: [Int]] = [:]
-            for (row, label) in zip(rows, classes) { byClass[label, default: []].append(row) }
-            groups = byClass.keys.sorted().map { byClass[$0]! }
-        } else {
-            groups = [rows]
-        }
+        groups = DatasetSplit.groupedByClass(rows, classes: classes)
         let k = min(folds, groups.map(\.count).min() ?? 0, rows.count / 2)
         guard k >= 2, repeats >= 1 else { return nil }
         self.folds = k

@@ -81,19 +81,21 @@ public struct DatasetSplit: Codable, Sendable, Equatable {
 }
 
 public extension DatasetSplit {
+    /// `rows` grouped by class index in increasing order of class, each group in the given
+    /// order; one group without classes.
+    static func groupedByClass(_ rows: [Int], classes: [Int32]?) -> [[Int]] {
+        guard let classes else { return [rows] }
+        var byClass: [Int32: [Int]] = [:]
+        for (row, label) in zip(rows, classes) { byClass[label, default: []].append(row) }
+        return byClass.keys.sorted().map { byClass[$0]! }
+    }
+
     /// Splits `rows` into training and validation parts, stratified by `classes` when
     /// given: round(n_c·fraction) rows of each class (at least one for a class with at
     /// least 2 rows) go to validation. Seeded; both parts sorted.
     static func holdOut(_ rows: [Int], classes: [Int32]?, fraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
         var generator = SeededGenerator(seed: seed, stream: "hold-out")
-        var groups: [[Int]]
-        if let classes {
-            var byClass: [Int32: [Int]] = [:]
-            for (row, label) in zip(rows, classes) { byClass[label, default: []].append(row) }
-            groups = byClass.keys.sorted().map { byClass[$0]! }
-        } else {
-            groups = [rows]
-        }
+        let groups = groupedByClass(rows, classes: classes)
         var train: [Int] = [], validation: [Int] = []
         for var group in groups {
             generator.shuffle(&group)
