@@ -248,23 +248,18 @@ public struct AutoModel {
         var curve = linear
         curve.training.patience = curve.training.maximumEpochs + 1
         curve.training.restoreBestWeights = false
-        var pooled: [Double] = []
-        var total = 0.0
+        var pooled = PooledValidationCurve()
         for fold in folds.splits {
             let (_, history) = try fit(curve, rows: fold.train, validation: fold.validation)
-            let losses = history.epochs.map { $0.validationLoss ?? .infinity }
-            if pooled.isEmpty { pooled = [Double](repeating: 0, count: losses.count) }
-            for epoch in 0..<min(pooled.count, losses.count) { pooled[epoch] += Double(fold.validation.count) * losses[epoch] }
-            if losses.count < pooled.count { pooled.removeLast(pooled.count - losses.count) }
-            total += Double(fold.validation.count)
+            pooled.add(history, validationRows: fold.validation.count)
         }
-        guard let best = pooled.indices.min(by: { pooled[$0] < pooled[$1] || (pooled[$0] == pooled[$1] && $0 < $1) }) else { return nil }
+        guard let best = pooled.best else { return nil }
         var final = linear
         final.validationFraction = 0
-        final.epochsWithoutValidation = best + 1
-        final.training.maximumEpochs = max(final.training.maximumEpochs, best + 1)
+        final.epochsWithoutValidation = best.epochs
+        final.training.maximumEpochs = max(final.training.maximumEpochs, best.epochs)
         let (model, _) = try fit(final, rows: labeled.train, validation: nil)
-        return (model, pooled[best] / total, best + 1)
+        return (model, best.loss, best.epochs)
     }
 
     private func targetColumn(_ table: Table) throws -> Column {

@@ -154,20 +154,16 @@ public struct FineTuneSelector {
             var candidate = candidateConfig(index)
             candidate.training.patience = candidate.training.maximumEpochs + candidate.frozenEpochs + 1
             candidate.training.restoreBestWeights = false
-            var pooled: [Double] = []
+            var pooled = PooledValidationCurve()
             for fold in splits {
                 let model = try FineTuner(config: candidate).fit(encoder: encoder, table: table, rows: fold.train, validationRows: fold.validation)
-                let curve = model.history.epochs.map { $0.validationLoss ?? .infinity }
-                if pooled.isEmpty { pooled = [Double](repeating: 0, count: curve.count) }
-                for epoch in 0..<min(pooled.count, curve.count) { pooled[epoch] += Double(fold.validation.count) * curve[epoch] }
-                if curve.count < pooled.count { pooled.removeLast(pooled.count - curve.count) }
+                pooled.add(model.history, validationRows: fold.validation.count)
             }
-            let total = Double(splits.reduce(0) { $0 + $1.validation.count })
-            let best = pooled.indices.min { pooled[$0] < pooled[$1] || (pooled[$0] == pooled[$1] && $0 < $1) } ?? 0
-            tried.append(.init(strategy: candidates[index].0, learningRate: candidates[index].1, epochs: best + 1,
-                               loss: pooled.isEmpty ? .infinity : pooled[best] / total))
+            let best = pooled.best ?? (epochs: 1, loss: .infinity)
+            tried.append(.init(strategy: candidates[index].0, learningRate: candidates[index].1, epochs: best.epochs, loss: best.loss))
         }
-        let chosen = tried.indices.min { tried[$0].loss < tried[$1].loss || (tried[$0].loss == tried[$1].loss && $0 < $1) }!
+        // min(by:) keeps the earliest of equal losses.
+        let chosen = tried.indices.min { tried[$0].loss < tried[$1].loss }!
         var final = candidateConfig(chosen)
         final.fixedEpochs = tried[chosen].epochs
         var temperature: Float = 1
