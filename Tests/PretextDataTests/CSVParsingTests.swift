@@ -182,4 +182,17 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(long.rowCount, 10_000)
         XCTAssertEqual(long["x"]!.floats.last, 9999)
     }
+
+    /// A value far outside the fit rows' range divided by a tiny scale overflowed `Float`
+    /// to −inf (the preprocessing fuzz target's first finding); it is now clipped.
+    func testStandardizingAFarValueStaysFinite() throws {
+        let values: [Float] = [0, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, .greatestFiniteMagnitude]
+        let table = Table(columns: [Column(name: "x", type: .numeric, storage: .numeric(values))])
+        let fitted = try Preprocessor().fit(table, rows: [0, 1])
+        let (matrix, _) = try fitted.transform(table)
+        XCTAssertEqual(matrix.values[0], -1, accuracy: 1e-6)
+        XCTAssertEqual(matrix.values[1], 1, accuracy: 1e-6)
+        XCTAssertEqual(matrix.values[2], -Float(FittedPreprocessor.standardizedBound))
+        XCTAssertEqual(matrix.values[3], Float(FittedPreprocessor.standardizedBound))
+    }
 }

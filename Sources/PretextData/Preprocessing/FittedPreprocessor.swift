@@ -164,9 +164,15 @@ public struct FittedPreprocessor: Codable, Sendable, Equatable {
         }
     }
 
+    /// Standardized values are clipped to ±`standardizedBound` (10⁶ standard deviations):
+    /// a value far outside the fit rows' range (say −3·10³⁸ after fitting on numbers 10⁻⁴⁵
+    /// apart) would otherwise overflow `Float` to ±inf and turn every prediction into NaN.
+    /// Found by the preprocessing fuzz target; no real column reaches the bound.
+    public static let standardizedBound: Double = 1e6
+
     static func scaled(_ value: Double, _ feature: NumericFeature) -> Double {
         guard let quantiles = feature.quantiles, quantiles.count > 1 else {
-            return (value - feature.mean) / feature.scale
+            return min(max((value - feature.mean) / feature.scale, -standardizedBound), standardizedBound)
         }
         // Position among the reference quantiles, averaging over ties (as scikit-learn).
         let lower = quantiles.partitioningIndex { $0 >= value }
