@@ -132,7 +132,7 @@ public struct FineTuneSelector {
             var temperature: Float = 1
             if selection.calibrate && classification {
                 let (logits, _) = try model.outputs(table.selecting(rows: labeled.validation))
-                temperature = TemperatureScaling.fit(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
+                temperature = TemperatureScaling.calibrate(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
                                                      range: temperatureRange)
             }
             model.temperature = temperature
@@ -177,7 +177,7 @@ public struct FineTuneSelector {
                 width = outputs.columns
                 labels += try labeled.target.classIndices(table, rows: fold.validation)
             }
-            temperature = TemperatureScaling.fit(logits: Matrix(rows: labels.count, columns: width, values: logits), labels: labels,
+            temperature = TemperatureScaling.calibrate(logits: Matrix(rows: labels.count, columns: width, values: logits), labels: labels,
                                                  range: temperatureRange)
         }
         let model = try FineTuner(config: final).fit(encoder: encoder, table: table, rows: labeled.train)

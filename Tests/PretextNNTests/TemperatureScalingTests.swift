@@ -50,6 +50,32 @@ final class TemperatureScalingTests: XCTestCase {
         }
         let temperature = TemperatureScaling.fit(logits: Matrix(rows: 8_000, columns: 4, values: values), labels: labels)
         XCTAssertEqual(temperature, 1, accuracy: 0.08)
+        // Calibrated logits are as confident as they are right: the accuracy bound does not bind.
+        XCTAssertEqual(TemperatureScaling.calibrate(logits: Matrix(rows: 8_000, columns: 4, values: values), labels: labels), temperature)
+    }
+
+    /// Every one of 28 out-of-fold rows right with huge logits: the NLL wants T at its
+    /// lower bound (certainty); `calibrate` raises T until the mean confidence is the
+    /// rule-of-succession accuracy 29/30, and no further.
+    func testAllCorrectRowsAreNotCalledCertain() {
+        var generator = SeededGenerator(seed: 4)
+        var values: [Float] = [], labels: [Int32] = []
+        for row in 0..<28 {
+            let label = Int32(row % 2)
+            let margin = Float(20 + 10 * generator.nextUniform())
+            values += label == 0 ? [margin, 0] : [0, margin]
+            labels.append(label)
+        }
+        let logits = Matrix(rows: 28, columns: 2, values: values)
+        let fitted = TemperatureScaling.fit(logits: logits, labels: labels, range: 1...1000)
+        XCTAssertEqual(fitted, 1)
+        let calibrated = TemperatureScaling.calibrate(logits: logits, labels: labels, range: 1...1000)
+        XCTAssertGreaterThan(calibrated, 5)
+        XCTAssertEqual(TemperatureScaling.meanConfidence(logits, temperature: Double(calibrated)), 29.0 / 30.0, accuracy: 1e-4)
+        // One row wrong among them: the bound is (27 + 1) / 30, lower still.
+        labels[0] = 1
+        let oneWrong = TemperatureScaling.calibrate(logits: logits, labels: labels, range: 1...1000)
+        XCTAssertLessThanOrEqual(TemperatureScaling.meanConfidence(logits, temperature: Double(oneWrong)), 28.0 / 30.0 + 1e-4)
     }
 
     func testPredictionsDoNotChangeAndEdgesClamp() {

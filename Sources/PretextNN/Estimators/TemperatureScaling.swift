@@ -35,6 +35,48 @@ public enum TemperatureScaling {
         return Float(1 / exp((low + high) / 2))
     }
 
+    /// `fit`, then no more confident than the rows justify: the smallest T at least the
+    /// NLL optimum at which the mean top-class probability is at most the rule-of-succession
+    /// estimate of the accuracy, (correct + 1) / (n + 2) (Laplace).
+    ///
+    /// Calibration asks that the mean confidence match the accuracy. With n out-of-fold
+    /// rows all classified right, the NLL optimum is the smallest T allowed and the model
+    /// claims near-certainty that n rows cannot justify: after n successes in n trials the
+    /// probability of the next is (n + 1) / (n + 2), not 1 — e.g. 0.967 for 28 rows. One
+    /// confidently wrong test row then costs −log(0.03) ≈ 3.5 nats instead of 10 or more.
+    /// The bound binds only when the NLL fit is more confident than the smoothed accuracy.
+    public static func calibrate(logits: Matrix, labels: [Int32], range: ClosedRange<Double> = TemperatureScaling.range) -> Float {
+        let fitted = fit(logits: logits, labels: labels, range: range)
+        guard logits.rows > 0 else { return fitted }
+        var correct = 0
+        for row in 0..<logits.rows {
+            var best = 0
+            for c in 1..<max(1, logits.columns) where logits[row, c] > logits[row, best] { best = c }
+            if best == Int(labels[row]) { correct += 1 }
+        }
+        let bound = Double(correct + 1) / Double(logits.rows + 2)
+        if meanConfidence(logits, temperature: Double(fitted)) <= bound { return fitted }
+        // The top-class probability of softmax(z / T) falls as T rises: bisect on log T.
+        var low = log(Double(fitted)), high = log(range.upperBound)
+        if meanConfidence(logits, temperature: range.upperBound) > bound { return Float(range.upperBound) }
+        for _ in 0..<100 {
+            let middle = (low + high) / 2
+            if meanConfidence(logits, temperature: exp(middle)) > bound { low = middle } else { high = middle }
+        }
+        return Float(exp(high))
+    }
+
+    /// Mean over rows of the largest class probability of softmax(logits / temperature).
+    static func meanConfidence(_ logits: Matrix, temperature: Double) -> Double {
+        var total = 0.0
+        for row in 0..<logits.rows {
+            let z = (0..<logits.columns).map { Double(logits[row, $0]) / temperature }
+            let top = z.max()!
+            total += 1 / z.reduce(0) { $0 + exp($1 - top) }
+        }
+        return total / Double(logits.rows)
+    }
+
     /// Mean negative log-likelihood of softmax(logits / temperature) for `labels`.
     public static func negativeLogLikelihood(logits: Matrix, labels: [Int32], temperature: Float) -> Double {
         var total = 0.0
