@@ -9,7 +9,7 @@ mkdir -p "$out"
 run() {  # name, extra flags…
   local name=$1; shift
   for dataset in breast_cancer credit_data wine; do
-    .build/release/pretext compare "datasets/$dataset.csv" --target target --seeds 3 --labels 5%,100% \
+    .build/release/pretext compare "datasets/$dataset.csv" --target target --repeats 3 --labels 5%,100% \
       --methods scarf-linear-probe,scarf-full --quiet "$@" -o "$out/$name-$dataset.md" > /dev/null
   done
   echo "done $name" >&2

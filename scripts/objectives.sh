@@ -11,7 +11,7 @@ for objective in scarf vicreg reconstruct scarf+reconstruct; do
   methods="$methods,$objective-linear-probe,$objective-full"
 done
 for dataset in breast_cancer credit_data; do
-  .build/release/pretext compare "datasets/$dataset.csv" --target target --seeds 5 --labels 5% \
+  .build/release/pretext compare "datasets/$dataset.csv" --target target --repeats 5 --labels 5% \
     --methods "$methods" --quiet -o "results/objectives-$dataset" > /dev/null
 done
 # Walkthrough 3 shows the credit-data chart of this run.

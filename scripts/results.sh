@@ -9,7 +9,7 @@ bash scripts/setup.sh
 swift build -c release --product pretext 2>&1 | tail -n 1 >&2
 mkdir -p results
 for dataset in breast_cancer credit_data; do
-  .build/release/pretext compare "datasets/$dataset.csv" --target target --seeds 5 --labels 5%,100% \
+  .build/release/pretext compare "datasets/$dataset.csv" --target target --repeats 5 --labels 5%,100% \
     --methods xgboost,linear,scratch,scarf-linear-probe,scarf-full,auto --quiet -o "results/$dataset" > /dev/null
 done
 # Walkthrough 2 shows the credit-data chart of this run.

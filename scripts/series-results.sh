@@ -17,15 +17,15 @@ swift build -c release --product pretext 2>&1 | tail -n 1 >&2
 pretext=.build/release/pretext
 mkdir -p results
 $pretext series compare datasets/italy_power_demand_train.csv --test datasets/italy_power_demand_test.csv --target target \
-  --labels 10%,100% --seeds 5 --methods 1nn,xgboost,scratch,pretrained-linear-probe,pretrained-full,pretrained-freeze-then-unfreeze \
+  --labels 10%,100% --repeats 5 --methods 1nn,xgboost,scratch,pretrained-linear-probe,pretrained-full,pretrained-freeze-then-unfreeze \
   --reference "Literature on ItalyPowerDemand (official split, 100% labels): 1-NN Euclidean 0.955, MiniRocket ≈ 0.96, TS2Vec ≈ 0.93–0.96 test accuracy. Compare the 100% row above with these." \
   --quiet -o results/italy_power_demand > /dev/null
-$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 1 --seeds 5 \
+$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 1 --repeats 5 \
   --methods naive,seasonal-naive,xgboost-lags,scratch,pretrained-full,pretrained-freeze-then-unfreeze \
   --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 \
   --reference "Literature, airline passengers with the last 12 months held out: seasonal naive MASE ≈ 1.57; ARIMA-class models reach MAPE ≈ 4–5% (sMAPE above is close to MAPE at errors this small). The one-origin run (\`--folds 1\`) is that protocol; more folds average over earlier years too." \
   --quiet -o results/airline > /dev/null
-$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 3 --histories 48,72,all --seeds 3 \
+$pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 3 --histories 48,72,all --repeats 3 \
   --methods naive,seasonal-naive,xgboost-lags,scratch,pretrained-full \
   --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 \
   --reference "Literature, airline passengers with the last 12 months held out: seasonal naive MASE ≈ 1.57; ARIMA-class models reach MAPE ≈ 4–5% (sMAPE above is close to MAPE at errors this small). The one-origin run (\`--folds 1\`) is that protocol; more folds average over earlier years too." \

@@ -27,7 +27,7 @@ for table in $tables; do
   file="$data/$table.csv"
   [[ -f $file ]] || { echo "suite: missing $file" >&2; exit 1; }
   echo "suite: $table ($(date -u +%H:%M:%S))" >&2
-  .build/release/pretext compare "$file" --target target --seeds "$seeds" --labels "$budgets" --methods "$methods" \
+  .build/release/pretext compare "$file" --target target --repeats "$seeds" --labels "$budgets" --methods "$methods" \
     --quiet -o "results/suite/$table" > /dev/null
 done
 python3 scripts/suite-table.py results/suite

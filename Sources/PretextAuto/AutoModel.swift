@@ -20,9 +20,15 @@ public struct AutoConfig: Codable, Sendable, Equatable {
         /// The linear model (`SupervisedConfig.linearModel`), its epochs chosen the same
         /// way as the networks'.
         case linear
+        /// The SCARF candidate as teacher, then one round of self-training
+        /// (`SelfTrainer`): a student with the same fine-tuning settings learns from the
+        /// labeled rows and the pool's confident, class-balanced pseudo-labels.
+        /// Classification only; scored on the same folds (each fold's teacher sees only
+        /// that fold's training rows).
+        case selfTraining = "self-training"
     }
 
-    /// Candidates considered. Default: all four.
+    /// Candidates considered. Default: all five.
     public var candidates: [Candidate] = Candidate.allCases
     public var pretraining = PretrainingConfig()
     public var fineTune = FineTuneConfig()
@@ -30,6 +36,8 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     public var trees = GradientBoostedTreesConfig()
     /// The linear candidate's settings (its epoch cap; epochs are chosen by validation).
     public var linear = SupervisedConfig.linearModel
+    /// The self-training candidate's pseudo-labelling.
+    public var selfTraining = SelfTrainingConfig()
     /// Master seed: pretraining, folds, initialisations and XGBoost derive from it.
     public var seed: UInt64 = 0
 
@@ -37,8 +45,10 @@ public struct AutoConfig: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard !candidates.isEmpty else {
-            throw TrainingError.invalidHyperparameter(name: "candidates", value: "[]", expected: "at least one of scarf, scratch, xgboost, linear")
+            throw TrainingError.invalidHyperparameter(name: "candidates", value: "[]",
+                                                      expected: "at least one of scarf, scratch, xgboost, linear, self-training")
         }
+        try selfTraining.validate()
         try pretraining.validate()
         try fineTune.validate()
         try selection.validate()
@@ -151,18 +161,37 @@ public struct AutoModel {
         trees.validationFraction = fineTune.validationFraction
         trees.minimumValidationRows = fineTune.minimumValidationRows
         let regression = try !TaskType.infer(for: try targetColumn(table), path: table.source).isClassification
+        if regression && config.candidates.allSatisfy({ $0 == .selfTraining }) {
+            throw TrainingError.invalidHyperparameter(name: "candidates", value: "self-training",
+                                                      expected: "a classification target (self-training pseudo-labels classes)")
+        }
 
         var scored: [(candidate: AutoConfig.Candidate, loss: Double, detail: String, model: AutoChoice)] = []
         var validation = "no validation (too few rows per class)"
+        var scarfEncoder: PretrainedEncoder?
+        func pretrained() throws -> PretrainedEncoder {
+            if scarfEncoder == nil { scarfEncoder = try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool) }
+            return scarfEncoder!
+        }
+        var teacher: TabularModel?
         for candidate in config.candidates {
             switch candidate {
+            case .selfTraining:
+                guard !regression else { continue }
+                let encoder = try pretrained()
+                if teacher == nil {
+                    teacher = try FineTuneSelector(config: fineTune, selection: config.selection).fit(encoder: encoder, table: table, rows: rows)
+                }
+                guard let (model, loss, detail) = try selfTrain(table, rows: rows, pool: pool, encoder: encoder, teacher: teacher!,
+                                                                fineTune: fineTune) else { continue }
+                validation = teacher!.selection.map(Self.describe) ?? validation
+                scored.append((candidate, loss, detail, .network(model)))
             case .scarf, .scratch:
-                let encoder = candidate == .scarf
-                    ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
-                    : try Pretrainer(config: pretraining).untrained(table, rows: pool)
+                let encoder = candidate == .scarf ? try pretrained() : try Pretrainer(config: pretraining).untrained(table, rows: pool)
                 var selection = config.selection
                 if candidate == .scratch { selection.strategies = [.full] }
                 let model = try FineTuneSelector(config: fineTune, selection: selection).fit(encoder: encoder, table: table, rows: rows)
+                if candidate == .scarf { teacher = model }
                 guard let chosen = model.selection, !chosen.candidates.isEmpty else { continue }
                 let best = chosen.candidates[chosen.chosen]
                 validation = Self.describe(chosen)
@@ -185,7 +214,13 @@ public struct AutoModel {
             // candidate with its fixed settings.
             return try fallback(table, rows: rows, pool: pool, pretraining: pretraining, fineTune: fineTune, trees: trees, encoder: given)
         }
-        func name(_ candidate: AutoConfig.Candidate) -> String { candidate == .scarf ? "\(pretraining.objective)" : candidate.rawValue }
+        func name(_ candidate: AutoConfig.Candidate) -> String {
+            switch candidate {
+            case .scarf: return "\(pretraining.objective)"
+            case .selfTraining: return "\(pretraining.objective)+self-training"
+            default: return candidate.rawValue
+            }
+        }
         let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
                                  chosen: name(scored[winner].candidate))
         return scored[winner].model.recording(choice)
@@ -209,13 +244,76 @@ public struct AutoModel {
             let model = try GradientBoostedTrees(config: trees).fit(table, rows: rows, preprocessingRows: pool)
             model.choice = choice
             return .trees(model)
-        case .scarf, .scratch:
-            let encoder = first == .scarf ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
+        case .scarf, .scratch, .selfTraining:
+            let encoder = first != .scratch ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
                 : try Pretrainer(config: pretraining).untrained(table, rows: pool)
             let model = try FineTuner(config: fineTune).fit(encoder: encoder, table: table, rows: rows)
             model.choice = choice
             return .network(model)
         }
+    }
+
+    /// The self-training candidate: the teacher's chosen strategy, learning rate and epochs
+    /// (`FineTuneSelector`'s record), one round of `SelfTrainer` on the pool's rows that
+    /// are not labeled. Scored like the teacher: on its hold-out (the student early-stops
+    /// there), or by the pooled out-of-fold log loss over the same folds, where each fold
+    /// trains its own teacher on the fold's training rows (with the final teacher's
+    /// temperature for confidence) and its own student at the chosen epoch count. That
+    /// loss is at a fixed epoch count, while the teacher's is the minimum of its curve —
+    /// a comparison that leans towards the teacher. Returns the calibrated student, its
+    /// loss and a description, or nil when there is nothing to pseudo-label or validate.
+    private func selfTrain(_ table: Table, rows: [Int], pool: [Int], encoder: PretrainedEncoder, teacher: TabularModel,
+                           fineTune: FineTuneConfig) throws -> (TabularModel, Double, String)? {
+        guard let selection = teacher.selection, !selection.candidates.isEmpty, selection.method != .none else { return nil }
+        let labeledSet = Set(rows)
+        let unlabeled = pool.filter { !labeledSet.contains($0) }
+        guard !unlabeled.isEmpty else { return nil }
+        let best = selection.candidates[selection.chosen]
+        var settings = fineTune
+        settings.strategy = best.strategy
+        settings.optimizer.learningRate = best.learningRate
+        let labeled = try LabeledRows(table, rows: rows, validationRows: nil, validationFraction: fineTune.validationFraction,
+                                      minimumValidationRows: fineTune.minimumValidationRows, seed: fineTune.seed)
+        let temperatures = Double(config.selection.minimumTemperature)...TemperatureScaling.range.upperBound
+        let student: TabularModel, count: Int, loss: Double
+        var temperature: Float = 1
+        if selection.method == .holdOut {
+            (student, count) = try SelfTrainer(config: settings, selfTraining: config.selfTraining)
+                .fit(encoder: encoder, table: table, rows: labeled.train, validationRows: labeled.validation, unlabeled: unlabeled, teacher: teacher)
+            loss = student.history.epochs.compactMap(\.validationLoss).min() ?? .infinity
+            if config.selection.calibrate {
+                let (logits, _) = try student.outputs(table.selecting(rows: labeled.validation))
+                temperature = TemperatureScaling.calibrate(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
+                                                     range: temperatures)
+            }
+        } else {
+            settings.fixedEpochs = best.epochs
+            let trainer = SelfTrainer(config: settings, selfTraining: config.selfTraining)
+            guard let folds = StratifiedKFold(rows: labeled.train, classes: try labeled.target.classIndices(table, rows: labeled.train),
+                                              folds: config.selection.folds, repeats: config.selection.repeats, seed: fineTune.seed) else { return nil }
+            var logits: [Float] = [], labels: [Int32] = []
+            var width = 0
+            for fold in folds.splits {
+                let foldTeacher = try FineTuner(config: settings).fit(encoder: encoder, table: table, rows: fold.train)
+                foldTeacher.temperature = teacher.temperature
+                let (foldStudent, _) = try trainer.fit(encoder: encoder, table: table, rows: fold.train, validationRows: nil,
+                                                       unlabeled: unlabeled, teacher: foldTeacher)
+                let (outputs, _) = try foldStudent.outputs(table.selecting(rows: fold.validation))
+                logits += outputs.values
+                width = outputs.columns
+                labels += try labeled.target.classIndices(table, rows: fold.validation)
+            }
+            let pooled = Matrix(rows: labels.count, columns: width, values: logits)
+            loss = TemperatureScaling.negativeLogLikelihood(logits: pooled, labels: labels, temperature: 1)
+            if config.selection.calibrate { temperature = TemperatureScaling.calibrate(logits: pooled, labels: labels, range: temperatures) }
+            (student, count) = try trainer.fit(encoder: encoder, table: table, rows: labeled.train, validationRows: nil,
+                                               unlabeled: unlabeled, teacher: teacher)
+        }
+        student.temperature = temperature
+        student.selection = selection
+        let detail = "\(best.strategy.rawValue), learning rate \(best.learningRate), \(selection.method == .holdOut ? "early-stopped" : "\(best.epochs) epochs"), "
+            + "\(count) pseudo-labels, temperature \(String(format: "%.2f", temperature))"
+        return (student, loss, detail)
     }
 
     /// The linear model scored like the networks: early-stopped on the hold-out, or its

@@ -15,7 +15,10 @@ struct CompareCommand: ParsableCommand {
         stopping on a hold-out, or repeated stratified k-fold cross-validation below 150 \
         rows), linear, scratch (the fine-tuned network itself from its initial weights: \
         what pretraining adds is scarf-full minus scratch), mlp (a separately configured \
-        3×256 MLP with dropout), and <objective>-<strategy> for any pretraining objective \
+        3×256 MLP with dropout), auto (pretext fit's choice, made inside each cell from the \
+        budget rows alone), self-training (SCARF with chosen fine-tuning as teacher, then a \
+        student on the budget rows and confident, class-balanced pseudo-labels of the \
+        unlabeled rows; classification), and <objective>-<strategy> for any pretraining objective \
         (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy \
         (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md, \
         report.html (with a label-efficiency chart) and report.json to the output folder, \
@@ -26,7 +29,7 @@ struct CompareCommand: ParsableCommand {
         Examples:
           pretext compare datasets/breast_cancer.csv --target target
           pretext compare datasets/credit_data.csv --target target --labels \\
-              1%,5%,25%,100% --seeds 3 -o credit-report
+              1%,5%,25%,100% --repeats 3 -o credit-report
           pretext compare data.csv --target y --methods xgboost,scarf-full \\
               --baseline-trials 0
           pretext compare datasets/credit_data.csv --target target --labels 5% \\
@@ -40,23 +43,19 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The labeled CSV (- reads standard input).") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "Comma-separated label budgets.") var labels = "1%,5%,25%,100%"
-    @Option(help: "Seeds (each its own split and pretraining).") var seeds = 5
-    @Option(help: "Comma-separated methods: xgboost, linear, scratch, mlp, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
+    @OptionGroup var repeats: RepeatsOption
+    @Option(help: "Comma-separated methods: xgboost, linear, scratch, mlp, auto, self-training, <objective>-<strategy> (e.g. scarf-full, vicreg-linear-probe).")
     var methods = "xgboost,linear,scratch,scarf-linear-probe,scarf-full"
     @Option(help: "XGBoost random-search trials (0 = XGBoost's defaults only).") var baselineTrials = 20
     @Option(help: "An upstream labeled column for supervised-<strategy> methods (supervised pretraining).") var upstream: String?
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "report"
     @Flag(help: "No progress lines on standard error.") var quiet = false
-    @Option(help: "Fine-tuning learning rate (Adam), for the SCARF methods and the MLP.") var fineTuneLearningRate: Float = 1e-3
     @OptionGroup var scarf: ScarfOptions
+    @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds)).") }
         guard baselineTrials >= 0 else { throw ValidationError("--baseline-trials must be 0 or more (got \(baselineTrials)).") }
-        guard fineTuneLearningRate.isFinite, fineTuneLearningRate > 0 else {
-            throw ValidationError("--fine-tune-learning-rate must be a positive number (got \(fineTuneLearningRate)).")
-        }
         _ = try budgets()
         _ = try methodList()
     }
@@ -70,7 +69,7 @@ struct CompareCommand: ParsableCommand {
     func methodList() throws -> [LabelEfficiencyExperiment.Method] {
         try methods.split(separator: ",").map { name in
             guard let method = LabelEfficiencyExperiment.Method(rawValue: String(name)) else {
-                throw ValidationError("unknown method \"\(name)\"; use xgboost, linear, scratch, mlp or <objective>-<strategy> such as scarf-full or vicreg-linear-probe.")
+                throw ValidationError("unknown method \"\(name)\"; use xgboost, linear, scratch, mlp, auto, self-training or <objective>-<strategy> such as scarf-full or vicreg-linear-probe.")
             }
             return method
         }
@@ -82,11 +81,11 @@ struct CompareCommand: ParsableCommand {
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: [], options: try read.readOptions())
             var configuration = LabelEfficiencyExperiment.Configuration()
             configuration.budgets = try budgets()
-            configuration.seeds = seeds
+            configuration.seeds = repeats.repeats
             configuration.methods = try methodList()
             configuration.scarf = scarf.config(seed: 0)
-            configuration.fineTune.optimizer.learningRate = fineTuneLearningRate
-            configuration.supervised.optimizer.learningRate = fineTuneLearningRate
+            fineTune.apply(to: &configuration.fineTune)
+            configuration.supervised.optimizer.learningRate = fineTune.fineTuneLearningRate
             configuration.trees.trials = baselineTrials
             configuration.trees.threads = read.threads
             configuration.cacheDirectory = output + "/cells"

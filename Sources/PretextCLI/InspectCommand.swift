@@ -14,7 +14,7 @@ struct InspectCommand: ParsableCommand {
         Examples:
           pretext inspect datasets/credit_data.csv --target target
           pretext inspect data.tsv --delimiter tab --no-header
-          pretext inspect export.csv.gz --missing "-,n/a" --skip-bad-rows
+          pretext inspect export.csv.gz --missing=-,n/a --skip-bad-rows
         """
     )
 

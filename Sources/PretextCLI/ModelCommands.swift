@@ -114,9 +114,11 @@ struct FitCommand: ParsableCommand {
         abstract: "Train a model and save it: the best of SCARF, the same network from scratch, XGBoost and a linear model (default), or one of them.",
         discussion: """
         --method auto (default): SCARF pretraining on every row (and --unlabeled files), \
-        then four candidates tuned on the labeled rows alone — SCARF with the fine-tuning \
-        strategy, learning rate and epochs chosen by validation and calibrated, the same \
-        network from its initial weights, tuned XGBoost and the linear model — each scored on the same \
+        then five candidates tuned on the labeled rows alone — SCARF with the fine-tuning \
+        strategy, learning rate and epochs chosen by validation and calibrated, SCARF plus \
+        one round of self-training on the unlabeled rows' confident pseudo-labels \
+        (classification), the same network from its initial weights, tuned XGBoost and the \
+        linear model — each scored on the same \
         folds (repeated stratified k-fold cross-validation; a hold-out from 150 labeled \
         rows). The lowest validation log loss wins; fit prints every score. --method \
         scarf: pretext pretrain followed by pretext finetune, with the same defaults. \
@@ -137,7 +139,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
-    @Option(help: "auto (choose by validation), scarf (pretrain + fine-tune), xgboost, mlp or linear.") var method: FitMethod = .auto
+    @Option(help: "auto (choose by validation), scarf (pretrain + fine-tune), self-training, xgboost, mlp or linear.") var method: FitMethod = .auto
     @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
     @OptionGroup var objective: ObjectiveOption
     @OptionGroup var scarf: ScarfOptions
@@ -145,17 +147,18 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
-    enum FitMethod: String, ExpressibleByArgument, CaseIterable { case auto, scarf, xgboost, mlp, linear }
+    enum FitMethod: String, ExpressibleByArgument, CaseIterable { case auto, scarf, selfTraining = "self-training", xgboost, mlp, linear }
 
     func run() throws {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
-            if method == .auto {
+            if method == .auto || method == .selfTraining {
                 let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
                 let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
                 var config = AutoConfig()
+                if method == .selfTraining { config.candidates = [.selfTraining] }
                 config.pretraining = scarf.config(seed: runOptions.seed)
                 config.pretraining.objective = objective.parsed
                 config.fineTune = fineTune.config(seed: runOptions.seed)
@@ -192,7 +195,7 @@ struct FitCommand: ParsableCommand {
                     } else {
                         try MLPRegressor(config: config, progress: progress).fit(table, rows: rows).save(to: output)
                     }
-                case .scarf, .auto:
+                case .scarf, .auto, .selfTraining:
                     break
                 }
                 printError("trained \(method.rawValue) on \(rows.count) labeled rows")

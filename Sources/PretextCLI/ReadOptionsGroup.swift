@@ -9,7 +9,7 @@ struct ReadOptionsGroup: ParsableArguments {
     @Flag(name: .long, help: "The first row is data, not column names (columns become column_1, column_2, …).")
     var noHeader = false
 
-    @Option(name: .long, help: "Comma-separated texts read as missing, replacing the defaults (NA,N/A,NaN,nan,null,NULL,None,?). Empty fields are always missing.")
+    @Option(name: .long, help: "Comma-separated texts read as missing, replacing the defaults (NA,N/A,NaN,nan,null,NULL,None,?). Empty fields are always missing. A list that starts with - takes the = form: --missing=-,n/a.")
     var missing: String?
 
     @Flag(name: .long, help: "Skip rows with the wrong number of fields and report how many, instead of failing.")

@@ -48,27 +48,58 @@ struct SeriesLayoutOptions: ParsableArguments {
     }
 }
 
-/// Encoder, window and training settings for series models.
-struct SeriesModelOptions: ParsableArguments {
+/// The series encoder and its window.
+struct SeriesEncoderOptions: ParsableArguments {
     @Option(help: "Past steps a model sees (L).") var lookback = 24
     @Option(help: "Encoder: tcn (causal dilated convolutions, any length) or mlp (flattened window).") var encoderKind: SeriesEncoderConfig.Kind = .tcn
-    @Option(help: "Encoder width (TCN channels / MLP units).") var width = 64
-    @Option(help: "Maximum training epochs (early stopping decides when there is enough validation data).") var epochs = 200
-    @Option(help: "Learning rate (Adam).") var learningRate: Float = 1e-3
+    @Option(help: "Encoder width (TCN channels / MLP units).") var encoderWidth = 64
+    @Option(name: .customLong("width"), help: .hidden) var deprecatedWidth: Int?
 
-    func validate() throws {
-        for (name, value) in [("--lookback", lookback), ("--width", width), ("--epochs", epochs)] where value < 1 {
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedWidth, "--width", into: &encoderWidth, default: 64, "--encoder-width")
+        deprecatedWidth = nil
+        for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value)).")
         }
-        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be a positive number (got \(learningRate)).") }
     }
 
-    var encoder: SeriesEncoderConfig {
-        var config = SeriesEncoderConfig()
-        config.kind = encoderKind
-        config.tcn.width = width
-        config.mlp.hiddenWidth = width
-        return config
+    func apply(to settings: inout SeriesSettings) {
+        settings.lookback = lookback
+        settings.encoderKind = encoderKind
+        settings.encoderWidth = encoderWidth
+    }
+}
+
+/// Next-step pretraining settings (defaults: `NextStepConfig`).
+struct SeriesPretrainOptions: ParsableArguments {
+    @Option(help: "Maximum pretraining epochs (early stopping decides).") var pretrainEpochs = 100
+    @Option(help: "Pretraining stops after this many epochs without a held-out improvement.") var pretrainPatience = 5
+    @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
+    @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+
+    func validate() throws {
+        for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience),
+                              ("--pretrain-stride", pretrainStride)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value)).")
+        }
+        guard pretrainLearningRate.isFinite, pretrainLearningRate > 0 else {
+            throw ValidationError("--pretrain-learning-rate must be a positive number (got \(pretrainLearningRate)).")
+        }
+    }
+
+    func apply(to settings: inout SeriesSettings) {
+        settings.pretrainEpochs = pretrainEpochs
+        settings.pretrainPatience = pretrainPatience
+        settings.pretrainLearningRate = pretrainLearningRate
+        settings.pretrainStride = pretrainStride
+    }
+}
+
+extension FineTuneTrainingOptions {
+    func apply(to settings: inout SeriesSettings) {
+        settings.fineTuneEpochs = fineTuneEpochs
+        settings.fineTunePatience = fineTunePatience
+        settings.fineTuneLearningRate = fineTuneLearningRate
     }
 }
 
@@ -94,15 +125,32 @@ struct SeriesPretrainCommand: ParsableCommand {
     @Option(help: "Another CSV of series in the same layout (repeatable).") var unlabeled: [String] = []
     @Option(help: "Wide layout: the class column, excluded from the values.") var target: String?
     @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
-    @Option(help: "Stop after this many epochs without a held-out improvement.") var patience = 5
-    @Option(help: "Steps between window starts.") var stride = 1
     @OptionGroup var layout: SeriesLayoutOptions
-    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var model: SeriesEncoderOptions
+    @OptionGroup var pretraining: SeriesPretrainOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
+    @Option(name: .customLong("epochs"), help: .hidden) var deprecatedEpochs: Int?
+    @Option(name: .customLong("patience"), help: .hidden) var deprecatedPatience: Int?
+    @Option(name: .customLong("stride"), help: .hidden) var deprecatedStride: Int?
+    @Option(name: .customLong("learning-rate"), help: .hidden) var deprecatedLearningRate: Float?
 
-    func validate() throws {
-        guard patience >= 1, stride >= 1 else { throw ValidationError("--patience and --stride must be at least 1.") }
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedEpochs, "--epochs", into: &pretraining.pretrainEpochs, default: 100, "--pretrain-epochs")
+        try adoptDeprecated(deprecatedPatience, "--patience", into: &pretraining.pretrainPatience, default: 5, "--pretrain-patience")
+        try adoptDeprecated(deprecatedStride, "--stride", into: &pretraining.pretrainStride, default: 1, "--pretrain-stride")
+        try adoptDeprecated(deprecatedLearningRate, "--learning-rate", into: &pretraining.pretrainLearningRate, default: 1e-3,
+                            "--pretrain-learning-rate")
+        (deprecatedEpochs, deprecatedPatience, deprecatedStride, deprecatedLearningRate) = (nil, nil, nil, nil)
+        try pretraining.validate()
+    }
+
+    var settings: SeriesSettings {
+        var settings = SeriesSettings()
+        model.apply(to: &settings)
+        pretraining.apply(to: &settings)
+        settings.seed = runOptions.seed
+        return settings
     }
 
     func run() throws {
@@ -110,14 +158,7 @@ struct SeriesPretrainCommand: ParsableCommand {
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
             for line in collection.summary { printError("series: \(line)") }
-            var config = NextStepConfig()
-            config.encoder = model.encoder
-            config.window = WindowConfig(lookback: model.lookback, horizon: 1, stride: stride)
-            config.training.maximumEpochs = model.epochs
-            config.training.patience = patience
-            config.optimizer.learningRate = model.learningRate
-            config.seed = runOptions.seed
-            let encoder = try NextStepPretrainer(config: config, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(collection)
+            let encoder = try NextStepPretrainer(config: settings.nextStep, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(collection)
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             printError("pretrained on \(collection.count) series for \(encoder.history.epochs.count) epochs"
@@ -163,9 +204,21 @@ struct SeriesForecastCommand: ParsableCommand {
     @Option(help: "Also save the fitted neural model here (.safetensors).") var saveModel: String?
     @Option(name: .shortAndLong, help: "Where to write the forecasts (- for standard output).") var output: String
     @OptionGroup var layout: SeriesLayoutOptions
-    @OptionGroup var settings: SeriesModelOptions
+    @OptionGroup var encoderOptions: SeriesEncoderOptions
+    @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
+
+    var settings: SeriesSettings {
+        var settings = SeriesSettings()
+        encoderOptions.apply(to: &settings)
+        fineTune.apply(to: &settings)
+        settings.strategy = strategy
+        settings.baselineTrials = baselineTrials
+        settings.threads = read.threads
+        settings.seed = runOptions.seed
+        return settings
+    }
 
     func validate() throws {
         if model != nil && (encoder != nil || saveModel != nil || method != .neural) {
@@ -182,14 +235,8 @@ struct SeriesForecastCommand: ParsableCommand {
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read(data, source: layout.source(), options: try read.readOptions())
             for line in collection.summary { printError("series: \(line)") }
-            var config = ForecastConfig()
-            config.horizon = horizon
-            config.lookback = settings.lookback
-            config.strategy = strategy
-            config.encoder = settings.encoder
-            config.training.maximumEpochs = settings.epochs
-            config.optimizer.learningRate = settings.learningRate
-            config.seed = runOptions.seed
+            let settings = self.settings
+            let config = settings.forecast(horizon: horizon)
             let forecasts: [SeriesForecast]
             switch method {
             case .neural where model != nil:
@@ -207,11 +254,7 @@ struct SeriesForecastCommand: ParsableCommand {
             case .seasonalNaive:
                 forecasts = try SeasonalNaiveForecaster(season: Seasonality.seasonLength(collection, given: season)).forecast(history: collection, horizon: horizon)
             case .xgboostLags:
-                var trees = GradientBoostedTreesConfig()
-                trees.trials = baselineTrials
-                trees.seed = runOptions.seed
-                trees.threads = read.threads
-                forecasts = try LagTreesForecaster(lookback: settings.lookback, trees: trees).forecast(history: collection, horizon: horizon)
+                forecasts = try LagTreesForecaster(lookback: settings.lookback, trees: settings.trees).forecast(history: collection, horizon: horizon)
             }
             try SeriesForecast.csv(forecasts, collection: collection).write(to: output)
             if output != "-" { printError("wrote \(forecasts.count) × \(horizon) forecasts to \(output)") }
@@ -251,12 +294,23 @@ struct SeriesClassifyCommand: ParsableCommand {
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
     @Option(help: "A time-step column (repeatable; default every numeric column but the target).") var value: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
-    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var model: SeriesEncoderOptions
+    @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
         if let labels { _ = try budget(labels) }
+    }
+
+    var settings: SeriesSettings {
+        var settings = SeriesSettings()
+        model.apply(to: &settings)
+        fineTune.apply(to: &settings)
+        settings.strategy = strategy
+        settings.threads = read.threads
+        settings.seed = runOptions.seed
+        return settings
     }
 
     func budget(_ text: String) throws -> LabelBudget {
@@ -275,13 +329,9 @@ struct SeriesClassifyCommand: ParsableCommand {
                 trees.threads = read.threads
                 try GradientBoostedTrees(config: trees).fit(table, rows: rows).save(to: output)
             case .neural:
-                var fineTune = FineTuneConfig()
-                fineTune.strategy = strategy
-                fineTune.training.maximumEpochs = model.epochs
-                fineTune.optimizer.learningRate = model.learningRate
-                fineTune.seed = runOptions.seed
+                let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
-                let fitted = try SeriesClassifier(fineTune: fineTune, encoderConfig: model.encoder, encoder: pretrained,
+                let fitted = try SeriesClassifier(fineTune: settings.fineTune, encoderConfig: settings.encoder, encoder: pretrained,
                                                   progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(table, valueColumns: value, rows: rows)
                 try fitted.save(to: output)
             }
@@ -327,20 +377,23 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Extra series for pretraining (repeatable). Forecasting: read as univariate series.") var unlabeled: [String] = []
     @Option(help: "The time column of the --unlabeled files (forecasting).") var unlabeledTime: String?
     @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, pretrained-linear-probe).") var methods: String?
-    @Option(help: "Seeds.") var seeds = 3
-    @Option(help: "Maximum pretraining epochs.") var pretrainEpochs = 100
-    @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+    @Option(help: "Repeats: seeds 0..<N, each its own pretraining and label budgets.") var repeats = 3
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "series-report"
     @Option(help: "A published result or other reference point to print under \"Where this stands\" (repeatable).") var reference: [String] = []
     @Flag(help: "No progress lines on standard error.") var quiet = false
     @OptionGroup var layout: SeriesLayoutOptions
-    @OptionGroup var model: SeriesModelOptions
+    @OptionGroup var model: SeriesEncoderOptions
+    @OptionGroup var pretraining: SeriesPretrainOptions
+    @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var read: ReadOptionsGroup
+    @Option(name: .customLong("seeds"), help: .hidden) var deprecatedSeeds: Int?
 
-    func validate() throws {
-        guard seeds >= 1, folds >= 1, horizon >= 1, pretrainEpochs >= 1, pretrainStride >= 1, baselineTrials >= 0 else {
-            throw ValidationError("--seeds, --folds, --horizon, --pretrain-epochs and --pretrain-stride must be at least 1; --baseline-trials at least 0.")
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedSeeds, "--seeds", into: &repeats, default: 3, "--repeats")
+        deprecatedSeeds = nil
+        guard repeats >= 1, folds >= 1, horizon >= 1, baselineTrials >= 0 else {
+            throw ValidationError("--repeats, --folds and --horizon must be at least 1; --baseline-trials at least 0.")
         }
         if test != nil && target == nil { throw ValidationError("classification (--test) needs --target.") }
         _ = try historyList()
@@ -367,28 +420,19 @@ struct SeriesCompareCommand: ParsableCommand {
             let options = try read.readOptions()
             let quiet = self.quiet
             let log: (String) -> Void = { if !quiet { printError($0) } }
-            var nextStep = NextStepConfig()
-            nextStep.encoder = model.encoder
-            nextStep.window.lookback = model.lookback
-            nextStep.window.stride = pretrainStride
-            nextStep.training.maximumEpochs = pretrainEpochs
-            nextStep.optimizer.learningRate = model.learningRate
-            var trees = GradientBoostedTreesConfig()
-            trees.trials = baselineTrials
-            trees.threads = read.threads
+            var settings = SeriesSettings()
+            model.apply(to: &settings)
+            pretraining.apply(to: &settings)
+            fineTune.apply(to: &settings)
+            settings.baselineTrials = baselineTrials
+            settings.threads = read.threads
+            let methodList = methods.map { $0.split(separator: ",").map(String.init) }
             let report: SeriesReport
             if let test, let target {
                 let (train, _) = try Workflow.readTable(data, target: target, idColumns: [], options: options)
                 let (testTable, _) = try Workflow.readTable(test, target: target, idColumns: [], options: options)
-                var configuration = SeriesClassificationComparison.Configuration()
-                configuration.budgets = try budgets()
-                configuration.seeds = seeds
-                if let methods { configuration.methods = methods.split(separator: ",").map(String.init) }
-                configuration.encoder = model.encoder
-                configuration.fineTune.training.maximumEpochs = model.epochs
-                configuration.fineTune.optimizer.learningRate = model.learningRate
-                configuration.nextStep = nextStep
-                configuration.trees = trees
+                var configuration = try SeriesClassificationComparison.Configuration(settings: settings, budgets: try budgets(),
+                                                                                     repeats: repeats, methods: methodList)
                 configuration.cacheDirectory = output + "/cells"
                 configuration.references = reference
                 if !unlabeled.isEmpty {
@@ -398,23 +442,8 @@ struct SeriesCompareCommand: ParsableCommand {
             } else {
                 let collection = try SeriesWorkflow.read(data, source: layout.source(), options: options)
                 for line in collection.summary { log("series: \(line)") }
-                var configuration = ForecastComparison.Configuration()
-                configuration.horizon = horizon
-                configuration.folds = folds
-                configuration.season = season
-                configuration.histories = try historyList()
-                configuration.seeds = seeds
-                if let methods { configuration.methods = methods.split(separator: ",").map(String.init) }
-                for method in configuration.methods where !ForecastComparison.allMethods.contains(method) {
-                    throw ValidationError("unknown forecasting method \"\(method)\"; use \(ForecastComparison.allMethods.joined(separator: ", ")).")
-                }
-                configuration.forecast.horizon = horizon
-                configuration.forecast.lookback = model.lookback
-                configuration.forecast.encoder = model.encoder
-                configuration.forecast.training.maximumEpochs = model.epochs
-                configuration.forecast.optimizer.learningRate = model.learningRate
-                configuration.nextStep = nextStep
-                configuration.trees = trees
+                var configuration = try ForecastComparison.Configuration(settings: settings, horizon: horizon, folds: folds, season: season,
+                                                                         histories: try historyList(), repeats: repeats, methods: methodList)
                 configuration.cacheDirectory = output + "/cells"
                 configuration.references = reference
                 if !unlabeled.isEmpty {

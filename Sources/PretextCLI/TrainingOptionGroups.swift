@@ -78,23 +78,76 @@ struct ObjectiveOption: ParsableArguments {
 
 extension FineTuneConfig.Strategy: ExpressibleByArgument {}
 
+/// Takes a deprecated spelling of an option (accepted until Pretext 1.0, hidden from
+/// `--help`): its value replaces the new option's, with a note on standard error. Both
+/// spellings with different values is a usage error.
+func adoptDeprecated<Value: Equatable>(_ old: Value?, _ oldName: String, into value: inout Value, default defaultValue: Value,
+                                       _ newName: String) throws {
+    guard let old else { return }
+    guard value == defaultValue || value == old else {
+        throw ValidationError("\(oldName) is the old spelling of \(newName); give \(newName) only.")
+    }
+    value = old
+    printError("note: \(oldName) is deprecated and goes in Pretext 1.0; use \(newName).")
+}
+
+/// Fine-tuning (and training from scratch) settings, one vocabulary for tables and series.
+struct FineTuneTrainingOptions: ParsableArguments {
+    @Option(help: "Maximum fine-tuning epochs (early stopping decides when there is enough validation data).")
+    var fineTuneEpochs: Int = 200
+    @Option(help: "Fine-tuning stops after this many epochs without validation improvement.")
+    var fineTunePatience: Int = 16
+    @Option(help: "Fine-tuning learning rate (Adam).")
+    var fineTuneLearningRate: Float = 1e-3
+    @Option(name: .customLong("epochs"), help: .hidden) var deprecatedEpochs: Int?
+    @Option(name: .customLong("learning-rate"), help: .hidden) var deprecatedLearningRate: Float?
+
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedEpochs, "--epochs", into: &fineTuneEpochs, default: 200, "--fine-tune-epochs")
+        try adoptDeprecated(deprecatedLearningRate, "--learning-rate", into: &fineTuneLearningRate, default: 1e-3, "--fine-tune-learning-rate")
+        deprecatedEpochs = nil
+        deprecatedLearningRate = nil
+        for (name, value) in [("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value)).")
+        }
+        guard fineTuneLearningRate.isFinite, fineTuneLearningRate > 0 else {
+            throw ValidationError("--fine-tune-learning-rate must be a positive number (got \(fineTuneLearningRate)).")
+        }
+    }
+
+    func apply(to config: inout FineTuneConfig) {
+        config.training.maximumEpochs = fineTuneEpochs
+        config.training.patience = fineTunePatience
+        config.optimizer.learningRate = fineTuneLearningRate
+    }
+}
+
+/// `--repeats` (how many seeds a comparison runs: seeds 0 ..< N, each its own split and
+/// pretraining); `--seeds` is its deprecated spelling.
+struct RepeatsOption: ParsableArguments {
+    static let defaultValue = 5
+    @Option(help: "Repeats: seeds 0..<N, each its own split and pretraining.") var repeats = RepeatsOption.defaultValue
+    @Option(name: .customLong("seeds"), help: .hidden) var deprecatedSeeds: Int?
+
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedSeeds, "--seeds", into: &repeats, default: Self.defaultValue, "--repeats")
+        deprecatedSeeds = nil
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1 (got \(repeats)).") }
+    }
+}
+
 /// Fine-tuning settings.
 struct FineTuneOptions: ParsableArguments {
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.")
     var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "Label budget: a share of the labeled rows (\"5%\") or a row count (\"100\"). Default: all labeled rows.")
     var labels: String?
-    @Option(help: "Maximum fine-tuning epochs.")
-    var epochs: Int = 200
-    @Option(help: "Fine-tuning learning rate (Adam).")
-    var learningRate: Float = 1e-3
     @Flag(help: "Weight classes by n/(C·n_c) in the loss, for imbalanced targets.")
     var balanceClasses = false
+    @OptionGroup var training: FineTuneTrainingOptions
 
     func validate() throws {
         if let labels { _ = try budget(labels) }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
-        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be a positive number (got \(learningRate)).") }
     }
 
     func budget(_ text: String) throws -> LabelBudget {
@@ -104,8 +157,7 @@ struct FineTuneOptions: ParsableArguments {
     func config(seed: UInt64) -> FineTuneConfig {
         var config = FineTuneConfig()
         config.strategy = strategy
-        config.training.maximumEpochs = epochs
-        config.optimizer.learningRate = learningRate
+        training.apply(to: &config)
         config.balanceClasses = balanceClasses
         config.seed = seed
         return config

@@ -42,12 +42,15 @@ public struct LabelEfficiencyExperiment {
         /// `AutoModel`: SCARF with chosen fine-tuning, the same network from scratch or
         /// tuned XGBoost, whichever validates best on the budget rows (cross-validation).
         public static let auto = Method(baseline: "auto")
+        /// SCARF with chosen fine-tuning as teacher, then one round of self-training on the
+        /// pool's unlabeled rows (`AutoConfig.Candidate.selfTraining`), always used.
+        public static let selfTraining = Method(baseline: "self-training")
         public static let scarfLinearProbe = Method(objective: .scarf, strategy: .linearProbe)
         public static let scarfFull = Method(objective: .scarf, strategy: .full)
         /// The default set: both baselines, the same network from scratch, and SCARF with a
         /// linear probe and with full fine-tuning.
         public static let defaults: [Method] = [.xgboost, .linear, .scratch, .scarfLinearProbe, .scarfFull]
-        static let baselines = ["xgboost", "linear", "mlp", "scratch", "auto"]
+        static let baselines = ["xgboost", "linear", "mlp", "scratch", "auto", "self-training"]
 
         private init(baseline: String) {
             rawValue = baseline
@@ -95,6 +98,7 @@ public struct LabelEfficiencyExperiment {
             case "mlp": return "MLP (separate settings)"
             case "scratch": return "Same network from scratch"
             case "auto": return "Auto (chosen on the budget rows)"
+            case "self-training": return "SCARF + self-training"
             default:
                 let strategy: String
                 switch self.strategy! {
@@ -106,9 +110,9 @@ public struct LabelEfficiencyExperiment {
             }
         }
 
-        var usesPretraining: Bool { objective != nil || self == .auto }
-        /// The objective whose encoder the method uses (auto uses SCARF's).
-        var encoderObjective: PretrainingObjective? { self == .auto ? .scarf : objective }
+        var usesPretraining: Bool { objective != nil || self == .auto || self == .selfTraining }
+        /// The objective whose encoder the method uses (auto and self-training use SCARF's).
+        var encoderObjective: PretrainingObjective? { self == .auto || self == .selfTraining ? .scarf : objective }
     }
 
     public struct Configuration: Sendable {
@@ -250,7 +254,7 @@ public struct LabelEfficiencyExperiment {
     static func tuning(of predictor: TabularPredictor, method: Method) -> String? {
         let choice = (predictor as? TabularModel)?.choice ?? (predictor as? GradientBoostedTrees)?.choice
             ?? (predictor as? MLPClassifier)?.fitted?.choice ?? (predictor as? MLPRegressor)?.fitted?.choice
-        if method == .auto, let choice {
+        if method == .auto || method == .selfTraining, let choice {
             let winner = choice.candidates.first { $0.name == choice.chosen }
             return "chose \(choice.chosen)" + (winner.map { " (\($0.detail))" } ?? "") + " by \(choice.validation); losses "
                 + choice.candidates.map { "\($0.name) \(String(format: "%.3f", $0.loss))" }.joined(separator: ", ")
@@ -273,8 +277,14 @@ public struct LabelEfficiencyExperiment {
 
     private func fit(_ method: Method, table: Table, rows: [Int], preprocessingRows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
-        if method == .auto {
+        if method == .auto || method == .selfTraining {
             var auto = AutoConfig()
+            if method == .selfTraining {
+                guard task.isClassification else {
+                    throw TrainingError.invalidHyperparameter(name: "method", value: "self-training", expected: "a classification target")
+                }
+                auto.candidates = [.selfTraining]
+            }
             auto.pretraining = configuration.scarf
             auto.pretraining.objective = .scarf
             auto.fineTune = configuration.fineTune

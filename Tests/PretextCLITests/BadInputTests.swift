@@ -77,7 +77,7 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("model.safetensors").path
-        XCTAssertEqual(try limitedRun("fit datasets/wine.csv --target target --method mlp --epochs 3 -o '\(model)'").0, 0)
+        XCTAssertEqual(try limitedRun("fit datasets/wine.csv --target target --method mlp --fine-tune-epochs 3 -o '\(model)'").0, 0)
         let encoder = folder.appendingPathComponent("encoder.safetensors").path
         XCTAssertEqual(try limitedRun("pretrain datasets/wine.csv --target target --pretrain-epochs 2 --encoder-width 8 --quiet -o '\(encoder)'").0, 0)
         let bytes = Array(FileManager.default.contents(atPath: model)!)

@@ -12,7 +12,7 @@ final class ModelCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
-    let quick = ["--pretrain-epochs", "3", "--encoder-width", "32", "--epochs", "5", "--quiet"]
+    let quick = ["--pretrain-epochs", "3", "--encoder-width", "32", "--fine-tune-epochs", "5", "--quiet"]
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
@@ -94,7 +94,7 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
         XCTAssertTrue(pretrain.standardError.contains("pretrained on 300 rows"), pretrain.standardError)
         let finetune = try runPretext(["finetune", data, "--target", "label", "--encoder", path("enc.safetensors"), "--labels", "10%",
-                                       "--id", "row_id", "--strategy", "linear-probe", "--epochs", "5", "-o", path("m.safetensors"), "--quiet"])
+                                       "--id", "row_id", "--strategy", "linear-probe", "--fine-tune-epochs", "5", "-o", path("m.safetensors"), "--quiet"])
         XCTAssertEqual(finetune.status, 0, finetune.standardError)
         XCTAssertTrue(finetune.standardError.contains("on 20 labeled rows"), finetune.standardError)
         let predict = try runPretext(["predict", path("m.safetensors"), data, "-o", "-"])
@@ -158,7 +158,7 @@ final class ModelCommandTests: XCTestCase {
     }
 
     func testBadHyperparametersAndBudgetsAreUsageErrors() throws {
-        for arguments in [["--labels", "150%"], ["--labels", "0"], ["--learning-rate", "nan"], ["--learning-rate", "-1"],
+        for arguments in [["--labels", "150%"], ["--labels", "0"], ["--fine-tune-learning-rate", "nan"], ["--fine-tune-learning-rate", "-1"],
                           ["--corruption-rate", "1.5"], ["--temperature", "0"]] {
             let result = try runPretext(["fit", "datasets/wine.csv", "--target", "target", "-o", path("x.safetensors")] + arguments)
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
@@ -189,7 +189,7 @@ final class BaselineCommandTests: XCTestCase {
     func testCompareWritesTheThreeReportsAndResumes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-compare-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let arguments = ["compare", "datasets/wine.csv", "--target", "target", "--seeds", "2", "--labels", "100%",
+        let arguments = ["compare", "datasets/wine.csv", "--target", "target", "--repeats", "2", "--labels", "100%",
                          "--methods", "xgboost,linear,mlp", "--baseline-trials", "0", "-o", folder.path]
         let first = try runPretext(arguments)
         XCTAssertEqual(first.status, 0, first.standardError)
@@ -225,7 +225,7 @@ final class TransferCommandTests: XCTestCase {
                                        "--pretrain-epochs", "5", "--encoder-width", "16", "--quiet"])
         XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
         let model = folder.appendingPathComponent("m.safetensors").path
-        let finetune = try runPretext(["finetune", targetPath, "--target", "target", "--encoder", encoder, "--epochs", "5",
+        let finetune = try runPretext(["finetune", targetPath, "--target", "target", "--encoder", encoder, "--fine-tune-epochs", "5",
                                        "-o", model, "--quiet"])
         XCTAssertEqual(finetune.status, 0, finetune.standardError)
         XCTAssertTrue(finetune.standardError.contains("columns: missing from the target, fed as missing: body_mass_g"), finetune.standardError)

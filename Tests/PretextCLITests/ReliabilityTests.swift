@@ -19,8 +19,8 @@ final class ReliabilityTests: XCTestCase {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     let quickFit = ["fit", "datasets/wine.csv", "--target", "target", "--pretrain-epochs", "4", "--encoder-width", "32",
-                    "--epochs", "6", "--quiet", "--seed", "7"]
-    let quickCompare = ["compare", "datasets/wine.csv", "--target", "target", "--seeds", "2", "--labels", "25%,100%",
+                    "--fine-tune-epochs", "6", "--quiet", "--seed", "7"]
+    let quickCompare = ["compare", "datasets/wine.csv", "--target", "target", "--repeats", "2", "--labels", "25%,100%",
                         "--methods", "xgboost,mlp,scarf-full", "--baseline-trials", "2", "--pretrain-epochs", "4",
                         "--encoder-width", "32", "--quiet"]
 
@@ -50,11 +50,11 @@ final class ReliabilityTests: XCTestCase {
 
     func testSeriesForecastIsByteIdenticalForTheSameSeed() throws {
         let pretrain = ["series", "pretrain", "datasets/italy_power_demand_train.csv", "--wide", "--target", "target", "--lookback", "12",
-                        "--epochs", "2", "--width", "8", "--quiet", "--seed", "3"]
+                        "--pretrain-epochs", "2", "--encoder-width", "8", "--quiet", "--seed", "3"]
         for name in ["a", "b"] {
             XCTAssertEqual(try runPretext(pretrain + ["-o", path("encoder-\(name).safetensors")]).status, 0)
             let forecast = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                                           "--encoder", path("encoder-\(name).safetensors"), "--epochs", "5", "--width", "8", "--quiet", "--seed", "3",
+                                           "--encoder", path("encoder-\(name).safetensors"), "--fine-tune-epochs", "5", "--encoder-width", "8", "--quiet", "--seed", "3",
                                            "--save-model", path("forecaster-\(name).safetensors"), "-o", path("forecast-\(name).csv")])
             XCTAssertEqual(forecast.status, 0, forecast.standardError)
         }
@@ -121,7 +121,7 @@ final class ReliabilityTests: XCTestCase {
     func testKilledSeriesRunsLeaveCompleteOrAbsentOutputsAndSeriesCompareResumes() throws {
         var generator = SystemRandomNumberGenerator()
         let forecast = ["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                        "--epochs", "40", "--width", "8", "--quiet"]
+                        "--fine-tune-epochs", "40", "--encoder-width", "8", "--quiet"]
         for attempt in 0..<3 {
             let output = path("forecast-\(attempt).csv"), model = path("forecaster-\(attempt).safetensors")
             try runAndKill(forecast + ["--save-model", model, "-o", output], after: Double.random(in: 0.05...1.0, using: &generator))
@@ -136,8 +136,8 @@ final class ReliabilityTests: XCTestCase {
         }
         // series compare: killed twice, then finished; the report equals an uninterrupted run's.
         let compare = ["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                       "--folds", "2", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,xgboost-lags,scratch,pretrained-full",
-                       "--baseline-trials", "0", "--epochs", "20", "--pretrain-epochs", "5", "--width", "8", "--quiet"]
+                       "--folds", "2", "--histories", "48,all", "--repeats", "2", "--methods", "seasonal-naive,xgboost-lags,scratch,pretrained-full",
+                       "--baseline-trials", "0", "--fine-tune-epochs", "20", "--pretrain-epochs", "5", "--encoder-width", "8", "--quiet"]
         let interrupted = path("series-interrupted")
         for delay in [1.0, 2.5] { try runAndKill(compare + ["-o", interrupted], after: delay) }
         XCTAssertEqual(try runPretext(compare + ["-o", interrupted]).status, 0)

@@ -22,7 +22,7 @@ final class SeriesCommandTests: XCTestCase {
     func testForecastWritesOneRowPerFutureStepWithTimeStamps() throws {
         for method in ["neural", "seasonal-naive", "naive", "xgboost-lags"] {
             let result = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                                         "--method", method, "--epochs", "5", "--width", "8", "--baseline-trials", "0", "--quiet", "-o", path("\(method).csv")])
+                                         "--method", method, "--fine-tune-epochs", "5", "--encoder-width", "8", "--baseline-trials", "0", "--quiet", "-o", path("\(method).csv")])
             XCTAssertEqual(result.status, 0, "\(method): \(result.standardError)")
             let lines = try String(contentsOfFile: path("\(method).csv"), encoding: .utf8).split(separator: "\n")
             XCTAssertEqual(lines.count, 13, method)
@@ -36,8 +36,8 @@ final class SeriesCommandTests: XCTestCase {
     }
 
     func testClassifyThenPredictServesTheSeriesModel() throws {
-        let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--epochs", "20",
-                                  "--width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])
+        let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
+                                  "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])
         XCTAssertEqual(fit.status, 0, fit.standardError)
         XCTAssertTrue(fit.standardError.contains("on 34 labeled series"), fit.standardError)
         let predict = try runPretext(["predict", path("model.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("predictions.csv")])
@@ -54,13 +54,13 @@ final class SeriesCommandTests: XCTestCase {
 
     func testPretrainThenForecastWithTheEncoder() throws {
         let pretrain = try runPretext(["series", "pretrain", "datasets/chicago_ridership.csv", "--time", "date", "--channels-as-series",
-                                       "--value", "ridership", "--value", "temp", "--lookback", "24", "--stride", "7", "--epochs", "2",
-                                       "--width", "8", "-o", path("encoder.safetensors")])
+                                       "--value", "ridership", "--value", "temp", "--lookback", "24", "--pretrain-stride", "7", "--pretrain-epochs", "2",
+                                       "--encoder-width", "8", "-o", path("encoder.safetensors")])
         XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
         XCTAssertTrue(pretrain.standardError.contains("series: 2 series, 1 channel (value), daily"), pretrain.standardError)
         XCTAssertTrue(pretrain.standardError.contains("pretrain epoch 2/2"), pretrain.standardError)
         let forecast = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "6",
-                                       "--encoder", path("encoder.safetensors"), "--strategy", "freeze-then-unfreeze", "--epochs", "4", "--width", "8",
+                                       "--encoder", path("encoder.safetensors"), "--strategy", "freeze-then-unfreeze", "--fine-tune-epochs", "4", "--encoder-width", "8",
                                        "--save-model", path("forecaster.safetensors"), "--quiet", "-o", path("forecast.csv")])
         XCTAssertEqual(forecast.status, 0, forecast.standardError)
         XCTAssertTrue(forecast.standardError.contains("from the pretrained encoder (freeze-then-unfreeze)"), forecast.standardError)
@@ -77,8 +77,8 @@ final class SeriesCommandTests: XCTestCase {
 
     func testCompareWritesForecastingAndClassificationReports() throws {
         let arguments = ["series", "compare", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
-                         "--folds", "1", "--histories", "48,all", "--seeds", "2", "--methods", "seasonal-naive,scratch,pretrained-full",
-                         "--epochs", "3", "--pretrain-epochs", "2", "--width", "8", "-o", path("forecasting")]
+                         "--folds", "1", "--histories", "48,all", "--repeats", "2", "--methods", "seasonal-naive,scratch,pretrained-full",
+                         "--fine-tune-epochs", "3", "--pretrain-epochs", "2", "--encoder-width", "8", "-o", path("forecasting")]
         let forecasting = try runPretext(arguments + ["--quiet"])
         XCTAssertEqual(forecasting.status, 0, forecasting.standardError)
         let firstReport = FileManager.default.contents(atPath: path("forecasting/report.json"))
@@ -115,8 +115,8 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg") && html.contains("data-method=\"pretrained-full\""))
 
         let classification = try runPretext(["series", "compare", "datasets/italy_power_demand_train.csv", "--test", "datasets/italy_power_demand_test.csv",
-                                             "--target", "target", "--labels", "10%,100%", "--seeds", "2", "--methods", "1nn,scratch,pretrained-linear-probe",
-                                             "--epochs", "5", "--pretrain-epochs", "2", "--width", "8", "--quiet", "-o", path("classification"),
+                                             "--target", "target", "--labels", "10%,100%", "--repeats", "2", "--methods", "1nn,scratch,pretrained-linear-probe",
+                                             "--fine-tune-epochs", "5", "--pretrain-epochs", "2", "--encoder-width", "8", "--quiet", "-o", path("classification"),
                                              "--reference", "Published: 1-NN Euclidean 0.955."])
         XCTAssertEqual(classification.status, 0, classification.standardError)
         let markdown = try String(contentsOfFile: path("classification/report.md"), encoding: .utf8)
@@ -143,7 +143,7 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertEqual(gap.status, 1)
         XCTAssertTrue(gap.standardError.contains("series south is daily but jumps from 2024-03-17 to 2024-03-20"), gap.standardError)
         let result = try runPretext(["series", "forecast", file, "--series-id", "store", "--time", "day", "--fill", "missing", "--horizon", "3",
-                                     "--lookback", "10", "--epochs", "3", "--width", "8", "--quiet", "-o", path("stores-forecast.csv")])
+                                     "--lookback", "10", "--fine-tune-epochs", "3", "--encoder-width", "8", "--quiet", "-o", path("stores-forecast.csv")])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertTrue(result.standardError.contains("series: 2 series, 2 channels (sales, price), daily"), result.standardError)
         XCTAssertTrue(result.standardError.contains("missing values (masked in training, never read as zeros)"), result.standardError)
@@ -175,7 +175,7 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.standardError.contains("Did you mean \"date\""), unknown.standardError)
 
-        let short = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--lookback", "200", "--epochs", "1", "-o", path("s.csv")])
+        let short = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--lookback", "200", "--fine-tune-epochs", "1", "-o", path("s.csv")])
         XCTAssertEqual(short.status, 1)
         XCTAssertTrue(short.standardError.contains("144 time steps"), short.standardError)
 

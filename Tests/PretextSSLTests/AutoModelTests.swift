@@ -33,7 +33,7 @@ final class AutoModelTests: XCTestCase {
         let budget = Array(0..<10) + Array(60..<70) + Array(131..<141)
         let chosen = try AutoModel(config: quickAuto()).fit(table, rows: budget)
         let choice = try XCTUnwrap(chosen.choice)
-        XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost", "linear"])
+        XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost", "linear", "scarf+self-training"])
         XCTAssertEqual(choice.candidates.first { $0.name == choice.chosen }?.loss, choice.candidates.map(\.loss).min())
         XCTAssertEqual(choice.validation, "3-fold stratified cross-validation × 1 on the labeled rows")
         // XGBoost was scored on the same folds: its own tuning says cross-validation with the same k and repeats.

@@ -3,7 +3,7 @@ import Foundation
 /// Which Pretext is running: the release it calls itself, and a fingerprint of the code.
 public enum PretextVersion {
     /// The release, as `pretext --version` prints it and model files record it.
-    public static let release = "0.9.0"
+    public static let release = "0.10.0"
 
     /// A fingerprint of the running program's code: a `ContentHash` of the executable
     /// file (`/proc/self/exe`), computed once. Any rebuild that changes the code changes

@@ -72,16 +72,16 @@ add("truncated-header.csv.gz", gz[:12], inspect, 1, "gzip data is damaged or tru
 add("not-gzip.csv.gz", good, inspect, 1, "does not start with the gzip signature")
 add("corrupt-gzip-body.csv.gz", gz[:20] + bytes(200) + gz[220:], inspect, 1, "gzip data is damaged or truncated")
 # Budgets and hyperparameters (usage errors: exit 64, nothing written)
-fit = "fit {file} --target y -o {out}/m.safetensors --pretrain-epochs 2 --epochs 2 --quiet"
+fit = "fit {file} --target y -o {out}/m.safetensors --pretrain-epochs 2 --fine-tune-epochs 2 --quiet"
 add("budget-zero.csv", good, fit + " --labels 0", 64, "a budget must be at least 1 row")
 add("budget-zero-percent.csv", good, fit + " --labels 0%", 64, "above 0%")
 add("budget-150-percent.csv", good, fit + " --labels 150%", 64, "cannot exceed 100%")
 add("budget-words.csv", good, fit + " --labels some", 64, "neither a percentage nor a whole number")
 add("budget-too-many.csv", good, fit + " --labels 50", 1, "only 3 labeled training rows")
 add("budget-fewer-than-classes.csv", good, fit + " --labels 1", 1, "at least 2 rows are needed")
-add("negative-learning-rate.csv", good, fit + " --learning-rate=-0.1", 64, "--learning-rate must be a positive number")
-add("negative-learning-rate-spaced.csv", good, fit + " --learning-rate -0.1", 64, "Missing value for '--learning-rate")
-add("nan-learning-rate.csv", good, fit + " --learning-rate nan", 64, "--learning-rate must be a positive number")
+add("negative-learning-rate.csv", good, fit + " --fine-tune-learning-rate=-0.1", 64, "--fine-tune-learning-rate must be a positive number")
+add("negative-learning-rate-spaced.csv", good, fit + " --fine-tune-learning-rate -0.1", 64, "Missing value for '--fine-tune-learning-rate")
+add("nan-learning-rate.csv", good, fit + " --fine-tune-learning-rate nan", 64, "--fine-tune-learning-rate must be a positive number")
 add("nan-temperature.csv", good, fit + " --temperature nan", 64, "--temperature must be a positive number")
 add("negative-corruption.csv", good, fit + " --corruption-rate=-0.5", 64, "--corruption-rate must lie strictly between 0 and 1")
 add("zero-batch.csv", good, fit + " --pretrain-batch-size 0", 64, "--pretrain-batch-size must be at least 1")
@@ -99,8 +99,8 @@ add("pipe-empty.csv", "", "inspect <(cat {file})", 1, "the file is empty")
 add("pipe-stdin-twice.csv", good, "pretrain - --unlabeled - --pretrain-epochs 1 -o {out}/e.safetensors < <(cat {file})", 1,
     "standard input (-) was already read")
 # Output paths
-add("output-is-directory.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}", 1, "it is a directory")
-add("output-missing-folder.csv", good, "fit {file} --target y --method linear --epochs 2 -o {out}/no/such/dir/m.safetensors", 1, "cannot write")
+add("output-is-directory.csv", good, "fit {file} --target y --method linear --fine-tune-epochs 2 -o {out}", 1, "it is a directory")
+add("output-missing-folder.csv", good, "fit {file} --target y --method linear --fine-tune-epochs 2 -o {out}/no/such/dir/m.safetensors", 1, "cannot write")
 
 # The expected error kind: a DataError case (checked through the library), or "usage"
 # for command-line validation (exit 64) and "training" for training-time errors.

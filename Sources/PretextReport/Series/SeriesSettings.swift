@@ -1,0 +1,160 @@
+import PretextBaselines
+import PretextData
+import PretextNN
+import PretextSSL
+import PretextTransfer
+
+/// The settings every series command shares, one name per concept: the `pretext series`
+/// options map onto these fields one to one (`--encoder-width` → `encoderWidth`,
+/// `--pretrain-epochs` → `pretrainEpochs`, `--fine-tune-learning-rate` →
+/// `fineTuneLearningRate`, …), and the library's configurations are assembled from them
+/// here, so a library user and the CLI get the same models from the same settings.
+///
+/// Defaults are the component configurations' own: `NextStepConfig` for pretraining
+/// (up to 100 epochs, patience 5, Adam 1e-3, stride 1), `ForecastConfig`/`FineTuneConfig`
+/// for fine-tuning and training from scratch (up to 200 epochs, patience 16, Adam 1e-3),
+/// `SeriesEncoderConfig` for the encoder (TCN, width 64) and a lookback of 24 steps.
+public struct SeriesSettings: Codable, Sendable, Equatable {
+    /// Past steps a model sees (L). Default 24.
+    public var lookback = 24
+    public var encoderKind: SeriesEncoderConfig.Kind = .tcn
+    /// TCN channels or MLP units. Default 64.
+    public var encoderWidth = 64
+    /// Next-step pretraining: maximum epochs, patience, Adam learning rate, and the steps
+    /// between window starts.
+    public var pretrainEpochs = 100
+    public var pretrainPatience = 5
+    public var pretrainLearningRate: Float = 1e-3
+    public var pretrainStride = 1
+    /// Fine-tuning (and training from scratch): maximum epochs, patience and learning rate.
+    public var fineTuneEpochs = 200
+    public var fineTunePatience = 16
+    public var fineTuneLearningRate: Float = 1e-3
+    /// How a pretrained encoder is adapted.
+    public var strategy: FineTuneConfig.Strategy = .full
+    /// XGBoost's random-search trials besides its defaults.
+    public var baselineTrials = 20
+    /// XGBoost threads; nil = every core.
+    public var threads: Int?
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// Checks every field's range; the errors name the CLI option.
+    public func validate() throws {
+        for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth), ("--pretrain-epochs", pretrainEpochs),
+                              ("--pretrain-patience", pretrainPatience), ("--pretrain-stride", pretrainStride),
+                              ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
+            throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
+        }
+        for (name, value) in [("--pretrain-learning-rate", pretrainLearningRate), ("--fine-tune-learning-rate", fineTuneLearningRate)]
+        where !(value.isFinite && value > 0) {
+            throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be a positive number")
+        }
+        guard baselineTrials >= 0 else {
+            throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
+        }
+    }
+
+    public var encoder: SeriesEncoderConfig {
+        var config = SeriesEncoderConfig()
+        config.kind = encoderKind
+        config.tcn.width = encoderWidth
+        config.mlp.hiddenWidth = encoderWidth
+        return config
+    }
+
+    /// Next-step pretraining on windows of `lookback` steps.
+    public var nextStep: NextStepConfig {
+        var config = NextStepConfig()
+        config.encoder = encoder
+        config.window = WindowConfig(lookback: lookback, horizon: 1, stride: pretrainStride)
+        config.training.maximumEpochs = pretrainEpochs
+        config.training.patience = pretrainPatience
+        config.optimizer.learningRate = pretrainLearningRate
+        config.seed = seed
+        return config
+    }
+
+    /// Fine-tuning a classifier (or training one from scratch) on whole series.
+    public var fineTune: FineTuneConfig {
+        var config = FineTuneConfig()
+        config.strategy = strategy
+        config.training.maximumEpochs = fineTuneEpochs
+        config.training.patience = fineTunePatience
+        config.optimizer.learningRate = fineTuneLearningRate
+        config.seed = seed
+        return config
+    }
+
+    /// A direct multi-step forecaster of `horizon` steps.
+    public func forecast(horizon: Int) -> ForecastConfig {
+        var config = ForecastConfig()
+        config.horizon = horizon
+        config.lookback = lookback
+        config.strategy = strategy
+        config.encoder = encoder
+        config.training.maximumEpochs = fineTuneEpochs
+        config.training.patience = fineTunePatience
+        config.optimizer.learningRate = fineTuneLearningRate
+        config.seed = seed
+        return config
+    }
+
+    /// XGBoost with `baselineTrials` random-search trials on `threads` threads.
+    public var trees: GradientBoostedTreesConfig {
+        var config = GradientBoostedTreesConfig()
+        config.trials = baselineTrials
+        config.threads = threads
+        config.seed = seed
+        return config
+    }
+}
+
+extension ForecastComparison.Configuration {
+    /// A forecasting comparison with the shared series settings: `repeats` seeds, the
+    /// given methods (nil: the defaults), `folds` backtest origins of `horizon` steps for
+    /// each history length.
+    public init(settings: SeriesSettings, horizon: Int, folds: Int, season: Int?, histories: [Int?], repeats: Int,
+                methods: [String]? = nil) throws {
+        try settings.validate()
+        self.init()
+        self.horizon = horizon
+        self.folds = folds
+        self.season = season
+        self.histories = histories
+        self.seeds = repeats
+        if let methods {
+            for method in methods where !ForecastComparison.allMethods.contains(method) {
+                throw DataError.invalidOption(name: "--methods", value: method,
+                                              reason: "unknown forecasting method; use \(ForecastComparison.allMethods.joined(separator: ", "))")
+            }
+            self.methods = methods
+        }
+        forecast = settings.forecast(horizon: horizon)
+        nextStep = settings.nextStep
+        trees = settings.trees
+    }
+}
+
+extension SeriesClassificationComparison.Configuration {
+    /// A classification comparison with the shared series settings: `repeats` seeds, the
+    /// label budgets and the given methods (nil: the defaults).
+    public init(settings: SeriesSettings, budgets: [LabelBudget], repeats: Int, methods: [String]? = nil) throws {
+        try settings.validate()
+        self.init()
+        self.budgets = budgets
+        self.seeds = repeats
+        if let methods {
+            for method in methods where !SeriesClassificationComparison.allMethods.contains(method) {
+                throw DataError.invalidOption(name: "--methods", value: method,
+                                              reason: "unknown classification method; use \(SeriesClassificationComparison.allMethods.joined(separator: ", "))")
+            }
+            self.methods = methods
+        }
+        encoder = settings.encoder
+        fineTune = settings.fineTune
+        nextStep = settings.nextStep
+        trees = settings.trees
+    }
+}
