@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Produces RELIABILITY.md: runs the malformed-input corpus, the interruption and
-# determinism tests, and both fuzz targets for a fixed number of executions.
+# determinism tests, and the four fuzz targets for a fixed number of executions.
 # Usage: bash scripts/reliability.sh [FUZZ_RUNS]   (default 100000 per target)
+# A long campaign can run on its own (`bash fuzz/run.sh 10000000 > campaign.txt`, hours on
+# 2 cores); FUZZ_RESULTS=campaign.txt then records its lines instead of fuzzing again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,7 +14,13 @@ swift build --build-tests 2>&1 | tail -n 1 >&2
 swift test --skip-build --disable-swift-testing --filter 'BadInputTests|ReliabilityTests|ModelFileTests|ReadErrorTests|SeriesCommandTests/testGaps' > "$log" 2>&1 || true
 summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -n 1 | sed -E 's/^[[:space:]]*//')
 cases=$(($(wc -l < Tests/PretextCLITests/Fixtures/bad/manifest.tsv) - 1))
-fuzz=$(bash fuzz/run.sh "$runs")
+if [[ -n ${FUZZ_RESULTS:-} ]]; then
+  fuzz=$(cat "$FUZZ_RESULTS")
+  fuzz_note="Lines from a separate campaign (\`bash fuzz/run.sh RUNS TARGET\`, recorded with FUZZ_RESULTS):"
+else
+  fuzz=$(bash fuzz/run.sh "$runs")
+  fuzz_note="Lines from this run (\`bash fuzz/run.sh $runs\`):"
+fi
 {
   echo "# Reliability"
   echo
@@ -44,7 +52,13 @@ fuzz=$(bash fuzz/run.sh "$runs")
   echo
   echo "## Fuzzing"
   echo
-  echo "libFuzzer with AddressSanitizer (\`fuzz/run.sh\`), seeded from the test fixtures, inputs up to 64 KiB:"
+  echo "libFuzzer with AddressSanitizer (\`fuzz/run.sh\`), from the committed seed corpus \`fuzz/corpus/<target>/\`, inputs up to"
+  echo "64 KiB. Targets: the CSV reader (whole-file or 64 KiB chunks, one or two threads), the model-file reader, the series"
+  echo "reader (layouts, gap fills and windows chosen by the first byte; every window input must be finite) and preprocessing of"
+  echo "hostile values (any Float bit pattern, NaN, ±inf, ±1e38, subnormals, up to 65,536 categories; every feature must be finite"
+  echo "when missing values are imputed). \"cov\" counts covered edges, \"ft\" libFuzzer's features."
+  echo
+  echo "$fuzz_note"
   echo
   echo "$fuzz" | sed 's/^/- /'
   echo
@@ -53,6 +67,9 @@ fuzz=$(bash fuzz/run.sh "$runs")
   echo "- 2026-11-28, CSV target: a heap-buffer overflow — CR-only line endings made more records than the"
   echo "  per-chunk row estimate (which counted LF bytes), and hid the header's end. Fixed by growing the column"
   echo "  buffers at record starts and ending the header at CR or LF; regression test \`FuzzRegressionTests\`."
+  echo "- 2026-11-30, preprocessing target: a value far outside the fit rows' range over a tiny scale (−3·10³⁸ after"
+  echo "  fitting on numbers 10⁻⁴⁵ apart) overflowed \`Float\` to −inf. Standardized values are now clipped to ±10⁶;"
+  echo "  regression test \`FuzzRegressionTests/testStandardizingAFarValueStaysFinite\`."
 } > RELIABILITY.md.partial
 mv RELIABILITY.md.partial RELIABILITY.md
 cat RELIABILITY.md

@@ -17,7 +17,7 @@ swift build -c release --product pretext 2>&1 | tail -n 1 >&2
 pretext=.build/release/pretext
 mkdir -p results
 $pretext series compare datasets/italy_power_demand_train.csv --test datasets/italy_power_demand_test.csv --target target \
-  --labels 10%,100% --repeats 5 --methods 1nn,xgboost,scratch,pretrained-linear-probe,pretrained-full,pretrained-freeze-then-unfreeze \
+  --labels 10%,100% --repeats 5 --methods 1nn,minirocket,xgboost,scratch,pretrained-linear-probe,pretrained-full,pretrained-freeze-then-unfreeze \
   --reference "Literature on ItalyPowerDemand (official split, 100% labels): 1-NN Euclidean 0.955, MiniRocket ≈ 0.96, TS2Vec ≈ 0.93–0.96 test accuracy. Compare the 100% row above with these." \
   --quiet -o results/italy_power_demand > /dev/null
 $pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 1 --repeats 5 \

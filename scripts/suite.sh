@@ -6,14 +6,14 @@
 # mean log loss.
 #
 # Usage: bash scripts/suite.sh [SEEDS] [BUDGETS] [METHODS]
-#   defaults: 5 seeds, 5%,25%,100% labels, xgboost,linear,scratch,scarf-linear-probe,scarf-full,auto
+#   defaults: 5 seeds, 5%,25%,100% labels, xgboost,linear,scratch,scarf-linear-probe,scarf-full,self-training,auto
 # Reports go to results/suite/<table>/ (finished cells are kept there: re-running resumes).
 # The full default run takes many hours on 2 cores; SUITE_TABLES="wine glass" limits the tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
 budgets=${2:-5%,25%,100%}
-methods=${3:-xgboost,linear,scratch,scarf-linear-probe,scarf-full,auto}
+methods=${3:-xgboost,linear,scratch,scarf-linear-probe,scarf-full,self-training,auto}
 data=${SUITE_DATA:-../shared/datasets}
 tables=${SUITE_TABLES:-"breast_cancer wine credit_data penguins digits glass soybean vowel house_votes_84 shuttle cells lending_club wa_churn ad_data two_class_dat"}
 if [[ ! -d $data ]]; then

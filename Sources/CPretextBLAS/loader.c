@@ -28,6 +28,11 @@ static set_threads_fn set_threads_ptr;
 static get_threads_fn get_threads_ptr;
 static string_fn corename_ptr;
 static string_fn config_ptr;
+// LAPACK's dsyevd (OpenBLAS carries LAPACK): Fortran ABI, with the hidden lengths of the
+// two character arguments passed explicitly.
+typedef void (*dsyevd_fn)(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+                          double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);
+static dsyevd_fn dsyevd_ptr;
 
 typedef __typeof__(&dnnl_sgemm) dnnl_sgemm_fn;
 typedef __typeof__(&dnnl_version) dnnl_version_fn;
@@ -149,6 +154,7 @@ static void load(void) {
     get_threads_ptr = (get_threads_fn)symbol(handle, "openblas_get_num_threads");
     corename_ptr = (string_fn)symbol(handle, "openblas_get_corename");
     config_ptr = (string_fn)symbol(handle, "openblas_get_config");
+    dsyevd_ptr = (dsyevd_fn)dlsym(handle, "dsyevd_");   // optional: pretext_dsyevd reports its absence
     if (sgemm_ptr && set_threads_ptr && get_threads_ptr && corename_ptr && config_ptr) {
         // OpenBLAS's default thread count (the cores, or OPENBLAS_NUM_THREADS) becomes
         // the lanes' count unless set already; OpenBLAS itself runs single-threaded
@@ -252,3 +258,26 @@ int pretext_blas_get_threads(void) { return pretext_parallel_lanes(); }
 const char *pretext_blas_corename(void) { return corename_ptr(); }
 const char *pretext_blas_config(void) { return config_ptr(); }
 const char *pretext_blas_product_library(void) { return product_library; }
+
+int pretext_dsyevd(int n, double *a, double *w) {
+    if (pretext_blas_load() != 0 || !dsyevd_ptr) return -1000;
+    if (n <= 0) return 0;
+    int lwork = -1, liwork = -1, info = 0, iwork_size = 0;
+    double work_size = 0;
+    dsyevd_ptr("V", "U", &n, a, &n, w, &work_size, &lwork, &iwork_size, &liwork, &info, 1, 1);
+    if (info != 0) return info;
+    lwork = (int)work_size + 1;
+    liwork = iwork_size;
+    double *work = malloc(sizeof(double) * (size_t)lwork);
+    int *iwork = malloc(sizeof(int) * (size_t)(liwork > 0 ? liwork : 1));
+    if (!work || !iwork) {
+        free(work);
+        free(iwork);
+        return -1001;
+    }
+    // LAPACK may start threads of its own: OpenBLAS runs single-threaded here (see load).
+    dsyevd_ptr("V", "U", &n, a, &n, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    free(work);
+    free(iwork);
+    return info;
+}

@@ -269,7 +269,9 @@ struct SeriesClassifyCommand: ParsableCommand {
         discussion: """
         Each row is a series (columns in time order) with its class in --target. With \
         --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
-        TCN trains from scratch; --method xgboost fits XGBoost on the raw values instead. \
+        TCN trains from scratch; --method minirocket fits MiniRocket (Dempster et al. 2021: \
+        10,000 random-free convolution features and a ridge classifier with leave-one-out \
+        regularisation), --method xgboost fits XGBoost on the raw values. \
         (1-NN is a baseline of series compare only: it has no model file to save.) \
         --labels takes a label budget as for tables.
 
@@ -279,17 +281,19 @@ struct SeriesClassifyCommand: ParsableCommand {
           pretext series classify datasets/italy_power_demand_train.csv --target \\
               target --encoder italy-encoder.safetensors --labels 10% -o \\
               model.safetensors
+          pretext series classify datasets/coffee_train.csv --target target --method \\
+              minirocket -o coffee.safetensors
           pretext predict model.safetensors datasets/italy_power_demand_test.csv -o \\
               predictions.csv
         """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, xgboost }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, minirocket, xgboost }
 
     @Argument(help: "The training CSV, wide layout (- reads standard input).") var data: String
     @Option(help: "The class column.") var target: String
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
-    @Option(help: "neural (default) or xgboost (on the raw values).") var method: Method = .neural
+    @Option(help: "neural (default), minirocket (MiniRocket features + ridge classifier) or xgboost (on the raw values).") var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
     @Option(help: "A time-step column (repeatable; default every numeric column but the target).") var value: [String] = []
@@ -328,6 +332,10 @@ struct SeriesClassifyCommand: ParsableCommand {
                 trees.seed = runOptions.seed
                 trees.threads = read.threads
                 try GradientBoostedTrees(config: trees).fit(table, rows: rows).save(to: output)
+            case .minirocket:
+                var config = MiniRocketConfig()
+                config.seed = runOptions.seed
+                try MiniRocketClassifier(config: config).fit(table, valueColumns: value, rows: rows).save(to: output)
             case .neural:
                 let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
@@ -335,7 +343,13 @@ struct SeriesClassifyCommand: ParsableCommand {
                                                   progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(table, valueColumns: value, rows: rows)
                 try fitted.save(to: output)
             }
-            printError("trained \(method == .xgboost ? "XGBoost" : encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))") on \(rows.count) labeled series")
+            let what: String
+            switch method {
+            case .xgboost: what = "XGBoost"
+            case .minirocket: what = "MiniRocket + ridge"
+            case .neural: what = encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))"
+            }
+            printError("trained \(what) on \(rows.count) labeled series")
             print("wrote \(output)")
         }
     }
@@ -347,7 +361,8 @@ struct SeriesCompareCommand: ParsableCommand {
         abstract: "Does next-step pretraining help? Forecasting (vs history) or classification (vs label budget) reports.",
         discussion: """
         Classification (with --test): on the given train/test split, label budgets of the \
-        training series (--labels), methods 1nn, xgboost, scratch and pretrained-<strategy>; \
+        training series (--labels), methods 1nn, minirocket, xgboost, scratch and \
+        pretrained-<strategy>; \
         pretraining uses every training series (labels unused) and --unlabeled files. \
         Forecasting (without --test): a rolling-origin backtest (--folds origins of \
         --horizon steps) for each amount of target history (--histories), methods naive, \

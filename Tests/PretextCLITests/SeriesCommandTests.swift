@@ -35,6 +35,23 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(seasonal.contains("airline.csv,1961-01,1,417.0\n"), seasonal)
     }
 
+    /// `series classify --method minirocket` → `predict`: the whole Coffee test split right,
+    /// as published for MiniRocket.
+    func testMiniRocketClassifyThenPredict() throws {
+        let fit = try runPretext(["series", "classify", "datasets/coffee_train.csv", "--target", "target", "--method", "minirocket",
+                                  "-o", path("coffee.safetensors")])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        XCTAssertTrue(fit.standardError.contains("trained MiniRocket + ridge on 28 labeled series"), fit.standardError)
+        let predict = try runPretext(["predict", path("coffee.safetensors"), "datasets/coffee_test.csv", "-o", path("coffee.csv")])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        let predictions = try String(contentsOfFile: path("coffee.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",")[0]) }
+        let truth = try String(contentsOfFile: "\(repositoryRoot.path)/datasets/coffee_test.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",").last!) }
+        XCTAssertEqual(predictions.count, 28)
+        XCTAssertEqual(predictions, truth)
+    }
+
     func testClassifyThenPredictServesTheSeriesModel() throws {
         let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
                                   "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])

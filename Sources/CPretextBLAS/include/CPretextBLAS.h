@@ -66,6 +66,12 @@ const char *pretext_blas_config(void);
 /// The library that runs the products: "oneDNN x.y.z" or "OpenBLAS".
 const char *pretext_blas_product_library(void);
 
+/// Eigen-decomposition of the symmetric n × n matrix `a` (LAPACK dsyevd from OpenBLAS):
+/// on return `w` holds the eigenvalues in ascending order and `a` the eigenvectors in
+/// column-major order (column j: the eigenvector of w[j]). Returns 0, LAPACK's info on
+/// failure, or -1000 when OpenBLAS or its dsyevd cannot be loaded.
+int pretext_dsyevd(int n, double *a, double *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,9 +45,12 @@ public enum BLAS {
 
     public enum Failure: Error, CustomStringConvertible {
         case unavailable(String)
+        /// A LAPACK routine reported failure (e.g. an eigen-decomposition that did not converge).
+        case failed(String)
         public var description: String {
             switch self {
             case .unavailable(let message): return "the matrix libraries could not be loaded: \(message)"
+            case .failed(let message): return "a matrix routine failed: \(message)"
             }
         }
     }
@@ -108,6 +111,23 @@ public enum BLAS {
         ensureLoaded()
         pretext_sgemm(transposeA ? PRETEXT_TRANS : PRETEXT_NO_TRANS, transposeB ? PRETEXT_TRANS : PRETEXT_NO_TRANS,
                       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension BLAS {
+    /// Eigen-decomposition of a symmetric n × n matrix (LAPACK `dsyevd`, from OpenBLAS):
+    /// eigenvalues ascending, and eigenvectors as the columns of a column-major n × n
+    /// matrix (`vectors[i + j·n]` is component i of the eigenvector of `values[j]`).
+    public static func symmetricEigen(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {
+        precondition(matrix.count == n * n, "symmetricEigen: \(matrix.count) values for \(n)×\(n)")
+        var vectors = matrix
+        var values = [Double](repeating: 0, count: n)
+        let info = vectors.withUnsafeMutableBufferPointer { a in
+            values.withUnsafeMutableBufferPointer { w in pretext_dsyevd(Int32(n), a.baseAddress!, w.baseAddress!) }
+        }
+        if info == -1000 { throw Failure.unavailable("OpenBLAS's LAPACK (dsyevd) could not be loaded: \(String(cString: pretext_blas_error()))") }
+        guard info == 0 else { throw Failure.failed("LAPACK dsyevd returned info \(info) on a \(n)×\(n) matrix (non-finite values?)") }
+        return (values, vectors)
     }
 }
 

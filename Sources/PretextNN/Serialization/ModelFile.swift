@@ -53,9 +53,10 @@ public enum ModelFile {
 
     /// Writes `networks` (tensor names prefixed, e.g. `encoder.layers.0.weight`) and a
     /// Codable description of everything else.
-    public static func write<Description: Encodable>(networks: [(prefix: String, network: Network)], description: Description,
-                                                     kind: String, to path: String) throws {
-        var tensors: [SafeTensors.Tensor] = []
+    /// `tensors`: further named tensors (a model's arrays that are not a network's).
+    public static func write<Description: Encodable>(networks: [(prefix: String, network: Network)], tensors extra: [SafeTensors.Tensor] = [],
+                                                     description: Description, kind: String, to path: String) throws {
+        var tensors: [SafeTensors.Tensor] = extra
         for (prefix, network) in networks {
             let store = network.store
             tensors += store.views.map { SafeTensors.Tensor(name: prefix + $0.name, shape: $0.shape, values: Array(store.values[$0.range])) }

@@ -173,11 +173,14 @@ public struct SeriesClassificationComparison {
     public struct Configuration {
         public var budgets: [LabelBudget] = [.fraction(0.1), .fraction(1)]
         public var seeds = 5
-        public var methods = ["1nn", "xgboost", "scratch", "pretrained-linear-probe", "pretrained-full"]
+        public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-linear-probe", "pretrained-full"]
         public var fineTune = FineTuneConfig()
         public var encoder = SeriesEncoderConfig()
         public var nextStep = NextStepConfig()
         public var trees = GradientBoostedTreesConfig()
+        /// The MiniRocket baseline's transform (10,000 features; its ridge chooses α by
+        /// leave-one-out cross-validation on the budget series).
+        public var minirocket = MiniRocketConfig()
         public var unlabeled: SeriesCollection?
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
@@ -187,7 +190,7 @@ public struct SeriesClassificationComparison {
         public init() {}
     }
 
-    public static let allMethods = ["1nn", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
+    public static let allMethods = ["1nn", "minirocket", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -200,6 +203,7 @@ public struct SeriesClassificationComparison {
     public static func title(_ method: String) -> String {
         switch method {
         case "1nn": return "1-NN (Euclidean)"
+        case "minirocket": return "MiniRocket + ridge"
         case "xgboost": return "XGBoost on raw values"
         case "scratch": return "TCN from scratch"
         default: return pretrainedTitle(method)
@@ -227,7 +231,7 @@ public struct SeriesClassificationComparison {
         var sizes: [String: Int] = [:]
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
                                   data: [train.contentFingerprint, test.contentFingerprint, config.unlabeled?.contentFingerprint ?? "-"],
-                                  settings: [config.fineTune, config.encoder, nextStep, config.trees])
+                                  settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket])
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
             var pretrained: SeriesEncoder?
@@ -253,6 +257,10 @@ public struct SeriesClassificationComparison {
                     let predictor: TabularPredictor
                     switch method {
                     case "1nn": predictor = try NearestNeighbourClassifier().fit(train, rows: rows)
+                    case "minirocket":
+                        var minirocket = config.minirocket
+                        minirocket.seed = UInt64(seed)
+                        predictor = try MiniRocketClassifier(config: minirocket).fit(train, rows: rows)
                     case "xgboost":
                         var trees = config.trees
                         trees.seed = UInt64(seed)
@@ -284,6 +292,7 @@ public struct SeriesClassificationComparison {
             "Seeds: \(config.seeds); each draws its own nested, stratified label budgets: " + config.budgets.map { "\($0) = \(sizes[$0.description] ?? 0) series" }.joined(separator: ", ") + ".",
             "Next-step pretraining once per seed on \(pool.count) series (every training series, labels unused" + (config.unlabeled.map { ", plus \($0.count) from \($0.source.lastPathComponentForReport)" } ?? "") + "), lookback \(nextStep.window.lookback), up to \(nextStep.training.maximumEpochs) epochs with early stopping; test series are never seen before scoring.",
             "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
+            "MiniRocket (Dempster et al. 2021): 84 fixed kernels × dilations, \(config.minirocket.features / 84 * 84) PPV features with biases from training-series quantiles, then a ridge classifier with α chosen by leave-one-out cross-validation among 10⁻³ … 10³ (scikit-learn's RidgeClassifierCV, features scaled by their standard deviation).",
             "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
         ]
         return SeriesReport(title: "Does next-step pretraining help classify \(name)?", dataset: name, task: "series classification", setup: setup,
@@ -291,7 +300,7 @@ public struct SeriesClassificationComparison {
                             metricOrder: ["accuracy", "macro-F1", "log loss", "ROC-AUC"], cells: cells,
                             points: config.budgets.map { "\($0) labels (\(sizes[$0.description] ?? 0) series)" }, methods: config.methods,
                             titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
-                            scratch: "scratch", baselines: ["1nn", "xgboost"], references: config.references)
+                            scratch: "scratch", baselines: ["1nn", "minirocket", "xgboost"], references: config.references)
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+import PretextTestSupport
+import PretextData
+import PretextNN
+@testable import PretextBaselines
+
+/// MiniRocket against its reference implementation's arithmetic and the published
+/// accuracies; the ridge's leave-one-out error against refitting without each row.
+final class MiniRocketTests: XCTestCase {
+    override func setUp() {
+        _ = try? BLAS.load()
+    }
+
+    /// Dilations, features per dilation and quantiles as the reference code
+    /// (angus924/minirocket, `_fit_dilations`, `_quantiles`) computes them with NumPy.
+    func testDilationsAndQuantilesMatchTheReference() {
+        XCTAssertEqual(MiniRocket.kernels.count, 84)
+        XCTAssertTrue(MiniRocket.kernels.first! == (0, 1, 2) && MiniRocket.kernels.last! == (6, 7, 8))
+        let short = MiniRocket.dilations(length: 24, features: 10_000, maximumPerKernel: 32)
+        XCTAssertEqual(short.0, [1, 2])
+        XCTAssertEqual(short.1, [79, 40])
+        let long = MiniRocket.dilations(length: 286, features: 10_000, maximumPerKernel: 32)
+        XCTAssertEqual(long.0, [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14, 15, 17, 20, 22, 25, 28, 31, 35])
+        XCTAssertEqual(long.1, [27, 12, 12, 4, 8, 4, 8, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3])
+        XCTAssertEqual(long.1.reduce(0, +) * 84, 9_996)
+        let quantiles = MiniRocket.quantiles(3)
+        for (value, expected) in zip(quantiles, [0.6180339887498949, 0.2360679774997898, 0.8541019662496847]) {
+            XCTAssertEqual(value, expected, accuracy: 1e-12)
+        }
+    }
+
+    /// The shifted-sum convolution equals the definition Σⱼ wⱼ x[t + (j − 4)d], zero-padded.
+    func testConvolutionEqualsItsDefinition() {
+        var generator = SeededGenerator(seed: 3)
+        let x = (0..<40).map { _ in Float(generator.nextNormal()) }
+        for dilation in [1, 2, 4] {
+            let shifted = MiniRocket.Shifted(x, dilation: dilation)
+            for kernel in [0, 17, 83] {
+                let (a, b, c) = MiniRocket.kernels[kernel]
+                let output = shifted.convolution(kernel: kernel)
+                for t in x.indices {
+                    var expected: Float = 0
+                    for j in 0..<9 {
+                        let index = t + (j - 4) * dilation
+                        guard x.indices.contains(index) else { continue }
+                        expected += (j == a || j == b || j == c ? 2 : -1) * x[index]
+                    }
+                    XCTAssertEqual(output[t], expected, accuracy: 1e-4, "dilation \(dilation), kernel \(kernel), t \(t)")
+                }
+            }
+        }
+    }
+
+    /// The leave-one-out error from one eigen-decomposition equals refitting the ridge
+    /// (unpenalised intercept) without each row in turn, for a three-class problem.
+    func testLeaveOneOutErrorEqualsRefittingWithoutEachRow() throws {
+        var generator = SeededGenerator(seed: 8)
+        let rows = 12, features = 4, alpha = 0.7
+        let labels: [Int32] = (0..<rows).map { Int32($0 % 3) }
+        let x = (0..<(rows * features)).map { index in Float(generator.nextNormal()) + Float(labels[index / features]) * (index % features == 0 ? 1.5 : 0) }
+        let ridge = try RidgeClassifierCV.fit(x: x, rows: rows, features: features, labels: labels, classNames: ["a", "b", "c"], alphas: [alpha])
+        // Brute force on the same scaled features.
+        let scaled = (0..<rows).map { row in (0..<features).map { Double(x[row * features + $0] / ridge.scale[$0]) } }
+        var squared = 0.0
+        for held in 0..<rows {
+            let kept = (0..<rows).filter { $0 != held }
+            let mean = (0..<features).map { j in kept.reduce(0) { $0 + scaled[$1][j] } / Double(kept.count) }
+            for k in 0..<3 {
+                let y = kept.map { labels[$0] == Int32(k) ? 1.0 : -1.0 }
+                let yMean = y.reduce(0, +) / Double(y.count)
+                // (XᵀX + αI) w = Xᵀ y on centred rows.
+                var system = [[Double]](repeating: [Double](repeating: 0, count: features + 1), count: features)
+                for (position, row) in kept.enumerated() {
+                    for i in 0..<features {
+                        for j in 0..<features { system[i][j] += (scaled[row][i] - mean[i]) * (scaled[row][j] - mean[j]) }
+                        system[i][features] += (scaled[row][i] - mean[i]) * (y[position] - yMean)
+                    }
+                }
+                for i in 0..<features { system[i][i] += alpha }
+                let w = Self.solve(system)
+                let prediction = yMean + (0..<features).reduce(0) { $0 + (scaled[held][$1] - mean[$1]) * w[$1] }
+                let truth = labels[held] == Int32(k) ? 1.0 : -1.0
+                squared += (truth - prediction) * (truth - prediction)
+            }
+        }
+        XCTAssertEqual(ridge.leaveOneOutError, squared / Double(rows * 3), accuracy: 1e-4)
+        XCTAssertEqual(ridge.alpha, alpha)
+    }
+
+    /// Published MiniRocket accuracies (Dempster et al. 2021, UCR archive, mean of 30
+    /// resamples): ItalyPowerDemand ≈ 0.96, Coffee 1.00. One seed here on the official
+    /// splits; the bounds leave room for one seed's spread.
+    func testAccuracyOnTheBundledUCRSetsIsNearThePublishedOnes() throws {
+        for (name, bound) in [("italy_power_demand", 0.94), ("coffee", 0.96)] {
+            let train = try loadTable("\(name)_train.csv")
+            let test = try loadTable("\(name)_test.csv")
+            let model = try MiniRocketClassifier().fit(train)
+            XCTAssertEqual(model.transform?.featureCount, 9_996)
+            let predictions = try model.predictions(test).predictions
+            let truth = (0..<test.rowCount).map { test.target!.text(at: $0) }
+            let accuracy = Double(zip(predictions.labels, truth).filter { $0 == $1 }.count) / Double(truth.count)
+            XCTAssertGreaterThanOrEqual(accuracy, bound, "\(name): \(accuracy)")
+            // Saved and loaded, the same predictions.
+            let path = NSTemporaryDirectory() + "pretext-minirocket-\(UUID().uuidString).safetensors"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try model.save(to: path)
+            XCTAssertEqual(try MiniRocketClassifier.load(from: path).predictions(test).predictions.labels, predictions.labels)
+        }
+    }
+
+    /// Gaussian elimination with partial pivoting on an augmented n × (n + 1) system.
+    static func solve(_ system: [[Double]]) -> [Double] {
+        var a = system
+        let n = a.count
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(a[$0][column]) < abs(a[$1][column]) }!
+            a.swapAt(column, pivot)
+            for row in (column + 1)..<n {
+                let factor = a[row][column] / a[column][column]
+                for j in column...n { a[row][j] -= factor * a[column][j] }
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var value = a[row][n]
+            for j in (row + 1)..<n { value -= a[row][j] * x[j] }
+            x[row] = value / a[row][row]
+        }
+        return x
+    }
+}
