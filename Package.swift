@@ -2,7 +2,8 @@
 // Pretext — self-supervised learning for tabular data and time series.
 //
 // Targets depend one way: PretextData → PretextNN → PretextSSL / PretextTransfer →
-// PretextBaselines → PretextAuto → PretextReport → the `pretext` CLI. C libraries sit behind thin
+// PretextBaselines → PretextAuto → PretextReport → the `pretext` CLI; PretextBenchmarks (what
+// `pretext bench` times: the library's own code paths) sits beside the umbrella. C libraries sit behind thin
 // underscore-free shim targets (`CCSV`, `CZlib`) that promise no Swift API; only the
 // wrapper file of each library touches its pointers.
 //
@@ -94,6 +95,10 @@ let package = Package(
             dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto"]
         ),
         .target(
+            name: "PretextBenchmarks",
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer"]
+        ),
+        .target(
             name: "Pretext",
             dependencies: ["PretextData", "PretextNN", "PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport"]
         ),
@@ -103,6 +108,7 @@ let package = Package(
             name: "PretextCLI",
             dependencies: [
                 "Pretext",
+                "PretextBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -126,7 +132,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PretextSSLTests",
-            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport", "PretextTestSupport"],
+            dependencies: ["PretextSSL", "PretextTransfer", "PretextBaselines", "PretextAuto", "PretextReport", "PretextBenchmarks",
+                           "PretextTestSupport"],
             exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(

@@ -1,6 +1,6 @@
-"""Shared by bench-alternate.py and bench-vs-pytorch.py: run commands in alternating
-rounds and collect each Markdown table row's first numeric column (rows/s for
-`pretext bench train` and pytorch_scarf_step.py, GFLOP/s for `pretext bench gemm`).
+"""Used by bench-alternate.py: run commands in alternating rounds and collect each
+Markdown table row's first numeric column (rows/s for `pretext bench train`, GFLOP/s for
+`pretext bench gemm`).
 The machine drifts by tens of percent within minutes, so only interleaved runs compare."""
 import statistics
 import subprocess

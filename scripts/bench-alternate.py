@@ -5,14 +5,13 @@ percent within minutes, so only interleaved runs compare fairly).
 Each variant is NAME:VAR=VALUE[,VAR=VALUE…] (environment for that variant) or
 NAME:@/path/to/pretext (another binary). Every round runs each variant once, in an order
 that rotates between rounds; the table gives each workload's first numeric column
-(rows/s for `bench train`, GFLOP/s for `bench gemm`; `--column 3` takes `bench train`'s
-rows/s at the median step, steadier under load) as min–max (median), the median
+(rows/s for `bench train`, GFLOP/s for `bench gemm`) as min–max (median), the median
 ratio of the last variant to the first, and in how many rounds the last beat the first.
 
     swift build -c release --product pretext
     python3 scripts/bench-alternate.py --rounds 16 \\
         --variant openblas:PRETEXT_GEMM=openblas --variant onednn:PRETEXT_GEMM=onednn \\
-        -- bench train --seconds 0.3
+        -- bench train --rows 5000 --timed-epochs 1 --no-supervised
 """
 import argparse
 import os

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pretext
+import PretextBenchmarks
 
 struct BenchIngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pretext
+import PretextBenchmarks
 
 struct BenchGemmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,57 +38,57 @@ struct BenchGemmCommand: ParsableCommand {
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Rows/s and GFLOP/s of SCARF-shaped pretraining steps and supervised MLP epochs.",
+        abstract: "Rows/s of the library's own training paths: Pretrainer.fit, FineTuner.fit and MLPClassifier.fit.",
         discussion: """
-        (a) SCARF step: corrupt a batch, both views through a 4×256 ReLU \
-        encoder and a 2-layer 256 head, InfoNCE, backward, Adam — at batch 128, \
-        256 and 512 for 20, 64 and 784 input features; (b) supervised MLP \
-        (3×256) epochs. Use a release build.
-
-        Rows/s is over the whole run; for SCARF steps the last column is batch \
-        rows / the median step's time, which moves less when other work on the \
-        machine slows some steps (compare builds on it with \
-        scripts/bench-alternate.py --column 3).
+        Times what pretext pretrain, finetune and fit run — SCARF pretraining with its \
+        preprocessing, marginal corruption, 4×256 encoder and 2-layer head, InfoNCE, Adam \
+        and the validation pass after each epoch; full fine-tuning; the MLP baseline — end \
+        to end on a seeded synthetic table, for a fixed number of epochs (early stopping \
+        off). Rows/s counts every epoch's training rows over the whole call, \
+        preprocessing and validation included. Use a release build.
 
         Examples:
           swift build -c release && .build/release/pretext bench train
-          pretext bench train --seconds 1 --threads 1
-          pretext bench train --batch 512 --features 64 --no-supervised   # one workload
+          pretext bench train --rows 100000 --features 20 --batch 256 --timed-epochs 3
+          pretext bench train --features 784 --batch 256 --no-supervised --threads 1
         """
     )
 
     @Option(help: "Compute threads for products and element-wise passes (default: all cores).") var threads: Int?
-    @Option(help: "Seconds per workload.") var seconds: Double = 2
-    @Option(name: .customLong("batch"), help: "SCARF-step batch sizes to run (repeatable; default: 128, 256 and 512).")
-    var batches: [Int] = [128, 256, 512]
-    @Option(name: .customLong("features"), help: "SCARF-step input widths to run (repeatable; default: 20, 64 and 784).")
+    @Option(help: "Rows of the synthetic table.") var rows = 20_000
+    @Option(help: "Epochs each workload runs.") var timedEpochs = 3
+    @Option(name: .customLong("batch"), help: "Batch sizes to run (repeatable; default: 128 and 256).")
+    var batches: [Int] = [128, 256]
+    @Option(name: .customLong("features"), help: "Input widths to run (repeatable; default: 20, 64 and 784).")
     var featureCounts: [Int] = [20, 64, 784]
-    @Flag(name: .customLong("no-supervised"), help: "Skip the supervised MLP epochs.") var skipSupervised = false
+    @Flag(name: .customLong("no-supervised"), help: "Skip fine-tuning and the supervised MLP.") var skipSupervised = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let bad = batches.first(where: { $0 < 2 }) { throw ValidationError("--batch must be at least 2 (InfoNCE needs negatives), got \(bad).") }
         if let bad = featureCounts.first(where: { $0 < 1 }) { throw ValidationError("--features must be at least 1, got \(bad).") }
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive.") }
+        guard rows >= 40 else { throw ValidationError("--rows must be at least 40 (got \(rows)).") }
+        guard timedEpochs >= 1 else { throw ValidationError("--timed-epochs must be at least 1 (got \(timedEpochs)).") }
     }
 
     func run() throws {
         try reportingErrors {
             let status = try loadBLAS(threads: threads)
-            // The machine's speed drifts: the best of three short reads is the steadier peak.
-            let peak = (0..<3).map { _ in GemmBenchmark.run(shapes: [GemmBenchmark.modelShapes[0]], seconds: 0.2)[0].gigaflops }.max()!
-            var measurements: [TrainBenchmark.Measurement] = []
+            var measurements: [TrainingBenchmark.Measurement] = []
+            func record(_ measurement: TrainingBenchmark.Measurement) {
+                printError("\(measurement.label): \(Int(measurement.rowsPerSecond)) rows/s")
+                measurements.append(measurement)
+            }
             for batch in batches {
                 for features in featureCounts {
-                    let measurement = try TrainBenchmark.scarfStep(features: features, batch: batch, seconds: seconds)
-                    printError("\(measurement.label): \(Int(measurement.rowsPerSecond)) rows/s")
-                    measurements.append(measurement)
+                    record(try TrainingBenchmark.pretraining(rows: rows, features: features, batch: batch, epochs: timedEpochs))
+                    if !skipSupervised {
+                        record(try TrainingBenchmark.fineTuning(rows: rows, features: features, batch: batch, epochs: timedEpochs))
+                        record(try TrainingBenchmark.supervised(rows: rows, features: features, batch: batch, epochs: timedEpochs))
+                    }
                 }
             }
-            for features in skipSupervised ? [] : [20, 64] {
-                measurements.append(try TrainBenchmark.supervisedEpochs(features: features, seconds: seconds))
-            }
-            print(TrainBenchmark.render(measurements, status: status, peakGigaflops: peak))
+            print(TrainingBenchmark.render(measurements, status: status))
         }
     }
 }

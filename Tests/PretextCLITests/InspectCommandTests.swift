@@ -109,13 +109,16 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertTrue(result.standardOutput.contains("2000 × 7"), result.standardOutput)
     }
 
-    /// `bench train` runs the chosen workloads only and rejects a batch InfoNCE cannot use.
+    /// `bench train` runs the chosen workloads only — the library's own fits — and rejects
+    /// a batch InfoNCE cannot use.
     func testBenchTrainRunsChosenWorkloads() throws {
-        let result = try runPretext(["bench", "train", "--seconds", "0.05", "--batch", "16", "--features", "8", "--no-supervised", "--threads", "2"])
+        let result = try runPretext(["bench", "train", "--rows", "300", "--timed-epochs", "1", "--batch", "16", "--features", "8",
+                                     "--no-supervised", "--threads", "2"])
         XCTAssertEqual(result.status, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.contains("| SCARF step d=8 B=16 |"), result.standardOutput)
-        XCTAssertFalse(result.standardOutput.contains("SCARF step d=20"), result.standardOutput)
-        XCTAssertFalse(result.standardOutput.contains("MLP epoch"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("| Pretrainer.fit (SCARF) d=8 B=16 |"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("| 270 × 1 |"), "300 rows less the 10% validation part, one epoch: \(result.standardOutput)")
+        XCTAssertFalse(result.standardOutput.contains("d=20"), result.standardOutput)
+        XCTAssertFalse(result.standardOutput.contains("MLPClassifier"), result.standardOutput)
         XCTAssertTrue(result.standardOutput.contains("2 thread(s)"), result.standardOutput)
         let bad = try runPretext(["bench", "train", "--batch", "1"])
         XCTAssertNotEqual(bad.status, 0)

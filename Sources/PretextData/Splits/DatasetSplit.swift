@@ -93,7 +93,7 @@ public extension DatasetSplit {
     /// Splits `rows` into training and validation parts, stratified by `classes` when
     /// given: round(n_c·fraction) rows of each class (at least one for a class with at
     /// least 2 rows) go to validation. Seeded; both parts sorted.
-    static func holdOut(_ rows: [Int], classes: [Int32]?, fraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
+    public static func holdOut(_ rows: [Int], classes: [Int32]?, fraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
         var generator = SeededGenerator(seed: seed, stream: "hold-out")
         let groups = groupedByClass(rows, classes: classes)
         var train: [Int] = [], validation: [Int] = []

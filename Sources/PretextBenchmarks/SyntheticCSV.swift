@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PretextData
 
 /// Seeded synthetic CSV files for the ingestion benchmark, written in a streaming way
 /// (a few MB at a time), atomically (temporary name, then rename).

@@ -1,4 +1,5 @@
 import Foundation
+import PretextData
 
 /// `pretext bench ingest`: reads seeded synthetic CSVs several times and reports
 /// throughput and peak memory.

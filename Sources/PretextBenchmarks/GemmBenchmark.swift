@@ -1,4 +1,5 @@
 import PretextData
+import PretextNN
 
 /// `pretext bench gemm`: achieved GFLOP/s of `sgemm` on the shapes Pretext's models
 /// use, next to a large square multiply that shows the machine's peak.
