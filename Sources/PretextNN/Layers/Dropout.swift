@@ -30,16 +30,33 @@ public final class Dropout: Layer {
         }
         let keep = 1 / (1 - probability)
         let threshold = Double(probability)
-        mask = (0..<input.values.count).map { _ in generator.nextUniform() < threshold ? 0 : keep }
+        // The same draws in the same order as one `nextUniform()` per value, on a local
+        // copy of the generator (no exclusivity checks per draw), into reused buffers.
+        var draws = generator
+        let count = input.values.count
+        if mask.count != count { mask = [Float](repeating: 0, count: count) }
         var output = input
-        for index in output.values.indices { output.values[index] *= mask[index] }
+        mask.withUnsafeMutableBufferPointer { mask in
+            output.values.withUnsafeMutableBufferPointer { values in
+                for index in 0..<count {
+                    let factor: Float = draws.nextUniform() < threshold ? 0 : keep
+                    mask[index] = factor
+                    values[index] *= factor
+                }
+            }
+        }
+        generator = draws
         return output
     }
 
     public func backward(_ outputGradient: Matrix, store: ParameterStore) -> Matrix {
         guard !mask.isEmpty else { return outputGradient }
         var gradient = outputGradient
-        for index in gradient.values.indices { gradient.values[index] *= mask[index] }
+        mask.withUnsafeBufferPointer { mask in
+            gradient.values.withUnsafeMutableBufferPointer { values in
+                for index in 0..<values.count { values[index] *= mask[index] }
+            }
+        }
         return gradient
     }
 }
