@@ -74,3 +74,27 @@ final class SeriesSettingsTests: XCTestCase {
         }
     }
 }
+
+/// The forecasting comparison's season is detected without look-ahead: on each series cut
+/// at the earliest backtest origin.
+final class SeasonWithoutLookAheadTests: XCTestCase {
+    func testSeasonIsDetectedOnTheHistoryBeforeTheFirstOrigin() throws {
+        // 120 steps: a trend with noise for the first 84, then a strong cycle of 6 in the
+        // 36 steps the three 12-step folds forecast.
+        var generator = SeededGenerator(seed: 2)
+        let values: [Float] = (0..<120).map { t in
+            t < 84 ? Float(t) * 0.1 + Float(generator.nextNormal()) : (t % 6 < 3 ? 20 : -20)
+        }
+        let series = TimeSeries(id: "s", times: (0..<120).map(Double.init), values: values, channels: 1)
+        let collection = SeriesCollection(series: [series], channelNames: ["value"], axis: TimeAxis(unit: .index, step: 1), source: "synthetic")
+        XCTAssertEqual(Seasonality.seasonLength(collection), 6, "the whole series shows the cycle")
+        var config = ForecastComparison.Configuration()
+        config.horizon = 12
+        config.folds = 3
+        let season = try ForecastComparison.season(collection, config: config)
+        XCTAssertEqual(season, Seasonality.seasonLength(collection.prefixes(84)))
+        XCTAssertNotEqual(season, 6, "the cycle after the first origin must not choose the season")
+        config.season = 4
+        XCTAssertEqual(try ForecastComparison.season(collection, config: config), 4, "a given season is kept")
+    }
+}

@@ -30,7 +30,8 @@ public struct ForecastComparison {
     public struct Configuration {
         public var horizon = 12
         public var folds = 3
-        /// Season length for seasonal naive and MASE; nil: `Seasonality.seasonLength`.
+        /// Season length for seasonal naive and MASE; nil: the calendar's, or
+        /// `Seasonality.seasonLength` on the history before the earliest origin.
         public var season: Int?
         /// History lengths to compare (nil = everything before the origin).
         public var histories: [Int?] = [nil]
@@ -70,7 +71,7 @@ public struct ForecastComparison {
 
     public func run(_ collection: SeriesCollection) throws -> SeriesReport {
         let config = configuration
-        let season = Seasonality.seasonLength(collection, given: config.season)
+        let season = try Self.season(collection, config: config)
         var cells: [SeriesReport.Cell] = []
         let total = config.seeds * config.histories.count * config.methods.count
         let clock = Stopwatch()
@@ -137,6 +138,17 @@ public struct ForecastComparison {
                             metricOrder: ["MASE", "sMAPE", "MAE", "RMSE"], cells: cells, points: config.histories.map { $0.map { "last \($0) steps of history" } ?? "all history" },
                             methods: config.methods, titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
                             scratch: "scratch", baselines: ["naive", "seasonal-naive", "xgboost-lags"], references: config.references)
+    }
+
+    /// The season length for seasonal naive and MASE: given, the calendar's, or detected
+    /// on what the earliest fold may see — every series cut at its first origin — so no
+    /// value after an origin decides it.
+    static func season(_ collection: SeriesCollection, config: Configuration) throws -> Int {
+        if config.season != nil || collection.axis.seasonLength != nil {
+            return Seasonality.seasonLength(collection, given: config.season)
+        }
+        let earliest = try Backtest(horizon: config.horizon, folds: config.folds, season: 1).folds(of: collection)[0].past
+        return Seasonality.seasonLength(earliest)
     }
 
     func makeForecaster(_ method: String, season: Int, seed: UInt64, encoder: SeriesEncoder?) throws -> Forecaster {
