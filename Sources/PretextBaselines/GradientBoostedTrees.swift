@@ -68,9 +68,9 @@ public final class GradientBoostedTrees: TabularPredictor {
         })
         let train = try problem.data(trainRows)
 
-        var candidates = [TreeParameters()]
+        var candidates = [config.fixedParameters ?? TreeParameters()]
         var generator = SeededGenerator(seed: config.seed, stream: "xgboost-search")
-        for _ in 0..<config.trials { candidates.append(.random(&generator)) }
+        if config.fixedParameters == nil { for _ in 0..<config.trials { candidates.append(.random(&generator)) } }
         let classes = task.isClassification ? try target.classIndices(table, rows: trainRows) : nil
         let chosen: (booster: XGBoostBooster, parameters: TreeParameters, rounds: Int, score: Double?, tuning: Tuning)
         let holdOut = !validation.isEmpty
@@ -108,10 +108,11 @@ public final class GradientBoostedTrees: TabularPredictor {
                 : Tuning(method: .crossValidation, candidates: candidates.count, folds: folds!.folds, repeats: folds!.repeats)
             chosen = (booster, candidates[index], results[index].rounds, results[index].score, tuning)
         } else {
-            // Too few rows of some class to validate anything: XGBoost's defaults, fixed rounds.
-            let booster = try makeBooster(TreeParameters(), index: 0, problem: problem, cache: [train])
+            // Too few rows of some class to validate anything: XGBoost's defaults (or the
+            // fixed parameters), fixed rounds.
+            let booster = try makeBooster(candidates[0], index: 0, problem: problem, cache: [train])
             for round in 0..<config.roundsWithoutValidation { try booster.updateOneIteration(round, train: train) }
-            chosen = (booster, TreeParameters(), config.roundsWithoutValidation, nil, Tuning(method: .defaults, candidates: 1))
+            chosen = (booster, candidates[0], config.roundsWithoutValidation, nil, Tuning(method: .defaults, candidates: 1))
         }
         self.preprocessor = preprocessor
         self.target = target

@@ -63,6 +63,10 @@ public struct GradientBoostedTreesConfig: Codable, Sendable, Equatable {
     /// XGBoost threads; nil = all cores.
     public var threads: Int? = nil
     public var seed: UInt64 = 0
+    /// When set, these hyperparameters alone are used — no search (`trials` is ignored);
+    /// the number of rounds is still early-stopped the same way. For boosters that share
+    /// one tuning, e.g. the steps of `LagTreesForecaster`. Default nil.
+    public var fixedParameters: TreeParameters? = nil
 
     public init() {}
 

@@ -100,6 +100,24 @@ final class GradientBoostedTreesTests: XCTestCase {
         }
     }
 
+    /// Fixed parameters replace the search (one candidate) and keep early stopping; the
+    /// lag forecaster's later steps use them, so only its first step searches.
+    func testFixedParametersSkipTheSearch() throws {
+        let table = try loadTable("wine.csv")
+        var fixed = TreeParameters()
+        fixed.maxDepth = 3
+        fixed.learningRate = 0.1
+        var config = quickTrees(trials: 5)
+        config.fixedParameters = fixed
+        let model = try GradientBoostedTrees(config: config).fit(table)
+        XCTAssertEqual(model.parameters, fixed)
+        XCTAssertEqual(model.tuning?.method, .holdOut)
+        XCTAssertEqual(model.tuning?.candidates, 1)
+        XCTAssertLessThanOrEqual(model.rounds, 200)
+        let searched = try GradientBoostedTrees(config: quickTrees(trials: 5)).fit(table)
+        XCTAssertEqual(searched.tuning?.candidates, 6)
+    }
+
     /// The preprocessing can be fitted on more rows than the labeled ones (e.g. every
     /// non-test row): the same statistics as a preprocessor fitted on those rows.
     func testPreprocessingRowsAreThoseGiven() throws {

@@ -43,9 +43,11 @@ public struct SeasonalNaiveForecaster: Forecaster {
 /// XGBoost on lag features — the bundled tree baseline for forecasting. Each window's
 /// L·C lookback values, normalised like the neural models' (per window μ and s, so
 /// trees are not stuck inside the training range of a trending series), predict each
-/// future step with its own booster (direct multi-step: H·C boosters). Tuning uses the
-/// last 20% of windows in time when that is at least 30 windows; otherwise XGBoost's
-/// defaults with 100 rounds.
+/// future step with its own booster (direct multi-step: H·C boosters). The random search
+/// runs once, for the first step, on the last 20% of windows in time when that is at
+/// least 30 windows (otherwise XGBoost's defaults with 100 rounds); every later step's
+/// booster reuses the chosen hyperparameters, its rounds early-stopped on its own
+/// validation windows — so a 52-step horizon costs one search, not 52.
 public struct LagTreesForecaster: Forecaster {
     public var lookback: Int
     public var trees: GradientBoostedTreesConfig
@@ -79,6 +81,7 @@ public struct LagTreesForecaster: Forecaster {
         let names = (0..<(lookback * channels)).map { "lag\(lookback - $0 / channels)_c\($0 % channels)" }
         let (train, validation) = windows.temporalHoldOut(fraction: 0.2, minimum: 30)
         var outputs = [Float](repeating: 0, count: latest.count * horizon * channels)
+        var shared: TreeParameters? = trees.fixedParameters
         for target in 0..<(horizon * channels) {
             let y = (0..<windows.count).map { windows.targets[$0 * windows.targetWidth + target] }
             let labeled = train.filter { !y[$0].isNaN }
@@ -91,8 +94,11 @@ public struct LagTreesForecaster: Forecaster {
             let table = Table(columns: columns, source: history.source)
             var config = trees
             config.seed = trees.seed &+ UInt64(target)
+            config.fixedParameters = shared
             let model = try GradientBoostedTrees(config: config).fit(table, rows: labeled, validationRows: validation.filter { !y[$0].isNaN },
                                                                      task: .regression)
+            // The first step's search chooses the hyperparameters for every step.
+            if shared == nil, model.tuning?.method != .defaults { shared = model.parameters }
             let latestTable = Table(columns: zip(names, latestFeatures).map { Column(name: $0, type: .numeric, storage: .numeric($1)) },
                                     source: history.source)
             let predicted = try model.predictions(latestTable).predictions.values
