@@ -28,12 +28,8 @@ public final class MiniRocketClassifier: TabularPredictor {
     /// Fits on the labeled `rows` (default: every labeled row).
     @discardableResult
     public func fit(_ table: Table, valueColumns: [String] = [], rows: [Int]? = nil) throws -> MiniRocketClassifier {
-        guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
-        let labeled = try LabeledRows(table, rows: rows, validationRows: [], validationFraction: 0, minimumValidationRows: 1, seed: 0)
-        guard labeled.task.isClassification else {
-            throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "MiniRocket classifies; this column looks continuous")
-        }
-        self.valueColumns = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name).valueColumnNames(in: table)
+        let (labeled, columns) = try wideClassificationRows(table, valueColumns: valueColumns, rows: rows, method: "MiniRocket")
+        self.valueColumns = columns
         let series = try Self.series(table, columns: self.valueColumns, rows: labeled.train)
         let transform = try MiniRocket.fit(series, length: self.valueColumns.count, config: config)
         let features = transform.transform(series)

@@ -20,12 +20,8 @@ public final class NearestNeighbourClassifier: TabularPredictor {
     /// Keeps the labeled `rows` (default: all labeled rows) as references.
     @discardableResult
     public func fit(_ table: Table, valueColumns: [String] = [], rows: [Int]? = nil) throws -> NearestNeighbourClassifier {
-        guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
-        let labeled = try LabeledRows(table, rows: rows, validationRows: [], validationFraction: 0, minimumValidationRows: 1, seed: 0)
-        guard labeled.task.isClassification else {
-            throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "1-NN classifies; this column looks continuous")
-        }
-        self.valueColumns = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name).valueColumnNames(in: table)
+        let (labeled, columns) = try wideClassificationRows(table, valueColumns: valueColumns, rows: rows, method: "1-NN")
+        self.valueColumns = columns
         target = labeled.target
         references = try Self.rows(table, columns: self.valueColumns, rows: labeled.train)
         referenceClasses = try labeled.target.classIndices(table, rows: labeled.train)
@@ -58,4 +54,17 @@ public final class NearestNeighbourClassifier: TabularPredictor {
         let values = columns.map { table[$0]!.floatValues! }
         return rows.map { row in values.map { $0[row] } }
     }
+}
+
+/// The labeled rows (all of them train: no hold-out) and time-step columns of a wide
+/// series-classification table, for the classifiers that read raw values (1-NN,
+/// MiniRocket). A continuous target is refused, naming `method`.
+func wideClassificationRows(_ table: Table, valueColumns: [String], rows: [Int]?, method: String) throws -> (LabeledRows, [String]) {
+    guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
+    let labeled = try LabeledRows(table, rows: rows, validationRows: [], validationFraction: 0, minimumValidationRows: 1, seed: 0)
+    guard labeled.task.isClassification else {
+        throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "\(method) classifies; this column looks continuous")
+    }
+    let columns = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name).valueColumnNames(in: table)
+    return (labeled, columns)
 }
