@@ -177,13 +177,20 @@ public struct AutoModel {
         for candidate in config.candidates {
             switch candidate {
             case .selfTraining:
-                guard !regression else { continue }
+                guard !regression else {
+                    log("auto: self-training skipped: it pseudo-labels classes, and this target is continuous")
+                    continue
+                }
                 let encoder = try pretrained()
                 if teacher == nil {
                     teacher = try FineTuneSelector(config: fineTune, selection: config.selection).fit(encoder: encoder, table: table, rows: rows)
                 }
                 guard let (model, loss, detail) = try selfTrain(table, rows: rows, pool: pool, encoder: encoder, teacher: teacher!,
-                                                                fineTune: fineTune) else { continue }
+                                                                fineTune: fineTune) else {
+                    log("auto: self-training skipped: " + (Set(pool).isSubset(of: Set(rows)) ? "every row is labeled (no unlabeled rows to pseudo-label)"
+                                                           : "too few labeled rows per class to validate it"))
+                    continue
+                }
                 validation = teacher!.selection.map(Self.describe) ?? validation
                 scored.append((candidate, loss, detail, .network(model)))
             case .scarf, .scratch:
