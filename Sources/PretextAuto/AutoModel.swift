@@ -236,7 +236,12 @@ public struct AutoModel {
     private func fallback(_ table: Table, rows: [Int], pool: [Int], pretraining: PretrainingConfig, fineTune: FineTuneConfig,
                           trees: GradientBoostedTreesConfig, encoder given: PretrainedEncoder?) throws -> AutoChoice {
         let first = config.candidates[0]
-        let choice = ModelChoice(validation: "none: too few labeled rows of some class to validate", candidates: [], chosen: first.rawValue)
+        // Self-training needs unlabeled rows and a validated teacher; without them the
+        // SCARF model is fine-tuned with fixed settings, and the record says so.
+        let choice = first == .selfTraining
+            ? ModelChoice(validation: "none: self-training was not possible (no unlabeled rows, or too few labeled rows per class to validate); SCARF fine-tuned with fixed settings instead",
+                          candidates: [], chosen: "\(pretraining.objective)")
+            : ModelChoice(validation: "none: too few labeled rows of some class to validate", candidates: [], chosen: first.rawValue)
         switch first {
         case .linear:
             var linear = config.linear

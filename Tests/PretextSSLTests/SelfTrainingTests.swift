@@ -83,6 +83,20 @@ final class SelfTrainingTests: XCTestCase {
         XCTAssertEqual(try second.predictor.predictions(table).predictions, try first.predictor.predictions(table).predictions)
     }
 
+    /// With every row labeled there is nothing to pseudo-label: the model is SCARF
+    /// fine-tuned with fixed settings, and its record says so rather than "self-training".
+    func testNoUnlabeledRowsIsSaidAndNotCalledSelfTraining() throws {
+        let table = try loadTable("wine.csv")
+        var config = AutoConfig()
+        config.pretraining = quickScarf(seed: 1, epochs: 2, width: 16)
+        config.fineTune.training.maximumEpochs = 5
+        config.candidates = [.selfTraining]
+        let chosen = try AutoModel(config: config).fit(table, rows: Array(0..<table.rowCount))
+        let choice = try XCTUnwrap(chosen.choice)
+        XCTAssertEqual(choice.chosen, "scarf")
+        XCTAssertTrue(choice.validation.contains("self-training was not possible"), choice.validation)
+    }
+
     func testSelfTrainingRefusesRegression() throws {
         let table = try loadTable("diabetes.csv")
         var config = AutoConfig()
