@@ -9,7 +9,7 @@
 // oneDNN's sgemm generates its kernels for the CPU it finds (never an instruction set
 // the CPU lacks; DNNL_MAX_CPU_ISA caps it) and runs the small products of a training
 // step (e.g. 128 × 256 × 256) 1.2–1.8× faster than OpenBLAS on one core here
-// (BENCHMARKS.md). It is used when it loads and the CPU has AVX2 + FMA; PRETEXT_GEMM=
+// (docs/perf-log.md). It is used when it loads and the CPU has AVX2 + FMA; PRETEXT_GEMM=
 // openblas or =onednn overrides that. Each call runs single-threaded (its OpenMP thread
 // count is set to 1 around the call); the compute lanes split products as before.
 #ifndef CPRETEXT_BLAS_H

@@ -7,7 +7,7 @@ import PretextData
 /// Products run on oneDNN's sgemm when libdnnl loads and the CPU has AVX2 and FMA:
 /// it generates kernels for the CPU it finds and runs a training step's small products
 /// (128–1024 rows × 256 × 256) up to ~1.8× faster than OpenBLAS on one core here, a
-/// SCARF step 1.05–1.3× faster (BENCHMARKS.md). `PRETEXT_GEMM=openblas` or `=onednn`
+/// SCARF step 1.05–1.3× faster (docs/perf-log.md). `PRETEXT_GEMM=openblas` or `=onednn`
 /// overrides the choice; `Status.productLibrary` says which runs. OpenBLAS is always
 /// loaded (the fallback; `PRETEXT_GEMM=openblas pretext bench gemm` measures it).
 ///
@@ -24,7 +24,7 @@ import PretextData
 /// take blocks a slower lane has left),
 /// and element-wise passes use the same lanes and blocks (`Lanes`). For a training
 /// step's small products this beats OpenBLAS's own threading, whose caller spent ~20%
-/// of a SCARF step waiting in `sched_yield` (BENCHMARKS.md). Results depend only on the
+/// of a SCARF step waiting in `sched_yield` (docs/perf-log.md). Results depend only on the
 /// lane count and the library, never on timing.
 public enum BLAS {
     public struct Status: Sendable, CustomStringConvertible {
