@@ -1,0 +1,80 @@
+import ArgumentParser
+import Pretext
+
+extension GapFill: ExpressibleByArgument {}
+extension SeriesEncoderConfig.Kind: ExpressibleByArgument {}
+
+/// Where the series are in a CSV.
+struct SeriesLayoutOptions: ParsableArguments {
+    @Option(help: "Long layout: the column naming each series.") var seriesId: String?
+    @Option(help: "The time column (ISO 8601 dates/timestamps or integers). Without it rows are in time order.") var time: String?
+    @Option(help: "A value column (repeatable; default: every numeric column that is not time, id or target).") var value: [String] = []
+    @Flag(help: "Wide layout: one series per row, columns in time order (UCR/UEA).") var wide = false
+    @Option(help: "Fill gaps in time: forward, linear, zero, or missing (kept as missing, masked). Default: a gap is an error.") var fill: GapFill?
+    @Flag(help: "Treat each value column as its own univariate series (e.g. pretrain one encoder on all signals).") var channelsAsSeries = false
+
+    func validate() throws {
+        if wide && (seriesId != nil || time != nil) { throw ValidationError("--wide cannot be combined with --series-id or --time.") }
+        if seriesId != nil && time == nil { throw ValidationError("--series-id needs --time (the long layout has one row per series and time).") }
+    }
+
+    func source(labelColumn: String? = nil) -> SeriesWorkflow.Source {
+        let layout: SeriesLayout = wide ? .wide : (seriesId.map { .long(seriesID: $0, time: time!) } ?? .single(time: time))
+        return SeriesWorkflow.Source(layout: layout, valueColumns: value, labelColumn: labelColumn, fill: fill, channelsAsSeries: channelsAsSeries)
+    }
+}
+
+/// The series encoder and its window.
+struct SeriesEncoderOptions: ParsableArguments {
+    @Option(help: "Past steps a model sees (L).") var lookback = 24
+    @Option(help: "Encoder: tcn (causal dilated convolutions, any length) or mlp (flattened window).") var encoderKind: SeriesEncoderConfig.Kind = .tcn
+    @Option(help: "Encoder width (TCN channels / MLP units).") var encoderWidth = 64
+    @Option(name: .customLong("width"), help: .hidden) var deprecatedWidth: Int?
+
+    mutating func validate() throws {
+        try adoptDeprecated(deprecatedWidth, "--width", into: &encoderWidth, default: 64, "--encoder-width")
+        deprecatedWidth = nil
+        for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value)).")
+        }
+    }
+
+    func apply(to settings: inout SeriesSettings) {
+        settings.lookback = lookback
+        settings.encoderKind = encoderKind
+        settings.encoderWidth = encoderWidth
+    }
+}
+
+/// Next-step pretraining settings (defaults: `NextStepConfig`).
+struct SeriesPretrainOptions: ParsableArguments {
+    @Option(help: "Maximum pretraining epochs (early stopping decides).") var pretrainEpochs = 100
+    @Option(help: "Pretraining stops after this many epochs without a held-out improvement.") var pretrainPatience = 5
+    @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
+    @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+
+    func validate() throws {
+        for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience),
+                              ("--pretrain-stride", pretrainStride)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value)).")
+        }
+        guard pretrainLearningRate.isFinite, pretrainLearningRate > 0 else {
+            throw ValidationError("--pretrain-learning-rate must be a positive number (got \(pretrainLearningRate)).")
+        }
+    }
+
+    func apply(to settings: inout SeriesSettings) {
+        settings.pretrainEpochs = pretrainEpochs
+        settings.pretrainPatience = pretrainPatience
+        settings.pretrainLearningRate = pretrainLearningRate
+        settings.pretrainStride = pretrainStride
+    }
+}
+
+extension FineTuneTrainingOptions {
+    func apply(to settings: inout SeriesSettings) {
+        settings.fineTuneEpochs = fineTuneEpochs
+        settings.fineTunePatience = fineTunePatience
+        settings.fineTuneLearningRate = fineTuneLearningRate
+    }
+}
