@@ -79,7 +79,7 @@ public struct MiniRocket: Codable, Sendable, Equatable {
                 let example = series[Int(generator.next() % UInt64(series.count))]
                 let shifted = Shifted(example, dilation: dilation)
                 let output = shifted.convolution(kernel: kernel).map(Double.init).sorted()
-                for index in start..<(start + count) { biases[index] = Float(Self.quantile(output, quantiles[index])) }
+                for index in start..<(start + count) { biases[index] = Float(Preprocessor.quantile(output, quantiles[index])) }
                 start += count
             }
         }
@@ -145,14 +145,6 @@ public struct MiniRocket: Codable, Sendable, Equatable {
     static func quantiles(_ n: Int) -> [Double] {
         let phi = (5.0.squareRoot() + 1) / 2
         return (1...max(1, n)).map { (Double($0) * phi).truncatingRemainder(dividingBy: 1) }
-    }
-
-    /// Linear-interpolated quantile of sorted values (NumPy's default).
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
     }
 
     /// The nine copies x[t + (j − 4)·d] (zero outside the series) and their sum.

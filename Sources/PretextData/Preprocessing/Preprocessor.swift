@@ -86,7 +86,7 @@ public struct Preprocessor: Sendable {
     }
 
     /// Linear-interpolated quantile of sorted values (NumPy's default method).
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+    public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let position = q * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))
         let upper = min(lower + 1, sorted.count - 1)

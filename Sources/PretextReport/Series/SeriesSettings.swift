@@ -80,9 +80,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var fineTune: FineTuneConfig {
         var config = FineTuneConfig()
         config.strategy = strategy
-        config.training.maximumEpochs = fineTuneEpochs
-        config.training.patience = fineTunePatience
-        config.optimizer.learningRate = fineTuneLearningRate
+        applyFineTuning(to: &config.training, &config.optimizer)
         config.seed = seed
         return config
     }
@@ -94,11 +92,16 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.lookback = lookback
         config.strategy = strategy
         config.encoder = encoder
-        config.training.maximumEpochs = fineTuneEpochs
-        config.training.patience = fineTunePatience
-        config.optimizer.learningRate = fineTuneLearningRate
+        applyFineTuning(to: &config.training, &config.optimizer)
         config.seed = seed
         return config
+    }
+
+    /// The fine-tuning epochs, patience and learning rate, shared by classifiers and forecasters.
+    private func applyFineTuning(to training: inout TrainingConfig, _ optimizer: inout OptimizerConfig) {
+        training.maximumEpochs = fineTuneEpochs
+        training.patience = fineTunePatience
+        optimizer.learningRate = fineTuneLearningRate
     }
 
     /// XGBoost with `baselineTrials` random-search trials on `threads` threads.
