@@ -248,7 +248,7 @@ struct PredictCommand: ParsableCommand {
             let (csv, notes) = try Workflow.predict(predictor, table: table, idColumns: id)
             for note in notes { printError("note: \(note)") }
             try csv.write(to: output)
-            if output != "-" { printError("wrote \(table.rowCount) predictions to \(output)") }
+            if output != "-" { printError("wrote \(csv.rowCount) predictions to \(output)") }
         }
     }
 }

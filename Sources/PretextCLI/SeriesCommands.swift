@@ -188,9 +188,13 @@ struct SeriesForecastCommand: ParsableCommand {
 struct SeriesClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "Train a series classifier (one series per row, wide layout) and save it; pretext predict serves it.",
+        abstract: "Train a series classifier (wide or long layout) and save it; pretext predict serves it.",
         discussion: """
-        Each row is a series (columns in time order) with its class in --target. With \
+        Wide layout (default): each row is a series (columns in time order) with its class \
+        in --target. Long layout (--series-id COL --time COL): one row per series and time \
+        step, the value columns are channels (multivariate), series may differ in length, \
+        and every row of a series carries its class; predict then writes one row per \
+        series. With \
         --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
         TCN trains from scratch; --method minirocket fits MiniRocket (Dempster et al. 2021: \
         10,000 random-free convolution features and a ridge classifier with leave-one-out \
@@ -206,6 +210,8 @@ struct SeriesClassifyCommand: ParsableCommand {
               model.safetensors
           pretext series classify datasets/coffee_train.csv --target target --method \\
               minirocket -o coffee.safetensors
+          pretext series classify datasets/basic_motions_train.csv --series-id \\
+              series_id --time t --target target --method minirocket -o motions.safetensors
           pretext predict model.safetensors datasets/italy_power_demand_test.csv -o \\
               predictions.csv
         """
@@ -213,13 +219,15 @@ struct SeriesClassifyCommand: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case neural, minirocket, xgboost }
 
-    @Argument(help: "The training CSV, wide layout (- reads standard input).") var data: String
+    @Argument(help: "The training CSV (- reads standard input).") var data: String
     @Option(help: "The class column.") var target: String
+    @Option(help: "Long layout: the column naming each series (needs --time).") var seriesId: String?
+    @Option(help: "Long layout: the time column (ISO 8601 dates/timestamps or integers).") var time: String?
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
     @Option(help: "neural (default), minirocket (MiniRocket features + ridge classifier) or xgboost (on the raw values).") var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
-    @Option(help: "A time-step column (repeatable; default every numeric column but the target).") var value: [String] = []
+    @Option(help: "A value column (repeatable): wide, a time step; long, a channel. Default: every numeric column but the target, id and time.") var value: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @OptionGroup var model: SeriesEncoderOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
@@ -228,7 +236,13 @@ struct SeriesClassifyCommand: ParsableCommand {
 
     func validate() throws {
         if let labels { _ = try budget(labels) }
+        if (seriesId == nil) != (time == nil) { throw ValidationError("the long layout needs both --series-id and --time.") }
+        if seriesId != nil && method == .xgboost {
+            throw ValidationError("--method xgboost reads wide files (one series per row); with --series-id use minirocket or neural.")
+        }
     }
+
+    var columns: SeriesColumns { SeriesColumns(seriesID: seriesId, time: time, valueColumns: value) }
 
     var settings: SeriesSettings {
         var settings = SeriesSettings()
@@ -248,7 +262,8 @@ struct SeriesClassifyCommand: ParsableCommand {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: [], options: try read.readOptions())
-            let rows = try Workflow.budgetRows(table, budget: try labels.map(budget), seed: runOptions.seed)
+            let seriesRows = try columns.read(table, labelColumn: target).rows
+            let rows = try Workflow.budgetRows(seriesRows, budget: try labels.map(budget), seed: runOptions.seed)
             switch method {
             case .xgboost:
                 var trees = GradientBoostedTreesConfig()
@@ -258,12 +273,12 @@ struct SeriesClassifyCommand: ParsableCommand {
             case .minirocket:
                 var config = MiniRocketConfig()
                 config.seed = runOptions.seed
-                try MiniRocketClassifier(config: config).fit(table, valueColumns: value, rows: rows).save(to: output)
+                try MiniRocketClassifier(config: config).fit(table, columns: columns, rows: rows).save(to: output)
             case .neural:
                 let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
                 let fitted = try SeriesClassifier(fineTune: settings.fineTune, encoderConfig: settings.encoder, encoder: pretrained,
-                                                  progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(table, valueColumns: value, rows: rows)
+                                                  progress: ProgressReporter(label: "epoch", quiet: runOptions.quiet)).fit(table, columns: columns, rows: rows)
                 try fitted.save(to: output)
             }
             let what: String
@@ -285,7 +300,8 @@ struct SeriesCompareCommand: ParsableCommand {
         discussion: """
         Classification (with --test): on the given train/test split, label budgets of the \
         training series (--labels), methods 1nn, minirocket, xgboost, scratch and \
-        pretrained-<strategy>; \
+        pretrained-<strategy>; wide files, or long ones with --series-id and --time \
+        (multivariate, any lengths; every method but xgboost); \
         pretraining uses every training series (labels unused) and --unlabeled files. \
         Forecasting (without --test): a rolling-origin backtest (--folds origins of \
         --horizon steps) for each amount of target history (--histories), methods naive, \
@@ -301,11 +317,14 @@ struct SeriesCompareCommand: ParsableCommand {
               --unlabeled datasets/chicago_ridership.csv --unlabeled-time date
           pretext series compare datasets/italy_power_demand_train.csv --test \\
               datasets/italy_power_demand_test.csv --target target --labels 10%,100%
+          pretext series compare datasets/japanese_vowels_train.csv --test \\
+              datasets/japanese_vowels_test.csv --series-id series_id --time t \\
+              --target target --methods 1nn,minirocket,scratch
         """
     )
 
     @Argument(help: "The series CSV (forecasting) or the training CSV (classification); - reads standard input.") var data: String
-    @Option(help: "Classification: the test CSV (wide layout, same columns).") var test: String?
+    @Option(help: "Classification: the test CSV (same layout and columns).") var test: String?
     @Option(help: "Classification: the class column.") var target: String?
     @Option(help: "Classification: comma-separated label budgets.") var labels = "10%,100%"
     @Option(help: "Forecasting: future steps per origin.") var horizon = 12
@@ -369,12 +388,14 @@ struct SeriesCompareCommand: ParsableCommand {
             if let test, let target {
                 let (train, _) = try Workflow.readTable(data, target: target, idColumns: [], options: options)
                 let (testTable, _) = try Workflow.readTable(test, target: target, idColumns: [], options: options)
-                var configuration = try SeriesClassificationComparison.Configuration(settings: settings, budgets: try budgets(),
-                                                                                     repeats: repeats, methods: methodList)
+                let columns = SeriesColumns(seriesID: layout.seriesId, time: layout.time, valueColumns: layout.value)
+                var configuration = try SeriesClassificationComparison.Configuration(settings: settings, budgets: try budgets(), repeats: repeats,
+                                                                                     methods: methodList, columns: columns)
                 configuration.cacheDirectory = output + "/cells"
                 configuration.references = reference
                 if !unlabeled.isEmpty {
-                    configuration.unlabeled = try SeriesWorkflow.read(unlabeled, source: .init(layout: .wide, labelColumn: target), options: options)
+                    configuration.unlabeled = try SeriesWorkflow.read(unlabeled, source: .init(layout: columns.layout, valueColumns: layout.value,
+                                                                                               labelColumn: target), options: options)
                 }
                 report = try SeriesClassificationComparison(configuration: configuration, log: log).run(train: train, test: testTable)
             } else {

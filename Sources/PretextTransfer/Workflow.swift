@@ -70,13 +70,14 @@ public enum Workflow {
             notes.append("ignored \(extra.count) column(s) the model does not use: \(extra.prefix(8).joined(separator: ", "))\(extra.count > 8 ? ", …" : "")")
         }
         let (predictions, report) = try model.predictions(table)
+        let rows = try model.predictionRows(table)
         for (column, count) in report.unknownCategories.sorted(by: { $0.key < $1.key }) {
             notes.append("column \"\(column)\": \(count) value(s) in categories not seen in training (sent to the unknown bucket)")
         }
         for (column, count) in report.unreadableValues.sorted(by: { $0.key < $1.key }) {
             notes.append("column \"\(column)\": \(count) value(s) could not be read as the training type (treated as missing)")
         }
-        return (predictions.csv(passingThrough: ids, from: table), notes)
+        return (predictions.csv(passingThrough: ids, from: rows), notes)
     }
 
     /// The representation of every row as a CSV: id columns, then `embedding_0…`.

@@ -52,6 +52,38 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertEqual(predictions, truth)
     }
 
+    /// Long layout (multivariate, unequal lengths): `series classify --series-id --time`
+    /// with MiniRocket and with the TCN, then `predict` writes one row per test series,
+    /// named by its id; `series compare` runs on the same files without XGBoost.
+    func testLongLayoutClassifyPredictAndCompare() throws {
+        let train = "datasets/japanese_vowels_train.csv", test = "datasets/japanese_vowels_test.csv"
+        let layout = ["--series-id", "series_id", "--time", "t", "--target", "target"]
+        for method in ["minirocket", "neural"] {
+            let fit = try runPretext(["series", "classify", train] + layout + ["--method", method, "--fine-tune-epochs", "3",
+                                      "--encoder-width", "8", "--quiet", "-o", path("\(method).safetensors")])
+            XCTAssertEqual(fit.status, 0, fit.standardError)
+            XCTAssertTrue(fit.standardError.contains("on 270 labeled series"), fit.standardError)
+            let predict = try runPretext(["predict", path("\(method).safetensors"), test, "-o", path("\(method).csv")])
+            XCTAssertEqual(predict.status, 0, predict.standardError)
+            XCTAssertTrue(predict.standardError.contains("wrote 370 predictions"), predict.standardError)
+            let lines = try String(contentsOfFile: path("\(method).csv"), encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 371)
+            XCTAssertTrue(lines[0].hasPrefix("series_id,prediction,probability_1,"), String(lines[0]))
+            XCTAssertTrue(lines[1].hasPrefix("0,") && lines[370].hasPrefix("369,"), "\(lines[1]) … \(lines[370])")
+        }
+        let xgboost = try runPretext(["series", "classify", train] + layout + ["--method", "xgboost", "-o", path("x.safetensors")])
+        XCTAssertEqual(xgboost.status, 64, xgboost.standardError)
+        XCTAssertTrue(xgboost.standardError.contains("wide files"), xgboost.standardError)
+
+        let compare = try runPretext(["series", "compare", train, "--test", test] + layout + ["--methods", "1nn,minirocket", "--repeats", "1",
+                                      "--labels", "100%", "--quiet", "-o", path("report")])
+        XCTAssertEqual(compare.status, 0, compare.standardError)
+        let report = try String(contentsOfFile: path("report/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("270 training series, lengths 7–26, 12 channels"), report)
+        XCTAssertTrue(report.contains("370 series, lengths 7–29"), report)
+        XCTAssertFalse(report.contains("XGBoost"), report)
+    }
+
     func testClassifyThenPredictServesTheSeriesModel() throws {
         let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
                                   "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])

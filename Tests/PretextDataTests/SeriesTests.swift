@@ -47,6 +47,36 @@ final class SeriesTests: XCTestCase {
         XCTAssertEqual(collection.series[1].values, [4, 5])
     }
 
+    /// Long layout with a class column: one label per series, the first row of each
+    /// series stands for it, and the class column is not a channel.
+    func testLongLayoutReadsOneLabelPerSeries() throws {
+        let text = "id,t,x,y,class\nb,0,1,2,up\nb,1,3,4,up\na,0,5,6,down\na,1,7,8,down\na,2,9,10,down\nc,0,1,1,\n"
+        let (table, _) = try CSVReader().read(folder.write("labels.csv", text))
+        let columns = SeriesColumns(seriesID: "id", time: "t")
+        let (collection, rows) = try columns.read(table, labelColumn: "class")
+        XCTAssertEqual(collection.channelNames, ["x", "y"])
+        XCTAssertEqual(collection.series.map(\.id), ["b", "a", "c"])
+        XCTAssertEqual(collection.series.map(\.label), ["up", "down", nil])
+        XCTAssertEqual(collection.series.map(\.length), [2, 3, 1])
+        XCTAssertEqual(rows.rowCount, 3)
+        XCTAssertEqual((0..<3).map { rows["id"]!.text(at: $0) }, ["b", "a", "c"])
+        XCTAssertEqual(columns.resolved(in: table, labelColumn: "class").valueColumns, ["x", "y"])
+    }
+
+    /// A series whose rows disagree about the class is an error naming both lines.
+    func testLongLayoutWithTwoClassesInOneSeriesIsAnError() throws {
+        let (table, _) = try CSVReader().read(folder.write("mixed.csv", "id,t,x,class\na,0,1,up\na,1,2,down\n"))
+        XCTAssertThrowsError(try SeriesReader(layout: .long(seriesID: "id", time: "t"), labelColumn: "class").series(from: table)) { error in
+            XCTAssertEqual(error as? SeriesError, .inconsistentLabel(path: table.source, column: "class", series: "a", first: "up", firstRow: 0,
+                                                                     other: "down", otherRow: 1))
+            XCTAssertTrue("\(error)".contains("line 2") && "\(error)".contains("line 3"), "\(error)")
+        }
+        let (partly, _) = try CSVReader().read(folder.write("partly.csv", "id,t,x,class\na,0,1,up\na,1,2,\n"))
+        XCTAssertThrowsError(try SeriesReader(layout: .long(seriesID: "id", time: "t"), labelColumn: "class").series(from: partly)) { error in
+            XCTAssertTrue("\(error)".contains("no value on line 3"), "\(error)")
+        }
+    }
+
     func testDuplicateTimeStampsAreAnErrorNamingSeriesAndRows() {
         XCTAssertThrowsError(try read("id,t,v\na,1,1\na,2,2\na,2,3\n", SeriesReader(layout: .long(seriesID: "id", time: "t")))) { error in
             XCTAssertEqual(error as? SeriesError, .duplicateTime(path: folder.path + "/s.csv", series: "a", time: "2", rows: [1, 2]))

@@ -3,6 +3,7 @@ import XCTest
 import PretextTestSupport
 import PretextData
 import PretextNN
+import PretextTransfer
 @testable import PretextBaselines
 
 /// MiniRocket against its reference implementation's arithmetic and the published
@@ -49,6 +50,83 @@ final class MiniRocketTests: XCTestCase {
                     XCTAssertEqual(output[t], expected, accuracy: 1e-4, "dilation \(dilation), kernel \(kernel), t \(t)")
                 }
             }
+        }
+    }
+
+    /// Multivariate, unequal lengths: each (dilation, kernel) pair sums the convolutions
+    /// of 1 … min(M, 9) distinct channels, and its features are PPVs of that sum over the
+    /// series' own length against the pair's biases (no alternation, as the reference
+    /// `MiniRocketMultivariateVariable`); a series shorter than the kernel still works.
+    func testMultivariateFeaturesAreProportionsOverTheChannelSubsetSum() throws {
+        var generator = SeededGenerator(seed: 5)
+        let series: [MiniRocket.Series] = (0..<6).map { index in
+            (0..<3).map { _ in (0..<(20 + index)).map { _ in Float(generator.nextNormal()) } }
+        }
+        let transform = try MiniRocket.fit(multivariate: series)
+        XCTAssertEqual(transform.channels, 3)
+        XCTAssertEqual(transform.length, 25)
+        XCTAssertFalse(transform.alternatesPadding)
+        XCTAssertEqual(transform.channelsPerCombination.count, transform.dilations.count * 84)
+        var offset = 0, subsets: [[Int]] = []
+        for count in transform.channelsPerCombination {
+            let subset = Array(transform.channelIndices[offset..<(offset + count)])
+            XCTAssertTrue((1...3).contains(count))
+            XCTAssertEqual(Set(subset).count, count)
+            subsets.append(subset)
+            offset += count
+        }
+        XCTAssertEqual(offset, transform.channelIndices.count)
+        XCTAssertTrue(subsets.contains { $0.count > 1 } && subsets.contains { $0.count == 1 })
+
+        let x = series[2], features = transform.transform(multivariate: [x])
+        let firstDilation = transform.featuresPerDilation[0] * 84
+        for (dilationIndex, kernel) in [(0, 0), (0, 41), (1, 5), (1, 83)] {
+            let dilation = transform.dilations[dilationIndex]
+            let (a, b, c) = MiniRocket.kernels[kernel]
+            let subset = subsets[dilationIndex * 84 + kernel]
+            let output = x[0].indices.map { t -> Float in
+                var sum: Float = 0
+                for channel in subset {
+                    for j in 0..<9 where x[channel].indices.contains(t + (j - 4) * dilation) {
+                        sum += (j == a || j == b || j == c ? 2 : -1) * x[channel][t + (j - 4) * dilation]
+                    }
+                }
+                return sum
+            }
+            let start = (dilationIndex == 0 ? 0 : firstDilation) + kernel * transform.featuresPerDilation[dilationIndex]
+            for feature in start..<(start + transform.featuresPerDilation[dilationIndex]) {
+                let expected = Float(output.filter { $0 > transform.biases[feature] }.count) / Float(output.count)
+                XCTAssertEqual(features[feature], expected, accuracy: 1e-6, "dilation \(dilation), kernel \(kernel)")
+            }
+        }
+        let short: MiniRocket.Series = (0..<3).map { _ in (0..<5).map { _ in Float(generator.nextNormal()) } }
+        XCTAssertTrue(transform.transform(multivariate: [short]).allSatisfy { (0...1).contains($0) })
+    }
+
+    /// Published MiniRocket on the UEA sets (Ruiz et al. 2021; sktime's own test of
+    /// `MiniRocketMultivariateVariable` on JapaneseVowels: "mean usually .987"):
+    /// BasicMotions 1.00, JapaneseVowels ≈ 0.99. Long-layout files, official splits, one
+    /// seed; predictions are one row per series, named by its id, and survive a save.
+    func testAccuracyOnTheBundledUEASetsInTheLongLayout() throws {
+        let columns = SeriesColumns(seriesID: "series_id", time: "t")
+        for (name, bound, series) in [("basic_motions", 0.97, 40), ("japanese_vowels", 0.97, 370)] {
+            let train = try loadTable("\(name)_train.csv"), test = try loadTable("\(name)_test.csv")
+            let model = try MiniRocketClassifier().fit(train, columns: columns)
+            XCTAssertEqual(model.valueColumns.count, name == "basic_motions" ? 6 : 12)
+            XCTAssertEqual(model.idColumns, ["series_id"])
+            let (csv, _) = try Workflow.predict(model, table: test, idColumns: [])
+            XCTAssertEqual(csv.rowCount, series)
+            XCTAssertEqual(csv.header.first, "series_id")
+            let (truthSeries, _) = try columns.read(test, labelColumn: "target")
+            let predicted = try model.predictions(test).predictions.labels
+            let accuracy = Double(zip(predicted, truthSeries.series.map(\.label!)).filter { $0 == $1 }.count) / Double(series)
+            XCTAssertGreaterThanOrEqual(accuracy, bound, "\(name): \(accuracy)")
+            let path = NSTemporaryDirectory() + "pretext-minirocket-\(UUID().uuidString).safetensors"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try model.save(to: path)
+            let loaded = try MiniRocketClassifier.load(from: path)
+            XCTAssertEqual(loaded.transform, model.transform)
+            XCTAssertEqual(try loaded.predictions(test).predictions.labels, predicted)
         }
     }
 

@@ -29,6 +29,12 @@ final class ModelFileCompatibilityTests: XCTestCase {
             let expected = try String(contentsOfFile: fixtures.appendingPathComponent("\(name)-predictions.csv").path, encoding: .utf8)
             XCTAssertEqual(try predictionsCSV(model, table), expected, name)
         }
+        // A MiniRocket classifier written by 0.10.0 (univariate, wide; before channel
+        // subsets and the long layout) predicts the Italy test split as it did then.
+        let (italy, _) = try CSVReader().read(datasetsPath + "/italy_power_demand_test.csv")
+        let minirocket = try ModelLoader.loadPredictor(from: fixtures.appendingPathComponent("legacy-minirocket.safetensors").path)
+        let expected = try String(contentsOfFile: fixtures.appendingPathComponent("legacy-minirocket-predictions.csv").path, encoding: .utf8)
+        XCTAssertEqual(try predictionsCSV(minirocket, italy), expected)
         // The legacy file really is in the old spelling, the current one in the new.
         let legacy = try SafeTensors.read(from: fixtures.appendingPathComponent("legacy-tabular.safetensors").path)
         XCTAssertEqual(legacy.metadata["pretext.format_version"], "1")

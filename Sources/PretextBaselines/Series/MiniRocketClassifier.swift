@@ -3,7 +3,9 @@ import PretextNN
 
 /// MiniRocket features and a ridge classifier with leave-one-out-chosen regularisation:
 /// the reference MiniRocket classification pipeline (Dempster et al. 2021; sktime's
-/// `MiniRocketClassifier`), on wide tables (one series per row, time steps as columns).
+/// `MiniRocketClassifier` and `MiniRocketMultivariateVariable`), on wide tables (one
+/// series per row, time steps as columns) or long ones (`series_id, t, channels…,
+/// target`: multivariate, any lengths).
 ///
 /// Missing steps are filled from the nearest observed step before them (after them at the
 /// start), since the kernels need every value. There are no class probabilities: like
@@ -12,7 +14,7 @@ public final class MiniRocketClassifier: TabularPredictor {
     public static let kind = "minirocket-classifier"
 
     public var config: MiniRocketConfig
-    public private(set) var valueColumns: [String] = []
+    public private(set) var columns = SeriesColumns()
     public private(set) var target: TargetEncoder?
     public private(set) var transform: MiniRocket?
     public private(set) var ridge: RidgeClassifierCV?
@@ -22,31 +24,69 @@ public final class MiniRocketClassifier: TabularPredictor {
         self.config = config
     }
 
-    public var requiredColumns: [String] { valueColumns }
+    /// Wide: the time-step columns; long: the channel columns.
+    public var valueColumns: [String] { columns.valueColumns }
+    public var requiredColumns: [String] { columns.requiredColumns }
     public var targetColumn: String? { target?.column }
 
-    /// Fits on the labeled `rows` (default: every labeled row).
+    /// Fits a wide table on the labeled `rows` (default: every labeled row).
     @discardableResult
     public func fit(_ table: Table, valueColumns: [String] = [], rows: [Int]? = nil) throws -> MiniRocketClassifier {
-        let (labeled, columns) = try wideClassificationRows(table, valueColumns: valueColumns, rows: rows, method: "MiniRocket")
-        self.valueColumns = columns
-        let series = try Self.series(table, columns: self.valueColumns, rows: labeled.train)
-        let transform = try MiniRocket.fit(series, length: self.valueColumns.count, config: config)
-        let features = transform.transform(series)
+        try fit(table, columns: .wide(valueColumns), rows: rows)
+    }
+
+    /// Fits on the labeled series at `rows` — positions in `columns.read(table).rows`,
+    /// one per series (default: every labeled series).
+    @discardableResult
+    public func fit(_ table: Table, columns: SeriesColumns, rows: [Int]? = nil) throws -> MiniRocketClassifier {
+        let data = try LabeledSeries(table, columns: columns, rows: rows, method: "MiniRocket")
+        let (columns, labeled) = (data.columns, data.labeled)
+        let series = try Self.series(table, collection: data.collection, columns: columns, rows: labeled.train)
+        let transform = try MiniRocket.fit(multivariate: series, config: config)
+        let features = transform.transform(multivariate: series)
         ridge = try RidgeClassifierCV.fit(x: features, rows: series.count, features: transform.featureCount,
-                                          labels: try labeled.target.classIndices(table, rows: labeled.train), classNames: labeled.target.classNames)
+                                          labels: try data.trainClasses(), classNames: labeled.target.classNames)
+        self.columns = columns
         self.transform = transform
         target = labeled.target
+        if columns.isLong, let id = columns.seriesID, !idColumns.contains(id) { idColumns.insert(id, at: 0) }
         return self
+    }
+
+    public func predictionRows(_ table: Table) throws -> Table {
+        try columns.read(table, labelColumn: nil).rows
     }
 
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
         guard let target, let transform, let ridge else { throw TrainingError.notFitted("MiniRocketClassifier") }
-        let series = try Self.series(table, columns: valueColumns, rows: Array(0..<table.rowCount))
-        let classes = ridge.predict(transform.transform(series), rows: series.count)
+        let missing = columns.requiredColumns.filter { table[$0] == nil }
+        guard missing.isEmpty else { throw DataError.schemaMismatch(missing: missing, reason: "MiniRocket reads the columns it was trained on.") }
+        let collection = try columns.read(table, labelColumn: nil).series
+        guard collection.channels == transform.channels else {
+            throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
+        }
+        let series = try Self.series(table, collection: collection, columns: columns, rows: Array(0..<collection.count))
+        let classes = ridge.predict(transform.transform(multivariate: series), rows: series.count)
         var probabilities = Matrix(rows: series.count, columns: target.classNames.count)
         for (row, label) in classes.enumerated() { probabilities[row, Int(label)] = 1 }
         return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), FittedPreprocessor.TransformReport())
+    }
+
+    /// The series at `rows` as channels of values. Wide: each row's values in column
+    /// order over every column (so every series has the table's length); long: each
+    /// series over its own length. Gaps are filled from the nearest earlier step (the
+    /// first observed value before it); a channel with no value at all is an error.
+    static func series(_ table: Table, collection: SeriesCollection, columns: SeriesColumns, rows: [Int]) throws -> [MiniRocket.Series] {
+        if !columns.isLong {
+            return try Self.series(table, columns: columns.valueColumns, rows: rows).map { [$0] }
+        }
+        return try rows.map { index in
+            let series = collection.series[index]
+            return try (0..<series.channels).map { channel in
+                try filled((0..<series.length).map { series.value($0, channel) },
+                           what: "series \(series.id), channel \(collection.channelNames[channel])")
+            }
+        }
     }
 
     /// Each row's values in column order, gaps filled from the nearest earlier step (the
@@ -57,15 +97,17 @@ public final class MiniRocketClassifier: TabularPredictor {
             throw DataError.schemaMismatch(missing: missing, reason: "MiniRocket needs the same numeric time-step columns.")
         }
         let values = columns.map { table[$0]!.floatValues! }
-        return try rows.map { row in
-            var series = values.map { $0[row] }
-            guard let first = series.firstIndex(where: { !$0.isNaN }) else {
-                throw DataError.invalidOption(name: "series", value: "row \(row + 1)", reason: "every time step is missing")
-            }
-            var last = series[first]
-            for t in series.indices { if series[t].isNaN { series[t] = last } else { last = series[t] } }
-            return series
+        return try rows.map { row in try filled(values.map { $0[row] }, what: "row \(row + 1)") }
+    }
+
+    static func filled(_ values: [Float], what: String) throws -> [Float] {
+        var series = values
+        guard let first = series.firstIndex(where: { !$0.isNaN }) else {
+            throw DataError.invalidOption(name: "series", value: what, reason: "every time step is missing")
         }
+        var last = series[first]
+        for t in series.indices { if series[t].isNaN { series[t] = last } else { last = series[t] } }
+        return series
     }
 
     struct Description: Codable {
@@ -80,9 +122,20 @@ public final class MiniRocketClassifier: TabularPredictor {
         var leaveOneOutError: Double
         var outputs: Int
         var idColumns: [String]
+        /// Absent in files written before long-layout support: wide.
+        var seriesID: String?
+        var time: String?
+        var channels: Int?
+        var channelsPerCombination: [Int]?
+        var channelIndices: [Int]?
+        var alternatesPadding: Bool?
 
         private enum CodingKeys: String, CodingKey {
-            case config, target, length, dilations, alpha, outputs
+            case config, target, length, dilations, alpha, outputs, time, channels
+            case seriesID = "series_id"
+            case channelsPerCombination = "channels_per_combination"
+            case channelIndices = "channel_indices"
+            case alternatesPadding = "alternates_padding"
             case valueColumns = "value_columns"
             case featuresPerDilation = "features_per_dilation"
             case classNames = "class_names"
@@ -96,7 +149,9 @@ public final class MiniRocketClassifier: TabularPredictor {
         let description = Description(config: config, valueColumns: valueColumns, target: target, length: transform.length,
                                       dilations: transform.dilations, featuresPerDilation: transform.featuresPerDilation,
                                       classNames: ridge.classNames, alpha: ridge.alpha, leaveOneOutError: ridge.leaveOneOutError,
-                                      outputs: ridge.outputs, idColumns: idColumns)
+                                      outputs: ridge.outputs, idColumns: idColumns, seriesID: columns.seriesID, time: columns.time,
+                                      channels: transform.channels, channelsPerCombination: transform.channelsPerCombination,
+                                      channelIndices: transform.channelIndices, alternatesPadding: transform.alternatesPadding)
         let tensors = [
             SafeTensors.Tensor(name: "minirocket.biases", shape: [transform.featureCount], values: transform.biases),
             SafeTensors.Tensor(name: "ridge.scale", shape: [ridge.features], values: ridge.scale),
@@ -115,16 +170,23 @@ public final class MiniRocketClassifier: TabularPredictor {
             return tensor.values
         }
         let features = description.featuresPerDilation.reduce(0, +) * MiniRocket.kernels.count
-        guard description.dilations.count == description.featuresPerDilation.count, description.outputs >= 1,
-              description.length == description.valueColumns.count else {
+        let channels = description.channels ?? 1
+        let perCombination = description.channelsPerCombination ?? [], indices = description.channelIndices ?? []
+        let long = description.seriesID != nil
+        guard description.dilations.count == description.featuresPerDilation.count, description.outputs >= 1, channels >= 1,
+              long ? description.valueColumns.count == channels : (description.length == description.valueColumns.count && channels == 1),
+              channels == 1 ? perCombination.isEmpty : perCombination.count == description.dilations.count * MiniRocket.kernels.count,
+              perCombination.reduce(0, +) == indices.count, indices.allSatisfy({ (0..<channels).contains($0) }) else {
             throw ModelFileError.corrupt(path: path, reason: "inconsistent MiniRocket description")
         }
         let model = MiniRocketClassifier(config: description.config)
-        model.valueColumns = description.valueColumns
+        model.columns = SeriesColumns(seriesID: description.seriesID, time: description.time, valueColumns: description.valueColumns)
         model.target = description.target
         model.idColumns = description.idColumns
-        model.transform = MiniRocket(length: description.length, dilations: description.dilations,
-                                     featuresPerDilation: description.featuresPerDilation, biases: try tensor("minirocket.biases", count: features))
+        model.transform = MiniRocket(length: description.length, channels: channels, dilations: description.dilations,
+                                     featuresPerDilation: description.featuresPerDilation, biases: try tensor("minirocket.biases", count: features),
+                                     channelsPerCombination: perCombination, channelIndices: indices,
+                                     alternatesPadding: description.alternatesPadding ?? true)
         model.ridge = RidgeClassifierCV(classNames: description.classNames, scale: try tensor("ridge.scale", count: features),
                                         coefficients: try tensor("ridge.coefficients", count: description.outputs * features),
                                         intercepts: try tensor("ridge.intercepts", count: description.outputs),

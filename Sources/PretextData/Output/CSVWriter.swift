@@ -8,10 +8,13 @@ import Glibc
 public struct CSVWriter {
     public var header: [String]
     private var bytes: [UInt8] = []
+    /// Rows appended after the header.
+    public private(set) var rowCount = 0
 
     public init(header: [String]) {
         self.header = header
         appendRow(header)
+        rowCount = 0
     }
 
     public mutating func appendRow(_ fields: [String]) {
@@ -31,6 +34,7 @@ public struct CSVWriter {
             }
         }
         bytes.append(0x0a)
+        rowCount += 1
     }
 
     /// Writes everything to `path` (atomically), or to standard output when `path` is "-".

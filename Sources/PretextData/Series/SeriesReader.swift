@@ -99,8 +99,50 @@ public struct SeriesReader: Sendable {
                 if rowsByID[key] == nil { order.append(key) }
                 rowsByID[key, default: []].append(row)
             }
-            return try assemble(groups: order.map { ($0, rowsByID[$0]!) }, time: time, numbers: numbers, names: values.map(\.name), path: path)
+            var collection = try assemble(groups: order.map { ($0, rowsByID[$0]!) }, time: time, numbers: numbers, names: values.map(\.name), path: path)
+            if let label {
+                for (index, key) in order.enumerated() {
+                    collection.series[index].label = try Self.seriesLabel(label, rows: rowsByID[key]!, series: key, path: path)
+                }
+                collection.labelColumn = label.name
+            }
+            return collection
         }
+    }
+
+    /// The rows of `table` that stand for its series, in the collection's order: the row
+    /// itself (wide), the first row of each series (long), the first row (single). The
+    /// id, label and pass-through columns of a series are read from this row.
+    public func representativeRows(in table: Table) throws -> [Int] {
+        switch layout {
+        case .wide: return Array(0..<table.rowCount)
+        case .single: return table.rowCount > 0 ? [0] : []
+        case .long(let idName, _):
+            guard let id = table[idName] else {
+                throw DataError.unknownColumn(path: table.source, name: idName, role: "--series-id",
+                                              closeMatches: ColumnNameMatcher.closeMatches(to: idName, in: table.columnNames))
+            }
+            var seen: Set<String> = [], rows: [Int] = []
+            for row in 0..<table.rowCount where seen.insert(id.text(at: row)).inserted { rows.append(row) }
+            return rows
+        }
+    }
+
+    /// A long-layout series' class: the label column must hold one value on every row
+    /// of the series (or be missing on all of them: unlabeled).
+    static func seriesLabel(_ label: Column, rows: [Int], series: String, path: String) throws -> String? {
+        var value: String?, first = rows[0]
+        for row in rows where !label.isMissing(row) {
+            let text = label.text(at: row)
+            if let value, value != text {
+                throw SeriesError.inconsistentLabel(path: path, column: label.name, series: series, first: value, firstRow: first, other: text, otherRow: row)
+            }
+            if value == nil { (value, first) = (text, row) }
+        }
+        if value != nil, let unlabeled = rows.first(where: { label.isMissing($0) }) {
+            throw SeriesError.inconsistentLabel(path: path, column: label.name, series: series, first: value!, firstRow: first, other: "", otherRow: unlabeled)
+        }
+        return value
     }
 
     private func assemble(groups: [(String, [Int])], time: Column?, numbers: [[Float]], names: [String], path: String) throws -> SeriesCollection {

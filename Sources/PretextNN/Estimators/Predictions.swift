@@ -65,6 +65,13 @@ public protocol TabularPredictor: AnyObject {
     /// The label column the model was trained on (not needed to predict).
     var targetColumn: String? { get }
     func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport)
+    /// The rows `predictions(table)` answers, in order: the table itself for row models;
+    /// one row per series (its first) for a model that reads long-layout series.
+    func predictionRows(_ table: Table) throws -> Table
+}
+
+extension TabularPredictor {
+    public func predictionRows(_ table: Table) throws -> Table { table }
 }
 
 extension FittedSupervisedModel {

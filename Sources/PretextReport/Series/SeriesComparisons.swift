@@ -196,6 +196,9 @@ public struct SeriesClassificationComparison {
         /// leave-one-out cross-validation on the budget series).
         public var minirocket = MiniRocketConfig()
         public var unlabeled: SeriesCollection?
+        /// Where the series are in the train and test tables: wide (default) or long
+        /// (multivariate, any lengths; XGBoost on raw values needs wide).
+        public var columns = SeriesColumns()
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
         /// Published results or other reference points to print under "Where this stands"
@@ -230,11 +233,17 @@ public struct SeriesClassificationComparison {
             throw DataError.invalidOption(name: "--methods", value: method, reason: "unknown classification method; use \(Self.allMethods.joined(separator: ", "))")
         }
         guard let targetColumn = train.target else { throw TrainingError.notEnoughData(reason: "the training table has no target column") }
+        if config.columns.isLong && config.methods.contains("xgboost") {
+            throw DataError.invalidOption(name: "--methods", value: "xgboost",
+                                          reason: "XGBoost on raw values reads wide files (one series per row); leave it out for the long layout")
+        }
+        let columns = config.columns.resolved(in: train, labelColumn: targetColumn.name)
+        let (unlabeledSeries, trainRows) = try columns.read(train, labelColumn: targetColumn.name)
+        let (testSeries, testRows) = try columns.read(test, labelColumn: targetColumn.name)
         let task = try TaskType.infer(for: targetColumn, path: train.source)
-        let labeledRows = train.labeledRows
-        let classes = try TargetEncoder.fit(train, rows: labeledRows, task: task).classIndices(train, rows: labeledRows)
-        let testTruth = (0..<test.rowCount).map { test[targetColumn.name]?.text(at: $0) ?? "" }
-        let unlabeledSeries = try SeriesReader(layout: .wide, labelColumn: targetColumn.name).series(from: train)
+        let labeledRows = trainRows.labeledRows
+        let classes = try TargetEncoder.fit(trainRows, rows: labeledRows, task: task).classIndices(trainRows, rows: labeledRows)
+        let testTruth = (0..<testRows.rowCount).map { testRows[targetColumn.name]?.text(at: $0) ?? "" }
         let pool = try config.unlabeled.map { try unlabeledSeries.appending($0) } ?? unlabeledSeries
         let length = unlabeledSeries.series.map(\.length).max() ?? 0
         var nextStep = config.nextStep
@@ -245,7 +254,7 @@ public struct SeriesClassificationComparison {
         var sizes: [String: Int] = [:]
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
                                   data: [train.contentFingerprint, test.contentFingerprint, config.unlabeled?.contentFingerprint ?? "-"],
-                                  settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket])
+                                  settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket, columns])
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
             var pretrained: SeriesEncoder?
@@ -270,11 +279,11 @@ public struct SeriesClassificationComparison {
                     let stopwatch = Stopwatch()
                     let predictor: TabularPredictor
                     switch method {
-                    case "1nn": predictor = try NearestNeighbourClassifier().fit(train, rows: rows)
+                    case "1nn": predictor = try NearestNeighbourClassifier().fit(train, columns: columns, rows: rows)
                     case "minirocket":
                         var minirocket = config.minirocket
                         minirocket.seed = UInt64(seed)
-                        predictor = try MiniRocketClassifier(config: minirocket).fit(train, rows: rows)
+                        predictor = try MiniRocketClassifier(config: minirocket).fit(train, columns: columns, rows: rows)
                     case "xgboost":
                         var trees = config.trees
                         trees.seed = UInt64(seed)
@@ -284,9 +293,9 @@ public struct SeriesClassificationComparison {
                         fineTune.seed = UInt64(seed)
                         if let strategy = FineTuneConfig.Strategy(rawValue: String(method.dropFirst("pretrained-".count))), method.hasPrefix("pretrained-") {
                             fineTune.strategy = strategy
-                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder()).fit(train, rows: rows)
+                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder()).fit(train, columns: columns, rows: rows)
                         } else {
-                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder).fit(train, rows: rows)
+                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder).fit(train, columns: columns, rows: rows)
                         }
                     }
                     let scores = Scores.classification(try predictor.predictions(test).predictions, truth: testTruth)
@@ -302,19 +311,30 @@ public struct SeriesClassificationComparison {
         }
         let name = train.source.lastPathComponentForReport
         let setup = [
-            "Data: `\(name)` (\(train.rowCount) training series of length \(length)), tested on `\(test.source.lastPathComponentForReport)` (\(test.rowCount) series); classes \(Set(testTruth).sorted().joined(separator: ", ")).",
+            "Data: `\(name)` (\(unlabeledSeries.count) training series, \(Self.lengths(unlabeledSeries)), \(unlabeledSeries.channels) channel\(unlabeledSeries.channels == 1 ? "" : "s")), tested on `\(test.source.lastPathComponentForReport)` (\(testSeries.count) series, \(Self.lengths(testSeries))); classes \(Set(testTruth).sorted().joined(separator: ", ")).",
             "Seeds: \(config.seeds); each draws its own nested, stratified label budgets: " + config.budgets.map { "\($0) = \(sizes[$0.description] ?? 0) series" }.joined(separator: ", ") + ".",
             "Next-step pretraining once per seed on \(pool.count) series (every training series, labels unused" + (config.unlabeled.map { ", plus \($0.count) from \($0.source.lastPathComponentForReport)" } ?? "") + "), lookback \(nextStep.window.lookback), up to \(nextStep.training.maximumEpochs) epochs with early stopping; test series are never seen before scoring.",
             "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
+        ] + (config.methods.contains("minirocket") ? [
             "MiniRocket (Dempster et al. 2021): 84 fixed kernels × dilations, \(config.minirocket.features / 84 * 84) PPV features with biases from training-series quantiles, then a ridge classifier with α chosen by leave-one-out cross-validation among 10⁻³ … 10³ (scikit-learn's RidgeClassifierCV, features scaled by their standard deviation).",
+        ] : []) + (config.methods.contains("xgboost") ? [
             "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
-        ]
+        ] : [])
         return SeriesReport(title: "Does next-step pretraining help classify \(name)?", dataset: name, task: "series classification", setup: setup,
                             xAxis: "label budget (labeled training series)", primaryMetric: "accuracy", higherIsBetter: true,
                             metricOrder: ["accuracy", "macro-F1", "log loss", "ROC-AUC"], cells: cells,
                             points: config.budgets.map { "\($0) labels (\(sizes[$0.description] ?? 0) series)" }, methods: config.methods,
                             titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
                             scratch: "scratch", baselines: ["1nn", "minirocket", "xgboost"], references: config.references)
+    }
+}
+
+extension SeriesClassificationComparison {
+    /// "length 24" or "lengths 7–26".
+    static func lengths(_ collection: SeriesCollection) -> String {
+        let lengths = collection.series.map(\.length)
+        guard let low = lengths.min(), let high = lengths.max() else { return "no steps" }
+        return low == high ? "length \(low)" : "lengths \(low)–\(high)"
     }
 }
 

@@ -142,12 +142,22 @@ extension ForecastComparison.Configuration {
 
 extension SeriesClassificationComparison.Configuration {
     /// A classification comparison with the shared series settings: `repeats` seeds, the
-    /// label budgets and the given methods (nil: the defaults).
-    public init(settings: SeriesSettings, budgets: [LabelBudget], repeats: Int, methods: [String]? = nil) throws {
+    /// label budgets, where the series are, and the given methods (nil: the defaults —
+    /// without XGBoost on raw values for the long layout, which it cannot read).
+    public init(settings: SeriesSettings, budgets: [LabelBudget], repeats: Int, methods: [String]? = nil,
+                columns: SeriesColumns = SeriesColumns()) throws {
         try settings.validate()
         self.init()
         self.budgets = budgets
         self.seeds = repeats
+        self.columns = columns
+        if columns.isLong {
+            self.methods.removeAll { $0 == "xgboost" }
+            if methods?.contains("xgboost") == true {
+                throw DataError.invalidOption(name: "--methods", value: "xgboost",
+                                              reason: "XGBoost on raw values reads wide files (one series per row); leave it out for the long layout")
+            }
+        }
         if let methods {
             for method in methods where !SeriesClassificationComparison.allMethods.contains(method) {
                 throw DataError.invalidOption(name: "--methods", value: method,

@@ -2,8 +2,11 @@ import PretextData
 import PretextNN
 import PretextSSL
 
-/// Classifies whole series (wide layout: one series per row, the label in the target
-/// column): the encoder's pooled representation of the z-normalised series, then a head.
+/// Classifies whole series — wide tables (one series per row) or long ones (one row per
+/// series and step, channels as columns, any lengths; `SeriesColumns`): the encoder's
+/// pooled representation of the per-channel z-normalised series, then a head. Series
+/// shorter than the longest training series are padded with masked missing steps at
+/// the start (`WindowSet.whole`); longer ones at prediction time keep their last steps.
 ///
 /// With a pretrained `SeriesEncoder` the strategies are those of tabular fine-tuning
 /// (`linear-probe`, `full`, `freeze-then-unfreeze`); without one the same encoder
@@ -25,22 +28,26 @@ public struct SeriesClassifier {
         self.progress = progress
     }
 
-    /// - Parameters:
-    ///   - table: a wide table with its target column set; every other numeric column
-    ///     (or `valueColumns`) is a time step, in column order.
-    ///   - rows: the labeled rows to learn from (default: every labeled row).
+    /// Fits a wide table (every numeric column but the target, or `valueColumns`, is a
+    /// time step, in column order) on the labeled `rows` (default: every labeled row).
     public func fit(_ table: Table, valueColumns: [String] = [], rows: [Int]? = nil) throws -> SeriesClassificationModel {
+        try fit(table, columns: .wide(valueColumns), rows: rows)
+    }
+
+    /// Fits on the labeled series at `rows` — positions in `columns.read(table).rows`,
+    /// one per series (default: every labeled series).
+    public func fit(_ table: Table, columns: SeriesColumns, rows: [Int]? = nil) throws -> SeriesClassificationModel {
         try fineTune.validate()
         guard let targetColumn = table.target else { throw TrainingError.notEnoughData(reason: "the table has no target column") }
-        let reader = SeriesReader(layout: .wide, valueColumns: valueColumns, labelColumn: targetColumn.name)
-        let collection = try reader.series(from: table)
-        let columns = reader.valueColumnNames(in: table)
-        let labeled = try LabeledRows(table, rows: rows, validationRows: nil, validationFraction: fineTune.validationFraction,
+        let columns = columns.resolved(in: table, labelColumn: targetColumn.name)
+        let (collection, seriesRows) = try columns.read(table, labelColumn: targetColumn.name)
+        let length = columns.isLong ? collection.series.map(\.length).max() ?? 0 : columns.valueColumns.count
+        let labeled = try LabeledRows(seriesRows, rows: rows, validationRows: nil, validationFraction: fineTune.validationFraction,
                                       minimumValidationRows: fineTune.minimumValidationRows, seed: fineTune.seed, requestedTask: nil)
         guard labeled.task.isClassification else {
             throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "series classification needs class labels, and this column looks continuous")
         }
-        let windows = WindowSet.whole(collection, length: columns.count)
+        let windows = WindowSet.whole(collection, length: length)
         let all = Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)
         let x = all.gatheringRows(labeled.train), xValidation = all.gatheringRows(labeled.validation)
         var training = fineTune.training
@@ -50,13 +57,13 @@ public struct SeriesClassifier {
         var config = fineTune
         let network: Network
         if let encoder {
-            guard encoder.channelNames.count == 1 else {
-                throw SeriesError.channelMismatch(expected: encoder.channelNames, found: ["value"])
+            guard encoder.channelNames.count == collection.channels else {
+                throw SeriesError.channelMismatch(expected: encoder.channelNames, found: collection.channelNames)
             }
-            network = try encoder.network(length: columns.count)
+            network = try encoder.network(length: length)
             _ = seeds.next()
         } else {
-            network = try Network(architecture: encoderConfig.architecture(channels: 1), inputDimensions: windows.inputWidth,
+            network = try Network(architecture: encoderConfig.architecture(channels: collection.channels), inputDimensions: windows.inputWidth,
                                   outputDimensions: nil, seed: seeds.next())
             config.strategy = .full
         }
@@ -64,13 +71,13 @@ public struct SeriesClassifier {
         let headArchitecture: Architecture = config.strategy == .linearProbe
             ? .linear : .mlp(MLPConfig(depth: config.headDepth - 1, hiddenWidth: config.headWidth))
         let head = try Network(architecture: headArchitecture, inputDimensions: network.outputDimensions, outputDimensions: classes, seed: seeds.next())
-        let objective = try SupervisedObjective(task: labeled.task, target: labeled.target, table: table, trainRows: labeled.train,
+        let objective = try SupervisedObjective(task: labeled.task, target: labeled.target, table: seriesRows, trainRows: labeled.train,
                                                 validationRows: labeled.validation, balanceClasses: config.balanceClasses, classes: classes)
         training.seed = seeds.next()
         let history = try EncoderHeadTrainer(config, progress: progress).train(
             encoder: network, head: head, x: x, xValidation: xValidation, training: training,
             loss: { objective.loss($0, batch: $1) }, validationLoss: { objective.validationLoss($0) })
-        return SeriesClassificationModel(encoder: network, head: head, valueColumns: columns, target: labeled.target,
+        return SeriesClassificationModel(encoder: network, head: head, columns: columns, length: length, target: labeled.target,
                                          config: config, history: history, pretrained: encoder != nil)
     }
 }
@@ -81,35 +88,50 @@ public final class SeriesClassificationModel: TabularPredictor {
 
     public let encoder: Network
     public let head: Network
-    /// The time-step columns, in order.
-    public let valueColumns: [String]
+    /// Where the series are (wide: the time-step columns, in order; long: id, time and
+    /// channel columns).
+    public let columns: SeriesColumns
+    /// Steps the encoder reads (the longest training series).
+    public let length: Int
     public let target: TargetEncoder
     public let config: FineTuneConfig
     public let history: TrainingHistory
     public let pretrained: Bool
     public var idColumns: [String] = []
 
-    public init(encoder: Network, head: Network, valueColumns: [String], target: TargetEncoder, config: FineTuneConfig,
+    public init(encoder: Network, head: Network, columns: SeriesColumns, length: Int, target: TargetEncoder, config: FineTuneConfig,
                 history: TrainingHistory, pretrained: Bool) {
         self.encoder = encoder
         self.head = head
-        self.valueColumns = valueColumns
+        self.columns = columns
+        self.length = length
+        if let id = columns.seriesID { idColumns = [id] }
         self.target = target
         self.config = config
         self.history = history
         self.pretrained = pretrained
     }
 
-    public var requiredColumns: [String] { valueColumns }
+    public var valueColumns: [String] { columns.valueColumns }
+    public var requiredColumns: [String] { columns.requiredColumns }
     public var targetColumn: String? { target.column }
 
+    public func predictionRows(_ table: Table) throws -> Table {
+        try columns.read(table, labelColumn: nil).rows
+    }
+
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
-        let missing = valueColumns.filter { table[$0] == nil }
+        let missing = columns.requiredColumns.filter { table[$0] == nil }
         guard missing.isEmpty else {
-            throw DataError.schemaMismatch(missing: missing, reason: "The model reads \(valueColumns.count) time-step columns (\(valueColumns.first!) … \(valueColumns.last!)).")
+            let what = columns.isLong ? "the columns \(columns.requiredColumns.joined(separator: ", "))"
+                : "\(valueColumns.count) time-step columns (\(valueColumns.first!) … \(valueColumns.last!))"
+            throw DataError.schemaMismatch(missing: missing, reason: "The model reads \(what).")
         }
-        let collection = try SeriesReader(layout: .wide, valueColumns: valueColumns).series(from: table)
-        let windows = WindowSet.whole(collection, length: valueColumns.count)
+        let collection = try columns.read(table, labelColumn: nil).series
+        guard collection.channels * 2 * length == encoder.inputDimensions else {
+            throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
+        }
+        let windows = WindowSet.whole(collection, length: length)
         let outputs = head.predict(encoder.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)))
         return (Predictions(classNames: target.classNames, task: target.task, probabilities: SoftmaxCrossEntropy.probabilities(outputs)), FittedPreprocessor.TransformReport())
     }
@@ -123,11 +145,16 @@ public final class SeriesClassificationModel: TabularPredictor {
         var history: TrainingHistory
         var pretrained: Bool
         var idColumns: [String]
+        /// Absent in files written before long-layout support (wide; length = columns).
+        var seriesID: String?
+        var time: String?
+        var length: Int?
     }
 
     public func save(to path: String) throws {
-        let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), valueColumns: valueColumns, target: target,
-                                      fineTune: config, history: history, pretrained: pretrained, idColumns: idColumns)
+        let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), valueColumns: columns.valueColumns, target: target,
+                                      fineTune: config, history: history, pretrained: pretrained, idColumns: idColumns,
+                                      seriesID: columns.seriesID, time: columns.time, length: length)
         try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
     }
 
@@ -135,7 +162,9 @@ public final class SeriesClassificationModel: TabularPredictor {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
         let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
         let head = try description.head.restored(prefix: "head.", from: file, path: path)
-        let model = SeriesClassificationModel(encoder: encoder, head: head, valueColumns: description.valueColumns, target: description.target,
+        let columns = SeriesColumns(seriesID: description.seriesID, time: description.time, valueColumns: description.valueColumns)
+        let model = SeriesClassificationModel(encoder: encoder, head: head, columns: columns, length: description.length ?? description.valueColumns.count,
+                                              target: description.target,
                                               config: description.fineTune, history: description.history, pretrained: description.pretrained)
         model.idColumns = description.idColumns
         return model
