@@ -25,27 +25,39 @@ struct SeriesCommand: ParsableCommand {
     )
 }
 
+enum SeriesObjective: String, ExpressibleByArgument, CaseIterable {
+    case nextStep = "next-step", contrastive
+}
+
 struct SeriesPretrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pretrain",
-        abstract: "Pretrain a series encoder by next-step prediction on unlabeled series.",
+        abstract: "Pretrain a series encoder on unlabeled series: next-step prediction or contrastive views.",
         discussion: """
-        Every window of --lookback steps of every series (DATA and each --unlabeled file) \
-        predicts the next value of every channel; MSE on per-window normalised values. \
-        Early stopping on held-out series (or the last stretch of each series when there \
-        are fewer than 10). Writes an encoder for series forecast / classify --encoder.
+        --objective next-step (default; for forecasting): every window of --lookback steps \
+        of every series (DATA and each --unlabeled file) predicts the next value of every \
+        channel; MSE on per-window normalised values. Early stopping on held-out series \
+        (or the last stretch of each series when there are fewer than 10). \
+        --objective contrastive (for classification): two random crops of each series \
+        (half its length), jittered, scaled and partly masked, are pulled together and \
+        pushed from the other series by InfoNCE (τ 0.5); early stopping on held-out \
+        series. Writes an encoder for series forecast / classify --encoder.
 
         Examples:
           pretext series pretrain datasets/chicago_ridership.csv --time date \\
               --channels-as-series -o encoder.safetensors
           pretext series pretrain datasets/italy_power_demand_train.csv --wide \\
               --target target --lookback 16 -o italy-encoder.safetensors
+          pretext series pretrain datasets/japanese_vowels_train.csv --series-id \\
+              series_id --time t --target target --objective contrastive -o \\
+              vowels-encoder.safetensors
         """
     )
 
     @Argument(help: "A CSV of series (- reads standard input).") var data: String
     @Option(help: "Another CSV of series in the same layout (repeatable).") var unlabeled: [String] = []
-    @Option(help: "Wide layout: the class column, excluded from the values.") var target: String?
+    @Option(help: "The class column, excluded from the values (labels are not used).") var target: String?
+    @Option(help: "next-step (forecasting) or contrastive (classification).") var objective: SeriesObjective = .nextStep
     @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
     @OptionGroup var layout: SeriesLayoutOptions
     @OptionGroup var model: SeriesEncoderOptions
@@ -59,7 +71,7 @@ struct SeriesPretrainCommand: ParsableCommand {
 
     mutating func validate() throws {
         try adoptDeprecated(deprecatedEpochs, "--epochs", into: &pretraining.pretrainEpochs, default: 100, "--pretrain-epochs")
-        try adoptDeprecated(deprecatedPatience, "--patience", into: &pretraining.pretrainPatience, default: 5, "--pretrain-patience")
+        try adoptDeprecated(deprecatedPatience, "--patience", into: &pretraining.pretrainPatience, default: nil, "--pretrain-patience")
         try adoptDeprecated(deprecatedStride, "--stride", into: &pretraining.pretrainStride, default: 1, "--pretrain-stride")
         try adoptDeprecated(deprecatedLearningRate, "--learning-rate", into: &pretraining.pretrainLearningRate, default: 1e-3,
                             "--pretrain-learning-rate")
@@ -80,11 +92,15 @@ struct SeriesPretrainCommand: ParsableCommand {
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
             for line in collection.summary { printError("series: \(line)") }
-            let encoder = try NextStepPretrainer(config: settings.nextStep, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(collection)
+            let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
+            let encoder = objective == .contrastive
+                ? try ContrastiveSeriesPretrainer(config: settings.contrastive, progress: progress).fit(collection)
+                : try NextStepPretrainer(config: settings.nextStep, progress: progress).fit(collection)
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
-            printError("pretrained on \(collection.count) series for \(encoder.history.epochs.count) epochs"
-                       + (best.map { "; best held-out next-step MSE (normalised) \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" } ?? ""))
+            let measure = objective == .contrastive ? "InfoNCE" : "next-step MSE (normalised)"
+            printError("pretrained (\(objective.rawValue)) on \(collection.count) series for \(encoder.history.epochs.count) epochs"
+                       + (best.map { "; best held-out \(measure) \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" } ?? ""))
             print("wrote \(output)")
         }
     }
@@ -198,7 +214,10 @@ struct SeriesClassifyCommand: ParsableCommand {
         --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
         TCN trains from scratch; --method minirocket fits MiniRocket (Dempster et al. 2021: \
         10,000 random-free convolution features and a ridge classifier with leave-one-out \
-        regularisation), --method xgboost fits XGBoost on the raw values. \
+        regularisation), --method xgboost fits XGBoost on the raw values, --method auto \
+        chooses among MiniRocket, the TCN from scratch and the TCN pretrained (contrastive: \
+        linear probe or full; next-step: full) on every series by repeated stratified k-fold \
+        cross-validation on the labeled series, then refits the winner on all of them. \
         (1-NN is a baseline of series compare only: it has no model file to save.) \
         --labels takes a label budget as for tables.
 
@@ -212,30 +231,36 @@ struct SeriesClassifyCommand: ParsableCommand {
               minirocket -o coffee.safetensors
           pretext series classify datasets/basic_motions_train.csv --series-id \\
               series_id --time t --target target --method minirocket -o motions.safetensors
+          pretext series classify datasets/japanese_vowels_train.csv --series-id \\
+              series_id --time t --target target --labels 10% --method auto -o \\
+              vowels.safetensors
           pretext predict model.safetensors datasets/italy_power_demand_test.csv -o \\
               predictions.csv
         """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, minirocket, xgboost }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, minirocket, xgboost, auto }
 
     @Argument(help: "The training CSV (- reads standard input).") var data: String
     @Option(help: "The class column.") var target: String
     @Option(help: "Long layout: the column naming each series (needs --time).") var seriesId: String?
     @Option(help: "Long layout: the time column (ISO 8601 dates/timestamps or integers).") var time: String?
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
-    @Option(help: "neural (default), minirocket (MiniRocket features + ridge classifier) or xgboost (on the raw values).") var method: Method = .neural
+    @Option(help: "neural (default), minirocket (MiniRocket features + ridge classifier), xgboost (on the raw values) or auto (chosen by cross-validation).")
+    var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
     @Option(help: "A value column (repeatable): wide, a time step; long, a channel. Default: every numeric column but the target, id and time.") var value: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @OptionGroup var model: SeriesEncoderOptions
+    @OptionGroup(title: "Pretraining (--method auto)") var pretraining: SeriesPretrainOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
         if let labels { _ = try budget(labels) }
+        try pretraining.validate()
         if (seriesId == nil) != (time == nil) { throw ValidationError("the long layout needs both --series-id and --time.") }
         if seriesId != nil && method == .xgboost {
             throw ValidationError("--method xgboost reads wide files (one series per row); with --series-id use minirocket or neural.")
@@ -247,6 +272,7 @@ struct SeriesClassifyCommand: ParsableCommand {
     var settings: SeriesSettings {
         var settings = SeriesSettings()
         model.apply(to: &settings)
+        pretraining.apply(to: &settings)
         fineTune.apply(to: &settings)
         settings.strategy = strategy
         settings.threads = read.threads
@@ -274,6 +300,15 @@ struct SeriesClassifyCommand: ParsableCommand {
                 var config = MiniRocketConfig()
                 config.seed = runOptions.seed
                 try MiniRocketClassifier(config: config).fit(table, columns: columns, rows: rows).save(to: output)
+            case .auto:
+                let settings = self.settings
+                var config = SeriesAutoConfig()
+                (config.encoder, config.fineTune, config.contrastive, config.nextStep) = (settings.encoder, settings.fineTune, settings.contrastive, settings.nextStep)
+                config.seed = runOptions.seed
+                let quiet = runOptions.quiet
+                let choice = try SeriesAutoClassifier(config: config, log: { if !quiet { printError($0) } }).fit(table, columns: columns, rows: rows)
+                try choice.save(to: output)
+                printError("auto chose \(choice.chosen.rawValue) (\(choice.validation))")
             case .neural:
                 let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
@@ -285,6 +320,7 @@ struct SeriesClassifyCommand: ParsableCommand {
             switch method {
             case .xgboost: what = "XGBoost"
             case .minirocket: what = "MiniRocket + ridge"
+            case .auto: what = "the chosen model"
             case .neural: what = encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))"
             }
             printError("trained \(what) on \(rows.count) labeled series")
@@ -296,13 +332,15 @@ struct SeriesClassifyCommand: ParsableCommand {
 struct SeriesCompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Does next-step pretraining help? Forecasting (vs history) or classification (vs label budget) reports.",
+        abstract: "Does pretraining help? Forecasting (vs history) or classification (vs label budget) reports.",
         discussion: """
         Classification (with --test): on the given train/test split, label budgets of the \
-        training series (--labels), methods 1nn, minirocket, xgboost, scratch and \
-        pretrained-<strategy>; wide files, or long ones with --series-id and --time \
-        (multivariate, any lengths; every method but xgboost); \
-        pretraining uses every training series (labels unused) and --unlabeled files. \
+        training series (--labels), methods 1nn, minirocket, xgboost, scratch, \
+        pretrained-<strategy> (next-step pretraining), contrastive-<strategy> \
+        (contrastive pretraining) and auto (chosen by cross-validation on the budget); wide \
+        files, or long ones with --series-id and --time (multivariate, any lengths; every \
+        method but xgboost); pretraining uses every training series (labels unused) and \
+        --unlabeled files. \
         Forecasting (without --test): a rolling-origin backtest (--folds origins of \
         --horizon steps) for each amount of target history (--histories), methods naive, \
         seasonal-naive, ar, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses \
@@ -333,7 +371,8 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Forecasting: season length (default: from the frequency, else detected).") var season: Int?
     @Option(help: "Extra series for pretraining (repeatable). Forecasting: read as univariate series.") var unlabeled: [String] = []
     @Option(help: "The time column of the --unlabeled files (forecasting).") var unlabeledTime: String?
-    @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, pretrained-linear-probe).") var methods: String?
+    @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, contrastive-linear-probe, contrastive-full and auto).")
+    var methods: String?
     @Option(help: "Repeats: seeds 0..<N, each its own pretraining and label budgets.") var repeats = 3
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "series-report"

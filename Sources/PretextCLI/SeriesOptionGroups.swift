@@ -46,15 +46,16 @@ struct SeriesEncoderOptions: ParsableArguments {
     }
 }
 
-/// Next-step pretraining settings (defaults: `NextStepConfig`).
+/// Pretraining settings (defaults: `NextStepConfig`, `ContrastiveSeriesConfig`).
 struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Maximum pretraining epochs (early stopping decides).") var pretrainEpochs = 100
-    @Option(help: "Pretraining stops after this many epochs without a held-out improvement.") var pretrainPatience = 5
+    @Option(help: "Pretraining stops after this many epochs without a held-out improvement (default: 5 next-step, 10 contrastive).")
+    var pretrainPatience: Int?
     @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
-    @Option(help: "Steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+    @Option(help: "Next-step: steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
 
     func validate() throws {
-        for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience),
+        for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience ?? 1),
                               ("--pretrain-stride", pretrainStride)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value)).")
         }

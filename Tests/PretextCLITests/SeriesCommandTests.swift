@@ -84,6 +84,33 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertFalse(report.contains("XGBoost"), report)
     }
 
+    /// `series pretrain --objective contrastive` writes an encoder `series classify
+    /// --encoder` fine-tunes; `--method auto` reports every candidate's cross-validated
+    /// accuracy, names its choice and saves a model `predict` serves.
+    func testContrastivePretrainAndAutoClassify() throws {
+        let pretrain = try runPretext(["series", "pretrain", "datasets/italy_power_demand_train.csv", "--wide", "--target", "target",
+                                       "--objective", "contrastive", "--pretrain-epochs", "3", "--encoder-width", "8", "--quiet",
+                                       "-o", path("encoder.safetensors")])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        XCTAssertTrue(pretrain.standardError.contains("pretrained (contrastive) on 67 series for 3 epochs; best held-out InfoNCE"), pretrain.standardError)
+        let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--encoder",
+                                  path("encoder.safetensors"), "--strategy", "linear-probe", "--fine-tune-epochs", "5", "--encoder-width", "8",
+                                  "--quiet", "-o", path("probe.safetensors")])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        let auto = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--method", "auto",
+                                   "--labels", "12", "--pretrain-epochs", "2", "--fine-tune-epochs", "5", "--encoder-width", "8",
+                                   "-o", path("auto.safetensors")])
+        XCTAssertEqual(auto.status, 0, auto.standardError)
+        for candidate in ["minirocket", "scratch", "contrastive-linear-probe", "contrastive-full", "next-step-full"] {
+            XCTAssertTrue(auto.standardError.contains("auto: \(candidate): cross-validated accuracy"), auto.standardError)
+        }
+        XCTAssertTrue(auto.standardError.contains("auto chose "), auto.standardError)
+        XCTAssertTrue(auto.standardError.contains("on 12 labeled series"), auto.standardError)
+        let predict = try runPretext(["predict", path("auto.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("auto.csv")])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        XCTAssertTrue(predict.standardError.contains("wrote 1029 predictions"), predict.standardError)
+    }
+
     func testClassifyThenPredictServesTheSeriesModel() throws {
         let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
                                   "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])

@@ -1,7 +1,7 @@
 import XCTest
 import PretextData
 import PretextNN
-import PretextSSL
+@testable import PretextSSL
 import PretextTransfer
 import PretextBaselines
 import PretextAuto
@@ -151,5 +151,126 @@ final class SeriesModelTests: XCTestCase {
         XCTAssertThrowsError(try SeriesClassifier(fineTune: fineTune, encoder: mlpEncoder).fit(train)) { error in
             XCTAssertTrue("\(error)".contains("16, the window length this MLP encoder was pretrained on"), "\(error)")
         }
+    }
+
+    /// The two views of a series are its crops, standardised with the pool's statistics,
+    /// then scaled, jittered and masked: with every augmentation off and crops as long as
+    /// the series they are exactly its standardised values; with them on, masked steps
+    /// are flagged missing and read 0, and the views differ.
+    func testContrastiveViewsAreAugmentedCropsOfTheSameSeries() throws {
+        let collection = try SeriesColumns(seriesID: "series_id", time: "t").read(try loadTable("basic_motions_train.csv"), labelColumn: "target").series
+        let standardizer = SeriesStandardizer(fitting: collection)
+        var plain = ContrastiveSeriesConfig()
+        (plain.jitter, plain.scaling, plain.maskRate) = (0, 0, 0)
+        var generator = SeededGenerator(seed: 1)
+        let same = ContrastiveSeriesPretrainer(config: plain).views(collection, [0, 5], crop: 100, standardizer: standardizer, generator: &generator)
+        XCTAssertEqual(same.rows, 4)
+        XCTAssertEqual(same.columns, 100 * 2 * 6)
+        let whole = WindowSet.whole(SeriesCollection(series: [collection.series[0], collection.series[5]], channelNames: collection.channelNames,
+                                                     axis: collection.axis, source: ""), length: 100, standardizer: standardizer).inputs
+        XCTAssertEqual(Array(same.values[..<(2 * 1200)]), whole)
+        XCTAssertEqual(Array(same.values[(2 * 1200)...]), whole)
+        // Step 3, channel 2 of series 5 by hand: (x − μ) / σ.
+        let expected = (collection.series[5].value(3, 2) - standardizer.location[2]) / standardizer.scale[2]
+        XCTAssertEqual(same[1, 3 * 12 + 2], expected, accuracy: 1e-5)
+
+        var augmented = ContrastiveSeriesConfig()
+        augmented.maskRate = 0.3
+        let views = ContrastiveSeriesPretrainer(config: augmented).views(collection, [0, 5], crop: 50, standardizer: standardizer, generator: &generator)
+        XCTAssertEqual(views.columns, 50 * 2 * 6)
+        var masked = 0
+        for row in 0..<4 {
+            for t in 0..<50 {
+                let flags = (0..<6).map { views[row, t * 12 + 6 + $0] }
+                XCTAssertTrue(flags.allSatisfy { $0 == 0 } || flags.allSatisfy { $0 == 1 }, "a step is masked on every channel or none")
+                if flags[0] == 0 { masked += 1; XCTAssertTrue((0..<6).allSatisfy { views[row, t * 12 + $0] == 0 }) }
+            }
+        }
+        XCTAssertTrue((30...90).contains(masked), "about 30% of 200 steps masked: \(masked)")
+        XCTAssertNotEqual(Array(views.values[..<600]), Array(views.values[1200..<1800]), "the two views of series 0 differ")
+    }
+
+    /// Contrastive pretraining lowers the held-out InfoNCE below chance (log of the
+    /// held-out count), is reproducible from its seed, and the encoder file keeps its
+    /// objective; a classifier fine-tuned from it reads the long-layout series.
+    func testContrastivePretrainingLearnsAndIsReproducible() throws {
+        let train = try loadTable("japanese_vowels_train.csv")
+        let columns = SeriesColumns(seriesID: "series_id", time: "t")
+        let collection = try columns.read(train, labelColumn: "target").series
+        var config = ContrastiveSeriesConfig()
+        config.encoder = smallEncoder()
+        config.training.maximumEpochs = 8
+        config.seed = 4
+        let encoder = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+        XCTAssertEqual(encoder.lookback, 13, "half the longest series (26)")
+        let losses = encoder.history.epochs.compactMap(\.validationLoss)
+        XCTAssertEqual(losses.count, 8)
+        XCTAssertLessThan(try XCTUnwrap(losses.min()), log(27) * 0.8, "27 held-out series: chance is log 27; \(losses)")
+        XCTAssertLessThan(try XCTUnwrap(losses.min()), losses[0])
+        let again = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+        XCTAssertEqual(again.network.store.values, encoder.network.store.values)
+
+        let path = NSTemporaryDirectory() + "pretext-contrastive-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try encoder.save(to: path)
+        let loaded = try SeriesEncoder.load(from: path)
+        XCTAssertEqual(loaded.objective, .contrastive(config))
+        XCTAssertEqual(loaded.network.store.values, encoder.network.store.values)
+
+        // A linear probe on it beats the same probe on the same encoder untrained.
+        var fineTune = FineTuneConfig()
+        fineTune.strategy = .linearProbe
+        fineTune.training.maximumEpochs = 60
+        let test = try loadTable("japanese_vowels_test.csv")
+        let truth = try columns.read(test, labelColumn: "target").series.series.map(\.label!)
+        func probeAccuracy(_ encoder: SeriesEncoder) throws -> Double {
+            let model = try SeriesClassifier(fineTune: fineTune, encoder: encoder).fit(train, columns: columns)
+            XCTAssertEqual(model.standardizer, SeriesStandardizer(fitting: collection))
+            let predicted = try model.predictions(test).predictions.labels
+            return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
+        }
+        var seeds = SeededGenerator(seed: config.seed, stream: "contrastive-series")
+        let untrained = SeriesEncoder(network: try Network(architecture: config.encoder.architecture(channels: 12), inputDimensions: 13 * 24,
+                                                           outputDimensions: nil, seed: seeds.next()),
+                                      channelNames: collection.channelNames, lookback: 13, config: NextStepConfig(), history: TrainingHistory())
+        let (pretrained, random) = (try probeAccuracy(loaded), try probeAccuracy(untrained))
+        XCTAssertGreaterThan(pretrained, random + 0.05, "pretrained \(pretrained), untrained \(random)")
+    }
+
+    /// `auto` scores every candidate on the same folds of the budget series, keeps the
+    /// best mean accuracy, refits it on the whole budget and saves a file `predict`
+    /// serves; with a class of one labeled series it says nothing could be validated.
+    func testSeriesAutoChoosesTheBestCrossValidatedCandidate() throws {
+        let train = try loadTable("italy_power_demand_train.csv"), test = try loadTable("italy_power_demand_test.csv")
+        var config = SeriesAutoConfig()
+        config.encoder = smallEncoder()
+        config.contrastive.training.maximumEpochs = 3
+        config.nextStep.training.maximumEpochs = 2
+        config.nextStep.window.lookback = 12
+        config.fineTune.training.maximumEpochs = 10
+        config.fineTune.epochsWithoutValidation = 10
+        config.minirocket.features = 840
+        (config.folds, config.repeats) = (3, 1)
+        var lines: [String] = []
+        let rows = Array(0..<20)
+        let choice = try SeriesAutoClassifier(config: config, log: { lines.append($0) }).fit(train, columns: .wide(), rows: rows)
+        XCTAssertEqual(choice.scores.map(\.candidate), SeriesAutoConfig.Candidate.allCases)
+        let best = choice.scores.map(\.accuracy).max()!
+        XCTAssertEqual(choice.scores.first { $0.candidate == choice.chosen }?.accuracy, best)
+        XCTAssertTrue(choice.scores.allSatisfy { (0...1).contains($0.accuracy) && $0.logLoss >= 0 })
+        XCTAssertTrue(choice.validation.contains("3-fold") && choice.validation.contains("20 labeled series"), choice.validation)
+        XCTAssertEqual(lines.filter { $0.contains("cross-validated accuracy") }.count, 5, "\(lines)")
+        let path = NSTemporaryDirectory() + "pretext-series-auto-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try choice.save(to: path)
+        XCTAssertEqual(try ModelLoader.loadPredictor(from: path).predictions(test).predictions.labels,
+                       try choice.model.predictions(test).predictions.labels)
+
+        let classes = (0..<train.rowCount).map { train.target!.text(at: $0) }
+        let lonely = [classes.firstIndex(of: "1")!] + Array((0..<train.rowCount).filter { classes[$0] == "2" }.prefix(5))
+        let fallback = try SeriesAutoClassifier(config: config).fit(train, columns: .wide(), rows: lonely)
+        XCTAssertEqual(fallback.chosen, .minirocket)
+        XCTAssertTrue(fallback.scores.isEmpty)
+        XCTAssertTrue(fallback.validation.hasPrefix("none: some class has a single labeled series"), fallback.validation)
     }
 }

@@ -2,6 +2,7 @@ import XCTest
 @testable import PretextReport
 import PretextData
 import PretextTransfer
+import PretextSSL
 
 /// The series commands' shared settings assemble the library's configurations: each
 /// field lands where its name says, and bad values are typed errors naming the option.
@@ -46,6 +47,12 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(classification.fineTune.training.maximumEpochs, 9)
         XCTAssertEqual(classification.fineTune.optimizer.learningRate, 2e-4)
         XCTAssertEqual(classification.nextStep, nextStep)
+        XCTAssertEqual(classification.contrastive, settings.contrastive)
+        XCTAssertEqual(settings.contrastive.training.maximumEpochs, 7)
+        XCTAssertEqual(settings.contrastive.training.patience, 2)
+        XCTAssertEqual(settings.contrastive.optimizer.learningRate, 3e-3)
+        XCTAssertEqual(settings.contrastive.encoder, nextStep.encoder)
+        XCTAssertEqual(settings.contrastive.seed, 11)
         XCTAssertEqual(classification.trees.trials, 5)
         XCTAssertEqual(classification.trees.threads, 1)
 
@@ -55,6 +62,11 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(forecasting.nextStep, nextStep)
         XCTAssertEqual(forecasting.folds, 2)
         XCTAssertEqual(forecasting.methods, ForecastComparison.Configuration().methods, "nil methods keep the defaults")
+
+        // Without a patience each objective keeps its own default.
+        settings.pretrainPatience = nil
+        XCTAssertEqual(settings.nextStep.training.patience, NextStepConfig().training.patience)
+        XCTAssertEqual(settings.contrastive.training.patience, ContrastiveSeriesConfig().training.patience)
     }
 
     func testBadSettingsAndMethodsAreTypedErrors() {

@@ -103,6 +103,19 @@ public struct WindowSet: Sendable {
         latest(collection, lookback: length, horizon: 1)
     }
 
+    /// Each whole series as one window of `length` steps (padded and cut as `whole`),
+    /// every value standardised with the same per-channel `standardizer` instead of its
+    /// own window's statistics — so a series' level and spread stay visible to the model
+    /// (global standardisation, as TS2Vec and TS-TCC prepare UEA data).
+    public static func whole(_ collection: SeriesCollection, length: Int, standardizer: SeriesStandardizer) -> WindowSet {
+        precondition(standardizer.location.count == collection.channels, "standardizer for \(standardizer.location.count) channels, series have \(collection.channels)")
+        var set = WindowSet(lookback: length, horizon: 1, channels: collection.channels)
+        for (index, series) in collection.series.enumerated() {
+            set.append(series, index: index, end: series.length, floors: [], requireTarget: false, fixed: standardizer)
+        }
+        return set
+    }
+
     /// The windows at `indices`, in order.
     public func selecting(_ indices: [Int]) -> WindowSet {
         var set = WindowSet(lookback: lookback, horizon: horizon, channels: channels)
@@ -174,7 +187,8 @@ public struct WindowSet: Sendable {
         }
     }
 
-    private mutating func append(_ series: TimeSeries, index: Int, end: Int, floors: [Float], requireTarget: Bool) {
+    private mutating func append(_ series: TimeSeries, index: Int, end: Int, floors: [Float], requireTarget: Bool,
+                                 fixed: SeriesStandardizer? = nil) {
         let start = end - lookback
         var mean = [Double](repeating: 0, count: channels), squares = mean, observed = mean
         for step in max(0, start)..<end {
@@ -190,7 +204,10 @@ public struct WindowSet: Sendable {
         var windowTargets = [Float](repeating: .nan, count: targetWidth)
         var locations = [Float](repeating: 0, count: channels), scales = [Float](repeating: 1, count: channels)
         for channel in 0..<channels {
-            if observed[channel] > 0 {
+            if let fixed {
+                locations[channel] = fixed.location[channel]
+                scales[channel] = fixed.scale[channel]
+            } else if observed[channel] > 0 {
                 let mu = mean[channel] / observed[channel]
                 let sigma = max(0, squares[channel] / observed[channel] - mu * mu).squareRoot()
                 locations[channel] = Float(mu)

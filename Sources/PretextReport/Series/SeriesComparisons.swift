@@ -1,4 +1,5 @@
 import Foundation
+import PretextAuto
 import PretextBaselines
 import PretextData
 import PretextNN
@@ -178,19 +179,25 @@ public struct ForecastComparison {
     }
 }
 
-/// Series classification: label-efficiency of next-step pretraining against 1-NN,
-/// XGBoost on the raw values and the same TCN from scratch, on a fixed train/test split
-/// (the UCR protocol). Per seed: nested, stratified label budgets of the training
-/// series; next-step pretraining once on every training series (labels unused) plus
-/// `unlabeled`; scores on every test series.
+/// Series classification: label-efficiency of next-step and contrastive pretraining
+/// against 1-NN, MiniRocket, XGBoost on the raw values and the same TCN from scratch, on
+/// a fixed train/test split (the UCR protocol). Per seed: nested, stratified label
+/// budgets of the training series; each pretraining once on every training series
+/// (labels unused) plus `unlabeled`; `auto` chooses among MiniRocket and the TCNs by
+/// cross-validation on the budget series alone; scores on every test series.
 public struct SeriesClassificationComparison {
     public struct Configuration {
         public var budgets: [LabelBudget] = [.fraction(0.1), .fraction(1)]
         public var seeds = 5
-        public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-linear-probe", "pretrained-full"]
+        /// Default: the baselines, the TCN from scratch, next-step pretraining with full
+        /// fine-tuning, contrastive pretraining with a linear probe and with full
+        /// fine-tuning, and `auto` (the choice among them by cross-validation on the budget).
+        public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-full", "contrastive-linear-probe", "contrastive-full", "auto"]
         public var fineTune = FineTuneConfig()
         public var encoder = SeriesEncoderConfig()
         public var nextStep = NextStepConfig()
+        /// Contrastive pretraining for the `contrastive-<strategy>` methods.
+        public var contrastive = ContrastiveSeriesConfig()
         public var trees = GradientBoostedTreesConfig()
         /// The MiniRocket baseline's transform (10,000 features; its ridge chooses α by
         /// leave-one-out cross-validation on the budget series).
@@ -208,6 +215,7 @@ public struct SeriesClassificationComparison {
     }
 
     public static let allMethods = ["1nn", "minirocket", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
+        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["auto"]
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -223,6 +231,9 @@ public struct SeriesClassificationComparison {
         case "minirocket": return "MiniRocket + ridge"
         case "xgboost": return "XGBoost on raw values"
         case "scratch": return "TCN from scratch"
+        case "auto": return "Auto (chosen by cross-validation)"
+        case let method where method.hasPrefix("contrastive-"):
+            return "Contrastive pretrained + " + method.dropFirst("contrastive-".count).replacingOccurrences(of: "-", with: " ")
         default: return pretrainedTitle(method)
         }
     }
@@ -252,18 +263,26 @@ public struct SeriesClassificationComparison {
         let total = config.seeds * config.budgets.count * config.methods.count
         let clock = Stopwatch()
         var sizes: [String: Int] = [:]
+        var contrastive = config.contrastive
+        contrastive.encoder = config.encoder
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
                                   data: [train.contentFingerprint, test.contentFingerprint, config.unlabeled?.contentFingerprint ?? "-"],
-                                  settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket, columns])
+                                  settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket, columns, contrastive])
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
-            var pretrained: SeriesEncoder?
-            func encoder() throws -> SeriesEncoder {
-                if let pretrained { return pretrained }
-                nextStep.seed = UInt64(seed)
-                let fitted = try NextStepPretrainer(config: nextStep).fit(pool)
-                log("seed \(seed): next-step pretraining on \(pool.count) series (lookback \(nextStep.window.lookback)) stopped after \(fitted.history.epochs.count) epochs")
-                pretrained = fitted
+            var pretrained: [String: SeriesEncoder] = [:]   // by objective, once per seed
+            func encoder(_ objective: String) throws -> SeriesEncoder {
+                if let cached = pretrained[objective] { return cached }
+                let fitted: SeriesEncoder
+                if objective == "contrastive" {
+                    contrastive.seed = UInt64(seed)
+                    fitted = try ContrastiveSeriesPretrainer(config: contrastive).fit(pool)
+                } else {
+                    nextStep.seed = UInt64(seed)
+                    fitted = try NextStepPretrainer(config: nextStep).fit(pool)
+                }
+                log("seed \(seed): \(objective) pretraining on \(pool.count) series (windows of \(fitted.lookback) steps) stopped after \(fitted.history.epochs.count) epochs")
+                pretrained[objective] = fitted
                 return fitted
             }
             for budget in config.budgets {
@@ -288,12 +307,26 @@ public struct SeriesClassificationComparison {
                         var trees = config.trees
                         trees.seed = UInt64(seed)
                         predictor = try GradientBoostedTrees(config: trees).fit(train, rows: rows)
+                    case "auto":
+                        var auto = SeriesAutoConfig()
+                        (auto.encoder, auto.fineTune, auto.contrastive, auto.nextStep) = (config.encoder, config.fineTune, contrastive, nextStep)
+                        (auto.minirocket, auto.seed) = (config.minirocket, UInt64(seed))
+                        let choice = try SeriesAutoClassifier(config: auto).fit(train, columns: columns, rows: rows,
+                                                                              pretrained: ["contrastive": try encoder("contrastive"), "next-step": try encoder("next-step")])
+                        log("seed \(seed), \(budget) labels: auto chose \(choice.chosen.rawValue) (\(choice.validation))")
+                        predictor = choice.model
+                    case let method where method.hasPrefix("contrastive-"):
+                        var fineTune = config.fineTune
+                        fineTune.seed = UInt64(seed)
+                        fineTune.strategy = FineTuneConfig.Strategy(rawValue: String(method.dropFirst("contrastive-".count))) ?? .full
+                        predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder("contrastive"))
+                            .fit(train, columns: columns, rows: rows)
                     default:
                         var fineTune = config.fineTune
                         fineTune.seed = UInt64(seed)
                         if let strategy = FineTuneConfig.Strategy(rawValue: String(method.dropFirst("pretrained-".count))), method.hasPrefix("pretrained-") {
                             fineTune.strategy = strategy
-                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder()).fit(train, columns: columns, rows: rows)
+                            predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder, encoder: try encoder("next-step")).fit(train, columns: columns, rows: rows)
                         } else {
                             predictor = try SeriesClassifier(fineTune: fineTune, encoderConfig: config.encoder).fit(train, columns: columns, rows: rows)
                         }
@@ -314,13 +347,17 @@ public struct SeriesClassificationComparison {
             "Data: `\(name)` (\(unlabeledSeries.count) training series, \(Self.lengths(unlabeledSeries)), \(unlabeledSeries.channels) channel\(unlabeledSeries.channels == 1 ? "" : "s")), tested on `\(test.source.lastPathComponentForReport)` (\(testSeries.count) series, \(Self.lengths(testSeries))); classes \(Set(testTruth).sorted().joined(separator: ", ")).",
             "Seeds: \(config.seeds); each draws its own nested, stratified label budgets: " + config.budgets.map { "\($0) = \(sizes[$0.description] ?? 0) series" }.joined(separator: ", ") + ".",
             "Next-step pretraining once per seed on \(pool.count) series (every training series, labels unused" + (config.unlabeled.map { ", plus \($0.count) from \($0.source.lastPathComponentForReport)" } ?? "") + "), lookback \(nextStep.window.lookback), up to \(nextStep.training.maximumEpochs) epochs with early stopping; test series are never seen before scoring.",
-            "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
-        ] + (config.methods.contains("minirocket") ? [
+            "TCN encoder width \(config.encoder.tcn.width), dilations \(config.encoder.tcn.dilations.map(String.init).joined(separator: ",")), \(config.encoder.tcn.pooling.rawValue) pooling, reading each series standardised per channel by the training series' mean and standard deviation; head \(config.fineTune.headDepth)×\(config.fineTune.headWidth); Adam lr \(config.fineTune.optimizer.learningRate); early stopping on a hold-out of the budget when it has ≥ \(config.fineTune.minimumValidationRows) series, else \(config.fineTune.epochsWithoutValidation) epochs.",
+        ] + (config.methods.contains { $0.hasPrefix("contrastive-") || $0 == "auto" } ? [
+            "Contrastive pretraining once per seed on the same \(pool.count) series: two random crops of \(contrastive.cropLength.map(String.init) ?? "half the longest series'") steps per series, jitter σ \(contrastive.jitter), scaling σ \(contrastive.scaling), \(Int(contrastive.maskRate * 100))% of steps masked, InfoNCE with τ \(contrastive.temperature) on a \(contrastive.projectionWidth)-wide projection head, up to \(contrastive.training.maximumEpochs) epochs with early stopping on held-out series.",
+        ] : []) + (config.methods.contains("auto") ? [
+            "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
+        ] : []) + (config.methods.contains("minirocket") ? [
             "MiniRocket (Dempster et al. 2021): 84 fixed kernels × dilations, \(config.minirocket.features / 84 * 84) PPV features with biases from training-series quantiles, then a ridge classifier with α chosen by leave-one-out cross-validation among 10⁻³ … 10³ (scikit-learn's RidgeClassifierCV, features scaled by their standard deviation).",
         ] : []) + (config.methods.contains("xgboost") ? [
             "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
         ] : [])
-        return SeriesReport(title: "Does next-step pretraining help classify \(name)?", dataset: name, task: "series classification", setup: setup,
+        return SeriesReport(title: "Does pretraining help classify \(name)?", dataset: name, task: "series classification", setup: setup,
                             xAxis: "label budget (labeled training series)", primaryMetric: "accuracy", higherIsBetter: true,
                             metricOrder: ["accuracy", "macro-F1", "log loss", "ROC-AUC"], cells: cells,
                             points: config.budgets.map { "\($0) labels (\(sizes[$0.description] ?? 0) series)" }, methods: config.methods,

@@ -20,10 +20,11 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var encoderKind: SeriesEncoderConfig.Kind = .tcn
     /// TCN channels or MLP units. Default 64.
     public var encoderWidth = 64
-    /// Next-step pretraining: maximum epochs, patience, Adam learning rate, and the steps
-    /// between window starts.
+    /// Pretraining: maximum epochs, patience (nil: the objective's own, 5 for next-step
+    /// and 10 for contrastive), Adam learning rate, and (next-step) the steps between
+    /// window starts.
     public var pretrainEpochs = 100
-    public var pretrainPatience = 5
+    public var pretrainPatience: Int?
     public var pretrainLearningRate: Float = 1e-3
     public var pretrainStride = 1
     /// Fine-tuning (and training from scratch): maximum epochs, patience and learning rate.
@@ -43,7 +44,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Checks every field's range; the errors name the CLI option.
     public func validate() throws {
         for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth), ("--pretrain-epochs", pretrainEpochs),
-                              ("--pretrain-patience", pretrainPatience), ("--pretrain-stride", pretrainStride),
+                              ("--pretrain-patience", pretrainPatience ?? 1), ("--pretrain-stride", pretrainStride),
                               ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
         }
@@ -69,11 +70,26 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         var config = NextStepConfig()
         config.encoder = encoder
         config.window = WindowConfig(lookback: lookback, horizon: 1, stride: pretrainStride)
-        config.training.maximumEpochs = pretrainEpochs
-        config.training.patience = pretrainPatience
-        config.optimizer.learningRate = pretrainLearningRate
+        applyPretraining(to: &config.training, &config.optimizer)
         config.seed = seed
         return config
+    }
+
+    /// Contrastive pretraining (augmented crops + InfoNCE) with the same encoder.
+    public var contrastive: ContrastiveSeriesConfig {
+        var config = ContrastiveSeriesConfig()
+        config.encoder = encoder
+        applyPretraining(to: &config.training, &config.optimizer)
+        config.seed = seed
+        return config
+    }
+
+    /// The pretraining epochs, patience (when given) and learning rate, shared by both
+    /// objectives.
+    private func applyPretraining(to training: inout TrainingConfig, _ optimizer: inout OptimizerConfig) {
+        training.maximumEpochs = pretrainEpochs
+        training.patience = pretrainPatience ?? training.patience
+        optimizer.learningRate = pretrainLearningRate
     }
 
     /// Fine-tuning a classifier (or training one from scratch) on whole series.
@@ -168,6 +184,7 @@ extension SeriesClassificationComparison.Configuration {
         encoder = settings.encoder
         fineTune = settings.fineTune
         nextStep = settings.nextStep
+        contrastive = settings.contrastive
         trees = settings.trees
     }
 }

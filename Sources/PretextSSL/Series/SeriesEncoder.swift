@@ -1,8 +1,41 @@
 import PretextData
 import PretextNN
 
+/// How a series encoder was pretrained.
+public enum SeriesPretrainingObjective: Codable, Sendable, Equatable {
+    /// Next-step prediction (`NextStepPretrainer`; its settings are `SeriesEncoder.config`).
+    case nextStep
+    /// Contrastive views (`ContrastiveSeriesPretrainer`) with these settings.
+    case contrastive(ContrastiveSeriesConfig)
+
+    public var name: String {
+        switch self {
+        case .nextStep: return "next-step"
+        case .contrastive: return "contrastive"
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case kind, contrastive }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "next-step": self = .nextStep
+        case "contrastive": self = .contrastive(try container.decode(ContrastiveSeriesConfig.self, forKey: .contrastive))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown pretraining objective \(other)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .kind)
+        if case .contrastive(let config) = self { try container.encode(config, forKey: .contrastive) }
+    }
+}
+
 /// A pretrained series encoder: the network f over normalised windows, the channels it
-/// reads and the lookback it was trained with.
+/// reads, the lookback (or crop) it was trained with and how it was pretrained.
 public final class SeriesEncoder {
     public static let kind = "series-encoder"
 
@@ -11,13 +44,16 @@ public final class SeriesEncoder {
     public let lookback: Int
     public let config: NextStepConfig
     public let history: TrainingHistory
+    public let objective: SeriesPretrainingObjective
 
-    public init(network: Network, channelNames: [String], lookback: Int, config: NextStepConfig, history: TrainingHistory) {
+    public init(network: Network, channelNames: [String], lookback: Int, config: NextStepConfig, history: TrainingHistory,
+                objective: SeriesPretrainingObjective = .nextStep) {
         self.network = network
         self.channelNames = channelNames
         self.lookback = lookback
         self.config = config
         self.history = history
+        self.objective = objective
     }
 
     /// The encoder for windows of `length` steps: itself, or for a TCN the same weights
@@ -63,11 +99,14 @@ public final class SeriesEncoder {
         var lookback: Int
         var nextStep: NextStepConfig
         var history: TrainingHistory
+        /// Absent in files from before contrastive pretraining: next-step.
+        var objective: SeriesPretrainingObjective?
     }
 
     /// Writes the encoder atomically as a safetensors file (tensors `encoder.…`).
     public func save(to path: String) throws {
-        let description = Description(network: .init(network, seed: 0), channelNames: channelNames, lookback: lookback, nextStep: config, history: history)
+        let description = Description(network: .init(network, seed: 0), channelNames: channelNames, lookback: lookback, nextStep: config, history: history,
+                                      objective: objective)
         try ModelFile.write(networks: [("encoder.", network)], description: description, kind: Self.kind, to: path)
     }
 
@@ -75,6 +114,6 @@ public final class SeriesEncoder {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
         let network = try description.network.restored(prefix: "encoder.", from: file, path: path)
         return SeriesEncoder(network: network, channelNames: description.channelNames, lookback: description.lookback,
-                             config: description.nextStep, history: description.history)
+                             config: description.nextStep, history: description.history, objective: description.objective ?? .nextStep)
     }
 }

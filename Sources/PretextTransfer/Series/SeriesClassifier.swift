@@ -8,6 +8,11 @@ import PretextSSL
 /// shorter than the longest training series are padded with masked missing steps at
 /// the start (`WindowSet.whole`); longer ones at prediction time keep their last steps.
 ///
+/// Values are standardised per channel with the mean and standard deviation of every
+/// series in the training table (`normalization = .global`, the default: the protocol
+/// of TS2Vec and TS-TCC for the UEA archive, where a series' level tells classes apart),
+/// or each series by its own statistics (`.perSeries`: only shape is left).
+///
 /// With a pretrained `SeriesEncoder` the strategies are those of tabular fine-tuning
 /// (`linear-probe`, `full`, `freeze-then-unfreeze`); without one the same encoder
 /// architecture is trained from scratch. Labeled rows, label budgets and early stopping
@@ -19,6 +24,8 @@ public struct SeriesClassifier {
     public var encoderConfig: SeriesEncoderConfig
     public var encoder: SeriesEncoder?
     public var progress: ProgressReporter?
+    /// How series are scaled before the encoder reads them. Default `.global`.
+    public var normalization: SeriesNormalization = .global
 
     public init(fineTune: FineTuneConfig = FineTuneConfig(), encoderConfig: SeriesEncoderConfig = SeriesEncoderConfig(),
                 encoder: SeriesEncoder? = nil, progress: ProgressReporter? = nil) {
@@ -47,7 +54,8 @@ public struct SeriesClassifier {
         guard labeled.task.isClassification else {
             throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "series classification needs class labels, and this column looks continuous")
         }
-        let windows = WindowSet.whole(collection, length: length)
+        let standardizer = normalization == .global ? SeriesStandardizer(fitting: collection) : nil
+        let windows = standardizer.map { WindowSet.whole(collection, length: length, standardizer: $0) } ?? WindowSet.whole(collection, length: length)
         let all = Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)
         let x = all.gatheringRows(labeled.train), xValidation = all.gatheringRows(labeled.validation)
         var training = fineTune.training
@@ -77,8 +85,8 @@ public struct SeriesClassifier {
         let history = try EncoderHeadTrainer(config, progress: progress).train(
             encoder: network, head: head, x: x, xValidation: xValidation, training: training,
             loss: { objective.loss($0, batch: $1) }, validationLoss: { objective.validationLoss($0) })
-        return SeriesClassificationModel(encoder: network, head: head, columns: columns, length: length, target: labeled.target,
-                                         config: config, history: history, pretrained: encoder != nil)
+        return SeriesClassificationModel(encoder: network, head: head, columns: columns, length: length, standardizer: standardizer,
+                                         target: labeled.target, config: config, history: history, pretrained: encoder != nil)
     }
 }
 
@@ -93,18 +101,21 @@ public final class SeriesClassificationModel: TabularPredictor {
     public let columns: SeriesColumns
     /// Steps the encoder reads (the longest training series).
     public let length: Int
+    /// The training series' per-channel statistics; nil = each series by its own.
+    public let standardizer: SeriesStandardizer?
     public let target: TargetEncoder
     public let config: FineTuneConfig
     public let history: TrainingHistory
     public let pretrained: Bool
     public var idColumns: [String] = []
 
-    public init(encoder: Network, head: Network, columns: SeriesColumns, length: Int, target: TargetEncoder, config: FineTuneConfig,
-                history: TrainingHistory, pretrained: Bool) {
+    public init(encoder: Network, head: Network, columns: SeriesColumns, length: Int, standardizer: SeriesStandardizer?, target: TargetEncoder,
+                config: FineTuneConfig, history: TrainingHistory, pretrained: Bool) {
         self.encoder = encoder
         self.head = head
         self.columns = columns
         self.length = length
+        self.standardizer = standardizer
         if let id = columns.seriesID { idColumns = [id] }
         self.target = target
         self.config = config
@@ -131,7 +142,7 @@ public final class SeriesClassificationModel: TabularPredictor {
         guard collection.channels * 2 * length == encoder.inputDimensions else {
             throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
         }
-        let windows = WindowSet.whole(collection, length: length)
+        let windows = standardizer.map { WindowSet.whole(collection, length: length, standardizer: $0) } ?? WindowSet.whole(collection, length: length)
         let outputs = head.predict(encoder.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)))
         return (Predictions(classNames: target.classNames, task: target.task, probabilities: SoftmaxCrossEntropy.probabilities(outputs)), FittedPreprocessor.TransformReport())
     }
@@ -149,12 +160,14 @@ public final class SeriesClassificationModel: TabularPredictor {
         var seriesID: String?
         var time: String?
         var length: Int?
+        /// Absent in files from before global standardisation: each series by its own.
+        var standardizer: SeriesStandardizer?
     }
 
     public func save(to path: String) throws {
         let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), valueColumns: columns.valueColumns, target: target,
                                       fineTune: config, history: history, pretrained: pretrained, idColumns: idColumns,
-                                      seriesID: columns.seriesID, time: columns.time, length: length)
+                                      seriesID: columns.seriesID, time: columns.time, length: length, standardizer: standardizer)
         try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
     }
 
@@ -163,8 +176,12 @@ public final class SeriesClassificationModel: TabularPredictor {
         let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
         let head = try description.head.restored(prefix: "head.", from: file, path: path)
         let columns = SeriesColumns(seriesID: description.seriesID, time: description.time, valueColumns: description.valueColumns)
+        if let standardizer = description.standardizer,
+           standardizer.location.count != standardizer.scale.count || standardizer.location.count * 2 * (description.length ?? description.valueColumns.count) != encoder.inputDimensions {
+            throw ModelFileError.corrupt(path: path, reason: "the standardizer does not match the encoder's channels")
+        }
         let model = SeriesClassificationModel(encoder: encoder, head: head, columns: columns, length: description.length ?? description.valueColumns.count,
-                                              target: description.target,
+                                              standardizer: description.standardizer, target: description.target,
                                               config: description.fineTune, history: description.history, pretrained: description.pretrained)
         model.idColumns = description.idColumns
         return model

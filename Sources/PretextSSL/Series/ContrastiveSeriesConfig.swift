@@ -1,0 +1,82 @@
+import PretextData
+import PretextNN
+
+/// Contrastive series pretraining settings (`ContrastiveSeriesPretrainer`). The
+/// augmentations are TS-TCC's "weak" pair (Eldele et al. 2021: jitter and scaling) plus
+/// random crops (TS2Vec, Yue et al. 2022) and masked time steps; the loss is the InfoNCE
+/// SCARF uses, on a projection head as in SimCLR (Chen et al. 2020). Defaults are those
+/// papers' or round values; none was tuned on a test split.
+public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
+    public var encoder = SeriesEncoderConfig()
+    /// How crops are scaled: `.global` (default; the pool's per-channel statistics, as the
+    /// classifiers that fine-tune the encoder read series) or `.perSeries`.
+    public var normalization: SeriesNormalization = .global
+    /// Steps per crop; nil = half the longest series, at least 8 (and at most the
+    /// longest series). Series shorter than a crop are taken whole, padded with masked
+    /// missing steps at the start.
+    public var cropLength: Int?
+    /// σ of the Gaussian noise added to every observed normalised value. Default 0.1.
+    public var jitter: Float = 0.1
+    /// σ of the per-view, per-channel factor N(1, σ²) values are multiplied by. Default 0.1.
+    public var scaling: Float = 0.1
+    /// Share of time steps hidden in each view (value 0, observed flag 0). Default 0.1.
+    public var maskRate: Double = 0.1
+    /// Projection head: one hidden ReLU layer of this width, then this width (SimCLR's
+    /// 2-layer head). Default 128.
+    public var projectionWidth = 128
+    /// InfoNCE temperature τ. Default 0.5 (SimCLR's for its batch sizes).
+    public var temperature: Float = 0.5
+    /// Adam, learning rate 1e-3.
+    public var optimizer = OptimizerConfig()
+    /// Batch 128 series (fewer when there are fewer), up to 100 epochs, early stopping on
+    /// held-out series with patience 10.
+    public var training: TrainingConfig = {
+        var config = TrainingConfig()
+        config.batchSize = 128
+        config.maximumEpochs = 100
+        config.patience = 10
+        return config
+    }()
+    /// Share of the series held out for early stopping when there are at least 10.
+    /// Range (0, 1); default 0.1.
+    public var validationFraction: Double = 0.1
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func validate() throws {
+        try optimizer.validate()
+        try training.validate()
+        if let cropLength, cropLength < 2 {
+            throw TrainingError.invalidHyperparameter(name: "cropLength", value: "\(cropLength)", expected: "≥ 2")
+        }
+        for (name, value) in [("jitter", jitter), ("scaling", scaling)] where !(value.isFinite && value >= 0) {
+            throw TrainingError.invalidHyperparameter(name: name, value: "\(value)", expected: "a finite value ≥ 0")
+        }
+        guard maskRate >= 0 && maskRate < 1 else {
+            throw TrainingError.invalidHyperparameter(name: "maskRate", value: "\(maskRate)", expected: "0 ≤ rate < 1")
+        }
+        guard projectionWidth >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "projectionWidth", value: "\(projectionWidth)", expected: "≥ 1")
+        }
+        guard temperature.isFinite && temperature > 0 else {
+            throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
+        }
+        guard validationFraction > 0 && validationFraction < 1 else {
+            throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 < f < 1")
+        }
+    }
+
+    /// The crop length for series whose longest has `longest` steps.
+    public func crop(longest: Int) -> Int {
+        min(longest, cropLength ?? max(8, (longest + 1) / 2))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case encoder, normalization, jitter, scaling, optimizer, training, seed, temperature
+        case cropLength = "crop_length"
+        case maskRate = "mask_rate"
+        case projectionWidth = "projection_width"
+        case validationFraction = "validation_fraction"
+    }
+}

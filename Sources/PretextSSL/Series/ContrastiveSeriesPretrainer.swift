@@ -1,0 +1,121 @@
+import PretextData
+import PretextNN
+
+/// Pretrains a series encoder contrastively, for classification: two augmented views of
+/// each series should map close together and away from the other series of the batch.
+///
+/// Per series and view: a random crop of `c` steps (`ContrastiveSeriesConfig.crop`),
+/// standardised per channel (by the pool's statistics, or each crop by its own), then x̃ = x·s_ch + ε with
+/// s_ch ~ N(1, σₛ²) per channel and ε ~ N(0, σⱼ²) per observed value, and a share of
+/// the steps masked (value 0, observed flag 0). The encoder f (B, c·2C) → (B, D) and a
+/// projection head g (D → P → P) give z = g(f(x̃)); the loss is InfoNCE with cosine
+/// similarity and temperature τ between the two views' z (`InfoNCE`: view 2 of series i
+/// is the positive of view 1; the other series' view 2 are the negatives). Only f is
+/// kept. Early stopping on the loss of held-out series (a seeded 10% when there are at
+/// least 10) over views drawn once; without them, a fixed number of epochs.
+///
+/// This is instance-level contrast (SimCLR / TS-TCC's contextual term) — TS2Vec's
+/// temporal and hierarchical terms are not implemented.
+///
+/// ```swift
+/// let encoder = try ContrastiveSeriesPretrainer(config: ContrastiveSeriesConfig()).fit(collection)
+/// ```
+public struct ContrastiveSeriesPretrainer {
+    public var config: ContrastiveSeriesConfig
+    public var progress: ProgressReporter?
+
+    public init(config: ContrastiveSeriesConfig = ContrastiveSeriesConfig(), progress: ProgressReporter? = nil) {
+        self.config = config
+        self.progress = progress
+    }
+
+    public func fit(_ collection: SeriesCollection) throws -> SeriesEncoder {
+        try config.validate()
+        let usable = collection.series.indices.filter { collection.series[$0].length >= 2 }
+        guard usable.count >= 2 else {
+            throw SeriesError.noSeries(path: collection.source, reason: "contrastive pretraining needs at least 2 series of 2 or more steps")
+        }
+        let crop = config.crop(longest: collection.series.map(\.length).max() ?? 0)
+        let standardizer = config.normalization == .global ? SeriesStandardizer(fitting: collection) : nil
+        var order = usable
+        var split = SeededGenerator(seed: config.seed, stream: "contrastive-hold-out")
+        var validation: [Int] = []
+        if usable.count >= 10 {
+            split.shuffle(&order)
+            validation = Array(order.prefix(max(2, Int((Double(usable.count) * config.validationFraction).rounded())))).sorted()
+        }
+        let held = Set(validation)
+        let train = usable.filter { !held.contains($0) }
+
+        var seeds = SeededGenerator(seed: config.seed, stream: "contrastive-series")
+        let inputWidth = crop * 2 * collection.channels
+        let encoder = try Network(architecture: config.encoder.architecture(channels: collection.channels), inputDimensions: inputWidth,
+                                  outputDimensions: nil, seed: seeds.next())
+        let head = try Network(architecture: .mlp(MLPConfig(depth: 1, hiddenWidth: config.projectionWidth)), inputDimensions: encoder.outputDimensions,
+                               outputDimensions: config.projectionWidth, seed: seeds.next())
+        var training = config.training
+        training.seed = seeds.next()
+        training.batchSize = min(training.batchSize, train.count)
+        var augmentations = SeededGenerator(seed: seeds.next(), stream: "contrastive-views")
+        var fixed = SeededGenerator(seed: seeds.next(), stream: "contrastive-validation-views")
+        let validationViews = validation.isEmpty ? nil : views(collection, validation, crop: crop, standardizer: standardizer, generator: &fixed)
+        if validation.isEmpty { training = training.withoutValidation(epochs: training.maximumEpochs) }
+        let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
+        let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
+        let temperature = config.temperature
+        let history = try Trainer(config: training, progress: progress).run(
+            rowCount: train.count, stores: [encoder.store, head.store], optimizers: optimizers,
+            step: { batch in
+                var members = batch.map { train[$0] }
+                if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
+                let x = views(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
+                let z = head.forward(encoder.forward(x, mode: .training), mode: .training)                   // (2B, P)
+                let loss = InfoNCE.compute(stacked: z, temperature: temperature)
+                encoder.accumulateGradients(head.backward(loss.gradient))
+                return loss.value
+            },
+            validate: validationViews.map { x in { InfoNCE.compute(stacked: head.predict(encoder.predict(x)), temperature: temperature).value } })
+        var nextStep = NextStepConfig()
+        nextStep.encoder = config.encoder
+        nextStep.window.lookback = crop
+        nextStep.seed = config.seed
+        return SeriesEncoder(network: encoder, channelNames: collection.channelNames, lookback: crop, config: nextStep, history: history,
+                             objective: .contrastive(config))
+    }
+
+    /// Two augmented views of each series at `indices`: rows 0..<B view 1, B..<2B view 2
+    /// (the layout `InfoNCE.compute(stacked:)` reads). (2B, c·2C)
+    func views(_ collection: SeriesCollection, _ indices: [Int], crop: Int, standardizer: SeriesStandardizer?,
+               generator: inout SeededGenerator) -> Matrix {
+        var crops: [TimeSeries] = []
+        for _ in 0..<2 {
+            for index in indices {
+                let series = collection.series[index]
+                let start = series.length > crop ? generator.nextInt(below: series.length - crop + 1) : 0
+                crops.append(series.prefix(start + crop).suffix(crop))
+            }
+        }
+        var copy = collection
+        copy.series = crops
+        let windows = standardizer.map { WindowSet.whole(copy, length: crop, standardizer: $0) } ?? WindowSet.whole(copy, length: crop)
+        var x = windows.inputs
+        let channels = collection.channels, stepWidth = 2 * channels
+        for view in 0..<crops.count {
+            let row = view * crop * stepWidth
+            let factors = (0..<channels).map { _ in 1 + config.scaling * Float(generator.nextNormal()) }
+            for t in 0..<crop {
+                let step = row + t * stepWidth
+                let masked = config.maskRate > 0 && generator.nextUniform() < config.maskRate
+                for channel in 0..<channels where x[step + channels + channel] == 1 {
+                    if masked {
+                        x[step + channel] = 0
+                        x[step + channels + channel] = 0
+                    } else {
+                        x[step + channel] = x[step + channel] * factors[channel] + config.jitter * Float(generator.nextNormal())
+                    }
+                }
+            }
+        }
+        return Matrix(rows: crops.count, columns: windows.inputWidth, values: x)
+    }
+}
