@@ -100,6 +100,25 @@ final class SeriesTests: XCTestCase {
         XCTAssertEqual(masked.series[0].missingCount, 2)
     }
 
+    /// Found by the series fuzz target: one stray time stamp (151042111 among steps of 1)
+    /// made `--fill` add 151 million steps, minutes of work and gigabytes. Now a fill adds
+    /// at most 10 steps per row of the series (at least 1,000) and says which jump it was.
+    func testAFillFarLargerThanTheSeriesIsAnErrorNotAHang() throws {
+        let text = "t,v\n7,112\n151042111,12\n1510421,-35\n1,\n2,1\n"
+        for fill in GapFill.allCases {
+            XCTAssertThrowsError(try read(text, SeriesReader(layout: .single(time: "t"), fill: fill))) { error in
+                guard case .fillTooLarge(_, _, let after, let before, let missing, let limit, _) = error as? SeriesError else { return XCTFail("\(error)") }
+                XCTAssertEqual([after, before], ["7", "1510421"])
+                XCTAssertEqual(missing, 1_510_413)
+                XCTAssertEqual(limit, 1_000)
+                XCTAssertTrue("\(error)".contains("mistyped year"), "\(error)")
+            }
+        }
+        // Gaps within the limit are still filled.
+        let filled = try read("t,v\n0,1\n1,1\n500,2\n", SeriesReader(layout: .single(time: "t"), fill: .linear))
+        XCTAssertEqual(filled.series[0].length, 501)
+    }
+
     func testIrregularStepsAndTextTimesAreErrors() {
         XCTAssertThrowsError(try read("t,v\n0,1\n2,2\n4,3\n5,4\n", SeriesReader(layout: .single(time: "t")))) { error in
             guard case .irregularTime = error as? SeriesError else { return XCTFail("\(error)") }

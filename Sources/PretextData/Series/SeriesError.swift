@@ -13,6 +13,8 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooShort(path: String, series: String, length: Int, needed: Int, purpose: String)
     case noSeries(path: String, reason: String)
     case channelMismatch(expected: [String], found: [String])
+    /// Filling a series' gaps would add more steps than `limit`.
+    case fillTooLarge(path: String, series: String, after: String, before: String, missingSteps: Int, limit: Int, frequency: String)
     /// A long-layout series whose rows disagree about its class (`other` empty: missing).
     case inconsistentLabel(path: String, column: String, series: String, first: String, firstRow: Int, other: String, otherRow: Int)
 
@@ -38,6 +40,8 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): no usable series: \(reason)."
         case .channelMismatch(let expected, let found):
             return "the series have channels \(found.joined(separator: ", ")) but the model expects \(expected.joined(separator: ", ")).\n  hint: give the same value columns (--value) as in training."
+        case .fillTooLarge(let path, let series, let after, let before, let missingSteps, let limit, let frequency):
+            return "\(path): series \(series) is \(frequency) but jumps from \(after) to \(before) (\(missingSteps) missing steps); --fill would add more than \(limit) steps to it (10 per row of the series).\n  hint: check that time stamp (a mistyped year or unit?), or resample the series before reading it."
         case .inconsistentLabel(let path, let column, let series, let first, let firstRow, let other, let otherRow):
             let found = other.isEmpty ? "no value" : "\"\(other)\""
             return "\(path): series \(series) has \"\(first)\" in \"\(column)\" on line \(firstRow + 2) but \(found) on line \(otherRow + 2).\n  hint: a series has one class; give every row of a series the same \(column) (or leave it empty on all of them for an unlabeled series)."

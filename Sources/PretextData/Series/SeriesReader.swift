@@ -58,6 +58,11 @@ public struct SeriesReader: Sendable {
             .map(\.name)
     }
 
+    /// `--fill` adds at most `fillFactor` × the series' rows (and at least
+    /// `minimumFillLimit`) steps to one series.
+    public static let fillFactor = 10
+    public static let minimumFillLimit = 1_000
+
     public func series(from table: Table) throws -> SeriesCollection {
         let path = table.source
         func column(_ name: String, _ role: String) throws -> Column {
@@ -187,6 +192,10 @@ public struct SeriesReader: Sendable {
         var firstGap: (String, Double, Double, Int)?
         for ((id, _), (times, rows)) in zip(groups, zip(stamps, sortedRows)) {
             var outTimes: [Double] = [], outValues: [Float] = []
+            // A fill may add at most this many steps to a series: a stray time stamp (a
+            // year typed wrong) must give an error, not a series of millions of filled steps.
+            let fillLimit = max(Self.minimumFillLimit, Self.fillFactor * rows.count)
+            var filled = 0
             for (position, row) in rows.enumerated() {
                 if position > 0 {
                     let steps = axis.steps(from: times[position - 1], to: times[position])
@@ -200,6 +209,12 @@ public struct SeriesReader: Sendable {
                         gapCount += 1
                         if firstGap == nil { firstGap = (id, times[position - 1], times[position], missing) }
                         if let fill {
+                            filled += missing
+                            guard filled <= fillLimit else {
+                                throw SeriesError.fillTooLarge(path: path, series: id, after: axis.format(times[position - 1]),
+                                                               before: axis.format(times[position]), missingSteps: missing, limit: fillLimit,
+                                                               frequency: axis.description)
+                            }
                             let previous = Array(outValues.suffix(channels)), next = (0..<channels).map { numbers[$0][row] }
                             for step in 1...missing {
                                 outTimes.append(axis.advance(times[position - 1], by: step))
