@@ -111,6 +111,24 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(predict.standardError.contains("wrote 1029 predictions"), predict.standardError)
     }
 
+    /// Series regression (a continuous number per series) is refused with a clear error
+    /// by every classifier and by `series compare`, never trained as hundreds of classes.
+    func testAContinuousTargetIsRefusedClearly() throws {
+        var text = "t0,t1,t2,t3,t4,t5,t6,t7,t8,t9,target\n"
+        for row in 0..<40 { text += (0..<10).map { String(format: "%.3f", sin(Double(row + $0) * 0.7)) }.joined(separator: ",") + ",\(Double(row) * 1.37 + 0.21)\n" }
+        let data = write("regression.csv", text)
+        for method in ["neural", "minirocket", "auto"] {
+            let result = try runPretext(["series", "classify", data, "--target", "target", "--method", method, "--fine-tune-epochs", "2", "--quiet",
+                                         "-o", path("r.safetensors")])
+            XCTAssertEqual(result.status, 1, "\(method): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("looks continuous"), "\(method): \(result.standardError)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("r.safetensors")))
+        }
+        let compare = try runPretext(["series", "compare", data, "--test", data, "--target", "target", "--methods", "1nn", "--quiet", "-o", path("report")])
+        XCTAssertEqual(compare.status, 1, compare.standardError)
+        XCTAssertTrue(compare.standardError.contains("continuous"), compare.standardError)
+    }
+
     func testClassifyThenPredictServesTheSeriesModel() throws {
         let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
                                   "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])

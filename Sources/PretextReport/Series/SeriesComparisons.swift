@@ -252,6 +252,10 @@ public struct SeriesClassificationComparison {
         let (unlabeledSeries, trainRows) = try columns.read(train, labelColumn: targetColumn.name)
         let (testSeries, testRows) = try columns.read(test, labelColumn: targetColumn.name)
         let task = try TaskType.infer(for: targetColumn, path: train.source)
+        guard task.isClassification else {
+            throw DataError.invalidTarget(path: train.source, column: targetColumn.name,
+                                          reason: "series classification needs class labels, and this column looks continuous")
+        }
         let labeledRows = trainRows.labeledRows
         let classes = try TargetEncoder.fit(trainRows, rows: labeledRows, task: task).classIndices(trainRows, rows: labeledRows)
         let testTruth = (0..<testRows.rowCount).map { testRows[targetColumn.name]?.text(at: $0) ?? "" }
