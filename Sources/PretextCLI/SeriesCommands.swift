@@ -114,7 +114,7 @@ struct SeriesForecastCommand: ParsableCommand {
         Direct multi-step forecasts: the encoder reads the last --lookback steps and one \
         head outputs all --horizon future steps of every channel (no recursion). With \
         --encoder the pretrained encoder is fine-tuned (--strategy); without, the same \
-        network trains from scratch. --method seasonal-naive | naive | ar | xgboost-lags gives \
+        network trains from scratch. --method seasonal-naive | naive | ar | theta | xgboost-lags gives \
         the baselines instead. Output: series_id, time, step, one column per value.
 
         Examples:
@@ -129,14 +129,15 @@ struct SeriesForecastCommand: ParsableCommand {
         """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, naive, seasonalNaive = "seasonal-naive", ar, xgboostLags = "xgboost-lags" }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, naive, seasonalNaive = "seasonal-naive", ar, theta, xgboostLags = "xgboost-lags" }
 
     @Argument(help: "A CSV of series (- reads standard input).") var data: String
     @Option(help: "Future steps to forecast.") var horizon = 12
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
     @Option(help: "A saved forecaster (--save-model): forecast DATA with it, no training.") var model: String?
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
-    @Option(help: "neural (default), naive, seasonal-naive, ar (autoregressive, order by AIC) or xgboost-lags.") var method: Method = .neural
+    @Option(help: "neural (default), naive, seasonal-naive, ar (autoregressive, order by AIC), theta (SES with drift) or xgboost-lags.")
+    var method: Method = .neural
     @Option(help: "Season length for seasonal-naive (default: from the frequency, else detected).") var season: Int?
     @Option(help: "XGBoost random-search trials (--method xgboost-lags; used when there are ≥ 30 hold-out windows).") var baselineTrials = 20
     @Option(help: "Also save the fitted neural model here (.safetensors).") var saveModel: String?
@@ -190,6 +191,8 @@ struct SeriesForecastCommand: ParsableCommand {
                 printError("trained \(pretrained == nil ? "from scratch" : "from the pretrained encoder (\(strategy.rawValue))") for \(fitted.history.epochs.count) epochs")
             case .naive: forecasts = try NaiveForecaster().forecast(history: collection, horizon: horizon)
             case .ar: forecasts = try AutoRegressiveForecaster().forecast(history: collection, horizon: horizon)
+            case .theta:
+                forecasts = try ThetaForecaster(season: Seasonality.seasonLength(collection, given: season)).forecast(history: collection, horizon: horizon)
             case .seasonalNaive:
                 forecasts = try SeasonalNaiveForecaster(season: Seasonality.seasonLength(collection, given: season)).forecast(history: collection, horizon: horizon)
             case .xgboostLags:
@@ -343,7 +346,7 @@ struct SeriesCompareCommand: ParsableCommand {
         --unlabeled files. \
         Forecasting (without --test): a rolling-origin backtest (--folds origins of \
         --horizon steps) for each amount of target history (--histories), methods naive, \
-        seasonal-naive, ar, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses \
+        seasonal-naive, ar, theta, xgboost-lags, scratch and pretrained-<strategy>; pretraining uses \
         the --unlabeled files (read with --channels-as-series when given), else each fold's \
         own history. Writes report.md, report.html (with the chart) and report.json, plus \
         one file per finished cell in cells/: running the same command again resumes.

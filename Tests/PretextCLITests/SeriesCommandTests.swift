@@ -20,7 +20,7 @@ final class SeriesCommandTests: XCTestCase {
     }
 
     func testForecastWritesOneRowPerFutureStepWithTimeStamps() throws {
-        for method in ["neural", "seasonal-naive", "naive", "xgboost-lags"] {
+        for method in ["neural", "seasonal-naive", "naive", "theta", "xgboost-lags"] {
             let result = try runPretext(["series", "forecast", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--horizon", "12",
                                          "--method", method, "--fine-tune-epochs", "5", "--encoder-width", "8", "--baseline-trials", "0", "--quiet", "-o", path("\(method).csv")])
             XCTAssertEqual(result.status, 0, "\(method): \(result.standardError)")

@@ -52,4 +52,36 @@ final class AutoRegressiveTests: XCTestCase {
                                                                                       axis: TimeAxis(unit: .index, step: 1), source: "c"), horizon: 4)
         for value in flat[0].values { XCTAssertEqual(value, 3, accuracy: 1e-4) }
     }
+
+    /// Theta on the airline series' first 132 months, against statsmodels/sktime
+    /// (sktime 0.x `ThetaForecaster(sp=12)`, run on the same values): the same seasonal
+    /// indices, smoothing level α = 0.9069284 (initial level 123.97036) and half-slope
+    /// 1.2769430. sktime's drift multiplies the half-slope by h where R's `thetaf` (and
+    /// Hyndman & Billah) use h − 1, so its forecasts [412.488, 403.364, 464.133] are
+    /// ours plus one half-slope times the month's index.
+    func testThetaMatchesTheReferenceComponentsOnTheAirlineSeries() throws {
+        let table = try loadUntargetedTable("airline.csv")
+        let y = (0..<132).map { Double(table["passengers"]!.floatValues![$0]) }
+        XCTAssertTrue(ThetaForecaster.isSeasonal(y, season: 12))
+        let indices = ThetaForecaster.seasonalIndices(y, season: 12)
+        for (index, expected) in zip(indices, [0.91, 0.8874, 1.0182, 0.9754, 0.9798, 1.1116, 1.2221, 1.2136, 1.0609, 0.9218, 0.8002, 0.899]) {
+            XCTAssertEqual(index, expected, accuracy: 5e-5)
+        }
+        let adjusted = y.indices.map { y[$0] / indices[$0 % 12] }
+        let (alpha, _) = ThetaForecaster.smoothing(adjusted)
+        XCTAssertEqual(alpha, 0.9069284, accuracy: 1e-4)
+        XCTAssertEqual(ThetaForecaster.leastSquaresSlope(adjusted) / 2, 1.2769430, accuracy: 1e-6)
+        let series = TimeSeries(id: "airline", times: (0..<132).map(Double.init), values: y.map(Float.init), channels: 1)
+        let collection = SeriesCollection(series: [series], channelNames: ["passengers"], axis: TimeAxis(unit: .index, step: 1), source: "airline")
+        let forecast = try ThetaForecaster(season: 12).forecast(history: collection, horizon: 3)[0].values
+        for (h, sktime) in [412.488, 403.364, 464.133].enumerated() {
+            XCTAssertEqual(Double(forecast[h]), sktime - 1.2769430 * indices[h], accuracy: 2e-3)
+        }
+        // Without seasonality (m = 1) it is SES with drift: on a straight line α → 1, the
+        // level is the last value and the drift is half the slope (the θ = 2 line's trend
+        // averaged with the θ = 0 line's none).
+        let line = (0..<40).map { 3 + 0.5 * Double($0) }
+        let straight = ThetaForecaster.forecast(line, season: 1, horizon: 3)
+        for (h, value) in straight.enumerated() { XCTAssertEqual(value, line.last! + 0.25 * Double(h + 1), accuracy: 1e-3) }
+    }
 }

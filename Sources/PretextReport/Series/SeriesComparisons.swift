@@ -37,7 +37,7 @@ public struct ForecastComparison {
         /// History lengths to compare (nil = everything before the origin).
         public var histories: [Int?] = [nil]
         public var seeds = 3
-        public var methods = ["naive", "seasonal-naive", "ar", "xgboost-lags", "scratch", "pretrained-full"]
+        public var methods = ["naive", "seasonal-naive", "ar", "theta", "xgboost-lags", "scratch", "pretrained-full"]
         public var forecast = ForecastConfig()
         public var nextStep = NextStepConfig()
         public var trees = GradientBoostedTreesConfig()
@@ -50,7 +50,7 @@ public struct ForecastComparison {
         public init() {}
     }
 
-    public static let allMethods = ["naive", "seasonal-naive", "ar", "xgboost-lags", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
+    public static let allMethods = ["naive", "seasonal-naive", "ar", "theta", "xgboost-lags", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -65,6 +65,7 @@ public struct ForecastComparison {
         case "naive": return "Naive (last value)"
         case "seasonal-naive": return "Seasonal naive"
         case "ar": return "AR (order by AIC)"
+        case "theta": return "Theta (SES with drift)"
         case "xgboost-lags": return "XGBoost on lags"
         case "scratch": return "TCN from scratch"
         default: return pretrainedTitle(method)
@@ -114,7 +115,7 @@ public struct ForecastComparison {
                                                             encoder: method.hasPrefix("pretrained") ? try encoder() : nil)
                         let scores = ForecastScores.mean(try backtest.run(collection, forecaster: forecaster))
                         metrics = ["MASE": scores.mase, "sMAPE": scores.smape, "MAE": scores.mae, "RMSE": scores.rmse]
-                        if method == "naive" || method == "seasonal-naive" || method == "ar" { deterministic["\(label)|\(method)"] = metrics }
+                        if ["naive", "seasonal-naive", "ar", "theta"].contains(method) { deterministic["\(label)|\(method)"] = metrics }
                     }
                     let cell = SeriesReport.Cell(method: method, point: label, size: size, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
                     try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
@@ -131,7 +132,7 @@ public struct ForecastComparison {
         let setup = [
             "Data: `\(collection.source.lastPathComponentForReport)`, \(collection.count) series, \(collection.channels) channel(s), \(collection.axis); season length \(season).",
             "Rolling-origin backtest: \(config.folds) origins, \(config.horizon) steps each, the last ending at the series' end; every method sees only the past of each origin.",
-            "Seeds: \(config.seeds) (naive, seasonal naive and AR are deterministic). AR: per series and channel, order 0–24 chosen by AIC on the history before each origin, least squares with a constant, recursive forecasts.",
+            "Seeds: \(config.seeds) (naive, seasonal naive, AR and Theta are deterministic). AR: per series and channel, order 0–24 chosen by AIC on the history before each origin, least squares with a constant, recursive forecasts. Theta: simple exponential smoothing with half the linear trend as drift (Hyndman & Billah 2003, as R's thetaf), on the series divided by classical multiplicative seasonal indices when a 90% autocorrelation test at the season length finds seasonality.",
             "Neural models: TCN encoder (width \(config.forecast.encoder.tcn.width), dilations \(config.forecast.encoder.tcn.dilations.map(String.init).joined(separator: ","))), lookback \(config.forecast.lookback), direct \(config.forecast.horizon)-step linear head, Adam lr \(config.forecast.optimizer.learningRate); \(pretraining).",
             "XGBoost on \(config.forecast.lookback) per-window-normalised lags, one booster per future step.",
         ]
@@ -139,7 +140,7 @@ public struct ForecastComparison {
                             task: "forecasting", setup: setup, xAxis: "history of the target series", primaryMetric: "MASE", higherIsBetter: false,
                             metricOrder: ["MASE", "sMAPE", "MAE", "RMSE"], cells: cells, points: config.histories.map { $0.map { "last \($0) steps of history" } ?? "all history" },
                             methods: config.methods, titles: Dictionary(uniqueKeysWithValues: config.methods.map { ($0, Self.title($0)) }),
-                            scratch: "scratch", baselines: ["naive", "seasonal-naive", "ar", "xgboost-lags"], references: config.references)
+                            scratch: "scratch", baselines: ["naive", "seasonal-naive", "ar", "theta", "xgboost-lags"], references: config.references)
     }
 
     /// The season length for seasonal naive and MASE: given, the calendar's, or detected
@@ -161,6 +162,7 @@ public struct ForecastComparison {
         case "naive": return NaiveForecaster()
         case "seasonal-naive": return SeasonalNaiveForecaster(season: season)
         case "ar": return AutoRegressiveForecaster()
+        case "theta": return ThetaForecaster(season: season)
         case "xgboost-lags":
             var trees = configuration.trees
             trees.seed = seed
