@@ -64,8 +64,9 @@ public struct SeriesReport: Codable, Sendable {
         }
     }
 
-    /// Summaries and verdicts from cells. `titles` names methods; `pretrained` lists
-    /// the methods compared against `scratch` and the best baseline in `baselines`.
+    /// Summaries and verdicts from cells. `titles` names methods; every pretrained
+    /// method (`pretrained-…`, `contrastive-…`) and `auto` is compared against `scratch`
+    /// and the best baseline in `baselines`.
     public init(title: String, dataset: String, task: String, setup: [String], xAxis: String, primaryMetric: String, higherIsBetter: Bool,
                 metricOrder: [String], cells: [Cell], points: [String], methods: [String], titles: [String: String],
                 scratch: String, baselines: [String], references: [String]) {
@@ -103,7 +104,7 @@ public struct SeriesReport: Codable, Sendable {
                 Dictionary(mine.filter { $0.method == method }.map { ($0.seed, $0.metrics[primaryMetric] ?? .nan) }) { first, _ in first }
             }
             var pairs: [(method: String, against: String, values: [Double], reference: [Double])] = []
-            for result in results where result.method.hasPrefix("pretrained") {
+            for result in results where result.method.hasPrefix("pretrained") || result.method.hasPrefix("contrastive") || result.method == "auto" {
                 for reference in [results.first { $0.method == scratch }, bestBaseline].compactMap({ $0 }) {
                     let values = perSeed(result.method), base = perSeed(reference.method)
                     let seeds = values.keys.filter { base[$0] != nil }.sorted()
