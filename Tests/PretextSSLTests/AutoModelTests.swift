@@ -58,6 +58,24 @@ final class AutoModelTests: XCTestCase {
         XCTAssertTrue(choice.summary.last!.hasPrefix("chose \(choice.chosen): the lowest validation loss"))
     }
 
+    /// Up to `crossValidationUpTo` labeled rows (default 1,000) every candidate is scored
+    /// by cross-validation — 160 rows would once have gone to a 32-row hold-out; above
+    /// it, by the hold-out.
+    func testCrossValidatesUpToTheThresholdAndHoldsOutAbove() throws {
+        let table = try loadTable("wine.csv")
+        let budget = Array(0..<160)
+        var config = quickAuto()
+        config.candidates = [.scratch, .linear]
+        let crossValidated = try XCTUnwrap(AutoModel(config: config).fit(table, rows: budget).choice)
+        XCTAssertEqual(crossValidated.validation, "3-fold stratified cross-validation × 1 on the labeled rows")
+        XCTAssertEqual(config.minimumValidationRows(validationFraction: 0.2), 201)
+        config.crossValidationUpTo = 100
+        XCTAssertEqual(config.minimumValidationRows(validationFraction: 0.2), 30, "never below the fine-tuning's own minimum")
+        config.candidates = [.scratch]
+        let heldOut = try XCTUnwrap(AutoModel(config: config).fit(table, rows: budget).choice)
+        XCTAssertEqual(heldOut.validation, "a stratified hold-out of 32 labeled rows")
+    }
+
     func testOneCandidateAndTooFewRowsFallBackToFixedSettings() throws {
         let table = try loadTable("wine.csv")
         var config = quickAuto()
