@@ -8,7 +8,7 @@
 #                                full fine-tuning, contrastive pretraining + linear probe / full,
 #                                and auto (chosen by cross-validation on the budget);
 #   results/airline/             the last 12 months held out (one origin), 5 seeds:
-#                                naive, seasonal naive, XGBoost on lags, TCN from scratch,
+#                                naive, seasonal naive, AR, Theta, XGBoost on lags, TCN from scratch,
 #                                and the TCN pretrained by next-step prediction on the nine
 #                                Chicago ridership/weather signals, then fine-tuned;
 #   results/airline-history/     rolling origins (3 × 12 months) with 48, 72 or all months
@@ -47,14 +47,14 @@ $pretext series compare datasets/japanese_vowels_train.csv --test datasets/japan
 fi
 if [[ $parts == *" airline "* ]]; then
 $pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 1 --repeats 5 \
-  --methods naive,seasonal-naive,ar,xgboost-lags,scratch,pretrained-full,pretrained-freeze-then-unfreeze \
+  --methods naive,seasonal-naive,ar,theta,xgboost-lags,scratch,pretrained-full,pretrained-freeze-then-unfreeze \
   --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 \
   --reference "Literature, airline passengers with the last 12 months held out: seasonal naive MASE ≈ 1.57; ARIMA-class models reach MAPE ≈ 4–5% (sMAPE above is close to MAPE at errors this small). The one-origin run (\`--folds 1\`) is that protocol; more folds average over earlier years too." \
   --quiet -o results/airline > /dev/null
 fi
 if [[ $parts == *" airline-history "* ]]; then
 $pretext series compare datasets/airline.csv --time date --value passengers --horizon 12 --folds 3 --histories 48,72,all --repeats 3 \
-  --methods naive,seasonal-naive,ar,xgboost-lags,scratch,pretrained-full \
+  --methods naive,seasonal-naive,ar,theta,xgboost-lags,scratch,pretrained-full \
   --unlabeled datasets/chicago_ridership.csv --unlabeled-time date --pretrain-epochs 30 \
   --reference "Literature, airline passengers with the last 12 months held out: seasonal naive MASE ≈ 1.57; ARIMA-class models reach MAPE ≈ 4–5% (sMAPE above is close to MAPE at errors this small). The one-origin run (\`--folds 1\`) is that protocol; more folds average over earlier years too." \
   --quiet -o results/airline-history > /dev/null
