@@ -13,7 +13,6 @@ import Darwin
 struct ChunkColumn {
     var values: [Float] = []        // (rows,) NaN where missing or text
     var textCodes: [Int32] = []     // (rows,) or empty; −1 where not text
-    var dictionary: [String: Int32] = [:]
     var texts: [String] = []        // code → text, in order of first appearance
     var numberCount = 0
     var missingCount = 0

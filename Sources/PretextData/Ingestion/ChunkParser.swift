@@ -282,12 +282,11 @@ final class ChunkParser: FieldSink {
             setIssue(ChunkIssue(kind: .nulByte, localLine: line, column: column, text: Self.lossyText(bytes, count)))
             return
         }
-        guard let text = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else {
+        guard state.pointee.columns[column].setText(bytes, count: count, row: row, line: line) else {
             state.pointee.columns[column].setMissing(row: row)
             setIssue(ChunkIssue(kind: .invalidUTF8, localLine: line, column: column, text: Self.lossyText(bytes, count)))
             return
         }
-        state.pointee.columns[column].setText(text, row: row, line: line)
     }
 
     override func endRecord(_ terminator: Int32) {

@@ -7,8 +7,7 @@ struct ColumnBuilder {
     private(set) var capacity: Int
     private(set) var values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
     private(set) var textCodes: UnsafeMutablePointer<Int32>? = nil   // (capacity,) −1 = not text
-    private var dictionary: [String: Int32] = [:]
-    private var texts: [String] = []
+    private var interner = ByteInterner()
     private var textExamples: [(line: Int, text: String)] = []
 
     init(capacity: Int) {
@@ -46,23 +45,20 @@ struct ColumnBuilder {
         textCodes?[row] = -1
     }
 
-    mutating func setText(_ text: String, row: Int, line: Int) {
+    /// Records the text in `bytes` at `row` (interned: a new `String` only for a value
+    /// this chunk has not seen); false when those bytes are not valid UTF-8.
+    @inline(__always)
+    mutating func setText(_ bytes: UnsafePointer<UInt8>, count: Int, row: Int, line: Int) -> Bool {
+        guard let code = interner.code(bytes, count: count) else { return false }
         if textCodes == nil {
             let codes = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
             codes.initialize(repeating: -1, count: capacity)
             textCodes = codes
         }
         values[row] = .nan
-        let code: Int32
-        if let known = dictionary[text] {
-            code = known
-        } else {
-            code = Int32(texts.count)
-            dictionary[text] = code
-            texts.append(text)
-        }
         textCodes![row] = code
-        if textExamples.count < 3 { textExamples.append((line, text)) }
+        if textExamples.count < 3 { textExamples.append((line, interner.texts[Int(code)])) }
+        return true
     }
 
     /// The first `rows` rows as a `ChunkColumn`; releases the buffers.
@@ -80,8 +76,7 @@ struct ColumnBuilder {
         column.numberCount = numbers
         column.textCount = textCount
         column.missingCount = rows - numbers - textCount
-        column.dictionary = dictionary
-        column.texts = texts
+        column.texts = interner.texts
         column.textExamples = textExamples
         return column
     }

@@ -1,0 +1,43 @@
+import XCTest
+@testable import PretextData
+
+/// The per-chunk text dictionary that replaced one `String` per field: same bytes, same
+/// code; codes in order of first appearance; texts exact; invalid UTF-8 refused.
+final class ByteInternerTests: XCTestCase {
+    func code(_ interner: inout ByteInterner, _ text: [UInt8]) -> Int32? {
+        text.withUnsafeBufferPointer { interner.code($0.baseAddress!, count: $0.count) }
+    }
+
+    func testSameBytesSameCodeAcrossGrowthAndLengths() {
+        var interner = ByteInterner(capacity: 4)
+        var expected: [String: Int32] = [:]
+        var order: [String] = []
+        var generator = SeededGenerator(seed: 2)
+        // 50,000 draws from 20,000 values: prefixes of each other, 1 to 40 bytes, forcing many table growths.
+        for _ in 0..<50_000 {
+            let index = generator.nextInt(below: 20_000)
+            let text = "v\(index)" + String(repeating: "é", count: index % 20)
+            let got = code(&interner, Array(text.utf8))
+            if let known = expected[text] {
+                XCTAssertEqual(got, known, text)
+            } else {
+                XCTAssertEqual(got, Int32(order.count), text)
+                expected[text] = got
+                order.append(text)
+            }
+        }
+        XCTAssertEqual(interner.texts, order)
+        XCTAssertEqual(code(&interner, Array(order[0].utf8)), 0)
+        // A prefix of a known value is a value of its own.
+        let prefix = String(order[0].dropLast())
+        XCTAssertEqual(code(&interner, Array(prefix.utf8)), expected[prefix] ?? Int32(order.count))
+    }
+
+    func testInvalidUTF8IsRefusedAndNotAdded() {
+        var interner = ByteInterner()
+        XCTAssertNil(code(&interner, [0x61, 0xFF, 0x62]))
+        XCTAssertEqual(interner.count, 0)
+        XCTAssertEqual(code(&interner, [0x61]), 0)
+        XCTAssertEqual(interner.texts, ["a"])
+    }
+}
