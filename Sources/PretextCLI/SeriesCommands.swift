@@ -71,7 +71,7 @@ struct SeriesPretrainCommand: ParsableCommand {
 
     mutating func validate() throws {
         try adoptDeprecated(deprecatedEpochs, "--epochs", into: &pretraining.pretrainEpochs, default: 100, "--pretrain-epochs")
-        try adoptDeprecated(deprecatedPatience, "--patience", into: &pretraining.pretrainPatience, default: nil, "--pretrain-patience")
+        try adoptDeprecated(deprecatedPatience, "--patience", into: &pretraining.pretrainPatience, "--pretrain-patience")
         try adoptDeprecated(deprecatedStride, "--stride", into: &pretraining.pretrainStride, default: 1, "--pretrain-stride")
         try adoptDeprecated(deprecatedLearningRate, "--learning-rate", into: &pretraining.pretrainLearningRate, default: 1e-3,
                             "--pretrain-learning-rate")

@@ -91,6 +91,16 @@ func adoptDeprecated<Value: Equatable>(_ old: Value?, _ oldName: String, into va
     printError("note: \(oldName) is deprecated and goes in Pretext 1.0; use \(newName).")
 }
 
+/// The same for an option whose new spelling has no default value (nil = the library's).
+func adoptDeprecated<Value: Equatable>(_ old: Value?, _ oldName: String, into value: inout Value?, _ newName: String) throws {
+    guard let old else { return }
+    guard value == nil || value == old else {
+        throw ValidationError("\(oldName) is the old spelling of \(newName); give \(newName) only.")
+    }
+    value = old
+    printError("note: \(oldName) is deprecated and goes in Pretext 1.0; use \(newName).")
+}
+
 /// Fine-tuning (and training from scratch) settings, one vocabulary for tables and series.
 struct FineTuneTrainingOptions: ParsableArguments {
     @Option(help: "Maximum fine-tuning epochs (early stopping decides when there is enough validation data).")

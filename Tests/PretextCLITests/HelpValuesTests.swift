@@ -74,6 +74,7 @@ final class HelpValuesTests: XCTestCase {
     func testDeprecatedSpellingsAreAcceptedWithANote() throws {
         for (command, old, new) in [(["fit"], "--epochs", "--fine-tune-epochs"), (["compare"], "--seeds", "--repeats"),
                                     (["series", "pretrain"], "--stride", "--pretrain-stride"),
+                                    (["series", "pretrain"], "--patience", "--pretrain-patience"),
                                     (["series", "forecast"], "--width", "--encoder-width")] {
             let accepted = try runPretext(command + Self.minimal[command]! + [old, "3"])
             XCTAssertEqual(accepted.status, 1, accepted.standardError)
@@ -84,6 +85,11 @@ final class HelpValuesTests: XCTestCase {
             XCTAssertTrue(both.standardError.contains("\(old) is the old spelling of \(new)"), both.standardError)
         }
         XCTAssertFalse(try runPretext(["fit", "--help"]).standardOutput.contains("--epochs"), "deprecated spellings stay out of --help")
+        // Without the old spelling there is no note (an optional new option once printed it always).
+        for command in Self.minimal.keys {
+            let plain = try runPretext(command + Self.minimal[command]!)
+            XCTAssertFalse(plain.standardError.contains("deprecated"), "\(command): \(plain.standardError)")
+        }
     }
 
     // MARK: Reading help texts
