@@ -3,7 +3,7 @@
 # on the bundled classification tables; writes results/defaults-study/*.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 out=results/defaults-study
 mkdir -p "$out"
 run() {  # name, extra flags…

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 .build/release/pretext inspect datasets/breast_cancer.csv --target target
 echo
 .build/release/pretext compare datasets/breast_cancer.csv --target target --repeats 5

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seeds=${1:-5}
 venv=${PRETEXT_SKTIME_VENV:-/tmp/pretext-sktime}
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q sktime numba pandas scikit-learn; }
-swift build -c release --product pretext > /dev/null
+bash scripts/fresh-build.sh release --product pretext > /dev/null
 pretext=.build/release/pretext
 data=${PRETEXT_SERIES_DATA:-../shared/datasets}
 [ -f "$data/basic_motions_train.csv" ] || data=datasets

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 methods=xgboost,scratch
 for objective in scarf vicreg reconstruct scarf+reconstruct; do
   methods="$methods,$objective-linear-probe,$objective-full"

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 pretext=.build/release/pretext
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -8,5 +8,5 @@ venv=${VENV:-/tmp/pretext-torch}
 [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
 "$venv/bin/python" -c "import torch, pandas, numpy" 2>/dev/null || "$venv/bin/pip" install -q torch pandas numpy
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 "$venv/bin/python" scripts/pretrain-vs-pytorch.py "$@"

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 mkdir -p results
 for dataset in breast_cancer credit_data; do
   .build/release/pretext compare "datasets/$dataset.csv" --target target --repeats 5 --labels 5%,100% \

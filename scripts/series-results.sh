@@ -19,7 +19,7 @@ set -euo pipefail
 parts=" ${SERIES_RESULTS:-italy coffee basic-motions japanese-vowels airline airline-history} "
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 pretext=.build/release/pretext
 mkdir -p results
 if [[ $parts == *" italy "* ]]; then

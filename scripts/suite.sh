@@ -21,7 +21,7 @@ if [[ ! -d $data ]]; then
   exit 1
 fi
 bash scripts/setup.sh
-swift build -c release --product pretext 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 mkdir -p results/suite
 for table in $tables; do
   file="$data/$table.csv"
