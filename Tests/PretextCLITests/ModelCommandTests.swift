@@ -28,7 +28,8 @@ final class ModelCommandTests: XCTestCase {
         // auto (the default) prints every candidate's validation loss and its choice.
         XCTAssertTrue(fit.standardOutput.hasPrefix("candidate  validation loss  chose\nscarf "), fit.standardOutput)
         XCTAssertTrue(fit.standardOutput.contains("\nscratch ") && fit.standardOutput.contains("\nxgboost "), fit.standardOutput)
-        XCTAssertTrue(fit.standardOutput.contains("the lowest validation loss, by a stratified hold-out of 69 labeled rows"), fit.standardOutput)
+        XCTAssertTrue(fit.standardOutput.contains("the lowest validation loss, by 5-fold stratified cross-validation × 2 on the labeled rows"),
+                      "344 rows: every candidate cross-validated (a hold-out only above 1,000): \(fit.standardOutput)")
 
         let predict = try runPretext(["predict", path("m.safetensors"), "datasets/penguins.csv", "-o", path("p.csv")])
         XCTAssertEqual(predict.status, 0, predict.standardError)
