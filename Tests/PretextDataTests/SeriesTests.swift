@@ -114,6 +114,16 @@ final class SeriesTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("mistyped year"), "\(error)")
             }
         }
+        // Also found by the fuzzer: a stamp 10²³ steps away trapped converting the gap to
+        // an Int; now the count saturates and the error is the same.
+        let far = "t,v\n3,112\n151045210412111521041211,35\n1,\n2,0\n"
+        XCTAssertThrowsError(try read(far, SeriesReader(layout: .single(time: "t"), fill: .zero))) { error in
+            guard case .fillTooLarge(_, _, _, _, let missing, _, _) = error as? SeriesError else { return XCTFail("\(error)") }
+            XCTAssertEqual(missing, Int.max)
+        }
+        XCTAssertThrowsError(try read(far, SeriesReader(layout: .single(time: "t")))) { error in
+            guard case .gaps = error as? SeriesError else { return XCTFail("\(error)") }
+        }
         // Gaps within the limit are still filled.
         let filled = try read("t,v\n0,1\n1,1\n500,2\n", SeriesReader(layout: .single(time: "t"), fill: .linear))
         XCTAssertEqual(filled.series[0].length, 501)

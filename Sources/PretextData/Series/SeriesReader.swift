@@ -205,16 +205,17 @@ public struct SeriesReader: Sendable {
                                                         before: axis.format(times[position]), frequency: axis.description)
                     }
                     if whole > 1 {
-                        let missing = Int(whole) - 1
+                        // A stray stamp can be 10²³ steps away: saturate instead of trapping.
+                        let missing = whole - 1 < 9e18 ? Int(whole) - 1 : Int.max
                         gapCount += 1
                         if firstGap == nil { firstGap = (id, times[position - 1], times[position], missing) }
                         if let fill {
-                            filled += missing
-                            guard filled <= fillLimit else {
+                            guard missing <= fillLimit - filled else {
                                 throw SeriesError.fillTooLarge(path: path, series: id, after: axis.format(times[position - 1]),
                                                                before: axis.format(times[position]), missingSteps: missing, limit: fillLimit,
                                                                frequency: axis.description)
                             }
+                            filled += missing
                             let previous = Array(outValues.suffix(channels)), next = (0..<channels).map { numbers[$0][row] }
                             for step in 1...missing {
                                 outTimes.append(axis.advance(times[position - 1], by: step))

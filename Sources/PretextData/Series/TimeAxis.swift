@@ -52,16 +52,22 @@ public struct TimeAxis: Codable, Sendable, Equatable, CustomStringConvertible {
     /// ISO 8601 dates or timestamps otherwise.
     public func format(_ time: Double) -> String {
         switch unit {
-        case .index: return time == time.rounded() ? String(Int(time)) : "\(time)"
+        case .index: return Self.integerText(time)
         case .months: return String(ISODate.format(time).prefix(7))
         case .seconds: return ISODate.format(time)
         }
     }
 
+    /// An integral value as an integer ("12"), anything else — fractions, and values
+    /// beyond ±9·10¹⁵ that no Int conversion may trap on — as Swift prints a Double.
+    static func integerText(_ value: Double) -> String {
+        abs(value) < 9e15 && value == value.rounded() ? String(Int(value)) : "\(value)"
+    }
+
     public var description: String {
         switch (unit, step) {
         case (.index, 1): return "indexed by step"
-        case (.index, _): return "indexed every \(Int(step)) steps"
+        case (.index, _): return "indexed every \(Self.integerText(step)) steps"
         case (.months, 1): return "monthly"
         case (.months, 3): return "quarterly"
         case (.months, 12): return "yearly"
