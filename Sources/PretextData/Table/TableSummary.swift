@@ -31,7 +31,7 @@ public struct ColumnSummary: Sendable, Equatable {
         case .numeric(let values):
             var sum = 0.0, low = Double.infinity, high = -Double.infinity, present = 0
             var integral = true
-            var distinct = Set<UInt32>()
+            var distinct = DistinctCounter()
             var counts: [Float: Int] = [:]
             for value in values {
                 if value.isNaN { missing += 1; continue }
@@ -41,7 +41,7 @@ public struct ColumnSummary: Sendable, Equatable {
                 low = min(low, double)
                 high = max(high, double)
                 if integral, value != value.rounded() { integral = false }
-                if distinct.count <= 100_000 { distinct.insert(value.bitPattern) }
+                if distinct.count <= 100_000 { distinct.insert(UInt64(value.bitPattern)) }
                 if column.type == .boolean { counts[value, default: 0] += 1 }
             }
             distinctCount = distinct.count
@@ -61,7 +61,9 @@ public struct ColumnSummary: Sendable, Equatable {
         case .datetime(let values):
             let present = values.filter { !$0.isNaN }
             missing = rows - present.count
-            distinctCount = Set(present).count
+            var distinct = DistinctCounter()
+            for value in present { distinct.insert(value.bitPattern) }
+            distinctCount = distinct.count
             minimum = present.min()
             maximum = present.max()
         }
@@ -90,5 +92,33 @@ public struct ColumnSummary: Sendable, Equatable {
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.3g", value) }
         return String(format: "%.4g", value)
+    }
+}
+
+/// Counts distinct 64-bit keys — open addressing, linear probing, a multiplicative hash —
+/// for column summaries, where `Set` with its SipHash cost a tenth of `inspect`.
+struct DistinctCounter {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var occupied = [Bool](repeating: false, count: 1024)
+    private(set) var count = 0
+
+    mutating func insert(_ key: UInt64) {
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1)
+        while occupied[slot] {
+            if slots[slot] == key { return }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        slots[slot] = key
+        occupied[slot] = true
+        count += 1
+        if 2 * count > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let keys = zip(slots, occupied).filter(\.1).map(\.0)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
+        occupied = [Bool](repeating: false, count: slots.count)
+        count = 0
+        for key in keys { insert(key) }
     }
 }
