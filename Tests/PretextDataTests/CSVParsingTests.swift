@@ -121,14 +121,21 @@ final class CSVParsingTests: XCTestCase {
     }
 }
 
-/// The quote-free splitter must produce exactly what libcsv produces.
+/// The splitter must produce exactly what libcsv produces, quoted fields included.
 final class SplitterDifferentialTests: XCTestCase {
     let folder = TemporaryFolder()
 
-    func testQuoteFreeSplitterMatchesLibCSV() throws {
+    func testSplitterMatchesLibCSVWithAndWithoutQuotes() throws {
         var generator = SeededGenerator(seed: 17)
-        let pieces = ["1", "2.5", "-3e2", "", "NA", "abc", " padded ", "\tx\t", "x y", "true", "2020-01-02", "?", "  "]
-        for trial in 0..<40 {
+        let plain = ["1", "2.5", "-3e2", "", "NA", "abc", " padded ", "\tx\t", "x y", "true", "2020-01-02", "?", "  "]
+        // Quoted fields the splitter takes (delimiters, line breaks and "" inside, spaces
+        // around) and quoting it hands to libcsv (a quote inside a field, text after the
+        // closing quote, no closing quote).
+        let quoted = ["\"a,b\"", "\"x\"\"y\"", "\"line\nbreak\"", "\" spaced \"", "\"\"", "\"12\"", "  \"q\"  ", "\"a;b|c\"",
+                      "\"crlf\r\nin\"", "\"\"\"\"", "\"ñ€\""]
+        let broken = ["a\"b", "\"abc\"d", "\"unterminated"]
+        for trial in 0..<80 {
+            let pieces = trial < 40 ? plain : plain + quoted + (trial >= 70 ? broken : [])
             let columns = 1 + generator.nextInt(below: 5)
             let delimiter: UInt8 = [0x2c, 0x3b, 0x09, 0x7c][generator.nextInt(below: 4)]
             let separator = String(UnicodeScalar(delimiter))
@@ -160,6 +167,23 @@ final class SplitterDifferentialTests: XCTestCase {
                 } catch let error as DataError { return .failure(error) } catch { fatalError("\(error)") }
             }
             XCTAssertEqual(attempt(false), attempt(true), "trial \(trial) (delimiter \(delimiter), ending \(ending.debugDescription))")
+        }
+    }
+}
+
+/// A last line that ends with a delimiter and no line break has an empty last field —
+/// the splitter once dropped that whole record without a word (libcsv kept it).
+final class TrailingDelimiterTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    func testTheLastRecordSurvivesATrailingDelimiterAtTheEnd() throws {
+        for text in ["a,b\n1,\n2,", "a,b\n1,\n\"2\",", "a,b\n1,\"x\"\n3,"] {
+            for libcsv in [false, true] {
+                let (table, _) = try read(folder.write("t.csv", text)) { $0.alwaysUseLibCSV = libcsv }
+                XCTAssertEqual(table.rowCount, 2, "\(text.debugDescription), libcsv \(libcsv)")
+                XCTAssertEqual(table["a"]?.text(at: 1), text.hasSuffix("3,") ? "3" : "2")
+                XCTAssertTrue(table["b"]!.isMissing(1))
+            }
         }
     }
 }

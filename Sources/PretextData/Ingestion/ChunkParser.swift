@@ -94,11 +94,13 @@ final class ChunkParser: FieldSink {
     static func parse(_ bytes: UnsafeRawBufferPointer, plan: ChunkPlan) -> ChunkResult {
         let newlineCount = countNewlines(bytes)
         let hasQuotes = memchr(bytes.baseAddress!, 0x22, bytes.count) != nil
-        let parser = ChunkParser(plan: plan, estimatedRows: newlineCount + 1, hasQuotes: hasQuotes)
-        if !hasQuotes && !plan.alwaysUseLibCSV {
-            parser.splitUnquoted(bytes)
-            return parser.takeResult()
+        if !plan.alwaysUseLibCSV {
+            let parser = ChunkParser(plan: plan, estimatedRows: newlineCount + 1, hasQuotes: hasQuotes)
+            if parser.split(bytes) { return parser.takeResult() }
+            _ = parser.takeResult()   // frees the column buffers
+            // Quoting the splitter does not take: libcsv's rules and messages decide.
         }
+        let parser = ChunkParser(plan: plan, estimatedRows: newlineCount + 1, hasQuotes: hasQuotes)
         let csv = LibCSVParser(delimiter: plan.delimiter)
         do {
             try csv.parse(bytes, into: parser)
@@ -129,18 +131,26 @@ final class ChunkParser: FieldSink {
         return result
     }
 
-    /// Splits a chunk that contains no quote character, where CSV reduces to fields
-    /// separated by the delimiter and records ended by CR or LF. It follows libcsv's
-    /// rules exactly (a differential test holds it to them): spaces and tabs around a
-    /// field are trimmed, blank or whitespace-only lines are no records, and every LF is
-    /// reported for line counting.
+    /// Splits a chunk into fields and records, following libcsv's rules exactly (a
+    /// differential test holds it to them): fields separated by the delimiter, records
+    /// ended by CR or LF, spaces and tabs around a field trimmed, blank or whitespace-only
+    /// lines no records, every LF reported for line counting. A quoted field — spaces,
+    /// `"`, any bytes with `""` for a quote (delimiters and line breaks included), `"`,
+    /// spaces, then a delimiter, line break or the end — is handed on as its content,
+    /// unescaped only when it holds `""`. Returns false, having stopped, at any other
+    /// use of a quote (one inside an unquoted field, text after a closing quote, no
+    /// closing quote): the caller then parses the chunk with libcsv, whose rules and
+    /// messages decide those.
     ///
-    /// Why not libcsv here: libcsv walks a state machine per byte and copies each field
-    /// (162 MB/s on one core of the reference machine, before any number conversion).
-    /// Here a field that starts like a number is converted in the same pass that finds
-    /// its end; anything else is scanned to the next delimiter and handed to `field`.
-    private func splitUnquoted(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+    /// Why not libcsv throughout: libcsv walks a state machine per byte and copies each
+    /// field (162 MB/s on one core of the reference machine, before any number
+    /// conversion). Here a field that starts like a number is converted in the same pass
+    /// that finds its end; quoted fields are found with `memchr`; anything else is
+    /// scanned to the next delimiter and handed to `field`.
+    private func split(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
+        let quote: UInt8 = 0x22
+        var scratch: [UInt8] = []
         let count = bytes.count
         let delimiter = plan.delimiter
         let trimsTab = delimiter != 0x09
@@ -176,7 +186,7 @@ final class ChunkParser: FieldSink {
                         if after == count {
                             numberField(value)
                             endRecord(-1)
-                            return
+                            return true
                         }
                         let byte = base[after]
                         if byte == delimiter {
@@ -195,11 +205,57 @@ final class ChunkParser: FieldSink {
                     }
                 }
             }
-            // General path: scan to the end of the field.
+            // A quoted field: its content up to the closing quote (`""` is a quote).
+            if position < count, base[position] == quote {
+                var cursor = position + 1, escaped = false
+                var closing = -1
+                while cursor < count {
+                    guard let found = memchr(base + cursor, Int32(quote), count - cursor) else { return false }   // unterminated
+                    let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - UnsafePointer(base)
+                    if at + 1 < count, base[at + 1] == quote {
+                        escaped = true
+                        cursor = at + 2
+                        continue
+                    }
+                    closing = at
+                    break
+                }
+                guard closing >= 0 else { return false }
+                var after = closing + 1
+                while after < count, isSpace(base[after]) { after += 1 }
+                guard after == count || base[after] == delimiter || base[after] == 0x0a || base[after] == 0x0d else { return false }
+                let start = position + 1
+                if escaped {
+                    scratch.removeAll(keepingCapacity: true)
+                    var byteIndex = start
+                    while byteIndex < closing {
+                        scratch.append(base[byteIndex])
+                        byteIndex += base[byteIndex] == quote ? 2 : 1
+                    }
+                    scratch.withUnsafeBufferPointer { field($0.baseAddress ?? UnsafePointer(base), count: $0.count) }
+                } else {
+                    field(base + start, count: closing - start)
+                }
+                if after == count {
+                    endRecord(-1)
+                    return true
+                }
+                let byte = base[after]
+                if byte == delimiter {
+                    fieldsInRecord += 1
+                } else {
+                    endRecord(Int32(byte))
+                    fieldsInRecord = 0
+                }
+                index = after + 1
+                continue
+            }
+            // General path: scan to the end of the field; a quote inside it is libcsv's to judge.
             var end = index
             while end < count {
                 let byte = base[end]
                 if byte == delimiter || byte == 0x0a || byte == 0x0d { break }
+                if byte == quote { return false }
                 end += 1
             }
             if end == count {
@@ -207,7 +263,7 @@ final class ChunkParser: FieldSink {
                     emit(index, count)
                     endRecord(-1)
                 }
-                return
+                return true
             }
             let byte = base[end]
             if byte == delimiter {
@@ -220,6 +276,12 @@ final class ChunkParser: FieldSink {
             }
             index = end + 1
         }
+        // The input ended right after a delimiter: the record's last field is empty.
+        if fieldsInRecord > 0 {
+            field(base, count: 0)
+            endRecord(-1)
+        }
+        return true
     }
 
     /// Notes the record's first line and makes room for its row.
