@@ -171,6 +171,27 @@ final class SplitterDifferentialTests: XCTestCase {
     }
 }
 
+/// The chunk cutter's quote-parity scan (count the quotes, walk back to the last line
+/// break outside quotes) equals the byte-at-a-time state machine it replaced.
+final class ChunkCutTests: XCTestCase {
+    func testScanMatchesTheByteAtATimeDefinition() {
+        var generator = SeededGenerator(seed: 4)
+        let alphabet: [UInt8] = [0x22, 0x0a, 0x2c, 0x61, 0x0d, 0x22, 0x62]
+        for _ in 0..<2_000 {
+            let bytes = (0..<generator.nextInt(below: 60)).map { _ in alphabet[generator.nextInt(below: alphabet.count)] }
+            let start = bytes.isEmpty ? 0 : generator.nextInt(below: bytes.count + 1)
+            let parity = generator.nextInt(below: 2) == 1, lastCut = generator.nextInt(below: start + 1)
+            var inQuotes = parity, cut = lastCut
+            for index in start..<bytes.count {
+                if bytes[index] == 0x22 { inQuotes.toggle() } else if bytes[index] == 0x0a, !inQuotes { cut = index + 1 }
+            }
+            let expected = start < bytes.count ? (inQuotes, cut) : (parity, lastCut)
+            let got = CSVReader.scan(bytes, from: start, parity: parity, lastCut: lastCut)
+            XCTAssertTrue(got == expected, "\(bytes) from \(start), parity \(parity): \(got) vs \(expected)")
+        }
+    }
+}
+
 /// A last line that ends with a delimiter and no line break has an empty last field —
 /// the splitter once dropped that whole record without a word (libcsv kept it).
 final class TrailingDelimiterTests: XCTestCase {

@@ -226,13 +226,22 @@ public struct CSVReader: Sendable {
                 }
                 return (parity, lastCut)
             }
-            var inQuotes = parity
-            var cut = lastCut
-            for index in start..<bytes.count {
+            // The parity at the end needs only the number of quotes (a counting loop the
+            // compiler vectorises); the last cut is then found walking back from the end,
+            // usually within the last record — not by a byte-at-a-time state machine over
+            // the whole block on the reading thread.
+            var quotes = 0
+            for index in start..<bytes.count { quotes &+= bytes[index] == 0x22 ? 1 : 0 }
+            let endParity = parity != (quotes % 2 == 1)
+            var inQuotes = endParity   // the state after byte `index`
+            var index = bytes.count - 1
+            while index >= start {
                 let byte = bytes[index]
-                if byte == 0x22 { inQuotes.toggle() } else if byte == 0x0a, !inQuotes { cut = index + 1 }
+                if byte == 0x0a, !inQuotes { return (endParity, index + 1) }
+                if byte == 0x22 { inQuotes.toggle() }
+                index -= 1
             }
-            return (inQuotes, cut)
+            return (endParity, lastCut)
         }
     }
 
