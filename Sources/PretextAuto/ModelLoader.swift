@@ -1,5 +1,6 @@
 import PretextData
 import PretextNN
+import PretextSSL
 import PretextBaselines
 import PretextTransfer
 
@@ -19,6 +20,28 @@ public enum ModelLoader {
         case SeriesClassificationModel.kind: return try SeriesClassificationModel.load(from: path)
         case MiniRocketClassifier.kind: return try MiniRocketClassifier.load(from: path)
         case let other: throw ModelFileError.wrongKind(path: path, found: other, expected: predictorKinds)
+        }
+    }
+}
+
+extension ModelLoader {
+    /// Kinds `pretext embed` accepts: a tabular encoder or fine-tuned model (their
+    /// learned representation) and a MiniRocket classifier (its fixed features).
+    public static let embedderKinds = [PretrainedEncoder.kind, TabularModel.kind, MiniRocketClassifier.kind]
+
+    /// The representation of every row of `table` — one row per series for a series
+    /// model — with the rows it belongs to and the model's id columns.
+    public static func embeddings(modelPath: String, table: Table) throws -> (embeddings: Matrix, rows: Table, idColumns: [String]) {
+        switch try ModelFile.kind(of: modelPath) {
+        case MiniRocketClassifier.kind:
+            let model = try MiniRocketClassifier.load(from: modelPath)
+            let (features, rows) = try model.features(table)
+            return (features, rows, model.idColumns)
+        case PretrainedEncoder.kind, TabularModel.kind:
+            let (embeddings, ids) = try Workflow.embeddings(modelPath: modelPath, table: table)
+            return (embeddings, table, ids)
+        case let other:
+            throw ModelFileError.wrongKind(path: modelPath, found: other, expected: embedderKinds)
         }
     }
 }

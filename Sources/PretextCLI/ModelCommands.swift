@@ -258,12 +258,16 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write the learned representation of every row, for use in other tools.",
         discussion: """
-        Accepts an encoder (pretext pretrain) or a fine-tuned model (its encoder part). \
-        Output: the id columns, then embedding_0 … embedding_{D-1}.
+        Accepts an encoder (pretext pretrain), a fine-tuned model (its encoder part) or a \
+        MiniRocket series classifier (its 9,996 fixed features per series — one row per \
+        series, for another model to learn from). Output: the id columns, then \
+        embedding_0 … embedding_{D-1}.
 
         Examples:
           pretext embed encoder.safetensors datasets/credit_data.csv -o embeddings.csv
           pretext embed model.safetensors new.csv --id customer_id -o -
+          pretext embed motions.safetensors datasets/basic_motions_test.csv -o \\
+              features.csv
         """
     )
 
@@ -277,8 +281,8 @@ struct EmbedCommand: ParsableCommand {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let (table, _) = try Workflow.readTable(input, target: nil, idColumns: [], options: try read.readOptions())
-            let (embeddings, modelIDs) = try Workflow.embeddings(modelPath: model, table: table)
-            try Workflow.embed(embeddings, table: table, idColumns: modelIDs + id.filter { !modelIDs.contains($0) }).write(to: output)
+            let (embeddings, rows, modelIDs) = try ModelLoader.embeddings(modelPath: model, table: table)
+            try Workflow.embed(embeddings, table: rows, idColumns: modelIDs + id.filter { !modelIDs.contains($0) }).write(to: output)
             if output != "-" { printError("wrote \(embeddings.rows) × \(embeddings.columns) embeddings to \(output)") }
         }
     }

@@ -129,6 +129,26 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(compare.standardError.contains("continuous"), compare.standardError)
     }
 
+    /// MiniRocket as a fixed feature extractor: `pretext embed` on a MiniRocket model
+    /// writes its 9,996 features per series (one row per series id), a table any other
+    /// model — SCARF included — can learn from.
+    func testEmbedWritesMiniRocketFeaturesPerSeries() throws {
+        let fit = try runPretext(["series", "classify", "datasets/basic_motions_train.csv", "--series-id", "series_id", "--time", "t",
+                                  "--target", "target", "--method", "minirocket", "-o", path("motions.safetensors")])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        let embed = try runPretext(["embed", path("motions.safetensors"), "datasets/basic_motions_test.csv", "-o", path("features.csv")])
+        XCTAssertEqual(embed.status, 0, embed.standardError)
+        XCTAssertTrue(embed.standardError.contains("wrote 40 × 9996 embeddings"), embed.standardError)
+        let lines = try String(contentsOfFile: path("features.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 41)
+        let header = lines[0].split(separator: ",")
+        XCTAssertEqual(header.count, 9997)
+        XCTAssertEqual(header.first, "series_id")
+        let first = lines[1].split(separator: ",").dropFirst().compactMap { Double($0) }
+        XCTAssertEqual(first.count, 9996)
+        XCTAssertTrue(first.allSatisfy { (0...1).contains($0) }, "PPV features are proportions")
+    }
+
     func testClassifyThenPredictServesTheSeriesModel() throws {
         let fit = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--fine-tune-epochs", "20",
                                   "--encoder-width", "8", "--labels", "50%", "--quiet", "-o", path("model.safetensors")])

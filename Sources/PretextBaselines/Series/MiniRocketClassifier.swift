@@ -72,6 +72,21 @@ public final class MiniRocketClassifier: TabularPredictor {
         return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), FittedPreprocessor.TransformReport())
     }
 
+    /// MiniRocket's features of every series in `table` — the fixed transform alone, for
+    /// use as input to other models (`pretext embed`) — and the rows they belong to (one
+    /// per series). (series, features)
+    public func features(_ table: Table) throws -> (features: Matrix, rows: Table) {
+        guard let transform else { throw TrainingError.notFitted("MiniRocketClassifier") }
+        let missing = columns.requiredColumns.filter { table[$0] == nil }
+        guard missing.isEmpty else { throw DataError.schemaMismatch(missing: missing, reason: "MiniRocket reads the columns it was trained on.") }
+        let (collection, rows) = try columns.read(table, labelColumn: nil)
+        guard collection.channels == transform.channels else {
+            throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
+        }
+        let series = try Self.series(table, collection: collection, columns: columns, rows: Array(0..<collection.count))
+        return (Matrix(rows: series.count, columns: transform.featureCount, values: transform.transform(multivariate: series)), rows)
+    }
+
     /// The series at `rows` as channels of values. Wide: each row's values in column
     /// order over every column (so every series has the table's length); long: each
     /// series over its own length. Gaps are filled from the nearest earlier step (the
