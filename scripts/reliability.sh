@@ -70,6 +70,11 @@ fi
   echo "- 2026-11-30, preprocessing target: a value far outside the fit rows' range over a tiny scale (−3·10³⁸ after"
   echo "  fitting on numbers 10⁻⁴⁵ apart) overflowed \`Float\` to −inf. Standardized values are now clipped to ±10⁶;"
   echo "  regression test \`FuzzRegressionTests/testStandardizingAFarValueStaysFinite\`."
+  echo "- 2026-11-30, series target (a timeout): one stray time stamp (151042111 among steps of 1) made \`--fill\`"
+  echo "  add 151 million steps. A fill now adds at most 10 steps per row of the series (at least 1,000) and"
+  echo "  otherwise is a typed error naming the jump; \`SeriesTests/testAFillFarLargerThanTheSeriesIsAnErrorNotAHang\`."
+  echo "- 2026-11-30, series target: a stamp 10²³ steps away trapped converting the gap (and formatting the"
+  echo "  stamp) to \`Int\`; counts now saturate and such stamps print as numbers; same test."
 } > RELIABILITY.md.partial
 mv RELIABILITY.md.partial RELIABILITY.md
 cat RELIABILITY.md
