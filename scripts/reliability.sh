@@ -10,7 +10,7 @@ bash scripts/setup.sh
 runs=${1:-100000}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-swift build --build-tests 2>&1 | tail -n 1 >&2
+bash scripts/fresh-build.sh debug --build-tests 2>&1 | tail -n 1 >&2
 swift test --skip-build --disable-swift-testing --filter 'BadInputTests|ReliabilityTests|ModelFileTests|ReadErrorTests|SeriesCommandTests/testGaps' > "$log" 2>&1 || true
 summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -n 1 | sed -E 's/^[[:space:]]*//')
 cases=$(($(wc -l < Tests/PretextCLITests/Fixtures/bad/manifest.tsv) - 1))
