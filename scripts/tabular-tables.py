@@ -37,6 +37,18 @@ for dataset, total in (("credit_data", "4,454"), ("breast_cancer", "569")):
         print(f"| {result['title']} | " + " | ".join(cells) + " |")
     print()
 
+# Test log loss at the smallest budget.
+smallest = {dataset: load(dataset)["budgets"][0] for dataset in ("credit_data", "breast_cancer")}
+print(f"| {smallest['credit_data']['budget']} labels, test log loss | credit_data | breast_cancer |")
+print("|---|---:|---:|")
+for result in smallest["credit_data"]["methods"]:
+    losses = []
+    for dataset in ("credit_data", "breast_cancer"):
+        found = [r for r in smallest[dataset]["methods"] if r["method"] == result["method"]]
+        losses.append(f"{found[0]['metrics']['log loss']['mean']:.3f}" if found and "log loss" in found[0]["metrics"] else "–")
+    print(f"| {result['title']} | " + " | ".join(losses) + " |")
+print()
+
 objectives = {dataset: load(f"objectives-{dataset}")["budgets"][0] for dataset in ("credit_data", "breast_cancer")}
 print("| 5% labels, test accuracy | " + " | ".join(
     f"{dataset} ({objectives[dataset]['labeledRows']} rows)" for dataset in objectives) + " |")
