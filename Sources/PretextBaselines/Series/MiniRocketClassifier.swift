@@ -54,7 +54,7 @@ public final class MiniRocketClassifier: TabularPredictor {
     }
 
     public func predictionRows(_ table: Table) throws -> Table {
-        try columns.read(table, labelColumn: nil).rows
+        try columns.rows(in: table)
     }
 
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {

@@ -43,7 +43,7 @@ public final class NearestNeighbourClassifier: TabularPredictor {
     }
 
     public func predictionRows(_ table: Table) throws -> Table {
-        try columns.read(table, labelColumn: nil).rows
+        try columns.rows(in: table)
     }
 
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {

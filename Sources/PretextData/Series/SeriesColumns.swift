@@ -46,10 +46,15 @@ public struct SeriesColumns: Codable, Sendable, Equatable {
     /// The series of `table` (labels from `labelColumn` when given) and one row per
     /// series, in the same order.
     public func read(_ table: Table, labelColumn: String?) throws -> (series: SeriesCollection, rows: Table) {
-        let reader = SeriesReader(layout: layout, valueColumns: valueColumns, labelColumn: labelColumn)
-        let collection = try reader.series(from: table)
-        let rows = try reader.representativeRows(in: table)
-        return (collection, rows.count == table.rowCount ? table : table.selecting(rows: rows))
+        let collection = try SeriesReader(layout: layout, valueColumns: valueColumns, labelColumn: labelColumn).series(from: table)
+        return (collection, try rows(in: table))
+    }
+
+    /// One row per series of `table` (the row itself, or each series' first), in the
+    /// order `read` gives the series — without reading the series themselves.
+    public func rows(in table: Table) throws -> Table {
+        let rows = try SeriesReader(layout: layout, valueColumns: valueColumns).representativeRows(in: table)
+        return rows.count == table.rowCount ? table : table.selecting(rows: rows)
     }
 
     private enum CodingKeys: String, CodingKey {

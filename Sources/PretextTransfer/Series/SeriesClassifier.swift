@@ -128,7 +128,7 @@ public final class SeriesClassificationModel: TabularPredictor {
     public var targetColumn: String? { target.column }
 
     public func predictionRows(_ table: Table) throws -> Table {
-        try columns.read(table, labelColumn: nil).rows
+        try columns.rows(in: table)
     }
 
     public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
