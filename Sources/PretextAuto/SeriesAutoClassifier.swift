@@ -109,31 +109,30 @@ public struct SeriesAutoClassifier {
             throw DataError.invalidTarget(path: table.source, column: targetColumn.name, reason: "series classification needs class labels, and this column looks continuous")
         }
         let classes = try labeled.target.classIndices(seriesRows, rows: labeled.train)
-        var encoders: [SeriesAutoConfig.Candidate: SeriesEncoder] = [:]
-        encoders[.contrastiveFull] = pretrained["contrastive"]
-        encoders[.nextStepFull] = pretrained["next-step"]
+        var encoders = pretrained   // by objective: "contrastive", "next-step"
         func encoder(for candidate: SeriesAutoConfig.Candidate) throws -> SeriesEncoder? {
+            let objective: String
             switch candidate {
             case .minirocket, .scratch: return nil
-            case .contrastiveLinearProbe, .contrastiveFull:
-                if let cached = encoders[.contrastiveFull] { return cached }
+            case .contrastiveLinearProbe, .contrastiveFull: objective = "contrastive"
+            case .nextStepFull: objective = "next-step"
+            }
+            if let cached = encoders[objective] { return cached }
+            let fitted: SeriesEncoder
+            if objective == "contrastive" {
                 var contrastive = config.contrastive
                 (contrastive.encoder, contrastive.seed) = (config.encoder, config.seed)
-                let fitted = try ContrastiveSeriesPretrainer(config: contrastive).fit(collection)
-                log("auto: contrastive pretraining on \(collection.count) series stopped after \(fitted.history.epochs.count) epochs")
-                encoders[.contrastiveFull] = fitted
-                return fitted
-            case .nextStepFull:
-                if let cached = encoders[.nextStepFull] { return cached }
+                fitted = try ContrastiveSeriesPretrainer(config: contrastive).fit(collection)
+            } else {
                 var nextStep = config.nextStep
                 let longest = collection.series.map(\.length).max() ?? 0
                 nextStep.window.lookback = min(nextStep.window.lookback, max(2, longest * 2 / 3))
                 (nextStep.encoder, nextStep.seed) = (config.encoder, config.seed)
-                let fitted = try NextStepPretrainer(config: nextStep).fit(collection)
-                log("auto: next-step pretraining on \(collection.count) series stopped after \(fitted.history.epochs.count) epochs")
-                encoders[.nextStepFull] = fitted
-                return fitted
+                fitted = try NextStepPretrainer(config: nextStep).fit(collection)
             }
+            log("auto: \(objective) pretraining on \(collection.count) series stopped after \(fitted.history.epochs.count) epochs")
+            encoders[objective] = fitted
+            return fitted
         }
         func fit(_ candidate: SeriesAutoConfig.Candidate, rows: [Int]) throws -> (TabularPredictor, (String) throws -> Void) {
             switch candidate {
