@@ -55,6 +55,13 @@ let package = Package(
             path: "Sources/CPretextParallel",
             linkerSettings: [.linkedLibrary("pthread")]
         ),
+        // Open MPI, loaded at run time (not linked) only when `mpirun` started the process:
+        // Pretext builds and runs single-process without MPI; see its header.
+        .target(
+            name: "CPretextMPI",
+            path: "Sources/CPretextMPI",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         // Element-wise kernels with a run-time AVX choice (the optimizer's update).
         .target(
             name: "CPretextKernels",
@@ -70,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "PretextNN",
-            dependencies: ["PretextData", "CPretextBLAS", "CPretextKernels", "CPretextParallel", "CZlib"]
+            dependencies: ["PretextData", "CPretextBLAS", "CPretextKernels", "CPretextParallel", "CPretextMPI", "CZlib"]
         ),
         .target(
             name: "PretextSSL",

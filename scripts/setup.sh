@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries Pretext uses (libcsv, OpenBLAS, oneDNN, XGBoost, zlib) when their
-# headers are missing. As root it runs apt-get; otherwise it prints the command.
+# headers are missing, and Open MPI's mpirun (openmpi-bin, which brings libmpi.so.40) for
+# data-parallel training — loaded only under mpirun, so Pretext builds without it, but
+# the test suite runs 2-rank jobs. As root it runs apt-get; otherwise it prints the command.
 set -euo pipefail
 
 declare -A header_for=(
@@ -9,6 +11,7 @@ declare -A header_for=(
   [libopenblas-dev]=/usr/include/x86_64-linux-gnu/cblas.h
   [libxgboost-dev]=/usr/include/xgboost/c_api.h
   [zlib1g-dev]=/usr/include/zlib.h
+  [openmpi-bin]=/usr/bin/mpirun
 )
 missing=()
 for package in "${!header_for[@]}"; do

@@ -26,6 +26,10 @@ struct CompareCommand: ParsableCommand {
         are reused only for the same data content, settings and Pretext build). Verdicts: \
         paired t-tests over seeds, Holm-adjusted across each budget's verdicts.
 
+        Started by Open MPI's mpirun with several ranks, the grid is shared: per seed, the \
+        methods that use one pretrained encoder (or each other method) go to one rank, \
+        round-robin; rank 0 gathers every cell and writes the same report as one process.
+
         Examples:
           pretext compare datasets/breast_cancer.csv --target target
           pretext compare datasets/credit_data.csv --target target --labels \\
@@ -37,6 +41,7 @@ struct CompareCommand: ParsableCommand {
               scratch,scarf-full,vicreg-full,reconstruct-full,scarf+reconstruct-full
           pretext compare datasets/credit_data.csv --target target --upstream Home \\
               --methods scratch,scarf-full,supervised-full
+          mpirun -np 4 pretext compare big.csv --target y --repeats 8 -o big-report
         """
     )
 
@@ -76,7 +81,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: [], options: try read.readOptions())
             var configuration = LabelEfficiencyExperiment.Configuration()
@@ -93,8 +98,11 @@ struct CompareCommand: ParsableCommand {
             if configuration.methods.contains(where: { $0.objective == .supervised }) && upstream == nil {
                 throw ValidationError("supervised-… methods need --upstream COLUMN (the upstream label to pretrain on).")
             }
-            let quiet = self.quiet
-            let cells = try LabelEfficiencyExperiment(configuration: configuration) { if !quiet { printError($0) } }.run(table)
+            let quiet = self.quiet || !communicator.isRoot
+            let cells = try LabelEfficiencyExperiment(configuration: configuration, communicator: communicator) {
+                if !quiet { printError($0) }
+            }.run(table)
+            guard communicator.isRoot else { return }
             let report = ComparisonReport(cells: cells, table: table, configuration: configuration)
             try AtomicFile.write(Array(report.markdown().utf8), to: output + "/report.md")
             try AtomicFile.write(Array(report.html().utf8), to: output + "/report.html")

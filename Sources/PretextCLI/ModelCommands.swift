@@ -12,6 +12,12 @@ struct PretrainCommand: ParsableCommand {
         predict --target (an upstream label) and fine-tuned later on another label or \
         table. Progress (epoch, loss, rows/s, ETA) goes to standard error.
 
+        Started by Open MPI's mpirun with several ranks, self-supervised pretraining runs \
+        data-parallel: every rank reads DATA, computes its part of each global batch, and \
+        the gradients are summed (MPI_Allreduce); the same seed and batch size give the \
+        same encoder on any number of ranks, up to the order of floating-point sums. Rank \
+        0 alone writes the file and reports.
+
         Examples:
           pretext pretrain datasets/credit_data.csv --target target -o \\
               encoder.safetensors
@@ -19,6 +25,7 @@ struct PretrainCommand: ParsableCommand {
               more2.csv -o enc.safetensors
           pretext pretrain source.csv --target upstream_label --objective supervised \\
               -o enc.safetensors
+          mpirun -np 2 pretext pretrain big.csv --target label -o enc.safetensors
         """
     )
 
@@ -41,7 +48,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
@@ -49,7 +56,10 @@ struct PretrainCommand: ParsableCommand {
             var config = scarf.config(seed: runOptions.seed)
             config.objective = PretrainingObjective(parsing: objective) ?? .scarf
             let encoder = try Workflow.pretrain(pool, config: config,
-                                                progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet))
+                                                progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
+                                                communicator: communicator)
+            guard communicator.isRoot else { return }
+            if communicator.size > 1 { printError(communicator.summary) }
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             printError("pretrained on \(pool.rowCount) rows for \(encoder.history.epochs.count) epochs"
@@ -89,19 +99,22 @@ struct FinetuneCommand: ParsableCommand {
     @OptionGroup var read: ReadOptionsGroup
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions())
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             // An encoder pretrained on another table: align its columns by name.
             let (pretrained, alignment) = try TableAlignment.align(try PretrainedEncoder.load(from: encoder), to: table,
                                                                    seed: runOptions.seed)
-            if !alignment.missing.isEmpty || !alignment.new.isEmpty {
+            if communicator.isRoot && (!alignment.missing.isEmpty || !alignment.new.isEmpty) {
                 printError("columns: " + alignment.description.replacingOccurrences(of: "\n", with: "\ncolumns: "))
             }
             try Workflow.fineTuneAndSave(pretrained, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
                                          idColumns: id, to: output,
-                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
+                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet),
+                                         communicator: communicator)
+            guard communicator.isRoot else { return }
+            if communicator.size > 1 { printError(communicator.summary) }
             printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }

@@ -28,8 +28,40 @@ struct PretextCommand: ParsableCommand {
 /// Runs `body`, turning library errors into a one-paragraph message on stderr and
 /// exit code 1 (ArgumentParser's own errors keep their usage text and code 64).
 func reportingErrors(_ body: () throws -> Void) throws {
+    try reportingErrors(distributed: false) { _ in try body() }
+}
+
+/// The same for a command that may run on several MPI ranks (`distributed`) and gets the
+/// communicator. A command that does not, started by `mpirun` with several ranks, stops
+/// with an error instead of running N copies that write the same files. A failure on
+/// one rank ends every rank (MPI_Abort), so none waits forever in a collective.
+func reportingErrors(distributed: Bool, _ body: (Communicator) throws -> Void) throws {
+    var communicator = Communicator.single
     do {
-        try body()
+        if Communicator.launchedSize > 1 {
+            guard distributed else {
+                let words = CommandLine.arguments.dropFirst()
+                throw DistributedError.unsupported("`pretext \(words.prefix(words.first == "series" ? 2 : 1).joined(separator: " "))`")
+            }
+            communicator = try Communicator.world()
+        }
+        try body(communicator)
+    } catch {
+        do { try describe(error) } catch {
+            communicator.abort(code: (error as? ExitCode)?.rawValue ?? 1)
+            throw error
+        }
+    }
+}
+
+/// Prints a library error as one paragraph and throws exit code 1; other errors
+/// (ArgumentParser's exit codes among them) pass on.
+private func describe(_ error: Error) throws {
+    do {
+        throw error
+    } catch let error as DistributedError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
     } catch let error as DataError {
         printError("error: \(error.description)")
         throw ExitCode(1)

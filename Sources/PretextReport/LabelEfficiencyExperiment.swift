@@ -175,10 +175,29 @@ public struct LabelEfficiencyExperiment {
 
     public var configuration: Configuration
     public var log: (String) -> Void
+    /// Ranks that share the grid (`mpirun -np N pretext compare`): each computes the cells
+    /// of its work units — per seed, the methods that share one pretrained encoder, or one
+    /// method without — dealt round-robin, and every rank returns every cell in the
+    /// single-process order. A cell's result does not depend on where it ran.
+    public var communicator: Communicator
 
-    public init(configuration: Configuration, log: @escaping (String) -> Void = { _ in }) {
+    public init(configuration: Configuration, communicator: Communicator = .single, log: @escaping (String) -> Void = { _ in }) {
         self.configuration = configuration
+        self.communicator = communicator
         self.log = log
+    }
+
+    /// Per seed, the groups of methods that share an encoder (its objective) or stand
+    /// alone, in the order the methods are listed: the units ranks are dealt.
+    static func workUnit(_ method: Method) -> String {
+        method.encoderObjective.map { "encoder \($0)" } ?? method.rawValue
+    }
+
+    /// The rank that computes `method`'s cells for `seed`.
+    func owner(seed: Int, method: Method) -> Int {
+        var units: [String] = []
+        for candidate in configuration.methods where !units.contains(Self.workUnit(candidate)) { units.append(Self.workUnit(candidate)) }
+        return (seed * units.count + units.firstIndex(of: Self.workUnit(method))!) % communicator.size
     }
 
     public func run(_ table: Table) throws -> [Cell] {
@@ -187,7 +206,9 @@ public struct LabelEfficiencyExperiment {
         let cache = try CellCache<Cell>(directory: configuration.cacheDirectory, data: [table.contentFingerprint],
                                         settings: configuration.cacheSettings)
         var cells: [Cell] = []
-        let total = configuration.seeds * configuration.budgets.count * configuration.methods.count
+        let total = (0..<configuration.seeds).reduce(0) { sum, seed in
+            sum + configuration.methods.filter { owner(seed: seed, method: $0) == communicator.rank }.count * configuration.budgets.count
+        }
         let clock = Stopwatch()
         var computed = 0
         for seed in 0..<configuration.seeds {
@@ -204,7 +225,7 @@ public struct LabelEfficiencyExperiment {
             var untrained: PretrainedEncoder?
             for budget in configuration.budgets {
                 let rows = try sampler.rows(for: budget)
-                for method in configuration.methods {
+                for method in configuration.methods where owner(seed: seed, method: method) == communicator.rank {
                     if let cached = cache.cached(seed: seed, point: budget.description, method: method.rawValue) {
                         cells.append(cached)
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", cached.scores.primary)) (kept from an earlier run)")
@@ -246,7 +267,19 @@ public struct LabelEfficiencyExperiment {
                 }
             }
         }
-        return cells
+        return try gathered(cells)
+    }
+
+    /// Every rank's cells on every rank, in the single-process order (seed, budget, method).
+    private func gathered(_ cells: [Cell]) throws -> [Cell] {
+        guard communicator.size > 1 else { return cells }
+        let parts = communicator.allgather(Array(try JSONEncoder().encode(cells)))
+        let all = try parts.flatMap { try JSONDecoder().decode([Cell].self, from: Data($0)) }
+        let budgets = configuration.budgets.map(\.description), methods = configuration.methods
+        func position(_ cell: Cell) -> [Int] {
+            [cell.seed, budgets.firstIndex(of: cell.budget) ?? budgets.count, methods.firstIndex(of: cell.method) ?? methods.count]
+        }
+        return all.sorted { position($0).lexicographicallyPrecedes(position($1)) }
     }
 
     /// How a method chose its settings, in words, where it did: XGBoost's tuning, or what

@@ -20,10 +20,16 @@ import PretextNN
 public struct Pretrainer {
     public var config: PretrainingConfig
     public var progress: ProgressReporter?
+    /// The ranks that share each batch (data parallelism; see `Communicator`). With the
+    /// same seed and batch size, 1, 2 or 4 ranks train the same encoder up to the order of
+    /// floating-point sums.
+    public var communicator: Communicator
 
-    public init(config: PretrainingConfig = PretrainingConfig(), progress: ProgressReporter? = nil) {
+    public init(config: PretrainingConfig = PretrainingConfig(), progress: ProgressReporter? = nil,
+                communicator: Communicator = .single) {
         self.config = config
         self.progress = progress
+        self.communicator = communicator
     }
 
     /// Pretrains on `rows` of `table` (default: every row). The target column, if any,
@@ -57,9 +63,14 @@ public struct Pretrainer {
         let validationAnchors = features.gatheringRows(validationRows)
         let (validationViews, validationMask) = corruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
         var corruption = SeededGenerator(seed: seeds.next(), stream: "corruption")
-        let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder)
+        let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder,
+                                 communicator: communicator)
 
-        let history = try Trainer(config: training, progress: progress).run(
+        // On several ranks every rank draws the whole batch's corruption (the same draws as
+        // one process) and `step` computes its own part of the batch.
+        var trainer = Trainer(config: training, progress: progress, communicator: communicator)
+        if objective.isContrastive { trainer.minimumBatchSize = 2 }
+        let history = try trainer.run(
             rowCount: trainRows.count, stores: stores, optimizers: optimizers,
             step: { batch in
                 let anchors = x.gatheringRows(batch)
@@ -104,62 +115,99 @@ struct ObjectiveStep {
     let config: PretrainingConfig
     let blocks: [FeatureBlock]
     let encoder: Network, head: Network, decoder: Network
+    var communicator: Communicator = .single
 
-    /// The weighted loss of one batch; with `backward`, gradients are accumulated.
+    /// The weighted loss of one batch (B rows); with `backward`, gradients are accumulated.
+    ///
+    /// On several ranks each computes its part `localRange(of: B)` of the batch; the
+    /// projections of the whole batch are gathered on every rank, so InfoNCE and VICReg —
+    /// which compare every row with every other — see the same B pairs as one process, and
+    /// each rank backpropagates its own rows' share of their gradient. Reconstruction, a
+    /// mean over rows, is computed on the local rows and weighted by b/B. The returned
+    /// loss is the whole batch's, the same on every rank.
     func run(anchors: Matrix, views: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> Double {
-        let batch = anchors.rows
+        let total = anchors.rows
+        let part = communicator.localRange(of: total)
+        let whole = communicator.size == 1   // this rank holds the whole batch
+        let localAnchors = whole ? anchors : anchors.gatheringRows(Array(part))
+        let localViews = whole ? views : views.gatheringRows(Array(part))
+        let localMask = whole ? mask : mask.gatheringRows(Array(part))
+        let batch = part.count
+        let share = Float(batch) / Float(total)   // of a mean over the whole batch's rows
         let objective = config.objective
-        var loss = 0.0
+        var sharedLoss = 0.0   // computed from the gathered batch: the same on every rank
+        var ownLoss = 0.0      // this rank's share, summed over the ranks
         if objective.isContrastive {
-            // Rows 0..<B originals, B..<2B their corrupted views, through f and g at once.
-            let stacked = Matrix(rows: 2 * batch, columns: anchors.columns, values: anchors.values + views.values)
-            let representation = encoder.forward(stacked, mode: mode)                        // (2B, W)
-            let z = head.forward(representation, mode: mode)                                  // (2B, D)
-            let width = z.columns
+            // Rows 0..<b originals, b..<2b their corrupted views, through f and g at once.
+            let stacked = Matrix(rows: 2 * batch, columns: anchors.columns, values: localAnchors.values + localViews.values)
+            let representation = batch > 0 ? encoder.forward(stacked, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)  // (2b, W)
+            let localZ = batch > 0 ? head.forward(representation, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)       // (2b, D)
+            let width = localZ.columns
+            let z = whole ? localZ : gatherStacked(localZ, total: total)                                                             // (2B, D)
             var zGradient = [Float](repeating: 0, count: z.values.count)
             if objective.contains(.scarf) {
                 let result = InfoNCE.compute(stacked: z, temperature: config.temperature)
-                loss += Double(config.scarfWeight) * result.value
+                sharedLoss += Double(config.scarfWeight) * result.value
                 Self.add(result.gradient.values, times: config.scarfWeight, into: &zGradient)
             }
             if objective.contains(.vicreg) {
-                let z1 = Matrix(rows: batch, columns: width, values: Array(z.values[0..<(batch * width)]))
-                let z2 = Matrix(rows: batch, columns: width, values: Array(z.values[(batch * width)...]))
+                let z1 = Matrix(rows: total, columns: width, values: Array(z.values[0..<(total * width)]))
+                let z2 = Matrix(rows: total, columns: width, values: Array(z.values[(total * width)...]))
                 let result = VICReg.compute(z1, z2, weights: config.vicregWeights)
-                loss += Double(config.vicregWeight) * result.value
+                sharedLoss += Double(config.vicregWeight) * result.value
                 Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)
             }
-            var representationGradient = backward
-                ? head.backward(Matrix(rows: 2 * batch, columns: width, values: zGradient)) : Matrix(rows: 0, columns: 0)
-            if objective.contains(.reconstruct) {
+            let localGradient = whole ? zGradient
+                : Array(zGradient[(part.lowerBound * width)..<(part.upperBound * width)])
+                    + Array(zGradient[((total + part.lowerBound) * width)..<((total + part.upperBound) * width)])
+            var representationGradient = backward && batch > 0
+                ? head.backward(Matrix(rows: 2 * batch, columns: width, values: localGradient)) : Matrix(rows: 0, columns: 0)
+            if objective.contains(.reconstruct) && batch > 0 {
                 let viewRows = Matrix(rows: batch, columns: representation.columns,
                                       values: Array(representation.values[(batch * representation.columns)...]))
-                let (value, gradient) = reconstruction(viewRows, original: anchors, mask: mask, mode: mode, backward: backward)
-                loss += value
+                let (value, gradient) = reconstruction(viewRows, original: localAnchors, mask: localMask, share: share,
+                                                       mode: mode, backward: backward)
+                ownLoss += value
                 if backward {
                     let offset = batch * representation.columns
                     for index in gradient.values.indices { representationGradient.values[offset + index] += gradient.values[index] }
                 }
             }
-            if backward { encoder.accumulateGradients(representationGradient) }
-        } else {
-            let representation = encoder.forward(views, mode: mode)
-            let (value, gradient) = reconstruction(representation, original: anchors, mask: mask, mode: mode, backward: backward)
-            loss += value
+            if backward && batch > 0 { encoder.accumulateGradients(representationGradient) }
+        } else if batch > 0 {
+            let representation = encoder.forward(localViews, mode: mode)
+            let (value, gradient) = reconstruction(representation, original: localAnchors, mask: localMask, share: share,
+                                                   mode: mode, backward: backward)
+            ownLoss += value
             if backward { encoder.accumulateGradients(gradient) }
         }
-        return loss
+        guard communicator.size > 1 else { return sharedLoss + ownLoss }
+        return communicator.allreduceSum((communicator.isRoot ? sharedLoss : 0) + ownLoss)
     }
 
-    /// Weighted reconstruction loss of the views' representation; returns the gradient
-    /// with respect to that representation (empty without backward).
-    private func reconstruction(_ representation: Matrix, original: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> (Double, Matrix) {
+    /// The whole batch's stacked projections (B originals, then B views) from each rank's
+    /// (2b, D) part.
+    private func gatherStacked(_ local: Matrix, total: Int) -> Matrix {
+        let batch = local.rows / 2, width = local.columns
+        let originals = communicator.allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[0..<(batch * width)])),
+                                                   totalRows: total)
+        let views = communicator.allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[(batch * width)...])),
+                                               totalRows: total)
+        return Matrix(rows: 2 * total, columns: width, values: originals.values + views.values)
+    }
+
+    /// Weighted reconstruction loss of the views' representation, times `share` (this
+    /// rank's rows over the batch's); returns the gradient with respect to that
+    /// representation (empty without backward).
+    private func reconstruction(_ representation: Matrix, original: Matrix, mask: Matrix, share: Float, mode: Mode,
+                                backward: Bool) -> (Double, Matrix) {
         let output = decoder.forward(representation, mode: mode)
         var result = ReconstructionLoss.compute(output: output, original: original, mask: mask, blocks: blocks,
                                                 featureWeight: config.reconstructionFeatureWeight)
-        guard backward else { return (Double(config.reconstructionWeight) * result.value, Matrix(rows: 0, columns: 0)) }
-        for index in result.gradient.values.indices { result.gradient.values[index] *= config.reconstructionWeight }
-        return (Double(config.reconstructionWeight) * result.value, decoder.backward(result.gradient))
+        let weight = config.reconstructionWeight * share
+        guard backward else { return (Double(weight) * result.value, Matrix(rows: 0, columns: 0)) }
+        for index in result.gradient.values.indices { result.gradient.values[index] *= weight }
+        return (Double(weight) * result.value, decoder.backward(result.gradient))
     }
 
     /// Mean loss over fixed consecutive batches of the validation pairs (no updates).

@@ -17,6 +17,11 @@ struct EncoderHeadTrainer {
     /// Exactly this many epochs in all (both phases of freeze-then-unfreeze together).
     var fixedEpochs: Int?
     var progress: ProgressReporter?
+    /// Ranks that share each batch (`Communicator`); each computes its part of the batch.
+    var communicator = Communicator.single
+    /// The part of a batch's loss that `local` rows carry (b/B for a mean; their share of
+    /// the class weights for a weighted mean), so the parts add up to the batch's loss.
+    var share: (_ local: [Int], _ batch: [Int]) -> Float = { local, batch in Float(local.count) / Float(batch.count) }
 
     init(_ config: FineTuneConfig, progress: ProgressReporter?) {
         strategy = config.strategy
@@ -60,12 +65,13 @@ struct EncoderHeadTrainer {
                            loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
         let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
-        return try Trainer(config: training, progress: progress).run(
+        return try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
             step: { batch in
-                let result = loss(head.forward(embeddings.gatheringRows(batch), mode: .training), batch)
-                head.accumulateGradients(result.gradient)
-                return result.value
+                localStep(batch, loss: loss) { rows in
+                    let result = loss(head.forward(embeddings.gatheringRows(rows), mode: .training), rows)
+                    return (result, { head.accumulateGradients($0) })
+                }
             },
             validate: validation.rows == 0 ? nil : { validationLoss(head.predict(validation)) })
     }
@@ -76,14 +82,37 @@ struct EncoderHeadTrainer {
         var encoderOptimizer = optimizer
         encoderOptimizer.learningRate = encoderRate
         let optimizers = [try Optimizer(config: encoderOptimizer, totalSteps: steps), try Optimizer(config: optimizer, totalSteps: steps)]
-        return try Trainer(config: training, progress: progress).run(
+        return try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: x.rows, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
-                let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
-                let result = loss(output, batch)
-                encoder.accumulateGradients(head.backward(result.gradient))
-                return result.value
+                localStep(batch, loss: loss) { rows in
+                    let output = head.forward(encoder.forward(x.gatheringRows(rows), mode: .training), mode: .training)
+                    return (loss(output, rows), { encoder.accumulateGradients(head.backward($0)) })
+                }
             },
             validate: xValidation.rows == 0 ? nil : { validationLoss(head.predict(encoder.predict(xValidation))) })
+    }
+
+    /// One step on this rank's part of `batch`: `forward` computes the loss of the given
+    /// rows and returns how to backpropagate a gradient. On several ranks the local loss
+    /// and gradient are weighted by the rows' `share` and the losses summed over ranks, so
+    /// every rank returns the whole batch's loss (a rank with no rows only adds zero).
+    private func localStep(_ batch: [Int], loss: (Matrix, [Int]) -> LossResult,
+                           forward: ([Int]) -> (LossResult, (Matrix) -> Void)) -> Double {
+        guard communicator.size > 1 else {
+            let (result, backward) = forward(batch)
+            backward(result.gradient)
+            return result.value
+        }
+        let rows = Array(batch[communicator.localRange(of: batch.count)])
+        var value = 0.0
+        if !rows.isEmpty {
+            var (result, backward) = forward(rows)
+            let weight = share(rows, batch)
+            for index in result.gradient.values.indices { result.gradient.values[index] *= weight }
+            backward(result.gradient)
+            value = result.value * Double(weight)
+        }
+        return communicator.allreduceSum(value)
     }
 }

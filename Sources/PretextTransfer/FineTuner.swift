@@ -14,10 +14,15 @@ import PretextSSL
 public struct FineTuner {
     public var config: FineTuneConfig
     public var progress: ProgressReporter?
+    /// The ranks that share each batch (data parallelism, as in `Pretrainer`); every rank
+    /// returns the same model up to the order of floating-point sums.
+    public var communicator: Communicator
 
-    public init(config: FineTuneConfig = FineTuneConfig(), progress: ProgressReporter? = nil) {
+    public init(config: FineTuneConfig = FineTuneConfig(), progress: ProgressReporter? = nil,
+                communicator: Communicator = .single) {
         self.config = config
         self.progress = progress
+        self.communicator = communicator
     }
 
     /// - Parameters:
@@ -52,7 +57,10 @@ public struct FineTuner {
                                       balanceClasses: config.balanceClasses, classes: outputs)
         training.seed = seeds.next()
 
-        let history = try EncoderHeadTrainer(config, progress: progress).train(
+        var trainer = EncoderHeadTrainer(config, progress: progress)
+        trainer.communicator = communicator
+        trainer.share = { objective.share(of: $0, in: $1) }
+        let history = try trainer.train(
             encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
             loss: { objective.loss($0, batch: $1) }, validationLoss: { objective.validationLoss($0) })
         return TabularModel(preprocessor: pretrained.preprocessor, encoder: encoder, head: head, target: target,

@@ -27,20 +27,27 @@ public enum Workflow {
     }
 
     /// Pretrains an encoder on `pool`: self-supervised, or on the target column as an
-    /// upstream label when the objective is `.supervised`.
-    public static func pretrain(_ pool: Table, config: PretrainingConfig, progress: ProgressReporter?) throws -> PretrainedEncoder {
-        config.objective == .supervised
-            ? try SupervisedPretrainer(config: config, progress: progress).fit(pool)
-            : try Pretrainer(config: config, progress: progress).fit(pool)
+    /// upstream label when the objective is `.supervised`. Self-supervised objectives run
+    /// data-parallel over `communicator`'s ranks; supervised pretraining runs alone.
+    public static func pretrain(_ pool: Table, config: PretrainingConfig, progress: ProgressReporter?,
+                                communicator: Communicator = .single) throws -> PretrainedEncoder {
+        if config.objective == .supervised {
+            guard communicator.size == 1 else { throw DistributedError.unsupported("supervised pretraining") }
+            return try SupervisedPretrainer(config: config, progress: progress).fit(pool)
+        }
+        return try Pretrainer(config: config, progress: progress, communicator: communicator).fit(pool)
     }
 
-    /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns.
+    /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns;
+    /// on several ranks (data-parallel), the root alone saves.
     @discardableResult
     public static func fineTuneAndSave(_ encoder: PretrainedEncoder, table: Table, rows: [Int], config: FineTuneConfig,
-                                       idColumns: [String], to path: String, progress: ProgressReporter?) throws -> TabularModel {
-        let model = try FineTuner(config: config, progress: progress).fit(encoder: encoder, table: table, rows: rows)
+                                       idColumns: [String], to path: String, progress: ProgressReporter?,
+                                       communicator: Communicator = .single) throws -> TabularModel {
+        let model = try FineTuner(config: config, progress: progress, communicator: communicator)
+            .fit(encoder: encoder, table: table, rows: rows)
         model.idColumns = idColumns
-        try model.save(to: path)
+        if communicator.isRoot { try model.save(to: path) }
         return model
     }
 

@@ -15,9 +15,17 @@ let repositoryRoot: URL = {
 }()
 
 func runPretext(_ arguments: [String], in directory: URL = repositoryRoot, environment extra: [String: String] = [:]) throws -> CLIResult {
-    let binary = Bundle.main.bundleURL.appendingPathComponent("pretext")
+    try runProcess(pretextBinary, arguments, in: directory, environment: extra)
+}
+
+/// The `pretext` binary the tests run.
+let pretextBinary = Bundle.main.bundleURL.appendingPathComponent("pretext")
+
+/// Runs `executable` with `arguments` (COLUMNS=100 plus `extra` in its environment).
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL = repositoryRoot,
+                environment extra: [String: String] = [:]) throws -> CLIResult {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment

@@ -94,7 +94,8 @@ final class HelpValuesTests: XCTestCase {
 
     // MARK: Reading help texts
 
-    /// The command lines under "Examples:", continuation lines joined.
+    /// The command lines under "Examples:", continuation lines joined; a launcher prefix
+    /// (`mpirun -np 2 pretext …`, `PRETEXT_GEMM=openblas pretext …`) is dropped.
     static func examples(in help: String) -> [String] {
         var examples: [String] = []
         var inExamples = false
@@ -107,7 +108,10 @@ final class HelpValuesTests: XCTestCase {
             if text.isEmpty { continue }
             current += (current.isEmpty ? "" : " ") + (text.hasSuffix("\\") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text)
             if !text.hasSuffix("\\") {
-                if current.hasPrefix("pretext ") { examples.append(current) }
+                if let start = current.range(of: "pretext ")?.lowerBound,
+                   current[..<start].split(separator: " ").allSatisfy({ $0.contains("=") || $0.hasPrefix("-") || $0.allSatisfy(\.isNumber) || $0 == "mpirun" }) {
+                    examples.append(String(current[start...]))
+                }
                 current = ""
             }
         }

@@ -40,6 +40,16 @@ public struct SupervisedObjective {
         return MeanSquaredError.compute(predictions: output, targets: targets.gatheringRows(batch))
     }
 
+    /// The part of `batch`'s loss that its rows `local` carry: their share of the batch's
+    /// class weights (of its rows, without weights). The loss of `local` times this share,
+    /// summed over a partition of the batch, is the batch's loss.
+    public func share(of local: [Int], in batch: [Int]) -> Float {
+        guard let classWeights else { return Float(local.count) / Float(batch.count) }
+        let weight = { (rows: [Int]) in rows.reduce(0.0) { $0 + Double(classWeights[Int(labels[$1])]) } }
+        let total = weight(batch)
+        return total > 0 ? Float(weight(local) / total) : 0
+    }
+
     public func validationLoss(_ output: Matrix) -> Double {
         if task.isClassification {
             return SoftmaxCrossEntropy.compute(logits: output, labels: validationLabels, classWeights: classWeights).value

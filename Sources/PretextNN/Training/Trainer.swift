@@ -7,13 +7,24 @@ import PretextData
 /// update with the optimizer, then score `validate` (lower is better). Keeps a copy of
 /// the best weights; stops after `patience` epochs without improvement and restores
 /// them. A NaN or infinite loss stops training with `TrainingError.diverged`.
+///
+/// On several ranks (`communicator`), every rank walks the same batches; `step` does its
+/// rank's part of each and returns the whole batch's loss (the same on every rank), and
+/// the gradients of every store are summed over the ranks in one flat buffer before the
+/// update. The root's validation loss is broadcast, so the early-stopping decision is
+/// made once; only the root reports progress.
 public struct Trainer {
     public var config: TrainingConfig
     public var progress: ProgressReporter?
+    public var communicator: Communicator
+    /// A last batch of an epoch with fewer rows is skipped (contrastive losses need 2: one
+    /// row has no negatives, and VICReg's variance none). Default 1: every row is used.
+    public var minimumBatchSize = 1
 
-    public init(config: TrainingConfig, progress: ProgressReporter? = nil) {
+    public init(config: TrainingConfig, progress: ProgressReporter? = nil, communicator: Communicator = .single) {
         self.config = config
-        self.progress = progress
+        self.progress = communicator.isRoot ? progress : nil
+        self.communicator = communicator
     }
 
     /// - Parameters:
@@ -39,8 +50,10 @@ public struct Trainer {
             while start < rowCount {
                 let batch = Array(order[start..<min(rowCount, start + config.batchSize)])
                 start += config.batchSize
+                if batch.count < minimumBatchSize && batches > 0 { break }
                 for store in stores { store.zeroGradients() }
                 let loss = try step(batch)
+                sumGradients(stores)
                 guard loss.isFinite else {
                     throw TrainingError.diverged(epoch: epoch, step: batches + 1, loss: loss,
                                                  learningRate: optimizers.first?.currentLearningRate ?? 0)
@@ -51,7 +64,7 @@ public struct Trainer {
                 rowsSeen += batch.count
             }
             let trainingLoss = lossSum / Double(batches)
-            let validationLoss = validate?()
+            let validationLoss = validate.map { communicator.broadcast($0()) }
             history.epochs.append(.init(epoch: epoch, trainingLoss: trainingLoss, validationLoss: validationLoss))
             var message = "loss \(Self.format(trainingLoss))"
             if let validationLoss {
@@ -85,6 +98,22 @@ public struct Trainer {
             }
         }
         return history
+    }
+
+    /// Sums the gradients of `stores` over the ranks: one allreduce of one flat buffer.
+    private func sumGradients(_ stores: [ParameterStore]) {
+        guard communicator.size > 1 else { return }
+        var flat = stores.flatMap(\.gradients)
+        communicator.sumGradients(&flat)
+        var offset = 0
+        for store in stores {
+            store.gradients.withUnsafeMutableBufferPointer { target in
+                flat.withUnsafeBufferPointer { source in
+                    target.baseAddress!.update(from: source.baseAddress! + offset, count: target.count)
+                }
+            }
+            offset += store.gradients.count
+        }
     }
 
     public static func format(_ value: Double) -> String {

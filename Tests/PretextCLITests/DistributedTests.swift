@@ -1,0 +1,174 @@
+import Foundation
+import XCTest
+
+/// Data-parallel pretraining over Open MPI (`mpirun -np N pretext pretrain …`): the same
+/// seed and global batch give the same encoder on 1, 2 and 4 ranks, up to the order of
+/// floating-point sums; only rank 0 writes; commands that do not run on several ranks
+/// refuse instead of running N copies. `scripts/setup.sh` installs Open MPI (openmpi-bin);
+/// these tests fail, not skip, without it.
+final class DistributedTests: XCTestCase {
+    /// A failure (not a skip): CI installs Open MPI.
+    struct MissingMPI: Error, CustomStringConvertible {
+        var description: String { "mpirun not found: install Open MPI with scripts/setup.sh (apt-get install -y openmpi-bin)" }
+    }
+
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-mpi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// `mpirun -np ranks pretext arguments…` (as root too, more ranks than cores allowed).
+    private func runMPI(_ ranks: Int, _ arguments: [String]) throws -> CLIResult {
+        let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let mpirun else { throw MissingMPI() }
+        return try runProcess(URL(fileURLWithPath: mpirun),
+                              ["--oversubscribe", "--allow-run-as-root", "-np", "\(ranks)", pretextBinary.path] + arguments)
+    }
+
+    /// Every embedding of penguins.csv by `encoder`, as numbers (rows × width).
+    private func embeddings(_ encoder: String) throws -> [[Double]] {
+        let result = try runPretext(["embed", encoder, "datasets/penguins.csv", "-o", "-"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        return result.standardOutput.split(separator: "\n").dropFirst().map { line in
+            line.split(separator: ",").compactMap { Double($0) }
+        }
+    }
+
+    private func largestDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        XCTAssertEqual(a.count, b.count)
+        var largest = 0.0
+        for (x, y) in zip(a, b) {
+            XCTAssertEqual(x.count, y.count)
+            for (p, q) in zip(x, y) { largest = max(largest, abs(p - q)) }
+        }
+        return largest
+    }
+
+    /// 310 training rows in batches of 77: the last batch has 2 rows, so on 3 and 4 ranks
+    /// some ranks hold no row of it (they still take part in every collective).
+    private func pretrainArguments(objective: String, output: String) -> [String] {
+        ["pretrain", "datasets/penguins.csv", "--target", "target", "--objective", objective, "-o", output,
+         "--pretrain-epochs", "2", "--pretrain-patience", "100", "--pretrain-batch-size", "77", "--encoder-width", "64",
+         "--seed", "3", "--quiet"]
+    }
+
+    func testSameEncoderOnOneTwoAndFourRanks() throws {
+        for (objective, rankCounts) in [("scarf", [2, 4]), ("reconstruct", [2]), ("scarf+vicreg+reconstruct", [3])] {
+            let alone = path("alone.safetensors")
+            let single = try runPretext(pretrainArguments(objective: objective, output: alone))
+            XCTAssertEqual(single.status, 0, single.standardError)
+            let reference = try embeddings(alone)
+            XCTAssertEqual(reference.count, 344)
+            XCTAssertGreaterThan(reference.flatMap { $0 }.map(abs).max() ?? 0, 0.1, "embeddings are not trivially zero")
+
+            // One rank under mpirun is the one-process path: the same bytes.
+            let oneRank = path("one.safetensors")
+            let one = try runMPI(1, pretrainArguments(objective: objective, output: oneRank))
+            XCTAssertEqual(one.status, 0, one.standardError)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: oneRank)), try Data(contentsOf: URL(fileURLWithPath: alone)),
+                           "\(objective): mpirun -np 1 differs from one process")
+
+            for ranks in rankCounts {
+                let output = path("ranks\(ranks).safetensors")
+                let result = try runMPI(ranks, pretrainArguments(objective: objective, output: output))
+                XCTAssertEqual(result.status, 0, result.standardError)
+                XCTAssertEqual(result.standardOutput.components(separatedBy: "wrote ").count - 1, 1,
+                               "only rank 0 writes and prints: \(result.standardOutput)")
+                // Stated tolerance: 1e-4 on embeddings of magnitude ~1 after 6 Adam steps
+                // (measured ~1e-6: per-rank partial sums of the weight gradients are added
+                // in another order than one process adds them).
+                let difference = largestDifference(reference, try embeddings(output))
+                XCTAssertLessThan(difference, 1e-4, "\(objective) on \(ranks) ranks: embeddings differ by \(difference)")
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".tmp") }, [])
+            }
+        }
+    }
+
+    /// Every number in `pretext predict`'s output for penguins.csv (probabilities).
+    private func predictions(_ model: String) throws -> [[Double]] {
+        let result = try runPretext(["predict", model, "datasets/penguins.csv", "-o", "-"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        return result.standardOutput.split(separator: "\n").dropFirst().map { line in
+            line.split(separator: ",").compactMap { Double($0) }
+        }
+    }
+
+    func testSameFineTunedModelOnOneAndTwoRanks() throws {
+        let encoder = path("encoder.safetensors")
+        let pretrain = try runPretext(pretrainArguments(objective: "scarf", output: encoder))
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        for options in [["--strategy", "full", "--balance-classes"], ["--strategy", "linear-probe"], ["--strategy", "freeze-then-unfreeze"]] {
+            let arguments = ["finetune", "datasets/penguins.csv", "--target", "target", "--encoder", encoder,
+                             "--fine-tune-epochs", "4", "--fine-tune-patience", "100", "--seed", "2", "--quiet"] + options
+            let alone = path("alone-model.safetensors"), shared = path("shared-model.safetensors")
+            let single = try runPretext(arguments + ["-o", alone])
+            XCTAssertEqual(single.status, 0, single.standardError)
+            let result = try runMPI(2, arguments + ["-o", shared])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            XCTAssertEqual(result.standardOutput.components(separatedBy: "wrote ").count - 1, 1, result.standardOutput)
+            let reference = try predictions(alone)
+            XCTAssertEqual(reference.count, 344)
+            XCTAssertGreaterThan(reference.first?.count ?? 0, 1, "probability columns")
+            // Same stated tolerance as pretraining: measured ~1e-7.
+            let difference = largestDifference(reference, try predictions(shared))
+            XCTAssertLessThan(difference, 1e-4, "\(options): probabilities differ by \(difference)")
+        }
+    }
+
+    /// report.json without wall times (which differ between any two runs).
+    private func reportWithoutTimes(_ folder: String) throws -> NSDictionary {
+        func strip(_ value: Any) -> Any {
+            if let dictionary = value as? [String: Any] {
+                return dictionary.filter { !$0.key.lowercased().contains("seconds") }.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/report.json")))
+        return try XCTUnwrap(strip(json) as? [String: Any]) as NSDictionary
+    }
+
+    func testCompareGridOnTwoRanksWritesTheSingleProcessReport() throws {
+        let arguments = ["compare", "datasets/wine.csv", "--target", "target", "--repeats", "2", "--labels", "25%,100%",
+                         "--methods", "xgboost,linear,scratch,scarf-full,scarf-linear-probe", "--baseline-trials", "2",
+                         "--pretrain-epochs", "3", "--fine-tune-epochs", "5", "--encoder-width", "32"]
+        let alone = try runPretext(arguments + ["-o", path("alone")])
+        XCTAssertEqual(alone.status, 0, alone.standardError)
+        let shared = try runMPI(2, arguments + ["-o", path("shared")])
+        XCTAssertEqual(shared.status, 0, shared.standardError)
+        // Rank 0 reports its own cells: xgboost and scratch of both seeds at both budgets.
+        XCTAssertTrue(shared.standardError.contains("cell 8/8"), shared.standardError)
+        XCTAssertFalse(shared.standardError.contains("cell 9/"), shared.standardError)
+        let reference = try reportWithoutTimes(path("alone"))
+        XCTAssertEqual(try reportWithoutTimes(path("shared")), reference)
+        XCTAssertNotNil(reference["budgets"], "the report has its budgets")
+        // Every cell was computed once, by the rank that owns it, and cached there.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("shared") + "/cells").count, 20)
+    }
+
+    func testCommandsThatDoNotRunOnSeveralRanksRefuse() throws {
+        let result = try runMPI(2, ["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors"), "--quiet"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("`pretext fit` does not run on several MPI ranks yet"), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.safetensors")))
+        let supervised = try runMPI(2, ["pretrain", "datasets/penguins.csv", "--target", "target", "--objective", "supervised",
+                                        "-o", path("s.safetensors"), "--quiet"])
+        XCTAssertNotEqual(supervised.status, 0)
+        XCTAssertTrue(supervised.standardError.contains("supervised pretraining does not run on several MPI ranks"), supervised.standardError)
+    }
+
+    func testBadInputOnEveryRankEndsTheJobWithAnError() throws {
+        let result = try runMPI(2, ["pretrain", "datasets/no-such-file.csv", "-o", path("e.safetensors"), "--quiet"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("no-such-file.csv"), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("e.safetensors")))
+    }
+}
