@@ -8,7 +8,9 @@
 # from.
 #
 # On a 2-core machine 2 ranks get one compute lane each (1 rank gets both), and 4 ranks
-# oversubscribe the cores: the 4-rank rows measure overhead, not speed-up.
+# oversubscribe the cores: the 4-rank rows measure overhead, not speed-up. Every run is
+# started with `--bind-to none`: mpirun otherwise binds each rank to one core, and a
+# single rank would run its two lanes on one core (an unfair, 35% slower baseline).
 #
 # Usage: bash scripts/mpi-scaling.sh [ROUNDS] [ROWS]   (defaults 2 and 100000; needs mpirun:
 #        scripts/setup.sh installs openmpi-bin)
@@ -32,7 +34,7 @@ table() { echo "$directory/numeric-${1}x20-s42.csv"; }
 run() {  # label ranks rows epochs
   local label=$1 ranks=$2 count=$3 epochs=$4 log="$work/run.log" start end
   start=$(date +%s.%N)
-  mpirun --oversubscribe --allow-run-as-root -np "$ranks" "$binary" pretrain "$(table "$count")" -o "$work/encoder.safetensors" \
+  mpirun --oversubscribe --allow-run-as-root --bind-to none -np "$ranks" "$binary" pretrain "$(table "$count")" -o "$work/encoder.safetensors" \
     --pretrain-epochs "$epochs" --pretrain-patience 1000 --pretrain-batch-size 512 --seed 1 > /dev/null 2> "$log"
   end=$(date +%s.%N)
   local speed comm
