@@ -41,7 +41,9 @@ struct SeriesPretrainCommand: ParsableCommand {
         --objective contrastive (for classification): two random crops of each series \
         (half its length), jittered, scaled and partly masked, are pulled together and \
         pushed from the other series by InfoNCE (τ 0.5); early stopping on held-out \
-        series. Writes an encoder for series forecast / classify --encoder.
+        series. Writes an encoder for series forecast / classify --encoder. Started by \
+        Open MPI's mpirun with several ranks, next-step pretraining runs data-parallel as \
+        pretext pretrain does (contrastive does not yet).
 
         Examples:
           pretext series pretrain datasets/chicago_ridership.csv --time date \\
@@ -88,14 +90,19 @@ struct SeriesPretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(distributed: true) { communicator in
+            if communicator.size > 1 && objective == .contrastive {
+                throw DistributedError.unsupported("contrastive series pretraining")
+            }
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
-            for line in collection.summary { printError("series: \(line)") }
+            if communicator.isRoot { for line in collection.summary { printError("series: \(line)") } }
             let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
             let encoder = objective == .contrastive
                 ? try ContrastiveSeriesPretrainer(config: settings.contrastive, progress: progress).fit(collection)
-                : try NextStepPretrainer(config: settings.nextStep, progress: progress).fit(collection)
+                : try NextStepPretrainer(config: settings.nextStep, progress: progress, communicator: communicator).fit(collection)
+            guard communicator.isRoot else { return }
+            if communicator.size > 1 { printError(communicator.summary) }
             try encoder.save(to: output)
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             let measure = objective == .contrastive ? "InfoNCE" : "next-step MSE (normalised)"

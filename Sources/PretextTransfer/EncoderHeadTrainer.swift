@@ -68,7 +68,7 @@ struct EncoderHeadTrainer {
         return try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
             step: { batch in
-                localStep(batch, loss: loss) { rows in
+                communicator.step(batch, share: share) { rows in
                     let result = loss(head.forward(embeddings.gatheringRows(rows), mode: .training), rows)
                     return (result, { head.accumulateGradients($0) })
                 }
@@ -85,34 +85,11 @@ struct EncoderHeadTrainer {
         return try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: x.rows, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
-                localStep(batch, loss: loss) { rows in
+                communicator.step(batch, share: share) { rows in
                     let output = head.forward(encoder.forward(x.gatheringRows(rows), mode: .training), mode: .training)
                     return (loss(output, rows), { encoder.accumulateGradients(head.backward($0)) })
                 }
             },
             validate: xValidation.rows == 0 ? nil : { validationLoss(head.predict(encoder.predict(xValidation))) })
-    }
-
-    /// One step on this rank's part of `batch`: `forward` computes the loss of the given
-    /// rows and returns how to backpropagate a gradient. On several ranks the local loss
-    /// and gradient are weighted by the rows' `share` and the losses summed over ranks, so
-    /// every rank returns the whole batch's loss (a rank with no rows only adds zero).
-    private func localStep(_ batch: [Int], loss: (Matrix, [Int]) -> LossResult,
-                           forward: ([Int]) -> (LossResult, (Matrix) -> Void)) -> Double {
-        guard communicator.size > 1 else {
-            let (result, backward) = forward(batch)
-            backward(result.gradient)
-            return result.value
-        }
-        let rows = Array(batch[communicator.localRange(of: batch.count)])
-        var value = 0.0
-        if !rows.isEmpty {
-            var (result, backward) = forward(rows)
-            let weight = share(rows, batch)
-            for index in result.gradient.values.indices { result.gradient.values[index] *= weight }
-            backward(result.gradient)
-            value = result.value * Double(weight)
-        }
-        return communicator.allreduceSum(value)
     }
 }

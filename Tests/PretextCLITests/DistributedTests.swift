@@ -154,6 +154,45 @@ final class DistributedTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("shared") + "/cells").count, 20)
     }
 
+    /// Every tensor of a safetensors file: an 8-byte little-endian header length, a JSON
+    /// header of names → dtype, shape and byte offsets, then the data (F32 here).
+    private func tensors(_ file: String) throws -> [String: [Float]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let headerLength = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        var result: [String: [Float]] = [:]
+        for (name, entry) in header where name != "__metadata__" {
+            let fields = try XCTUnwrap(entry as? [String: Any]), offsets = try XCTUnwrap(fields["data_offsets"] as? [Int])
+            XCTAssertEqual(fields["dtype"] as? String, "F32", name)
+            let bytes = data.subdata(in: (8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1]))
+            result[name] = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        }
+        return result
+    }
+
+    func testSameSeriesEncoderOnOneAndTwoRanks() throws {
+        let arguments = ["series", "pretrain", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--lookback", "12",
+                         "--pretrain-epochs", "4", "--pretrain-patience", "100", "--encoder-width", "16", "--seed", "5", "--quiet"]
+        let single = try runPretext(arguments + ["-o", path("alone.safetensors")])
+        XCTAssertEqual(single.status, 0, single.standardError)
+        let shared = try runMPI(2, arguments + ["-o", path("shared.safetensors")])
+        XCTAssertEqual(shared.status, 0, shared.standardError)
+        XCTAssertTrue(shared.standardError.contains("data-parallel on 2 ranks"), shared.standardError)
+        let reference = try tensors(path("alone.safetensors")), distributed = try tensors(path("shared.safetensors"))
+        XCTAssertEqual(Set(reference.keys), Set(distributed.keys))
+        XCTAssertFalse(reference.isEmpty)
+        var largest: Float = 0
+        for (name, values) in reference {
+            for (a, b) in zip(values, distributed[name] ?? []) { largest = max(largest, abs(a - b)) }
+        }
+        XCTAssertLessThan(largest, 1e-4, "weights differ by \(largest)")
+        let contrastive = try runMPI(2, ["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target",
+                                         "--objective", "contrastive", "-o", path("c.safetensors"), "--quiet"])
+        XCTAssertNotEqual(contrastive.status, 0)
+        XCTAssertTrue(contrastive.standardError.contains("contrastive series pretraining does not run on several MPI ranks"),
+                      contrastive.standardError)
+    }
+
     func testCommandsThatDoNotRunOnSeveralRanksRefuse() throws {
         let result = try runMPI(2, ["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors"), "--quiet"])
         XCTAssertNotEqual(result.status, 0)

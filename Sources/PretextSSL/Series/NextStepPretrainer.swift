@@ -17,10 +17,15 @@ import PretextNN
 public struct NextStepPretrainer {
     public var config: NextStepConfig
     public var progress: ProgressReporter?
+    /// The ranks that share each batch (data parallelism, as in `Pretrainer`): each takes
+    /// its part of the batch's windows, weighted by its share of their observed targets.
+    public var communicator: Communicator
 
-    public init(config: NextStepConfig = NextStepConfig(), progress: ProgressReporter? = nil) {
+    public init(config: NextStepConfig = NextStepConfig(), progress: ProgressReporter? = nil,
+                communicator: Communicator = .single) {
         self.config = config
         self.progress = progress
+        self.communicator = communicator
     }
 
     /// The held-out next-step MSE of the returned encoder and head, per epoch, is in
@@ -52,13 +57,18 @@ public struct NextStepPretrainer {
         training.seed = seeds.next()
         let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
-        let history = try Trainer(config: training, progress: progress).run(
+        let communicator = self.communicator
+        // A part's share of a batch's loss: its observed (non-missing) targets over the batch's.
+        let observed = { (rows: [Int]) in rows.reduce(0) { sum, row in
+            sum + (0..<y.columns).reduce(0) { $0 + (y[row, $1].isNaN ? 0 : 1) } } }
+        let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: train.count, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
-                let output = head.forward(encoder.forward(x.gatheringRows(batch), mode: .training), mode: .training)
-                let loss = MaskedMeanSquaredError.compute(predictions: output, targets: y.gatheringRows(batch))
-                encoder.accumulateGradients(head.backward(loss.gradient))
-                return loss.value
+                communicator.step(batch, share: { local, whole in Float(observed(local)) / Float(max(1, observed(whole))) }) { rows in
+                    let output = head.forward(encoder.forward(x.gatheringRows(rows), mode: .training), mode: .training)
+                    let loss = MaskedMeanSquaredError.compute(predictions: output, targets: y.gatheringRows(rows))
+                    return (loss, { encoder.accumulateGradients(head.backward($0)) })
+                }
             },
             validate: validation.count == 0 ? nil : {
                 MaskedMeanSquaredError.compute(predictions: head.predict(encoder.predict(xValidation)), targets: yValidation).value
