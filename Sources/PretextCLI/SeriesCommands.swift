@@ -43,7 +43,7 @@ struct SeriesPretrainCommand: ParsableCommand {
         pushed from the other series by InfoNCE (τ 0.5); early stopping on held-out \
         series. Writes an encoder for series forecast / classify --encoder. Started by \
         Open MPI's mpirun with several ranks, next-step pretraining runs data-parallel as \
-        pretext pretrain does (contrastive does not yet).
+        pretext pretrain does, both objectives.
 
         Examples:
           pretext series pretrain datasets/chicago_ridership.csv --time date \\
@@ -91,15 +91,12 @@ struct SeriesPretrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors(distributed: true) { communicator in
-            if communicator.size > 1 && objective == .contrastive {
-                throw DistributedError.unsupported("contrastive series pretraining")
-            }
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
             if communicator.isRoot { for line in collection.summary { printError("series: \(line)") } }
             let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
             let encoder = objective == .contrastive
-                ? try ContrastiveSeriesPretrainer(config: settings.contrastive, progress: progress).fit(collection)
+                ? try ContrastiveSeriesPretrainer(config: settings.contrastive, progress: progress, communicator: communicator).fit(collection)
                 : try NextStepPretrainer(config: settings.nextStep, progress: progress, communicator: communicator).fit(collection)
             guard communicator.isRoot else { return }
             if communicator.size > 1 { printError(communicator.summary) }

@@ -143,7 +143,7 @@ struct ObjectiveStep {
             let representation = batch > 0 ? encoder.forward(stacked, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)  // (2b, W)
             let localZ = batch > 0 ? head.forward(representation, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)       // (2b, D)
             let width = localZ.columns
-            let z = whole ? localZ : gatherStacked(localZ, total: total)                                                             // (2B, D)
+            let z = communicator.allgatherStacked(localZ, total: total)                                                             // (2B, D)
             var zGradient = [Float](repeating: 0, count: z.values.count)
             if objective.contains(.scarf) {
                 let result = InfoNCE.compute(stacked: z, temperature: config.temperature)
@@ -157,11 +157,8 @@ struct ObjectiveStep {
                 sharedLoss += Double(config.vicregWeight) * result.value
                 Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)
             }
-            let localGradient = whole ? zGradient
-                : Array(zGradient[(part.lowerBound * width)..<(part.upperBound * width)])
-                    + Array(zGradient[((total + part.lowerBound) * width)..<((total + part.upperBound) * width)])
-            var representationGradient = backward && batch > 0
-                ? head.backward(Matrix(rows: 2 * batch, columns: width, values: localGradient)) : Matrix(rows: 0, columns: 0)
+            let localGradient = communicator.localStackedRows(Matrix(rows: 2 * total, columns: width, values: zGradient), total: total)
+            var representationGradient = backward && batch > 0 ? head.backward(localGradient) : Matrix(rows: 0, columns: 0)
             if objective.contains(.reconstruct) && batch > 0 {
                 let viewRows = Matrix(rows: batch, columns: representation.columns,
                                       values: Array(representation.values[(batch * representation.columns)...]))
@@ -183,17 +180,6 @@ struct ObjectiveStep {
         }
         guard communicator.size > 1 else { return sharedLoss + ownLoss }
         return communicator.allreduceSum((communicator.isRoot ? sharedLoss : 0) + ownLoss)
-    }
-
-    /// The whole batch's stacked projections (B originals, then B views) from each rank's
-    /// (2b, D) part.
-    private func gatherStacked(_ local: Matrix, total: Int) -> Matrix {
-        let batch = local.rows / 2, width = local.columns
-        let originals = communicator.allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[0..<(batch * width)])),
-                                                   totalRows: total)
-        let views = communicator.allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[(batch * width)...])),
-                                               totalRows: total)
-        return Matrix(rows: 2 * total, columns: width, values: originals.values + views.values)
     }
 
     /// Weighted reconstruction loss of the views' representation, times `share` (this

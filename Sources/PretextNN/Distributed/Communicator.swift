@@ -175,6 +175,27 @@ public final class Communicator: @unchecked Sendable {
         return (0..<size).map { Array(whole[displacements[$0]..<(displacements[$0] + counts[$0])]) }
     }
 
+    /// A contrastive batch's stacked rows — `total` first views, then `total` second views,
+    /// as `InfoNCE.compute(stacked:)` reads them — on every rank, from each rank's (2b, D)
+    /// part (its `localRange(of: total)` of the first views, then of the second).
+    public func allgatherStacked(_ local: Matrix, total: Int) -> Matrix {
+        guard size > 1 else { return local }
+        let batch = local.rows / 2, width = local.columns
+        let first = allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[0..<(batch * width)])), totalRows: total)
+        let second = allgatherRows(Matrix(rows: batch, columns: width, values: Array(local.values[(batch * width)...])), totalRows: total)
+        return Matrix(rows: 2 * total, columns: width, values: first.values + second.values)
+    }
+
+    /// This rank's rows of a stacked (2·total, C) matrix: its part of the first half, then
+    /// the same part of the second — the inverse of `allgatherStacked`.
+    public func localStackedRows(_ whole: Matrix, total: Int) -> Matrix {
+        guard size > 1 else { return whole }
+        let part = localRange(of: total), width = whole.columns
+        return Matrix(rows: 2 * part.count, columns: width,
+                      values: Array(whole.values[(part.lowerBound * width)..<(part.upperBound * width)])
+                          + Array(whole.values[((total + part.lowerBound) * width)..<((total + part.upperBound) * width)]))
+    }
+
     /// The root's `value` on every rank.
     public func broadcast(_ value: Double, root: Int = 0) -> Double {
         guard size > 1 else { return value }

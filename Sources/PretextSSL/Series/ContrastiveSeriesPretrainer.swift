@@ -23,10 +23,16 @@ import PretextNN
 public struct ContrastiveSeriesPretrainer {
     public var config: ContrastiveSeriesConfig
     public var progress: ProgressReporter?
+    /// The ranks that share each batch (data parallelism, as in `Pretrainer`): every rank
+    /// draws the whole batch's views, encodes its part, and the projections are gathered
+    /// so InfoNCE sees the whole batch.
+    public var communicator: Communicator
 
-    public init(config: ContrastiveSeriesConfig = ContrastiveSeriesConfig(), progress: ProgressReporter? = nil) {
+    public init(config: ContrastiveSeriesConfig = ContrastiveSeriesConfig(), progress: ProgressReporter? = nil,
+                communicator: Communicator = .single) {
         self.config = config
         self.progress = progress
+        self.communicator = communicator
     }
 
     public func fit(_ collection: SeriesCollection) throws -> SeriesEncoder {
@@ -63,15 +69,22 @@ public struct ContrastiveSeriesPretrainer {
         let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
         let temperature = config.temperature
-        let history = try Trainer(config: training, progress: progress).run(
+        let communicator = self.communicator
+        let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: train.count, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
                 var members = batch.map { train[$0] }
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
                 let x = views(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
-                let z = head.forward(encoder.forward(x, mode: .training), mode: .training)                   // (2B, P)
+                // This rank's part of both views (all of them on one rank), the whole batch's z.
+                let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
+                let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
+                    : Matrix(rows: 0, columns: config.projectionWidth)                                       // (2b, P)
+                let z = communicator.allgatherStacked(localZ, total: members.count)                          // (2B, P)
                 let loss = InfoNCE.compute(stacked: z, temperature: temperature)
-                encoder.accumulateGradients(head.backward(loss.gradient))
+                if local.rows > 0 {
+                    encoder.accumulateGradients(head.backward(communicator.localStackedRows(loss.gradient, total: members.count)))
+                }
                 return loss.value
             },
             validate: validationViews.map { x in { InfoNCE.compute(stacked: head.predict(encoder.predict(x)), temperature: temperature).value } })
