@@ -151,6 +151,10 @@ public struct AutoModel {
     /// Progress of SCARF pretraining (epochs, ETA), when it runs here.
     public var pretrainingProgress: ProgressReporter?
     public var log: (String) -> Void
+    /// Ranks that share SCARF pretraining (data-parallel, `Pretrainer.communicator`). The
+    /// label-side work — every candidate's model selection and refit — is small and runs
+    /// whole on every rank, with the same result on each.
+    public var communicator = Communicator.single
 
     public init(config: AutoConfig = AutoConfig(), pretrainingProgress: ProgressReporter? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.config = config
@@ -187,7 +191,7 @@ public struct AutoModel {
         var validation = "no validation (too few rows per class)"
         var scarfEncoder: PretrainedEncoder?
         func pretrained() throws -> PretrainedEncoder {
-            if scarfEncoder == nil { scarfEncoder = try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool) }
+            if scarfEncoder == nil { scarfEncoder = try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress, communicator: communicator).fit(table, rows: pool) }
             return scarfEncoder!
         }
         var teacher: TabularModel?
@@ -274,7 +278,7 @@ public struct AutoModel {
             model.choice = choice
             return .trees(model)
         case .scarf, .scratch, .selfTraining:
-            let encoder = first != .scratch ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress).fit(table, rows: pool)
+            let encoder = first != .scratch ? try given ?? Pretrainer(config: pretraining, progress: pretrainingProgress, communicator: communicator).fit(table, rows: pool)
                 : try Pretrainer(config: pretraining).untrained(table, rows: pool)
             let model = try FineTuner(config: fineTune).fit(encoder: encoder, table: table, rows: rows)
             model.choice = choice

@@ -132,11 +132,13 @@ struct FitCommand: ParsableCommand {
         one round of self-training on the unlabeled rows' confident pseudo-labels \
         (classification), the same network from its initial weights, tuned XGBoost and the \
         linear model — each scored on the same \
-        folds (repeated stratified k-fold cross-validation; a hold-out from 150 labeled \
-        rows). The lowest validation log loss wins; fit prints every score. --method \
+        folds (repeated stratified k-fold cross-validation up to 1,000 labeled rows, a \
+        hold-out above). The lowest validation log loss wins; fit prints every score. --method \
         scarf: pretext pretrain followed by pretext finetune, with the same defaults. \
         --method xgboost | mlp | linear: the baselines pretext compare uses, trained on the \
-        labeled rows. Every model predicts new CSVs with pretext predict.
+        labeled rows. Every model predicts new CSVs with pretext predict. Started by Open \
+        MPI's mpirun with several ranks, auto and scarf pretrain data-parallel (scarf \
+        fine-tunes so too); the label-side selection runs whole on every rank.
 
         Examples:
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
@@ -163,7 +165,10 @@ struct FitCommand: ParsableCommand {
     enum FitMethod: String, ExpressibleByArgument, CaseIterable { case auto, scarf, selfTraining = "self-training", xgboost, mlp, linear }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(distributed: true) { communicator in
+            if communicator.size > 1 && [.xgboost, .mlp, .linear].contains(method) {
+                throw DistributedError.unsupported("`pretext fit --method \(method.rawValue)` (it pretrains nothing)")
+            }
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
             let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
@@ -178,10 +183,14 @@ struct FitCommand: ParsableCommand {
                 config.trees.trials = baselineTrials
                 config.trees.threads = read.threads
                 config.seed = runOptions.seed
-                let quiet = runOptions.quiet
-                let chosen = try AutoModel(config: config, pretrainingProgress: ProgressReporter(label: "pretrain epoch", quiet: quiet)) {
+                let quiet = runOptions.quiet || !communicator.isRoot
+                var auto = AutoModel(config: config, pretrainingProgress: ProgressReporter(label: "pretrain epoch", quiet: quiet)) {
                     if !quiet { printError($0) }
-                }.fit(pool, rows: rows)
+                }
+                auto.communicator = communicator
+                let chosen = try auto.fit(pool, rows: rows)
+                guard communicator.isRoot else { return }
+                if communicator.size > 1 { printError(communicator.summary) }
                 try chosen.save(to: output, idColumns: id)
                 for line in chosen.choice?.summary ?? [] { print(line) }
                 printError("pretrained on \(pool.rowCount) rows; chose among candidates on \(rows.count) labeled rows")
@@ -219,11 +228,14 @@ struct FitCommand: ParsableCommand {
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             var pretraining = scarf.config(seed: runOptions.seed)
             pretraining.objective = objective.parsed
-            let encoder = try Pretrainer(config: pretraining,
-                                         progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)).fit(pool)
+            let encoder = try Pretrainer(config: pretraining, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
+                                         communicator: communicator).fit(pool)
             try Workflow.fineTuneAndSave(encoder, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
                                          idColumns: id, to: output,
-                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet))
+                                         progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet),
+                                         communicator: communicator)
+            guard communicator.isRoot else { return }
+            if communicator.size > 1 { printError(communicator.summary) }
             printError("pretrained on \(pool.rowCount) rows, fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }

@@ -193,11 +193,37 @@ final class DistributedTests: XCTestCase {
         }
     }
 
+    func testFitPretrainsDataParallelAndChoosesAsOneProcess() throws {
+        for method in ["scarf", "auto"] {
+            let arguments = ["fit", "datasets/penguins.csv", "--target", "target", "--method", method, "--pretrain-epochs", "2",
+                             "--pretrain-patience", "100", "--pretrain-batch-size", "77", "--encoder-width", "32",
+                             "--fine-tune-epochs", "4", "--baseline-trials", "2", "--seed", "3", "--quiet"]
+            let single = try runPretext(arguments + ["-o", path("alone.safetensors")])
+            XCTAssertEqual(single.status, 0, single.standardError)
+            let shared = try runMPI(2, arguments + ["-o", path("shared.safetensors")])
+            XCTAssertEqual(shared.status, 0, shared.standardError)
+            XCTAssertTrue(shared.standardError.contains("data-parallel on 2 ranks"), shared.standardError)
+            XCTAssertEqual(shared.standardOutput.components(separatedBy: "wrote ").count - 1, 1, shared.standardOutput)
+            if method == "auto" {
+                // The same candidates' scores and the same choice (printed by rank 0 only).
+                XCTAssertEqual(shared.standardOutput.split(separator: "\n").filter { $0.hasPrefix("wrote") == false },
+                               single.standardOutput.split(separator: "\n").filter { $0.hasPrefix("wrote") == false })
+            }
+            let difference = largestDifference(try predictions(path("alone.safetensors")), try predictions(path("shared.safetensors")))
+            XCTAssertLessThan(difference, 1e-4, "fit --method \(method): probabilities differ by \(difference)")
+        }
+    }
+
     func testCommandsThatDoNotRunOnSeveralRanksRefuse() throws {
-        let result = try runMPI(2, ["fit", "datasets/penguins.csv", "--target", "target", "-o", path("m.safetensors"), "--quiet"])
+        let result = try runMPI(2, ["fit", "datasets/penguins.csv", "--target", "target", "--method", "xgboost",
+                                    "-o", path("m.safetensors"), "--quiet"])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.standardError.contains("`pretext fit` does not run on several MPI ranks yet"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("`pretext fit --method xgboost` (it pretrains nothing) does not run on several MPI ranks"),
+                      result.standardError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.safetensors")))
+        let predict = try runMPI(2, ["predict", "m.safetensors", "datasets/penguins.csv", "-o", path("p.csv")])
+        XCTAssertNotEqual(predict.status, 0)
+        XCTAssertTrue(predict.standardError.contains("`pretext predict` does not run on several MPI ranks yet"), predict.standardError)
         let supervised = try runMPI(2, ["pretrain", "datasets/penguins.csv", "--target", "target", "--objective", "supervised",
                                         "-o", path("s.safetensors"), "--quiet"])
         XCTAssertNotEqual(supervised.status, 0)
