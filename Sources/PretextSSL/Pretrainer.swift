@@ -119,10 +119,12 @@ struct ObjectiveStep {
 
     /// The weighted loss of one batch (B rows); with `backward`, gradients are accumulated.
     ///
-    /// On several ranks each computes its part `localRange(of: B)` of the batch; the
-    /// projections of the whole batch are gathered on every rank, so InfoNCE and VICReg —
-    /// which compare every row with every other — see the same B pairs as one process, and
-    /// each rank backpropagates its own rows' share of their gradient. Reconstruction, a
+    /// On several ranks each computes its part `localRange(of: B)` of the batch. InfoNCE
+    /// and VICReg compare every row with every other, so they see the same B pairs as one
+    /// process: for SCARF alone each rank scores its own anchors against the gathered
+    /// positives and the positives' gradients are summed (`Communicator.infoNCE`); with
+    /// VICReg the projections of the whole batch are gathered and each rank
+    /// backpropagates its own rows' share of the gradient. Reconstruction, a
     /// mean over rows, is computed on the local rows and weighted by b/B. The returned
     /// loss is the whole batch's, the same on every rank.
     func run(anchors: Matrix, views: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> Double {
@@ -143,21 +145,30 @@ struct ObjectiveStep {
             let representation = batch > 0 ? encoder.forward(stacked, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)  // (2b, W)
             let localZ = batch > 0 ? head.forward(representation, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)       // (2b, D)
             let width = localZ.columns
-            let z = communicator.allgatherStacked(localZ, total: total)                                                             // (2B, D)
-            var zGradient = [Float](repeating: 0, count: z.values.count)
-            if objective.contains(.scarf) {
-                let result = InfoNCE.compute(stacked: z, temperature: config.temperature)
+            let localGradient: Matrix                                                                                                // (2b, D)
+            if communicator.size > 1 && !objective.contains(.vicreg) {
+                // SCARF alone on several ranks: each scores its own anchors against every
+                // positive (b·B similarities, not B²), the positives' gradients summed.
+                let result = communicator.infoNCE(localZ, total: total, temperature: config.temperature)
                 sharedLoss += Double(config.scarfWeight) * result.value
-                Self.add(result.gradient.values, times: config.scarfWeight, into: &zGradient)
+                localGradient = Matrix(rows: 2 * batch, columns: width, values: result.gradient.values.map { config.scarfWeight * $0 })
+            } else {
+                let z = communicator.allgatherStacked(localZ, total: total)                                                         // (2B, D)
+                var zGradient = [Float](repeating: 0, count: z.values.count)
+                if objective.contains(.scarf) {
+                    let result = InfoNCE.compute(stacked: z, temperature: config.temperature)
+                    sharedLoss += Double(config.scarfWeight) * result.value
+                    Self.add(result.gradient.values, times: config.scarfWeight, into: &zGradient)
+                }
+                if objective.contains(.vicreg) {
+                    let z1 = Matrix(rows: total, columns: width, values: Array(z.values[0..<(total * width)]))
+                    let z2 = Matrix(rows: total, columns: width, values: Array(z.values[(total * width)...]))
+                    let result = VICReg.compute(z1, z2, weights: config.vicregWeights)
+                    sharedLoss += Double(config.vicregWeight) * result.value
+                    Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)
+                }
+                localGradient = communicator.localStackedRows(Matrix(rows: 2 * total, columns: width, values: zGradient), total: total)
             }
-            if objective.contains(.vicreg) {
-                let z1 = Matrix(rows: total, columns: width, values: Array(z.values[0..<(total * width)]))
-                let z2 = Matrix(rows: total, columns: width, values: Array(z.values[(total * width)...]))
-                let result = VICReg.compute(z1, z2, weights: config.vicregWeights)
-                sharedLoss += Double(config.vicregWeight) * result.value
-                Self.add(result.firstGradient.values + result.secondGradient.values, times: config.vicregWeight, into: &zGradient)
-            }
-            let localGradient = communicator.localStackedRows(Matrix(rows: 2 * total, columns: width, values: zGradient), total: total)
             var representationGradient = backward && batch > 0 ? head.backward(localGradient) : Matrix(rows: 0, columns: 0)
             if objective.contains(.reconstruct) && batch > 0 {
                 let viewRows = Matrix(rows: batch, columns: representation.columns,

@@ -101,6 +101,37 @@ final class LossGradientTests: XCTestCase {
         }
     }
 
+    /// The parts of a batch (as ranks hold them) give, summed, the loss and gradients of
+    /// the whole batch: `InfoNCE.rows` per part, the positives' contributions added, then
+    /// back through the positives' normalisation — equal to `compute(stacked:)`, whose
+    /// gradient the finite-difference checks above cover. Parts of 0, 1 and several rows.
+    func testInfoNCEByPartsEqualsTheWholeBatch() {
+        var generator = SeededGenerator(seed: 10)
+        let batch = 7, width = 5
+        let anchors = checker.random(batch, width, &generator), positives = checker.random(batch, width, &generator)
+        let whole = InfoNCE.compute(stacked: Matrix(rows: 2 * batch, columns: width, values: anchors.values + positives.values),
+                                    temperature: 0.5)
+        for cuts in [[0, 7], [0, 3, 7], [0, 0, 1, 4, 7]] {
+            let (normalized, norms) = InfoNCE.normalizeRows(positives)
+            var lossSum = 0.0
+            var anchorGradient: [Float] = []
+            var positiveHat = [Float](repeating: 0, count: batch * width)
+            for (start, end) in zip(cuts, cuts.dropFirst()) where end > start {
+                let part = Matrix(rows: end - start, columns: width, values: Array(anchors.values[(start * width)..<(end * width)]))
+                let result = InfoNCE.rows(anchors: part, normalizedPositives: normalized, offset: start, temperature: 0.5)
+                lossSum += result.lossSum
+                anchorGradient += result.anchorGradient.values
+                for index in positiveHat.indices { positiveHat[index] += result.positiveGradient.values[index] }
+            }
+            let positiveGradient = InfoNCE.backThroughNormalization(Matrix(rows: batch, columns: width, values: positiveHat),
+                                                                    normalized: normalized, norms: norms)
+            XCTAssertEqual(lossSum / Double(batch), whole.value, accuracy: 1e-6, "\(cuts)")
+            for (index, value) in (anchorGradient + positiveGradient.values).enumerated() {
+                XCTAssertEqual(value, whole.gradient.values[index], accuracy: 1e-6, "\(cuts): gradient \(index)")
+            }
+        }
+    }
+
     /// Identical views score lower than unrelated ones; the value matches the formula
     /// computed independently in Double.
     func testInfoNCEValue() {

@@ -24,8 +24,8 @@ public struct ContrastiveSeriesPretrainer {
     public var config: ContrastiveSeriesConfig
     public var progress: ProgressReporter?
     /// The ranks that share each batch (data parallelism, as in `Pretrainer`): every rank
-    /// draws the whole batch's views, encodes its part, and the projections are gathered
-    /// so InfoNCE sees the whole batch.
+    /// draws the whole batch's views and encodes its part; InfoNCE still sees the whole
+    /// batch (`Communicator.infoNCE`).
     public var communicator: Communicator
 
     public init(config: ContrastiveSeriesConfig = ContrastiveSeriesConfig(), progress: ProgressReporter? = nil,
@@ -76,15 +76,12 @@ public struct ContrastiveSeriesPretrainer {
                 var members = batch.map { train[$0] }
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
                 let x = views(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
-                // This rank's part of both views (all of them on one rank), the whole batch's z.
+                // This rank's part of both views (all of them on one rank).
                 let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
                 let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
                     : Matrix(rows: 0, columns: config.projectionWidth)                                       // (2b, P)
-                let z = communicator.allgatherStacked(localZ, total: members.count)                          // (2B, P)
-                let loss = InfoNCE.compute(stacked: z, temperature: temperature)
-                if local.rows > 0 {
-                    encoder.accumulateGradients(head.backward(communicator.localStackedRows(loss.gradient, total: members.count)))
-                }
+                let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)        // gradient (2b, P)
+                if local.rows > 0 { encoder.accumulateGradients(head.backward(loss.gradient)) }
                 return loss.value
             },
             validate: validationViews.map { x in { InfoNCE.compute(stacked: head.predict(encoder.predict(x)), temperature: temperature).value } })
