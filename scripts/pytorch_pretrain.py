@@ -5,8 +5,8 @@ Read the CSV (pandas), standardise every numeric column on all rows (Pretext's d
 preprocessing for a numeric table; other columns are refused, to keep the twin exact),
 hold out 10% of the rows for validation, then SCARF as Pretrainer runs it: per row a
 uniform subset of floor(0.6·d) columns replaced by the same column of random training
-rows (the column's empirical marginal); both views through the encoder (4 Linear layers
-of 256, ReLU after each) and head (Linear 256, ReLU, Linear 256); InfoNCE with τ = 1
+rows (the column's empirical marginal); both views through the encoder (3 × Linear 256
+and ReLU, then Linear 256, as Pretext builds it) and head (Linear 256, ReLU, Linear 256); InfoNCE with τ = 1
 between each row and its own corrupted view (cosine similarity, the other rows' views as
 negatives); Adam 1e-3; after each epoch the same loss on fixed corrupted validation
 pairs. Writes the encoder's state dict to --output. Prints one line: wall seconds and
@@ -60,7 +60,7 @@ def main() -> None:
         return torch.where(mask, train[donors, torch.arange(features)], batch)
 
     encoder = nn.Sequential(nn.Linear(features, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-                            nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU())
+                            nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 256))
     head = nn.Sequential(nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 256))
     optimizer = torch.optim.Adam(list(encoder.parameters()) + list(head.parameters()), lr=1e-3)
 
