@@ -18,7 +18,21 @@ public enum TrainingBenchmark {
         public var trainingRows: Int
         public var epochs: Int
         public var seconds: Double
+        /// The timed fit's training loss per epoch: what the library's own fit of the
+        /// same configuration gives (tests compare them), so what is timed is the product.
+        public var trainingLosses: [Double] = []
         public var rowsPerSecond: Double { Double(trainingRows * epochs) / seconds }
+    }
+
+    /// The configuration `pretraining` times: `PretrainingConfig()` with the batch, the
+    /// epochs (early stopping off) and the seed.
+    public static func pretrainingConfig(batch: Int, epochs: Int, seed: UInt64 = 0) -> PretrainingConfig {
+        var config = PretrainingConfig()
+        config.training.batchSize = batch
+        config.training.maximumEpochs = epochs
+        config.training.patience = epochs + 1
+        config.seed = seed
+        return config
     }
 
     /// `rows` × `features` numeric columns (correlated Gaussian factors) and a binary
@@ -47,11 +61,7 @@ public enum TrainingBenchmark {
     /// `Pretrainer.fit` for exactly `epochs` epochs (early stopping off).
     public static func pretraining(rows: Int, features: Int, batch: Int, epochs: Int, seed: UInt64 = 0) throws -> Measurement {
         let table = syntheticTable(rows: rows, features: features, seed: seed)
-        var config = PretrainingConfig()
-        config.training.batchSize = batch
-        config.training.maximumEpochs = epochs
-        config.training.patience = epochs + 1
-        config.seed = seed
+        let config = pretrainingConfig(batch: batch, epochs: epochs, seed: seed)
         let stopwatch = Stopwatch()
         let encoder = try Pretrainer(config: config).fit(table)
         let seconds = stopwatch.seconds
@@ -59,7 +69,8 @@ public enum TrainingBenchmark {
             throw TrainingError.notEnoughData(reason: "pretraining ran \(encoder.history.epochs.count) epochs, not \(epochs)")
         }
         let training = DatasetSplit.holdOut(Array(0..<rows), classes: nil, fraction: config.validationFraction, seed: seed).train.count
-        return Measurement(label: "Pretrainer.fit (SCARF) d=\(features) B=\(batch)", trainingRows: training, epochs: epochs, seconds: seconds)
+        return Measurement(label: "Pretrainer.fit (SCARF) d=\(features) B=\(batch)", trainingRows: training, epochs: epochs, seconds: seconds,
+                           trainingLosses: encoder.history.epochs.map(\.trainingLoss))
     }
 
     /// `FineTuner.fit`, full fine-tuning of the (untrained) SCARF encoder and head for
@@ -80,7 +91,8 @@ public enum TrainingBenchmark {
         guard model.history.epochs.count == epochs else {
             throw TrainingError.notEnoughData(reason: "fine-tuning ran \(model.history.epochs.count) epochs, not \(epochs)")
         }
-        return Measurement(label: "FineTuner.fit (full) d=\(features) B=\(batch)", trainingRows: rows, epochs: epochs, seconds: seconds)
+        return Measurement(label: "FineTuner.fit (full) d=\(features) B=\(batch)", trainingRows: rows, epochs: epochs, seconds: seconds,
+                           trainingLosses: model.history.epochs.map(\.trainingLoss))
     }
 
     /// `MLPClassifier.fit` (the `mlp` baseline's network) for exactly `epochs` epochs.

@@ -1,6 +1,7 @@
 import XCTest
 import PretextData
 import PretextNN
+import PretextSSL
 @testable import PretextBenchmarks
 
 /// `bench train` times the library's own fits, for exactly the epochs asked.
@@ -18,6 +19,20 @@ final class TrainingBenchmarkTests: XCTestCase {
         XCTAssertEqual(supervised.trainingRows, 200)
         let table = TrainingBenchmark.render([pretraining, fineTuning, supervised], status: try BLAS.load())
         XCTAssertEqual(table.split(separator: "\n").filter { $0.hasPrefix("| Pretrainer.fit") || $0.hasPrefix("| FineTuner.fit") || $0.hasPrefix("| MLPClassifier.fit") }.count, 3)
+    }
+
+    /// What `bench train` times is the product: the timed pretraining's loss, epoch by
+    /// epoch, is what `Pretrainer.fit` gives for the same table and configuration — and a
+    /// different configuration (batch) gives other losses, so the comparison can fail.
+    func testTheTimedPretrainingIsPretrainerFitItself() throws {
+        _ = try BLAS.load()
+        let measurement = try TrainingBenchmark.pretraining(rows: 300, features: 5, batch: 32, epochs: 2, seed: 4)
+        let table = TrainingBenchmark.syntheticTable(rows: 300, features: 5, seed: 4)
+        let encoder = try Pretrainer(config: TrainingBenchmark.pretrainingConfig(batch: 32, epochs: 2, seed: 4)).fit(table)
+        XCTAssertEqual(measurement.trainingLosses.count, 2)
+        XCTAssertEqual(measurement.trainingLosses, encoder.history.epochs.map(\.trainingLoss))
+        let other = try Pretrainer(config: TrainingBenchmark.pretrainingConfig(batch: 64, epochs: 2, seed: 4)).fit(table)
+        XCTAssertNotEqual(measurement.trainingLosses, other.history.epochs.map(\.trainingLoss))
     }
 
     func testTheSyntheticTableIsSeededAndLabeled() {
