@@ -38,6 +38,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
 func reportingErrors(distributed: Bool, _ body: (Communicator) throws -> Void) throws {
     var communicator = Communicator.single
     do {
+        if let launcher = Communicator.foreignLauncher {
+            throw DistributedError.unavailable("started by \(launcher) as several processes; Pretext runs on several ranks only "
+                                               + "under Open MPI's mpirun (inside a Slurm allocation too), and one process needs no launcher")
+        }
         if Communicator.launchedSize > 1 {
             guard distributed else {
                 let words = CommandLine.arguments.dropFirst()

@@ -276,6 +276,21 @@ final class DistributedTests: XCTestCase {
         XCTAssertTrue(supervised.standardError.contains("supervised pretraining does not run on several MPI ranks"), supervised.standardError)
     }
 
+    /// Copies started by another launcher cannot talk to each other: each would run the
+    /// whole job and write the same files, so every command refuses, naming the launcher.
+    func testOtherLaunchersAreRefusedNotRunAsCopies() throws {
+        for (variable, value, named) in [("PMI_SIZE", "2", "PMI_SIZE=2"), ("SLURM_STEP_NUM_TASKS", "3", "srun with 3 tasks")] {
+            let result = try runPretext(["pretrain", "datasets/penguins.csv", "--target", "target", "-o", path("x.safetensors"), "--quiet"],
+                                        environment: [variable: value])
+            XCTAssertEqual(result.status, 1, result.standardError)
+            XCTAssertTrue(result.standardError.contains(named) && result.standardError.contains("Open MPI's mpirun"), result.standardError)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+        }
+        // One task is no launch at all.
+        let one = try runPretext(["inspect", "datasets/penguins.csv"], environment: ["SLURM_STEP_NUM_TASKS": "1", "PMI_SIZE": "1"])
+        XCTAssertEqual(one.status, 0, one.standardError)
+    }
+
     func testBadInputOnEveryRankEndsTheJobWithAnError() throws {
         let result = try runMPI(2, ["pretrain", "datasets/no-such-file.csv", "-o", path("e.safetensors"), "--quiet"])
         XCTAssertNotEqual(result.status, 0)

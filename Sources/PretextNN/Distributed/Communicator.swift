@@ -56,6 +56,18 @@ public final class Communicator: @unchecked Sendable {
         ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) ?? 1
     }
 
+    /// A launcher that started several copies of this process without Open MPI's `mpirun`
+    /// (MPICH/Intel MPI: `PMI_SIZE`; Slurm's `srun`: `SLURM_STEP_NUM_TASKS`), described;
+    /// nil when there is none or `mpirun` started it. Such copies cannot talk to each other
+    /// here, and each would run the whole job and write the same files.
+    public static var foreignLauncher: String? {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OMPI_COMM_WORLD_SIZE"] == nil else { return nil }
+        if let size = environment["PMI_SIZE"].flatMap(Int.init), size > 1 { return "an MPI launcher other than Open MPI's (PMI_SIZE=\(size))" }
+        if let tasks = environment["SLURM_STEP_NUM_TASKS"].flatMap(Int.init), tasks > 1 { return "srun with \(tasks) tasks" }
+        return nil
+    }
+
     private static let started: Result<Communicator, DistributedError> = {
         guard launchedSize > 1 else { return .success(.single) }
         var rank: Int32 = 0, size: Int32 = 1
