@@ -27,5 +27,10 @@ for chunk in $(seq 1 "$chunks"); do
   echo "$line"
   case $line in *"exit 0"*) ;; *) echo "fuzz/campaign.sh: chunk $chunk did not end cleanly; stopping" >&2; exit 1 ;; esac
 done
-total=$(grep -oE "^fuzz $target: [0-9]+ executions" "$log" | grep -oE '[0-9]+ executions' | grep -oE '[0-9]+' | paste -sd+ - | bc)
-echo "campaign $target: $total executions in the finished chunks logged in $log"
+# Only chunks fuzzed on this tree count: each result line is followed by its "chunk N done
+# … data tree T" line, and a chunk counts when T is the current tree.
+total=$(awk -v tree="$tree" -v target="$target" '
+  $1 == "fuzz" && $2 == target":" { pending = $3; next }
+  $1 == "chunk" && $3 == "done" { if ($NF == tree && pending != "") total += pending; pending = "" }
+  END { print total + 0 }' "$log")
+echo "campaign $target: $total executions in the finished chunks on data tree $tree logged in $log"

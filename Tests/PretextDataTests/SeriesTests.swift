@@ -141,6 +141,27 @@ final class SeriesTests: XCTestCase {
         }
     }
 
+    /// Found by the series fuzz campaign (fuzz/crashes/series/crash-58dd43e2…): " inF" in
+    /// a wide file became an infinite window input. Infinite values (spelled inf or
+    /// infinity) in value or time columns are errors naming row, line and column —
+    /// never windows with ±∞ in them.
+    func testInfiniteValuesAreErrorsNamingRowAndColumn() {
+        let cases: [(String, SeriesReader, String, Int)] = [
+            ("\u{40E},112\n1, inF\n", SeriesReader(layout: .wide), "112", 0),
+            ("t,v\n1,1\n2,-inf\n", SeriesReader(layout: .single(time: "t")), "v", 1),
+            ("id,t,v\na,1,1\na,inf,2\n", SeriesReader(layout: .long(seriesID: "id", time: "t")), "t", 1),
+            ("id,t,v\na,1,1\na,2,-infinity\n", SeriesReader(layout: .long(seriesID: "id", time: "t")), "v", 1),
+        ]
+        for (text, reader, expectedColumn, expectedRow) in cases {
+            XCTAssertThrowsError(try read(text, reader), text) { error in
+                guard case .infiniteValue(_, let column, let row, _) = error as? SeriesError else { return XCTFail("\(text): \(error)") }
+                XCTAssertEqual(column, expectedColumn, text)
+                XCTAssertEqual(row, expectedRow, text)
+                XCTAssertTrue("\(error)".contains("line \(expectedRow + 2)"), "\(error)")
+            }
+        }
+    }
+
     func testWindowNormalisationRoundTrip() throws {
         let series = TimeSeries(id: "s", times: (0..<10).map(Double.init), values: (0..<20).map { Float($0 * $0) / 3 + 100 }, channels: 2)
         let collection = SeriesCollection(series: [series], channelNames: ["a", "b"], axis: .index, source: "memory")

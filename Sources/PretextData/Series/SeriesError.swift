@@ -8,6 +8,9 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
     case gaps(path: String, series: String, after: String, before: String, missingSteps: Int, totalGaps: Int, frequency: String)
     case irregularTime(path: String, series: String, after: String, before: String, frequency: String)
     case notNumeric(path: String, column: String)
+    /// An infinite value (spelled `inf` or `infinity`; numbers beyond Float's range are
+    /// already refused by the reader): a series step must be a finite number or missing.
+    case infiniteValue(path: String, column: String, row: Int, value: Float)
     case badTimeColumn(path: String, column: String, example: String)
     case noValueColumns(path: String)
     case tooShort(path: String, series: String, length: Int, needed: Int, purpose: String)
@@ -22,6 +25,8 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .missingTime(let path, let column, let row):
             return "\(path): row \(row + 1) (line \(row + 2)) has no value in the time column \"\(column)\".\n  hint: every row of a series needs a time stamp."
+        case .infiniteValue(let path, let column, let row, let value):
+            return "\(path): row \(row + 1) (line \(row + 2)), column \"\(column)\" is \(value > 0 ? "+" : "-")infinity (written inf or infinity in the file).\n  hint: a series value must be a finite number; leave the field empty to mark it missing."
         case .duplicateTime(let path, let series, let time, let rows):
             return "\(path): series \(series) has \(rows.count) rows at time \(time) (rows \(rows.map { String($0 + 1) }.joined(separator: ", ")), lines \(rows.map { String($0 + 2) }.joined(separator: ", "))).\n  hint: aggregate duplicates before training (one row per series and time), or pass --series-id if the file holds several series."
         case .gaps(let path, let series, let after, let before, let missingSteps, let totalGaps, let frequency):

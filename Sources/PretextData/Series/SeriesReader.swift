@@ -76,6 +76,11 @@ public struct SeriesReader: Sendable {
         for value in values where value.floatValues == nil { throw SeriesError.notNumeric(path: path, column: value.name) }
         guard !values.isEmpty else { throw SeriesError.noValueColumns(path: path) }
         let numbers = values.map { $0.floatValues! }
+        for (column, numbers) in zip(values, numbers) {
+            if let row = numbers.firstIndex(where: \.isInfinite) {
+                throw SeriesError.infiniteValue(path: path, column: column.name, row: row, value: numbers[row])
+            }
+        }
         let label = try labelColumn.map { try column($0, "--target") }
 
         switch layout {
@@ -166,6 +171,7 @@ public struct SeriesReader: Sendable {
                         throw SeriesError.badTimeColumn(path: path, column: time.name, example: time.text(at: row))
                     }
                     guard !value.isNaN else { throw SeriesError.missingTime(path: path, column: time.name, row: row) }
+                    guard value.isFinite else { throw SeriesError.infiniteValue(path: path, column: time.name, row: row, value: Float(value)) }
                     times.append(value)
                 }
             } else {
