@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "PretextBaselines",
-            dependencies: ["PretextData", "PretextNN", "CXGBoost"]
+            dependencies: ["PretextData", "PretextNN", "PretextSSL", "CXGBoost"]
         ),
         // Chooses among pretrained, from-scratch and tree models by validation on the labels,
         // and opens any model file (ModelLoader: it knows every kind, so it sits above them).

@@ -6,10 +6,10 @@ import PretextTransfer
 
 /// Opens any Pretext model file that predicts: a fine-tuned `tabular-model`, a
 /// from-scratch `mlp-classifier` / `mlp-regressor`, an `xgboost-model`, or a
-/// `series-classifier` or a `minirocket-classifier`.
+/// `series-classifier`, a `minirocket-classifier` or an `encoder-ridge-classifier`.
 public enum ModelLoader {
     public static let predictorKinds = [TabularModel.kind, "mlp-classifier", "mlp-regressor", GradientBoostedTrees.kind, SeriesClassificationModel.kind,
-                                         MiniRocketClassifier.kind]
+                                         MiniRocketClassifier.kind, EncoderRidgeClassifier.kind]
 
     public static func loadPredictor(from path: String) throws -> TabularPredictor {
         switch try ModelFile.kind(of: path) {
@@ -19,6 +19,7 @@ public enum ModelLoader {
         case GradientBoostedTrees.kind: return try GradientBoostedTrees.load(from: path)
         case SeriesClassificationModel.kind: return try SeriesClassificationModel.load(from: path)
         case MiniRocketClassifier.kind: return try MiniRocketClassifier.load(from: path)
+        case EncoderRidgeClassifier.kind: return try EncoderRidgeClassifier.load(from: path)
         case let other: throw ModelFileError.wrongKind(path: path, found: other, expected: predictorKinds)
         }
     }

@@ -15,13 +15,16 @@ public struct SeriesAutoConfig: Codable, Sendable, Equatable {
         /// The TCN pretrained contrastively on every series (labels unused), then a linear
         /// head on the frozen encoder.
         case contrastiveLinearProbe = "contrastive-linear-probe"
+        /// The same pretrained TCN, frozen, and a ridge classifier on its features
+        /// (`EncoderRidgeClassifier`: α by leave-one-out, no epochs to choose).
+        case contrastiveRidge = "contrastive-ridge"
         /// The same pretrained TCN, fine-tuned whole.
         case contrastiveFull = "contrastive-full"
         /// The TCN pretrained by next-step prediction, fine-tuned whole.
         case nextStepFull = "next-step-full"
     }
 
-    /// Candidates considered, in order of preference on ties. Default: all five.
+    /// Candidates considered, in order of preference on ties. Default: all six.
     public var candidates: [Candidate] = Candidate.allCases
     public var encoder = SeriesEncoderConfig()
     public var fineTune = FineTuneConfig()
@@ -75,7 +78,8 @@ public struct SeriesAutoChoice {
 
 /// Chooses a series classifier by cross-validation on the labeled series and refits it
 /// on all of them: MiniRocket, the TCN from scratch, and the TCN pretrained
-/// contrastively (linear probe or full fine-tuning) or by next-step prediction.
+/// contrastively (linear probe, ridge on its frozen features, or full fine-tuning) or by
+/// next-step prediction.
 ///
 /// Pretraining runs once, on every series of the table (labeled or not; labels are never
 /// read), before the folds: it is unsupervised, so the folds share it without leaking a
@@ -114,7 +118,7 @@ public struct SeriesAutoClassifier {
             let objective: String
             switch candidate {
             case .minirocket, .scratch: return nil
-            case .contrastiveLinearProbe, .contrastiveFull: objective = "contrastive"
+            case .contrastiveLinearProbe, .contrastiveRidge, .contrastiveFull: objective = "contrastive"
             case .nextStepFull: objective = "next-step"
             }
             if let cached = encoders[objective] { return cached }
@@ -140,6 +144,9 @@ public struct SeriesAutoClassifier {
                 var minirocket = config.minirocket
                 minirocket.seed = config.seed
                 let model = try MiniRocketClassifier(config: minirocket).fit(table, columns: columns, rows: rows)
+                return (model, model.save)
+            case .contrastiveRidge:
+                let model = try EncoderRidgeClassifier().fit(table, columns: columns, rows: rows, pretrained: try encoder(for: candidate)!)
                 return (model, model.save)
             default:
                 var fineTune = config.fineTune

@@ -13,11 +13,15 @@ struct SeriesClassifyCommand: ParsableCommand {
         and every row of a series carries its class; predict then writes one row per \
         series. With \
         --encoder, a next-step-pretrained encoder is fine-tuned (--strategy); without, the \
-        TCN trains from scratch; --method minirocket fits MiniRocket (Dempster et al. 2021: \
+        TCN trains from scratch; --method encoder-ridge keeps the --encoder frozen and fits \
+        a ridge classifier (leave-one-out regularisation) on its features, the \
+        frozen-encoder protocol of TS2Vec and TS-TCC; --method minirocket fits MiniRocket \
+        (Dempster et al. 2021: \
         10,000 random-free convolution features and a ridge classifier with leave-one-out \
         regularisation), --method xgboost fits XGBoost on the raw values, --method auto \
         chooses among MiniRocket, the TCN from scratch and the TCN pretrained (contrastive: \
-        linear probe or full; next-step: full) on every series by repeated stratified k-fold \
+        linear probe, frozen + ridge or full; next-step: full) on every series by repeated \
+        stratified k-fold \
         cross-validation on the labeled series, then refits the winner on all of them. \
         (1-NN is a baseline of series compare only: it has no model file to save.) \
         --labels takes a label budget as for tables.
@@ -30,6 +34,10 @@ struct SeriesClassifyCommand: ParsableCommand {
               model.safetensors
           pretext series classify datasets/coffee_train.csv --target target --method \\
               minirocket -o coffee.safetensors
+          pretext series pretrain datasets/coffee_train.csv --objective contrastive -o \\
+              coffee-encoder.safetensors
+          pretext series classify datasets/coffee_train.csv --target target --method \\
+              encoder-ridge --encoder coffee-encoder.safetensors -o coffee-ridge.safetensors
           pretext series classify datasets/basic_motions_train.csv --series-id \\
               series_id --time t --target target --method minirocket -o motions.safetensors
           pretext series classify datasets/japanese_vowels_train.csv --series-id \\
@@ -40,14 +48,17 @@ struct SeriesClassifyCommand: ParsableCommand {
         """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case neural, minirocket, xgboost, auto }
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case neural, minirocket, xgboost, auto
+        case encoderRidge = "encoder-ridge"
+    }
 
     @Argument(help: "The training CSV (- reads standard input).") var data: String
     @Option(help: "The class column.") var target: String
     @Option(help: "Long layout: the column naming each series (needs --time).") var seriesId: String?
     @Option(help: "Long layout: the time column (ISO 8601 dates/timestamps or integers).") var time: String?
     @Option(help: "A pretrained encoder (pretext series pretrain).") var encoder: String?
-    @Option(help: "neural (default), minirocket (MiniRocket features + ridge classifier), xgboost (on the raw values) or auto (chosen by cross-validation).")
+    @Option(help: "neural (default), encoder-ridge (the --encoder frozen + ridge classifier), minirocket (MiniRocket features + ridge classifier), xgboost (on the raw values) or auto (chosen by cross-validation).")
     var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
@@ -65,6 +76,12 @@ struct SeriesClassifyCommand: ParsableCommand {
         if (seriesId == nil) != (time == nil) { throw ValidationError("the long layout needs both --series-id and --time.") }
         if seriesId != nil && method == .xgboost {
             throw ValidationError("--method xgboost reads wide files (one series per row); with --series-id use minirocket or neural.")
+        }
+        if method == .encoderRidge && encoder == nil {
+            throw ValidationError("--method encoder-ridge needs --encoder (a pretext series pretrain file): it classifies that encoder's frozen features.")
+        }
+        if encoder != nil && ![.neural, .encoderRidge].contains(method) {
+            throw ValidationError("--encoder is read by --method neural (fine-tuning) or encoder-ridge; --method \(method.rawValue) does not use it.")
         }
     }
 
@@ -110,6 +127,8 @@ struct SeriesClassifyCommand: ParsableCommand {
                 let choice = try SeriesAutoClassifier(config: config, log: { if !quiet { printError($0) } }).fit(table, columns: columns, rows: rows)
                 try choice.save(to: output)
                 printError("auto chose \(choice.chosen.rawValue) (\(choice.validation))")
+            case .encoderRidge:
+                try EncoderRidgeClassifier().fit(table, columns: columns, rows: rows, pretrained: try SeriesEncoder.load(from: encoder!)).save(to: output)
             case .neural:
                 let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
@@ -121,6 +140,7 @@ struct SeriesClassifyCommand: ParsableCommand {
             switch method {
             case .xgboost: what = "XGBoost"
             case .minirocket: what = "MiniRocket + ridge"
+            case .encoderRidge: what = "a ridge classifier on the frozen pretrained encoder's features"
             case .auto: what = "the chosen model"
             case .neural: what = encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))"
             }

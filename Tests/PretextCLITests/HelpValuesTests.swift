@@ -56,7 +56,12 @@ final class HelpValuesTests: XCTestCase {
             for (option, values) in Self.listedValues(in: help) {
                 for value in values {
                     let result = try runPretext(command + minimal + [option, value])
-                    XCTAssertEqual(result.status, 1, "`pretext \(command.joined(separator: " ")) \(option) \(value)`, listed in its help, does not parse:\n\(result.standardError)")
+                    // Parsed: the run fails on the missing file (1), or validation asks for
+                    // an option this value needs (64, e.g. encoder-ridge without --encoder)
+                    // — but never "the value is invalid".
+                    let parsed = result.status == 1 || (result.status == 64 && !result.standardError.contains("is invalid for")
+                                                        && !result.standardError.contains("Unknown option"))
+                    XCTAssertTrue(parsed, "`pretext \(command.joined(separator: " ")) \(option) \(value)`, listed in its help, does not parse (exit \(result.status)):\n\(result.standardError)")
                     checked.insert("\(option) \(value)")
                 }
             }

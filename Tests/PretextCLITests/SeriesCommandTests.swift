@@ -97,11 +97,24 @@ final class SeriesCommandTests: XCTestCase {
                                   path("encoder.safetensors"), "--strategy", "linear-probe", "--fine-tune-epochs", "5", "--encoder-width", "8",
                                   "--quiet", "-o", path("probe.safetensors")])
         XCTAssertEqual(fit.status, 0, fit.standardError)
+        let ridge = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--encoder",
+                                    path("encoder.safetensors"), "--method", "encoder-ridge", "-o", path("ridge.safetensors")])
+        XCTAssertEqual(ridge.status, 0, ridge.standardError)
+        XCTAssertTrue(ridge.standardError.contains("trained a ridge classifier on the frozen pretrained encoder's features on 67 labeled series"), ridge.standardError)
+        let served = try runPretext(["predict", path("ridge.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("ridge.csv")])
+        XCTAssertEqual(served.status, 0, served.standardError)
+        XCTAssertTrue(served.standardError.contains("wrote 1029 predictions"), served.standardError)
+        for (arguments, message) in [(["--method", "encoder-ridge"], "--method encoder-ridge needs --encoder"),
+                                     (["--method", "minirocket", "--encoder", path("encoder.safetensors")], "--method minirocket does not use it")] {
+            let refused = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "-o", path("x.safetensors")] + arguments)
+            XCTAssertNotEqual(refused.status, 0, refused.standardError)
+            XCTAssertTrue(refused.standardError.contains(message), refused.standardError)
+        }
         let auto = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--method", "auto",
                                    "--labels", "12", "--pretrain-epochs", "2", "--fine-tune-epochs", "5", "--encoder-width", "8",
                                    "-o", path("auto.safetensors")])
         XCTAssertEqual(auto.status, 0, auto.standardError)
-        for candidate in ["minirocket", "scratch", "contrastive-linear-probe", "contrastive-full", "next-step-full"] {
+        for candidate in ["minirocket", "scratch", "contrastive-linear-probe", "contrastive-ridge", "contrastive-full", "next-step-full"] {
             XCTAssertTrue(auto.standardError.contains("auto: \(candidate): cross-validated accuracy"), auto.standardError)
         }
         XCTAssertTrue(auto.standardError.contains("auto chose "), auto.standardError)
@@ -229,13 +242,15 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg") && html.contains("data-method=\"pretrained-full\""))
 
         let classification = try runPretext(["series", "compare", "datasets/italy_power_demand_train.csv", "--test", "datasets/italy_power_demand_test.csv",
-                                             "--target", "target", "--labels", "10%,100%", "--repeats", "2", "--methods", "1nn,scratch,pretrained-linear-probe",
+                                             "--target", "target", "--labels", "10%,100%", "--repeats", "2", "--methods", "1nn,scratch,pretrained-linear-probe,contrastive-ridge",
                                              "--fine-tune-epochs", "5", "--pretrain-epochs", "2", "--encoder-width", "8", "--quiet", "-o", path("classification"),
                                              "--reference", "Published: 1-NN Euclidean 0.955."])
         XCTAssertEqual(classification.status, 0, classification.standardError)
         let markdown = try String(contentsOfFile: path("classification/report.md"), encoding: .utf8)
         XCTAssertTrue(markdown.contains("## 10% labels (7 series)"), markdown)
         XCTAssertTrue(markdown.contains("| 1-NN (Euclidean) | "), markdown)
+        XCTAssertTrue(markdown.contains("| Contrastive pretrained, frozen + ridge | "), markdown)
+        XCTAssertTrue(markdown.contains("Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further"), markdown)
         XCTAssertTrue(markdown.contains("## Where this stands\n\n- Published: 1-NN Euclidean 0.955."), markdown)
         // Nothing is added for a data set's name: the airline report without --reference has no such section.
         let forecastMarkdown = try String(contentsOfFile: path("forecasting/report.md"), encoding: .utf8)

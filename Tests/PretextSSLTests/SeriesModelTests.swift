@@ -190,18 +190,32 @@ final class SeriesModelTests: XCTestCase {
         XCTAssertNotEqual(Array(views.values[..<600]), Array(views.values[1200..<1800]), "the two views of series 0 differ")
     }
 
-    /// Contrastive pretraining lowers the held-out InfoNCE below chance (log of the
-    /// held-out count), is reproducible from its seed, and the encoder file keeps its
-    /// objective; a classifier fine-tuned from it reads the long-layout series.
-    func testContrastivePretrainingLearnsAndIsReproducible() throws {
-        let train = try loadTable("japanese_vowels_train.csv")
+    /// JapaneseVowels' training series (long layout, 12 channels) and a small TCN
+    /// pretrained contrastively on them for 8 epochs, seed 4.
+    func vowelsContrastive(_ train: Table) throws -> (SeriesColumns, SeriesCollection, ContrastiveSeriesConfig, SeriesEncoder) {
         let columns = SeriesColumns(seriesID: "series_id", time: "t")
         let collection = try columns.read(train, labelColumn: "target").series
         var config = ContrastiveSeriesConfig()
         config.encoder = smallEncoder()
         config.training.maximumEpochs = 8
         config.seed = 4
-        let encoder = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+        return (columns, collection, config, try ContrastiveSeriesPretrainer(config: config).fit(collection))
+    }
+
+    /// The same encoder as `vowelsContrastive`'s at its initial weights (crops of 13 steps).
+    func untrainedEncoder(_ config: ContrastiveSeriesConfig, _ collection: SeriesCollection) throws -> SeriesEncoder {
+        var seeds = SeededGenerator(seed: config.seed, stream: "contrastive-series")
+        return SeriesEncoder(network: try Network(architecture: config.encoder.architecture(channels: 12), inputDimensions: 13 * 24,
+                                                  outputDimensions: nil, seed: seeds.next()),
+                             channelNames: collection.channelNames, lookback: 13, config: NextStepConfig(), history: TrainingHistory())
+    }
+
+    /// Contrastive pretraining lowers the held-out InfoNCE below chance (log of the
+    /// held-out count), is reproducible from its seed, and the encoder file keeps its
+    /// objective; a classifier fine-tuned from it reads the long-layout series.
+    func testContrastivePretrainingLearnsAndIsReproducible() throws {
+        let train = try loadTable("japanese_vowels_train.csv")
+        let (columns, collection, config, encoder) = try vowelsContrastive(train)
         XCTAssertEqual(encoder.lookback, 13, "half the longest series (26)")
         let losses = encoder.history.epochs.compactMap(\.validationLoss)
         XCTAssertEqual(losses.count, 8)
@@ -229,12 +243,43 @@ final class SeriesModelTests: XCTestCase {
             let predicted = try model.predictions(test).predictions.labels
             return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
         }
-        var seeds = SeededGenerator(seed: config.seed, stream: "contrastive-series")
-        let untrained = SeriesEncoder(network: try Network(architecture: config.encoder.architecture(channels: 12), inputDimensions: 13 * 24,
-                                                           outputDimensions: nil, seed: seeds.next()),
-                                      channelNames: collection.channelNames, lookback: 13, config: NextStepConfig(), history: TrainingHistory())
+        let untrained = try untrainedEncoder(config, collection)
         let (pretrained, random) = (try probeAccuracy(loaded), try probeAccuracy(untrained))
         XCTAssertGreaterThan(pretrained, random + 0.05, "pretrained \(pretrained), untrained \(random)")
+    }
+
+    /// The ridge on a frozen contrastive encoder: the encoder's weights are not changed,
+    /// the classifier beats the same ridge on the same encoder untrained, and its file
+    /// (encoder, standardiser, ridge) predicts exactly the same after loading; a table
+    /// with other channels is a typed error.
+    func testRidgeOnAFrozenPretrainedEncoder() throws {
+        let train = try loadTable("japanese_vowels_train.csv"), test = try loadTable("japanese_vowels_test.csv")
+        let (columns, collection, config, encoder) = try vowelsContrastive(train)
+        let weights = encoder.network.store.values
+        let truth = try columns.read(test, labelColumn: "target").series.series.map(\.label!)
+        let rows = Array(stride(from: 0, to: 270, by: 5))   // 54 labeled series, 6 per speaker
+        func accuracy(_ model: TabularPredictor) throws -> Double {
+            let predicted = try model.predictions(test).predictions.labels
+            return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
+        }
+        let model = try EncoderRidgeClassifier().fit(train, columns: columns, rows: rows, pretrained: encoder)
+        XCTAssertEqual(encoder.network.store.values, weights, "the pretrained encoder is frozen")
+        XCTAssertEqual(model.idColumns, ["series_id"])
+        let untrained = try untrainedEncoder(config, collection)
+        let (pretrained, random) = (try accuracy(model), try accuracy(try EncoderRidgeClassifier().fit(train, columns: columns, rows: rows, pretrained: untrained)))
+        XCTAssertGreaterThan(pretrained, random + 0.03, "pretrained \(pretrained), untrained \(random)")
+        XCTAssertGreaterThan(pretrained, 0.7, "9 speakers: chance is 0.11")
+
+        let path = NSTemporaryDirectory() + "pretext-encoder-ridge-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(to: path)
+        let loaded = try XCTUnwrap(ModelLoader.loadPredictor(from: path) as? EncoderRidgeClassifier)
+        XCTAssertEqual(try loaded.predictions(test).predictions, try model.predictions(test).predictions)
+        XCTAssertEqual(loaded.standardizer, SeriesStandardizer(fitting: collection))
+        let oneChannel = try loadTable("italy_power_demand_train.csv")
+        XCTAssertThrowsError(try EncoderRidgeClassifier().fit(oneChannel, columns: .wide(), pretrained: encoder)) { error in
+            guard case .channelMismatch = error as? SeriesError else { return XCTFail("\(error)") }
+        }
     }
 
     /// `auto` scores every candidate on the same folds of the budget series, keeps the
@@ -259,7 +304,7 @@ final class SeriesModelTests: XCTestCase {
         XCTAssertEqual(choice.scores.first { $0.candidate == choice.chosen }?.accuracy, best)
         XCTAssertTrue(choice.scores.allSatisfy { (0...1).contains($0.accuracy) && $0.logLoss >= 0 })
         XCTAssertTrue(choice.validation.contains("3-fold") && choice.validation.contains("20 labeled series"), choice.validation)
-        XCTAssertEqual(lines.filter { $0.contains("cross-validated accuracy") }.count, 5, "\(lines)")
+        XCTAssertEqual(lines.filter { $0.contains("cross-validated accuracy") }.count, SeriesAutoConfig.Candidate.allCases.count, "\(lines)")
         let path = NSTemporaryDirectory() + "pretext-series-auto-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try choice.save(to: path)

@@ -192,9 +192,11 @@ public struct SeriesClassificationComparison {
         public var budgets: [LabelBudget] = [.fraction(0.1), .fraction(1)]
         public var seeds = 5
         /// Default: the baselines, the TCN from scratch, next-step pretraining with full
-        /// fine-tuning, contrastive pretraining with a linear probe and with full
-        /// fine-tuning, and `auto` (the choice among them by cross-validation on the budget).
-        public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-full", "contrastive-linear-probe", "contrastive-full", "auto"]
+        /// fine-tuning, contrastive pretraining with a linear probe, with a ridge classifier
+        /// on the frozen encoder's features and with full fine-tuning, and `auto` (the
+        /// choice among them by cross-validation on the budget).
+        public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-full", "contrastive-linear-probe", "contrastive-ridge",
+                              "contrastive-full", "auto"]
         public var fineTune = FineTuneConfig()
         public var encoder = SeriesEncoderConfig()
         public var nextStep = NextStepConfig()
@@ -217,7 +219,7 @@ public struct SeriesClassificationComparison {
     }
 
     public static let allMethods = ["1nn", "minirocket", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
-        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["auto"]
+        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["contrastive-ridge", "auto"]
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -234,6 +236,7 @@ public struct SeriesClassificationComparison {
         case "xgboost": return "XGBoost on raw values"
         case "scratch": return "TCN from scratch"
         case "auto": return "Auto (chosen by cross-validation)"
+        case "contrastive-ridge": return "Contrastive pretrained, frozen + ridge"
         case let method where method.hasPrefix("contrastive-"):
             return "Contrastive pretrained + " + method.dropFirst("contrastive-".count).replacingOccurrences(of: "-", with: " ")
         default: return pretrainedTitle(method)
@@ -321,6 +324,8 @@ public struct SeriesClassificationComparison {
                                                                               pretrained: ["contrastive": try encoder("contrastive"), "next-step": try encoder("next-step")])
                         log("seed \(seed), \(budget) labels: auto chose \(choice.chosen.rawValue) (\(choice.validation))")
                         predictor = choice.model
+                    case "contrastive-ridge":
+                        predictor = try EncoderRidgeClassifier().fit(train, columns: columns, rows: rows, pretrained: try encoder("contrastive"))
                     case let method where method.hasPrefix("contrastive-"):
                         var fineTune = config.fineTune
                         fineTune.seed = UInt64(seed)
@@ -357,7 +362,9 @@ public struct SeriesClassificationComparison {
         ] + (config.methods.contains { $0.hasPrefix("contrastive-") || $0 == "auto" } ? [
             "Contrastive pretraining once per seed on the same \(pool.count) series: two random crops of \(contrastive.cropLength.map(String.init) ?? "half the longest series'") steps per series, jitter σ \(contrastive.jitter), scaling σ \(contrastive.scaling), \(Int(contrastive.maskRate * 100))% of steps masked, InfoNCE with τ \(contrastive.temperature) on a \(contrastive.projectionWidth)-wide projection head, up to \(contrastive.training.maximumEpochs) epochs with early stopping on held-out series.",
         ] : []) + (config.methods.contains("auto") ? [
-            "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
+            "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive frozen + ridge, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
+        ] : []) + (config.methods.contains("contrastive-ridge") ? [
+            "Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further; its pooled features of every series feed the same leave-one-out ridge classifier as MiniRocket (the frozen-encoder evaluation of TS2Vec and TS-TCC).",
         ] : []) + (config.methods.contains("minirocket") ? [
             "MiniRocket (Dempster et al. 2021): 84 fixed kernels × dilations, \(config.minirocket.features / 84 * 84) PPV features with biases from training-series quantiles, then a ridge classifier with α chosen by leave-one-out cross-validation among 10⁻³ … 10³ (scikit-learn's RidgeClassifierCV, features scaled by their standard deviation).",
         ] : []) + (config.methods.contains("xgboost") ? [

@@ -1,0 +1,145 @@
+import PretextData
+import PretextNN
+import PretextSSL
+
+/// A pretrained series encoder, frozen, as a fixed feature extractor, and the ridge
+/// classifier MiniRocket uses on top of it: the evaluation protocol of the contrastive
+/// series papers (TS2Vec, Yue et al. 2022, and TS-TCC, Eldele et al. 2021, fit a linear or
+/// RBF classifier on frozen representations) with scikit-learn's `RidgeClassifierCV`.
+///
+/// Series are standardised per channel by the statistics of every series in the
+/// training table (as `SeriesClassifier` reads them), padded to the longest training
+/// series with masked missing steps at the start, and encoded once:
+///
+///     z = encoder(series)                      (N, D)  the encoder's pooled representation
+///     class = argmax_k (z / s) · w_k + b_k     ridge on features scaled by their sd s,
+///                                              α chosen by leave-one-out among 10⁻³ … 10³
+///
+/// Unlike a linear probe trained by gradient descent, nothing here needs epochs, a
+/// learning rate or a hold-out: the one hyperparameter, α, is chosen in closed form by
+/// leave-one-out on the labeled series, which suits budgets of a handful of series.
+/// Predictions are one-hot on the ridge's class (there are no probabilities), as
+/// MiniRocket's.
+public final class EncoderRidgeClassifier: TabularPredictor {
+    public static let kind = "encoder-ridge-classifier"
+
+    public private(set) var encoder: Network?
+    public private(set) var columns = SeriesColumns()
+    /// Steps the encoder reads (the longest training series).
+    public private(set) var length = 0
+    public private(set) var standardizer: SeriesStandardizer?
+    public private(set) var target: TargetEncoder?
+    public private(set) var ridge: RidgeClassifierCV?
+    public var idColumns: [String] = []
+
+    public init() {}
+
+    public var valueColumns: [String] { columns.valueColumns }
+    public var requiredColumns: [String] { columns.requiredColumns }
+    public var targetColumn: String? { target?.column }
+
+    /// Fits the ridge on `pretrained`'s features of the labeled series at `rows` —
+    /// positions in `columns.read(table).rows`, one per series (default: every labeled
+    /// series). The encoder is copied and never changed.
+    @discardableResult
+    public func fit(_ table: Table, columns: SeriesColumns, rows: [Int]? = nil, pretrained: SeriesEncoder) throws -> EncoderRidgeClassifier {
+        let data = try LabeledSeries(table, columns: columns, rows: rows, method: "the encoder + ridge classifier")
+        guard pretrained.channelNames.count == data.collection.channels else {
+            throw SeriesError.channelMismatch(expected: pretrained.channelNames, found: data.collection.channelNames)
+        }
+        let length = data.columns.isLong ? data.collection.series.map(\.length).max() ?? 0 : data.columns.valueColumns.count
+        let standardizer = SeriesStandardizer(fitting: data.collection)
+        let network = try pretrained.network(length: length)
+        let features = Self.features(network, data.collection, length: length, standardizer: standardizer).gatheringRows(data.labeled.train)
+        ridge = try RidgeClassifierCV.fit(x: features.values, rows: features.rows, features: features.columns,
+                                          labels: try data.trainClasses(), classNames: data.labeled.target.classNames)
+        (self.encoder, self.columns, self.length, self.standardizer, target) = (network, data.columns, length, standardizer, data.labeled.target)
+        if data.columns.isLong, let id = data.columns.seriesID, !idColumns.contains(id) { idColumns.insert(id, at: 0) }
+        return self
+    }
+
+    /// (N, D): the frozen encoder's pooled representation of every series.
+    static func features(_ network: Network, _ collection: SeriesCollection, length: Int, standardizer: SeriesStandardizer) -> Matrix {
+        let windows = WindowSet.whole(collection, length: length, standardizer: standardizer)
+        return network.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs))
+    }
+
+    public func predictionRows(_ table: Table) throws -> Table {
+        try columns.rows(in: table)
+    }
+
+    public func predictions(_ table: Table) throws -> (predictions: Predictions, report: FittedPreprocessor.TransformReport) {
+        guard let encoder, let standardizer, let target, let ridge else { throw TrainingError.notFitted("EncoderRidgeClassifier") }
+        let missing = columns.requiredColumns.filter { table[$0] == nil }
+        guard missing.isEmpty else {
+            throw DataError.schemaMismatch(missing: missing, reason: "The encoder + ridge classifier reads the columns it was trained on.")
+        }
+        let collection = try columns.read(table, labelColumn: nil).series
+        guard collection.channels == standardizer.location.count else {
+            throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
+        }
+        let features = Self.features(encoder, collection, length: length, standardizer: standardizer)
+        let classes = ridge.predict(features.values, rows: features.rows)
+        var probabilities = Matrix(rows: features.rows, columns: target.classNames.count)
+        for (row, label) in classes.enumerated() { probabilities[row, Int(label)] = 1 }
+        return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), FittedPreprocessor.TransformReport())
+    }
+
+    struct Description: Codable {
+        var encoder: ModelFile.NetworkDescription
+        var columns: SeriesColumns
+        var length: Int
+        var standardizer: SeriesStandardizer
+        var target: TargetEncoder
+        var classNames: [String]
+        var alpha: Double
+        var leaveOneOutError: Double
+        var outputs: Int
+        var idColumns: [String]
+
+        private enum CodingKeys: String, CodingKey {
+            case encoder, columns, length, standardizer, target, alpha, outputs
+            case classNames = "class_names"
+            case leaveOneOutError = "leave_one_out_error"
+            case idColumns = "id_columns"
+        }
+    }
+
+    public func save(to path: String) throws {
+        guard let encoder, let standardizer, let target, let ridge else { throw TrainingError.notFitted("EncoderRidgeClassifier") }
+        let description = Description(encoder: .init(encoder, seed: 0), columns: columns, length: length, standardizer: standardizer,
+                                      target: target, classNames: ridge.classNames, alpha: ridge.alpha,
+                                      leaveOneOutError: ridge.leaveOneOutError, outputs: ridge.outputs, idColumns: idColumns)
+        let tensors = [
+            SafeTensors.Tensor(name: "ridge.scale", shape: [ridge.features], values: ridge.scale),
+            SafeTensors.Tensor(name: "ridge.coefficients", shape: [ridge.outputs, ridge.features], values: ridge.coefficients),
+            SafeTensors.Tensor(name: "ridge.intercepts", shape: [ridge.outputs], values: ridge.intercepts),
+        ]
+        try ModelFile.write(networks: [("encoder.", encoder)], tensors: tensors, description: description, kind: Self.kind, to: path)
+    }
+
+    public static func load(from path: String) throws -> EncoderRidgeClassifier {
+        let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
+        let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
+        let features = encoder.outputDimensions
+        func tensor(_ name: String, count: Int) throws -> [Float] {
+            guard let tensor = file[name], tensor.values.count == count else {
+                throw ModelFileError.corrupt(path: path, reason: "tensor \(name) is missing or has the wrong size")
+            }
+            return tensor.values
+        }
+        let channels = description.standardizer.location.count
+        guard description.outputs >= 1, channels >= 1, description.standardizer.scale.count == channels,
+              channels * 2 * description.length == encoder.inputDimensions else {
+            throw ModelFileError.corrupt(path: path, reason: "the ridge, standardizer and encoder do not fit together")
+        }
+        let model = EncoderRidgeClassifier()
+        (model.encoder, model.columns, model.length, model.standardizer) = (encoder, description.columns, description.length, description.standardizer)
+        (model.target, model.idColumns) = (description.target, description.idColumns)
+        model.ridge = RidgeClassifierCV(classNames: description.classNames, scale: try tensor("ridge.scale", count: features),
+                                        coefficients: try tensor("ridge.coefficients", count: description.outputs * features),
+                                        intercepts: try tensor("ridge.intercepts", count: description.outputs),
+                                        alpha: description.alpha, leaveOneOutError: description.leaveOneOutError)
+        return model
+    }
+}
