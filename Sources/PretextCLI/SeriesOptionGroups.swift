@@ -53,6 +53,8 @@ struct SeriesPretrainOptions: ParsableArguments {
     var pretrainPatience: Int?
     @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
     @Option(help: "Next-step: steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+    @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
+    var temporalWeight: Float = 0
 
     func validate() throws {
         for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience ?? 1),
@@ -62,6 +64,9 @@ struct SeriesPretrainOptions: ParsableArguments {
         guard pretrainLearningRate.isFinite, pretrainLearningRate > 0 else {
             throw ValidationError("--pretrain-learning-rate must be a positive number (got \(pretrainLearningRate)).")
         }
+        guard temporalWeight.isFinite, temporalWeight >= 0 else {
+            throw ValidationError("--temporal-weight must be 0 or more (got \(temporalWeight)).")
+        }
     }
 
     func apply(to settings: inout SeriesSettings) {
@@ -69,6 +74,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainPatience = pretrainPatience
         settings.pretrainLearningRate = pretrainLearningRate
         settings.pretrainStride = pretrainStride
+        settings.temporalWeight = temporalWeight
     }
 }
 

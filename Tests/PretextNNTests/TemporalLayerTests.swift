@@ -52,6 +52,31 @@ final class TemporalLayerTests: XCTestCase {
         XCTAssertEqual(network.stepRepresentations(x)?.columns, 8 * 6)
     }
 
+    /// Steps, then pooling (and the projection), is the same network: the same outputs,
+    /// and `accumulateStepGradients(backwardPooled(dy))` the same parameter gradients as
+    /// `accumulateGradients(dy)` — so a loss on the step representations can be added.
+    func testStepAndPooledPartsAreTheWholeNetwork() throws {
+        let config = TCNConfig(inputChannels: 2, width: 5, kernelSize: 3, dilations: [1, 2], pooling: .lastAndMean)
+        for output in [nil, 3] as [Int?] {
+            let network = try Network(architecture: .tcn(config), inputDimensions: 14, outputDimensions: output, seed: 6)
+            var generator = SeededGenerator(seed: 2)
+            let x = checker.random(4, 14, &generator)
+            let whole = network.forward(x, mode: .training)
+            let dy = checker.random(whole.rows, whole.columns, &generator)
+            network.store.zeroGradients()
+            network.accumulateGradients(dy)
+            let expected = network.store.gradients
+            let steps = try XCTUnwrap(network.forwardSteps(x, mode: .training))
+            XCTAssertEqual(steps, network.stepRepresentations(x))
+            XCTAssertEqual(network.forwardPooled(steps, mode: .training), whole)
+            network.store.zeroGradients()
+            network.accumulateStepGradients(network.backwardPooled(dy))
+            XCTAssertEqual(network.store.gradients, expected, "output \(String(describing: output))")
+        }
+        let mlp = try Network(architecture: .mlp(MLPConfig(depth: 1, hiddenWidth: 4)), inputDimensions: 14, outputDimensions: nil, seed: 1)
+        XCTAssertNil(mlp.forwardSteps(Matrix(rows: 1, columns: 14, repeating: 0), mode: .training))
+    }
+
     func testTCNRunsAtAnotherLengthWithTheSameWeights() throws {
         let network = try Network(architecture: .tcn(TCNConfig(inputChannels: 2, width: 4)), inputDimensions: 20, outputDimensions: nil, seed: 1)
         let longer = try network.resized(inputDimensions: 48)

@@ -71,6 +71,42 @@ public final class Network {
         return root.layers[..<pooling].reduce(input) { $1.forward($0, mode: .evaluation, store: store) }
     }
 
+    /// For a TCN: the layers before time pooling and the pooling (with any projection
+    /// after it), as two runs of the same layers and weights — so that a loss can read
+    /// the representation at every step as well as the pooled one.
+    private lazy var stepParts: (steps: Sequential, pooled: Sequential)? = {
+        guard case .tcn = architecture, let pooling = root.layers.firstIndex(where: { $0 is TimePooling }) else { return nil }
+        return (Sequential(Array(root.layers[..<pooling])), Sequential(Array(root.layers[pooling...])))
+    }()
+
+    /// For a TCN: x (B, I) → the step representations h (B, L·W), time-major, in `mode`
+    /// (the forward pass `forwardPooled` continues). nil for other architectures.
+    public func forwardSteps(_ input: Matrix, mode: Mode) -> Matrix? {
+        precondition(input.columns == inputDimensions, "network expects \(inputDimensions) inputs, got \(input.columns)")
+        return stepParts?.steps.forward(input, mode: mode, store: store)
+    }
+
+    /// h (B, L·W) → (B, O): pooling over time (and the projection, if any).
+    public func forwardPooled(_ steps: Matrix, mode: Mode) -> Matrix {
+        guard let parts = stepParts else { preconditionFailure("forwardPooled needs a TCN") }
+        return parts.pooled.forward(steps, mode: mode, store: store)
+    }
+
+    /// dy (B, O) → dh (B, L·W) through the pooling (and projection: its parameter
+    /// gradients are added). Pair with `accumulateStepGradients`.
+    public func backwardPooled(_ outputGradient: Matrix) -> Matrix {
+        guard let parts = stepParts else { preconditionFailure("backwardPooled needs a TCN") }
+        return parts.pooled.backward(outputGradient, store: store)
+    }
+
+    /// dh (B, L·W) → parameter gradients of the layers before pooling. After
+    /// `forwardSteps` + `forwardPooled`, `accumulateStepGradients(backwardPooled(dy))`
+    /// adds exactly what `accumulateGradients(dy)` adds after `forward`.
+    public func accumulateStepGradients(_ stepGradient: Matrix) {
+        guard let parts = stepParts else { preconditionFailure("accumulateStepGradients needs a TCN") }
+        parts.steps.accumulateParameterGradients(stepGradient, store: store)
+    }
+
     /// (B, O) → (B, I); adds parameter gradients into `store.gradients`.
     @discardableResult
     public func backward(_ outputGradient: Matrix) -> Matrix {

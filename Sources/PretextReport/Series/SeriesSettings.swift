@@ -27,6 +27,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var pretrainPatience: Int?
     public var pretrainLearningRate: Float = 1e-3
     public var pretrainStride = 1
+    /// Contrastive pretraining: the weight of TS2Vec's temporal term
+    /// (`ContrastiveSeriesConfig.temporalWeight`). Default 0: instance contrast only.
+    public var temporalWeight: Float = 0
     /// Fine-tuning (and training from scratch): maximum epochs, patience and learning rate.
     public var fineTuneEpochs = 200
     public var fineTunePatience = 16
@@ -51,6 +54,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         for (name, value) in [("--pretrain-learning-rate", pretrainLearningRate), ("--fine-tune-learning-rate", fineTuneLearningRate)]
         where !(value.isFinite && value > 0) {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be a positive number")
+        }
+        guard temporalWeight.isFinite && temporalWeight >= 0 else {
+            throw DataError.invalidOption(name: "--temporal-weight", value: "\(temporalWeight)", reason: "must be 0 or more")
         }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
@@ -79,6 +85,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var contrastive: ContrastiveSeriesConfig {
         var config = ContrastiveSeriesConfig()
         config.encoder = encoder
+        config.temporalWeight = temporalWeight
         applyPretraining(to: &config.training, &config.optimizer)
         config.seed = seed
         return config

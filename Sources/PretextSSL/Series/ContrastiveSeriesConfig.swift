@@ -26,6 +26,13 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     public var projectionWidth = 128
     /// InfoNCE temperature τ. Default 0.5 (SimCLR's for its batch sizes).
     public var temperature: Float = 0.5
+    /// Weight λ of the temporal term (TS2Vec's temporal contrast, Yue et al. 2022): the
+    /// two crops of a series then overlap (the second starts within half a crop of the
+    /// first), and at each shared time step the encoder's step representation in one
+    /// view must pick out the same step in the other view among the other shared steps
+    /// (InfoNCE over time, cosine similarity, temperature τ). Loss = instance InfoNCE +
+    /// λ · temporal InfoNCE. Default 0: instance contrast only, crops drawn independently.
+    public var temporalWeight: Float = 0
     /// Adam, learning rate 1e-3.
     public var optimizer = OptimizerConfig()
     /// Batch 128 series (fewer when there are fewer), up to 100 epochs, early stopping on
@@ -59,6 +66,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         guard projectionWidth >= 1 else {
             throw TrainingError.invalidHyperparameter(name: "projectionWidth", value: "\(projectionWidth)", expected: "≥ 1")
         }
+        guard temporalWeight.isFinite && temporalWeight >= 0 else {
+            throw TrainingError.invalidHyperparameter(name: "temporalWeight", value: "\(temporalWeight)", expected: "a finite value ≥ 0")
+        }
         guard temperature.isFinite && temperature > 0 else {
             throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
         }
@@ -78,5 +88,25 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case maskRate = "mask_rate"
         case projectionWidth = "projection_width"
         case validationFraction = "validation_fraction"
+        case temporalWeight = "temporal_weight"
+    }
+
+    /// Decodes every setting; `temporal_weight` is absent from files written before the
+    /// temporal term existed (0 then, which is what those encoders were trained with).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        encoder = try container.decode(SeriesEncoderConfig.self, forKey: .encoder)
+        normalization = try container.decode(SeriesNormalization.self, forKey: .normalization)
+        cropLength = try container.decodeIfPresent(Int.self, forKey: .cropLength)
+        jitter = try container.decode(Float.self, forKey: .jitter)
+        scaling = try container.decode(Float.self, forKey: .scaling)
+        maskRate = try container.decode(Double.self, forKey: .maskRate)
+        projectionWidth = try container.decode(Int.self, forKey: .projectionWidth)
+        temperature = try container.decode(Float.self, forKey: .temperature)
+        temporalWeight = try container.decodeIfPresent(Float.self, forKey: .temporalWeight) ?? 0
+        optimizer = try container.decode(OptimizerConfig.self, forKey: .optimizer)
+        training = try container.decode(TrainingConfig.self, forKey: .training)
+        validationFraction = try container.decode(Double.self, forKey: .validationFraction)
+        seed = try container.decode(UInt64.self, forKey: .seed)
     }
 }

@@ -14,8 +14,14 @@ import PretextNN
 /// kept. Early stopping on the loss of held-out series (a seeded 10% when there are at
 /// least 10) over views drawn once; without them, a fixed number of epochs.
 ///
-/// This is instance-level contrast (SimCLR / TS-TCC's contextual term) — TS2Vec's
-/// temporal and hierarchical terms are not implemented.
+/// That is instance-level contrast (SimCLR / TS-TCC's contextual term). With
+/// `temporalWeight` λ > 0 TS2Vec's temporal term is added: the two crops of a series
+/// overlap (the second starts within half a crop of the first), and for each series the
+/// encoder's step representations h (before pooling) at the T time stamps both views
+/// share are contrasted over time — view 1's step t against view 2's steps, positive the
+/// same time stamp, symmetrically (InfoNCE, cosine, τ) — averaged over the series; loss =
+/// instance + λ · temporal. TS2Vec's hierarchical max-pooling over scales is not
+/// implemented.
 ///
 /// ```swift
 /// let encoder = try ContrastiveSeriesPretrainer(config: ContrastiveSeriesConfig()).fit(collection)
@@ -64,27 +70,50 @@ public struct ContrastiveSeriesPretrainer {
         training.batchSize = min(training.batchSize, train.count)
         var augmentations = SeededGenerator(seed: seeds.next(), stream: "contrastive-views")
         var fixed = SeededGenerator(seed: seeds.next(), stream: "contrastive-validation-views")
-        let validationViews = validation.isEmpty ? nil : views(collection, validation, crop: crop, standardizer: standardizer, generator: &fixed)
+        let validationViews = validation.isEmpty ? nil : drawViews(collection, validation, crop: crop, standardizer: standardizer, generator: &fixed)
         if validation.isEmpty { training = training.withoutValidation(epochs: training.maximumEpochs) }
         let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
-        let temperature = config.temperature
+        let temperature = config.temperature, temporalWeight = config.temporalWeight
         let communicator = self.communicator
         let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: train.count, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
                 var members = batch.map { train[$0] }
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
-                let x = views(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
+                let (x, starts) = drawViews(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
                 // This rank's part of both views (all of them on one rank).
                 let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
-                let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
+                guard temporalWeight > 0 else {
+                    let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
+                        : Matrix(rows: 0, columns: config.projectionWidth)                                   // (2b, P)
+                    let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)    // gradient (2b, P)
+                    if local.rows > 0 { encoder.accumulateGradients(head.backward(loss.gradient)) }
+                    return loss.value
+                }
+                let part = communicator.localRange(of: members.count)
+                let steps = local.rows > 0 ? encoder.forwardSteps(local, mode: .training)! : Matrix(rows: 0, columns: 0)   // (2b, c·W)
+                let localZ = local.rows > 0 ? head.forward(encoder.forwardPooled(steps, mode: .training), mode: .training)
                     : Matrix(rows: 0, columns: config.projectionWidth)                                       // (2b, P)
                 let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)        // gradient (2b, P)
-                if local.rows > 0 { encoder.accumulateGradients(head.backward(loss.gradient)) }
-                return loss.value
+                guard local.rows > 0 else { return loss.value + Double(temporalWeight) * communicator.allreduceSum(0) / Double(members.count) }
+                var stepGradient = encoder.backwardPooled(head.backward(loss.gradient))                       // (2b, c·W)
+                let temporal = TemporalContrast.accumulate(steps: steps, gradient: &stepGradient,
+                                                           pairs: part.map { (starts[$0], starts[members.count + $0]) },
+                                                           lengths: part.map { collection.series[members[$0]].length }, crop: crop,
+                                                           temperature: temperature, scale: temporalWeight / Float(members.count))
+                encoder.accumulateStepGradients(stepGradient)
+                return loss.value + Double(temporalWeight) * communicator.allreduceSum(temporal) / Double(members.count)
             },
-            validate: validationViews.map { x in { InfoNCE.compute(stacked: head.predict(encoder.predict(x)), temperature: temperature).value } })
+            validate: validationViews.map { held in {
+                let instance = InfoNCE.compute(stacked: head.predict(encoder.predict(held.views)), temperature: temperature).value
+                guard temporalWeight > 0, let steps = encoder.stepRepresentations(held.views) else { return instance }
+                var unused = Matrix(rows: steps.rows, columns: steps.columns)
+                let temporal = TemporalContrast.accumulate(steps: steps, gradient: &unused, pairs: validation.indices.map { (held.starts[$0], held.starts[validation.count + $0]) },
+                                                           lengths: validation.map { collection.series[$0].length }, crop: crop,
+                                                           temperature: temperature, scale: 0)
+                return instance + Double(temporalWeight) * temporal / Double(validation.count)
+            } })
         var nextStep = NextStepConfig()
         nextStep.encoder = config.encoder
         nextStep.window.lookback = crop
@@ -97,12 +126,30 @@ public struct ContrastiveSeriesPretrainer {
     /// (the layout `InfoNCE.compute(stacked:)` reads). (2B, c·2C)
     func views(_ collection: SeriesCollection, _ indices: [Int], crop: Int, standardizer: SeriesStandardizer?,
                generator: inout SeededGenerator) -> Matrix {
-        var crops: [TimeSeries] = []
-        for _ in 0..<2 {
-            for index in indices {
+        drawViews(collection, indices, crop: crop, standardizer: standardizer, generator: &generator).views
+    }
+
+    /// The views and, per view row, the time stamp (step index in its series) of the
+    /// crop's first step — negative when a series shorter than the crop is padded at the
+    /// start. With the temporal term the second crop starts within c/2 steps of the
+    /// first (clamped to the series), so the two share at least half a crop.
+    func drawViews(_ collection: SeriesCollection, _ indices: [Int], crop: Int, standardizer: SeriesStandardizer?,
+                   generator: inout SeededGenerator) -> (views: Matrix, starts: [Int]) {
+        var crops: [TimeSeries] = [], starts: [Int] = []
+        for view in 0..<2 {
+            for (position, index) in indices.enumerated() {
                 let series = collection.series[index]
-                let start = series.length > crop ? generator.nextInt(below: series.length - crop + 1) : 0
-                crops.append(series.prefix(start + crop).suffix(crop))
+                var start = series.length - crop   // shorter series: whole, padded at the start
+                if series.length > crop {
+                    if view == 1 && config.temporalWeight > 0 {
+                        let shift = generator.nextInt(below: crop / 2 * 2 + 1) - crop / 2
+                        start = min(max(0, starts[position] + shift), series.length - crop)
+                    } else {
+                        start = generator.nextInt(below: series.length - crop + 1)
+                    }
+                }
+                starts.append(start)
+                crops.append(series.prefix(max(start, 0) + crop).suffix(crop))
             }
         }
         var copy = collection
@@ -126,6 +173,6 @@ public struct ContrastiveSeriesPretrainer {
                 }
             }
         }
-        return Matrix(rows: crops.count, columns: windows.inputWidth, values: x)
+        return (Matrix(rows: crops.count, columns: windows.inputWidth, values: x), starts)
     }
 }
