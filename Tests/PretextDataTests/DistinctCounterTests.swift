@@ -23,5 +23,25 @@ final class DistinctCounterTests: XCTestCase {
         XCTAssertEqual(summary.distinctCount, 4)
         let dates = ColumnSummary(Column(name: "d", type: .datetime, storage: .datetime([0, 86_400, 0, .nan])))
         XCTAssertEqual(dates.distinctCount, 2)
+        XCTAssertEqual(summary.distinctText, "4")
+        XCTAssertEqual(summary.missingFraction, 1.0 / 7)
+        XCTAssertEqual(summary.minimum, -0.5)
+        XCTAssertEqual(summary.maximum, 3)
+        XCTAssertEqual(try XCTUnwrap(summary.mean), 8.5 / 6, accuracy: 1e-12)
+        XCTAssertFalse(summary.isIntegral)
+    }
+
+    /// Past the limit the count stops and says so ("> 100000"), rather than showing the
+    /// limit as if it were the count; the summaries of many columns (computed on every
+    /// core) equal one column's at a time.
+    func testDistinctCountAboveTheLimitIsShownAsALowerBound() {
+        let many = Column(name: "x", type: .numeric, storage: .numeric((0..<150_000).map { Float($0) }))
+        let few = Column(name: "y", type: .numeric, storage: .numeric((0..<150_000).map { Float($0 % 7) }))
+        let summaries = ColumnSummary.summaries(of: [many, few, many, few, few])
+        XCTAssertEqual(summaries, [many, few, many, few, few].map(ColumnSummary.init))
+        XCTAssertEqual(summaries[0].distinctText, "> 100000")
+        XCTAssertTrue(summaries[0].isIntegral)
+        XCTAssertEqual(summaries[1].distinctText, "7")
+        XCTAssertEqual(summaries[0].maximum, 149_999)
     }
 }

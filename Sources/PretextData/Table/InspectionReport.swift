@@ -17,7 +17,7 @@ public struct InspectionReport: Sendable {
         var table = table
         self.read = read
         if let target { try table.setRole(.target, for: target) }
-        columns = table.columns.map(ColumnSummary.init)
+        columns = ColumnSummary.summaries(of: table.columns)
         targetName = target
         labeledRows = table.labeledRows.count
         unlabeledRows = table.rowCount - labeledRows
@@ -47,7 +47,7 @@ public struct InspectionReport: Sendable {
             if column.type == .numeric && column.isIntegral { type += " (int)" }
             if column.role != .feature { type += " [\(column.role.rawValue)]" }
             rows.append([String(index + 1), column.name, type, String(format: "%.1f%%", column.missingFraction * 100),
-                         String(column.distinctCount), column.summaryText])
+                         column.distinctText, column.summaryText])
         }
         lines.append(contentsOf: Self.align(rows))
         if let targetName, let task {

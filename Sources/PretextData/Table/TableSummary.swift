@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 
 /// Per-column statistics for `pretext inspect`.
 public struct ColumnSummary: Sendable, Equatable {
@@ -19,6 +20,15 @@ public struct ColumnSummary: Sendable, Equatable {
             && lhs.missingFraction == rhs.missingFraction && lhs.minimum == rhs.minimum && lhs.maximum == rhs.maximum
     }
 
+    /// Numeric columns count distinct values up to this many; a `distinctCount` above it
+    /// means "more than distinctLimit".
+    public static let distinctLimit = 100_000
+
+    /// `distinctCount` as text: "> 100000" when counting stopped at the limit.
+    public var distinctText: String {
+        distinctCount > Self.distinctLimit ? "> \(Self.distinctLimit)" : String(distinctCount)
+    }
+
     public init(_ column: Column) {
         name = column.name
         type = column.type
@@ -29,27 +39,32 @@ public struct ColumnSummary: Sendable, Equatable {
         isIntegral = false
         switch column.storage {
         case .numeric(let values):
-            var sum = 0.0, low = Double.infinity, high = -Double.infinity, present = 0
+            var sum = 0.0, low = Float.infinity, high = -Float.infinity, present = 0
             var integral = true
+            values.withUnsafeBufferPointer { values in
+                for value in values where !value.isNaN {
+                    present += 1
+                    sum += Double(value)
+                    low = min(low, value)
+                    high = max(high, value)
+                    integral = integral && value == value.rounded()
+                }
+            }
+            missing = rows - present
+            // Distinct values are counted up to distinctLimit + 1 (then the count means
+            // "more than distinctLimit"), so a column of a million decimals stops early.
             var distinct = DistinctCounter()
-            var counts: [Float: Int] = [:]
-            for value in values {
-                if value.isNaN { missing += 1; continue }
-                present += 1
-                let double = Double(value)
-                sum += double
-                low = min(low, double)
-                high = max(high, double)
-                if integral, value != value.rounded() { integral = false }
-                if distinct.count <= 100_000 { distinct.insert(UInt64(value.bitPattern)) }
-                if column.type == .boolean { counts[value, default: 0] += 1 }
+            for value in values where !value.isNaN {
+                distinct.insert(UInt64(value.bitPattern))
+                if distinct.count > Self.distinctLimit { break }
             }
             distinctCount = distinct.count
             isIntegral = present > 0 && integral
-            if present > 0 { minimum = low; maximum = high; mean = sum / Double(present) }
-            if column.type == .boolean {
+            if present > 0 { minimum = Double(low); maximum = Double(high); mean = sum / Double(present) }
+            if column.type == .boolean {   // values 0 and 1
                 let spellings = column.booleanSpellings ?? ["false", "true"]
-                topValues = counts.sorted { $0.value > $1.value }.map { ($0.key != 0 ? spellings[1] : spellings[0], $0.value) }
+                let trues = values.reduce(0) { $0 + ($1 != 0 && !$1.isNaN ? 1 : 0) }, falses = present - trues
+                topValues = [(spellings[1], trues), (spellings[0], falses)].filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
             }
         case .categorical(let codes, let vocabulary):
             var counts = [Int](repeating: 0, count: vocabulary.count)
@@ -68,6 +83,18 @@ public struct ColumnSummary: Sendable, Equatable {
             maximum = present.max()
         }
         missingFraction = rows > 0 ? Double(missing) / Double(rows) : 0
+    }
+
+    /// The summaries of `columns`, in order, computed on every core (columns dealt
+    /// round-robin to the lanes; each slot is written by one lane only).
+    public static func summaries(of columns: [Column]) -> [ColumnSummary] {
+        let lanes = min(columns.count, ProcessorInfo.activeCores)
+        guard lanes > 1 else { return columns.map(ColumnSummary.init) }
+        let slots = SummarySlots(count: columns.count)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: columns.count, by: lanes) { slots.set(index, ColumnSummary(columns[index])) }
+        }
+        return slots.values
     }
 
     /// A short human summary: range for numbers, top values for labels.
@@ -121,4 +148,23 @@ struct DistinctCounter {
         count = 0
         for key in keys { insert(key) }
     }
+}
+
+/// One slot per column for `ColumnSummary.summaries`: lanes write disjoint slots.
+private final class SummarySlots: @unchecked Sendable {
+    private var slots: UnsafeMutableBufferPointer<ColumnSummary?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ summary: ColumnSummary) { slots[index] = summary }
+
+    var values: [ColumnSummary] { slots.map { $0! } }
 }
