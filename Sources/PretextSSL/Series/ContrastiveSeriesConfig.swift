@@ -31,7 +31,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     /// first), and at each shared time step the encoder's step representation in one
     /// view must pick out the same step in the other view among the other shared steps
     /// (InfoNCE over time, cosine similarity, temperature τ). Loss = instance InfoNCE +
-    /// λ · temporal InfoNCE. Default 0: instance contrast only, crops drawn independently.
+    /// λ · temporal InfoNCE. Default 0: instance contrast only, crops drawn independently
+    /// — chosen on development halves of the bundled training files, where λ = 0.1 was
+    /// level with 0 and λ = 1 worse (`scripts/temporal-study.sh`, results/temporal-study).
     public var temporalWeight: Float = 0
     /// Adam, learning rate 1e-3.
     public var optimizer = OptimizerConfig()
