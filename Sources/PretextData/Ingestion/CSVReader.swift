@@ -169,9 +169,10 @@ public struct CSVReader: Sendable {
         }
         var columns: [Column] = []
         var needText: [String] = []
-        for (index, name) in names.enumerated() {
-            switch ColumnAssembler.assemble(index: index, name: name, given: givenTypes[name], results: results,
-                                            chunkStartLines: chunkStartLines, strayTextTolerance: options.strayTextTolerance) {
+        let outcomes = ColumnAssembler.assembleAll(names: names, given: givenTypes, results: results, chunkStartLines: chunkStartLines,
+                                                   strayTextTolerance: options.strayTextTolerance, threads: threads)
+        for (name, outcome) in zip(names, outcomes) {
+            switch outcome {
             case .column(let column, let strays, let note):
                 columns.append(column)
                 if let strays { report.strays.append(strays) }
@@ -179,7 +180,6 @@ public struct CSVReader: Sendable {
             case .needsTextPass:
                 needText.append(name)
             }
-            ColumnAssembler.releaseFreedMemory()
         }
         if !needText.isEmpty { return .needsText(needText) }
         for stray in report.strays {

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,11 +41,31 @@ enum ColumnAssembler {
     static let trueTokens: Set<String> = ["true", "yes"]
     static let falseTokens: Set<String> = ["false", "no"]
 
-    static func assemble(index column: Int, name: String, given: ColumnType?, results: [ChunkResult],
+    /// Every column of `results`, in order, assembled on up to `threads` lanes (columns
+    /// dealt round-robin). The chunks' pieces are first moved out column by column, so
+    /// each lane owns its columns' pieces and frees them as it copies them.
+    static func assembleAll(names: [String], given: [String: ColumnType], results: [ChunkResult], chunkStartLines: [Int],
+                            strayTextTolerance: Double, threads: Int) -> [Outcome] {
+        let pieces = PiecesByColumn(results: results, columns: names.count)
+        let lanes = max(1, min(threads, names.count))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for column in stride(from: lane, to: names.count, by: lanes) {
+                pieces.assemble(column) { parts in
+                    assemble(name: names[column], given: given[names[column]], pieces: &parts,
+                             chunkStartLines: chunkStartLines, strayTextTolerance: strayTextTolerance)
+                }
+                releaseFreedMemory()
+            }
+        }
+        return pieces.outcomes
+    }
+
+    /// - Parameter pieces: the column's piece from every chunk, in file order; each is
+    ///   freed (replaced by an empty one) as soon as it is copied.
+    static func assemble(name: String, given: ColumnType?, pieces: inout [ChunkColumn],
                          chunkStartLines: [Int], strayTextTolerance: Double) -> Outcome {
         var numbers = 0, texts = 0, missing = 0, rows = 0
-        for result in results {
-            let part = result.columns[column]
+        for part in pieces {
             numbers += part.numberCount
             texts += part.textCount
             missing += part.missingCount
@@ -54,9 +75,9 @@ enum ColumnAssembler {
         if texts == 0 || given == .numeric {
             var values = [Float]()
             values.reserveCapacity(rows)
-            for result in results {
-                values.append(contentsOf: result.columns[column].values)
-                result.columns[column] = ChunkColumn(reservingRows: 0)
+            for chunk in pieces.indices {
+                values.append(contentsOf: pieces[chunk].values)
+                pieces[chunk] = ChunkColumn(reservingRows: 0)
             }
             let note = numbers == 0 ? "column \"\(name)\" has no values (all missing)" : nil
             return .column(Column(name: name, type: .numeric, storage: .numeric(values)), strays: nil, note: note)
@@ -67,12 +88,12 @@ enum ColumnAssembler {
             var values = [Float]()
             values.reserveCapacity(rows)
             var examples: [ReadReport.Example] = []
-            for (chunk, result) in results.enumerated() {
-                for example in result.columns[column].textExamples where examples.count < 3 {
+            for chunk in pieces.indices {
+                for example in pieces[chunk].textExamples where examples.count < 3 {
                     examples.append(.init(line: chunkStartLines[chunk] + example.line, text: example.text))
                 }
-                values.append(contentsOf: result.columns[column].values)
-                result.columns[column] = ChunkColumn(reservingRows: 0)
+                values.append(contentsOf: pieces[chunk].values)
+                pieces[chunk] = ChunkColumn(reservingRows: 0)
             }
             let strays = ReadReport.StrayValues(column: name, count: texts, examples: examples)
             return .column(Column(name: name, type: .numeric, storage: .numeric(values)), strays: strays, note: nil)
@@ -82,8 +103,8 @@ enum ColumnAssembler {
         var vocabulary: [String] = []
         var globalCode: [String: Int32] = [:]
         var localMaps: [[Int32]] = []
-        for result in results {
-            localMaps.append(result.columns[column].texts.map { text in
+        for part in pieces {
+            localMaps.append(part.texts.map { text in
                 if let code = globalCode[text] { return code }
                 let code = Int32(vocabulary.count)
                 globalCode[text] = code
@@ -100,14 +121,14 @@ enum ColumnAssembler {
             }
             // Keep the data's own spelling of each value (first seen), e.g. "no"/"yes".
             let spellings = [Float(0), 1].map { value in vocabulary.first { table[vocabulary.firstIndex(of: $0)!] == value } ?? (value == 1 ? "true" : "false") }
-            let values = gather(results, column: column, rows: rows, localMaps: localMaps) { $0 < 0 ? Float.nan : table[Int($0)] }
+            let values = gather(&pieces, rows: rows, localMaps: localMaps) { $0 < 0 ? Float.nan : table[Int($0)] }
             return .column(Column(name: name, type: .boolean, storage: .numeric(values), booleanSpellings: spellings), strays: nil, note: nil)
         case .datetime:
             let table = vocabulary.map { ISODate.parse($0) ?? .nan }
-            let values = gather(results, column: column, rows: rows, localMaps: localMaps) { $0 < 0 ? Double.nan : table[Int($0)] }
+            let values = gather(&pieces, rows: rows, localMaps: localMaps) { $0 < 0 ? Double.nan : table[Int($0)] }
             return .column(Column(name: name, type: .datetime, storage: .datetime(values)), strays: nil, note: nil)
         case .categorical, .numeric:
-            let codes = gather(results, column: column, rows: rows, localMaps: localMaps) { $0 }
+            let codes = gather(&pieces, rows: rows, localMaps: localMaps) { $0 }
             return .column(Column(name: name, type: .categorical, storage: .categorical(codes: codes, vocabulary: vocabulary)),
                            strays: nil, note: nil)
         }
@@ -122,20 +143,50 @@ enum ColumnAssembler {
 
     /// Maps every row's global code (−1 = missing) through `transform`, chunk by chunk,
     /// freeing each chunk's piece after use.
-    private static func gather<Value>(_ results: [ChunkResult], column: Int, rows: Int, localMaps: [[Int32]],
+    private static func gather<Value>(_ pieces: inout [ChunkColumn], rows: Int, localMaps: [[Int32]],
                                       _ transform: (Int32) -> Value) -> [Value] {
         var output = [Value]()
         output.reserveCapacity(rows)
-        for (chunk, result) in results.enumerated() {
-            let part = result.columns[column]
+        for chunk in pieces.indices {
+            let part = pieces[chunk]
             let map = localMaps[chunk]
             if part.textCodes.isEmpty {
                 output.append(contentsOf: repeatElement(transform(-1), count: part.values.count))
             } else {
                 for code in part.textCodes { output.append(transform(code < 0 ? -1 : map[Int(code)])) }
             }
-            result.columns[column] = ChunkColumn(reservingRows: 0)
+            pieces[chunk] = ChunkColumn(reservingRows: 0)
         }
         return output
     }
+}
+
+/// The chunks' pieces regrouped by column, and each column's outcome, in buffers
+/// allocated once: lane `l` touches only its own columns' slots, so no two lanes share
+/// one (and no Swift array is accessed from two threads).
+private final class PiecesByColumn: @unchecked Sendable {
+    private let pieces: UnsafeMutableBufferPointer<[ChunkColumn]>
+    private let results: UnsafeMutableBufferPointer<ColumnAssembler.Outcome?>
+
+    init(results chunks: [ChunkResult], columns: Int) {
+        pieces = .allocate(capacity: columns)
+        for column in 0..<columns { (pieces.baseAddress! + column).initialize(to: chunks.map { $0.columns[column] }) }
+        for chunk in chunks { chunk.columns = [] }   // the pieces above are now the only references
+        results = .allocate(capacity: columns)
+        results.initialize(repeating: nil)
+    }
+
+    deinit {
+        pieces.baseAddress!.deinitialize(count: pieces.count)
+        pieces.deallocate()
+        results.baseAddress!.deinitialize(count: results.count)
+        results.deallocate()
+    }
+
+    func assemble(_ column: Int, _ body: (inout [ChunkColumn]) -> ColumnAssembler.Outcome) {
+        results[column] = body(&pieces[column])
+        pieces[column] = []
+    }
+
+    var outcomes: [ColumnAssembler.Outcome] { results.map { $0! } }
 }
