@@ -53,7 +53,7 @@ public struct ColumnSummary: Sendable, Equatable {
             missing = rows - present
             // Distinct values are counted up to distinctLimit + 1 (then the count means
             // "more than distinctLimit"), so a column of a million decimals stops early.
-            var distinct = DistinctCounter()
+            var distinct = DistinctCounter(expected: min(present, Self.distinctLimit + 1))
             for value in values where !value.isNaN {
                 distinct.insert(UInt64(value.bitPattern))
                 if distinct.count > Self.distinctLimit { break }
@@ -125,9 +125,17 @@ public struct ColumnSummary: Sendable, Equatable {
 /// Counts distinct 64-bit keys — open addressing, linear probing, a multiplicative hash —
 /// for column summaries, where `Set` with its SipHash cost a tenth of `inspect`.
 struct DistinctCounter {
-    private var slots = [UInt64](repeating: 0, count: 1024)
-    private var occupied = [Bool](repeating: false, count: 1024)
+    private var slots: [UInt64]
+    private var occupied: [Bool]
     private(set) var count = 0
+
+    /// Room for `expected` keys without growing (at most half full); default 512.
+    init(expected: Int = 512) {
+        var size = 1024
+        while size < 2 * expected { size *= 2 }
+        slots = [UInt64](repeating: 0, count: size)
+        occupied = [Bool](repeating: false, count: size)
+    }
 
     mutating func insert(_ key: UInt64) {
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1)
