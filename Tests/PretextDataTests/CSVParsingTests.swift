@@ -178,7 +178,8 @@ final class ChunkCutTests: XCTestCase {
         var generator = SeededGenerator(seed: 4)
         let alphabet: [UInt8] = [0x22, 0x0a, 0x2c, 0x61, 0x0d, 0x22, 0x62]
         for _ in 0..<2_000 {
-            let bytes = (0..<generator.nextInt(below: 60)).map { _ in alphabet[generator.nextInt(below: alphabet.count)] }
+            // Up to 300 bytes: several of the quote counter's 64-byte blocks and a tail.
+            let bytes = (0..<generator.nextInt(below: 300)).map { _ in alphabet[generator.nextInt(below: alphabet.count)] }
             let start = bytes.isEmpty ? 0 : generator.nextInt(below: bytes.count + 1)
             let parity = generator.nextInt(below: 2) == 1, lastCut = generator.nextInt(below: start + 1)
             var inQuotes = parity, cut = lastCut
@@ -188,6 +189,17 @@ final class ChunkCutTests: XCTestCase {
             let expected = start < bytes.count ? (inQuotes, cut) : (parity, lastCut)
             let got = CSVReader.scan(bytes, from: start, parity: parity, lastCut: lastCut)
             XCTAssertTrue(got == expected, "\(bytes) from \(start), parity \(parity): \(got) vs \(expected)")
+        }
+    }
+
+    func testQuoteCountMatchesAPlainCount() {
+        var generator = SeededGenerator(seed: 5)
+        for length in [0, 1, 63, 64, 65, 127, 128, 129, 200, 1000, 64 * 5 + 3] {
+            // Up to 255 quotes in a block of 64 would overflow a byte counter; a block of all quotes is the edge.
+            let bytes = length == 1000 ? [UInt8](repeating: 0x22, count: length)
+                : (0..<length).map { _ in generator.nextInt(below: 3) == 0 ? 0x22 : UInt8(generator.nextInt(below: 256)) }
+            let count = bytes.withUnsafeBufferPointer { CSVReader.countQuotes($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length) }
+            XCTAssertEqual(count, bytes.filter { $0 == 0x22 }.count, "length \(length)")
         }
     }
 }
