@@ -75,6 +75,10 @@ fi
   echo "  otherwise is a typed error naming the jump; \`SeriesTests/testAFillFarLargerThanTheSeriesIsAnErrorNotAHang\`."
   echo "- 2026-11-30, series target: a stamp 10²³ steps away trapped converting the gap (and formatting the"
   echo "  stamp) to \`Int\`; counts now saturate and such stamps print as numbers; same test."
+  echo "- 2026-11-30, series target (a 10-million campaign's chunk 9): \" inF\" in a wide file reached the windows as"
+  echo "  an infinite input (the target's finiteness check trapped). Infinite values and time stamps are now a typed"
+  echo "  error naming row, line and column; the input is in the seed corpus;"
+  echo "  \`SeriesTests/testInfiniteValuesAreErrorsNamingRowAndColumn\`."
 } > RELIABILITY.md.partial
 mv RELIABILITY.md.partial RELIABILITY.md
 cat RELIABILITY.md
