@@ -133,7 +133,7 @@ public struct QuantileSketch: Sendable {
         var below = 0, total = 0
         for (level, values) in levels.enumerated() {
             total += values.count << level
-            below += values.filter { $0 <= value }.count << level
+            below += values.reduce(0) { $0 + ($1 <= value ? 1 : 0) } << level
         }
         return Double(below) / Double(total)
     }
