@@ -79,10 +79,8 @@ public final class EncoderRidgeClassifier: TabularPredictor {
             throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
         }
         let features = Self.features(encoder, collection, length: length, standardizer: standardizer)
-        let classes = ridge.predict(features.values, rows: features.rows)
-        var probabilities = Matrix(rows: features.rows, columns: target.classNames.count)
-        for (row, label) in classes.enumerated() { probabilities[row, Int(label)] = 1 }
-        return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), FittedPreprocessor.TransformReport())
+        return (Predictions(classNames: target.classNames, task: target.task, probabilities: ridge.oneHot(features.values, rows: features.rows)),
+                FittedPreprocessor.TransformReport())
     }
 
     struct Description: Codable {
@@ -110,24 +108,12 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         let description = Description(encoder: .init(encoder, seed: 0), columns: columns, length: length, standardizer: standardizer,
                                       target: target, classNames: ridge.classNames, alpha: ridge.alpha,
                                       leaveOneOutError: ridge.leaveOneOutError, outputs: ridge.outputs, idColumns: idColumns)
-        let tensors = [
-            SafeTensors.Tensor(name: "ridge.scale", shape: [ridge.features], values: ridge.scale),
-            SafeTensors.Tensor(name: "ridge.coefficients", shape: [ridge.outputs, ridge.features], values: ridge.coefficients),
-            SafeTensors.Tensor(name: "ridge.intercepts", shape: [ridge.outputs], values: ridge.intercepts),
-        ]
-        try ModelFile.write(networks: [("encoder.", encoder)], tensors: tensors, description: description, kind: Self.kind, to: path)
+        try ModelFile.write(networks: [("encoder.", encoder)], tensors: ridge.tensors, description: description, kind: Self.kind, to: path)
     }
 
     public static func load(from path: String) throws -> EncoderRidgeClassifier {
         let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
         let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
-        let features = encoder.outputDimensions
-        func tensor(_ name: String, count: Int) throws -> [Float] {
-            guard let tensor = file[name], tensor.values.count == count else {
-                throw ModelFileError.corrupt(path: path, reason: "tensor \(name) is missing or has the wrong size")
-            }
-            return tensor.values
-        }
         let channels = description.standardizer.location.count
         guard description.outputs >= 1, channels >= 1, description.standardizer.scale.count == channels,
               channels * 2 * description.length == encoder.inputDimensions else {
@@ -136,10 +122,9 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         let model = EncoderRidgeClassifier()
         (model.encoder, model.columns, model.length, model.standardizer) = (encoder, description.columns, description.length, description.standardizer)
         (model.target, model.idColumns) = (description.target, description.idColumns)
-        model.ridge = RidgeClassifierCV(classNames: description.classNames, scale: try tensor("ridge.scale", count: features),
-                                        coefficients: try tensor("ridge.coefficients", count: description.outputs * features),
-                                        intercepts: try tensor("ridge.intercepts", count: description.outputs),
-                                        alpha: description.alpha, leaveOneOutError: description.leaveOneOutError)
+        model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: encoder.outputDimensions, outputs: description.outputs,
+                                                     classNames: description.classNames, alpha: description.alpha,
+                                                     leaveOneOutError: description.leaveOneOutError)
         return model
     }
 }

@@ -66,10 +66,9 @@ public final class MiniRocketClassifier: TabularPredictor {
             throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
         }
         let series = try Self.series(table, collection: collection, columns: columns, rows: Array(0..<collection.count))
-        let classes = ridge.predict(transform.transform(multivariate: series), rows: series.count)
-        var probabilities = Matrix(rows: series.count, columns: target.classNames.count)
-        for (row, label) in classes.enumerated() { probabilities[row, Int(label)] = 1 }
-        return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), FittedPreprocessor.TransformReport())
+        return (Predictions(classNames: target.classNames, task: target.task,
+                            probabilities: ridge.oneHot(transform.transform(multivariate: series), rows: series.count)),
+                FittedPreprocessor.TransformReport())
     }
 
     /// MiniRocket's features of every series in `table` — the fixed transform alone, for
@@ -167,12 +166,7 @@ public final class MiniRocketClassifier: TabularPredictor {
                                       outputs: ridge.outputs, idColumns: idColumns, seriesID: columns.seriesID, time: columns.time,
                                       channels: transform.channels, channelsPerCombination: transform.channelsPerCombination,
                                       channelIndices: transform.channelIndices, alternatesPadding: transform.alternatesPadding)
-        let tensors = [
-            SafeTensors.Tensor(name: "minirocket.biases", shape: [transform.featureCount], values: transform.biases),
-            SafeTensors.Tensor(name: "ridge.scale", shape: [ridge.features], values: ridge.scale),
-            SafeTensors.Tensor(name: "ridge.coefficients", shape: [ridge.outputs, ridge.features], values: ridge.coefficients),
-            SafeTensors.Tensor(name: "ridge.intercepts", shape: [ridge.outputs], values: ridge.intercepts),
-        ]
+        let tensors = [SafeTensors.Tensor(name: "minirocket.biases", shape: [transform.featureCount], values: transform.biases)] + ridge.tensors
         try ModelFile.write(networks: [], tensors: tensors, description: description, kind: Self.kind, to: path)
     }
 
@@ -202,10 +196,9 @@ public final class MiniRocketClassifier: TabularPredictor {
                                      featuresPerDilation: description.featuresPerDilation, biases: try tensor("minirocket.biases", count: features),
                                      channelsPerCombination: perCombination, channelIndices: indices,
                                      alternatesPadding: description.alternatesPadding ?? true)
-        model.ridge = RidgeClassifierCV(classNames: description.classNames, scale: try tensor("ridge.scale", count: features),
-                                        coefficients: try tensor("ridge.coefficients", count: description.outputs * features),
-                                        intercepts: try tensor("ridge.intercepts", count: description.outputs),
-                                        alpha: description.alpha, leaveOneOutError: description.leaveOneOutError)
+        model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: features, outputs: description.outputs,
+                                                     classNames: description.classNames, alpha: description.alpha,
+                                                     leaveOneOutError: description.leaveOneOutError)
         return model
     }
 }
