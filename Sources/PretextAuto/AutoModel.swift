@@ -46,6 +46,12 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     public var crossValidationUpTo = 1_000
     /// Master seed: pretraining, folds, initialisations and XGBoost derive from it.
     public var seed: UInt64 = 0
+    /// Classification: the equal-weight average of the k best candidates (by out-of-fold
+    /// log loss), for k = 2 … `ensembleSize`, is served instead of the winner when it
+    /// validates better than every single candidate on the same out-of-fold predictions.
+    /// Default 3 (Caruana et al. 2004 and AutoGluon find a few members give most of the
+    /// gain). 1 turns ensembling off. Range ≥ 1.
+    public var ensembleSize = 3
 
     public init() {}
 
@@ -57,6 +63,9 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     }
 
     public func validate() throws {
+        guard ensembleSize >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "ensembleSize", value: "\(ensembleSize)", expected: "≥ 1 (1: no ensemble)")
+        }
         guard crossValidationUpTo >= 0 else {
             throw TrainingError.invalidHyperparameter(name: "crossValidationUpTo", value: "\(crossValidationUpTo)", expected: "≥ 0")
         }
@@ -73,66 +82,6 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     }
 }
 
-/// The model `auto` chose, ready to predict and save.
-public enum AutoChoice {
-    case network(TabularModel)
-    case trees(GradientBoostedTrees)
-    /// The linear model, and the choice (its model file has no place for one).
-    case linear(LinearChoice)
-
-    public var predictor: TabularPredictor {
-        switch self {
-        case .network(let model): return model
-        case .trees(let model): return model
-        case .linear(let linear): return linear.model
-        }
-    }
-
-    public var choice: ModelChoice? {
-        switch self {
-        case .network(let model): return model.choice
-        case .trees(let model): return model.choice
-        case .linear(let linear): return linear.fitted?.choice
-        }
-    }
-
-    func recording(_ choice: ModelChoice) -> AutoChoice {
-        switch self {
-        case .network(let model): model.choice = choice
-        case .trees(let model): model.choice = choice
-        case .linear(let linear): linear.fitted?.choice = choice
-        }
-        return self
-    }
-
-    /// Saves the chosen model with the record of the choice (ids: for the kinds that keep them).
-    public func save(to path: String, idColumns: [String]) throws {
-        switch self {
-        case .network(let model):
-            model.idColumns = idColumns
-            try model.save(to: path)
-        case .trees(let model):
-            model.idColumns = idColumns
-            try model.save(to: path)
-        case .linear(let linear):
-            try linear.save(to: path)
-        }
-    }
-}
-
-/// The linear model `auto` chose.
-public struct LinearChoice {
-    /// An `MLPClassifier` or `MLPRegressor` with a linear architecture.
-    public let model: TabularPredictor
-
-    var fitted: FittedSupervisedModel? { (model as? MLPClassifier)?.fitted ?? (model as? MLPRegressor)?.fitted }
-
-    func save(to path: String) throws {
-        if let classifier = model as? MLPClassifier { try classifier.save(to: path) }
-        else if let regressor = model as? MLPRegressor { try regressor.save(to: path) }
-    }
-}
-
 /// Chooses among self-supervised pretraining with chosen fine-tuning, the same network
 /// from scratch, tuned XGBoost and the linear model, by validation loss on the labeled
 /// rows alone.
@@ -142,7 +91,9 @@ public struct LinearChoice {
 /// its best setting there: pooled out-of-fold log loss (regression: MSE of the
 /// standardised target), before calibration. The lowest loss wins; ties go to the earlier
 /// candidate in `AutoConfig.candidates`. The winner is already refit on every labeled
-/// row (networks also calibrated) and carries the `ModelChoice`.
+/// row (networks also calibrated) and carries the `ModelChoice`. For classification the
+/// equal-weight average of the best few may be served instead, when it validates better
+/// on the candidates' out-of-fold probabilities (`bestEnsemble`, `EnsembleModel`).
 ///
 /// The pool — every row whose features may be used, labeled or not — feeds pretraining
 /// and every candidate's preprocessing.
@@ -187,7 +138,7 @@ public struct AutoModel {
                                                       expected: "a classification target (self-training pseudo-labels classes)")
         }
 
-        var scored: [(candidate: AutoConfig.Candidate, loss: Double, detail: String, model: AutoChoice)] = []
+        var scored: [Scored] = []
         var validation = "no validation (too few rows per class)"
         var scarfEncoder: PretrainedEncoder?
         func pretrained() throws -> PretrainedEncoder {
@@ -213,7 +164,7 @@ public struct AutoModel {
                     continue
                 }
                 validation = teacher!.selection.map(Self.describe) ?? validation
-                scored.append((candidate, loss, detail, .network(model)))
+                scored.append(Scored(candidate: candidate, loss: loss, detail: detail, model: .network(model), outOfFold: model.outOfFold))
             case .scarf, .scratch:
                 let encoder = candidate == .scarf ? try pretrained() : try Pretrainer(config: pretraining).untrained(table, rows: pool)
                 var selection = config.selection
@@ -223,17 +174,22 @@ public struct AutoModel {
                 guard let chosen = model.selection, !chosen.candidates.isEmpty else { continue }
                 let best = chosen.candidates[chosen.chosen]
                 validation = Self.describe(chosen)
-                scored.append((candidate, best.loss, "\(best.strategy.rawValue), learning rate \(best.learningRate), \(best.epochs) epochs"
-                               + (regression ? "" : ", temperature \(String(format: "%.2f", chosen.temperature))"), .network(model)))
+                scored.append(Scored(candidate: candidate, loss: best.loss,
+                                     detail: "\(best.strategy.rawValue), learning rate \(best.learningRate), \(best.epochs) epochs"
+                                         + (regression ? "" : ", temperature \(String(format: "%.2f", chosen.temperature))"),
+                                     model: .network(model), outOfFold: model.outOfFold))
             case .xgboost:
                 let model = try GradientBoostedTrees(config: trees).fit(table, rows: rows, preprocessingRows: pool)
                 guard let score = model.validationScore, let tuning = model.tuning, tuning.method != .defaults else { continue }
                 let p = model.parameters
-                scored.append((candidate, regression ? score * score : score,
-                               "depth \(p.maxDepth), learning rate \(String(format: "%.3g", p.learningRate)), \(model.rounds) rounds", .trees(model)))
+                scored.append(Scored(candidate: candidate, loss: regression ? score * score : score,
+                                     detail: "depth \(p.maxDepth), learning rate \(String(format: "%.3g", p.learningRate)), \(model.rounds) rounds",
+                                     model: .trees(model), outOfFold: model.outOfFold))
             case .linear:
-                guard let (model, loss, epochs) = try fitLinear(table, rows: rows, pool: pool, fineTune: fineTune, regression: regression) else { continue }
-                scored.append((candidate, loss, "\(epochs) epochs", .linear(LinearChoice(model: model))))
+                guard let (model, loss, epochs, outOfFold) = try fitLinear(table, rows: rows, pool: pool, fineTune: fineTune, regression: regression)
+                else { continue }
+                scored.append(Scored(candidate: candidate, loss: loss, detail: "\(epochs) epochs", model: .linear(LinearChoice(model: model)),
+                                     outOfFold: outOfFold))
             }
             log("auto: \(candidate.rawValue) validation loss \(scored.last.map { String(format: "%.4f", $0.loss) } ?? "—")")
         }
@@ -249,8 +205,15 @@ public struct AutoModel {
             default: return candidate.rawValue
             }
         }
-        let choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
+        var choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
                                  chosen: name(scored[winner].candidate))
+        if let ensemble = bestEnsemble(scored, names: scored.map { name($0.candidate) }) {
+            log("auto: \(ensemble.candidate.detail)")
+            choice.candidates.append(ensemble.candidate)
+            choice.chosen = ensemble.candidate.name
+            choice.reason = ensemble.reason
+            return AutoChoice.ensemble(ensemble.model).recording(choice)
+        }
         return scored[winner].model.recording(choice)
     }
 
@@ -310,21 +273,21 @@ public struct AutoModel {
         let temperatures = Double(config.selection.minimumTemperature)...TemperatureScaling.range.upperBound
         let student: TabularModel, count: Int, loss: Double
         var temperature: Float = 1
+        var outOfFold: OutOfFoldPredictions?
         if selection.method == .holdOut {
             (student, count) = try SelfTrainer(config: settings, selfTraining: config.selfTraining)
                 .fit(encoder: encoder, table: table, rows: labeled.train, validationRows: labeled.validation, unlabeled: unlabeled, teacher: teacher)
             loss = student.history.epochs.compactMap(\.validationLoss).min() ?? .infinity
-            if config.selection.calibrate {
-                let (logits, _) = try student.outputs(table.selecting(rows: labeled.validation))
-                temperature = TemperatureScaling.calibrate(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
-                                                     range: temperatures)
-            }
+            let (logits, _) = try student.outputs(table.selecting(rows: labeled.validation))
+            let labels = try labeled.target.classIndices(table, rows: labeled.validation)
+            if config.selection.calibrate { temperature = TemperatureScaling.calibrate(logits: logits, labels: labels, range: temperatures) }
+            outOfFold = OutOfFoldPredictions(rows: labeled.validation, labels: labels, logits: logits, temperature: temperature)
         } else {
             settings.fixedEpochs = best.epochs
             let trainer = SelfTrainer(config: settings, selfTraining: config.selfTraining)
             guard let folds = StratifiedKFold(rows: labeled.train, classes: try labeled.target.classIndices(table, rows: labeled.train),
                                               folds: config.selection.folds, repeats: config.selection.repeats, seed: fineTune.seed) else { return nil }
-            var logits: [Float] = [], labels: [Int32] = []
+            var logits: [Float] = [], labels: [Int32] = [], foldRows: [Int] = []
             var width = 0
             for fold in folds.splits {
                 let foldTeacher = try FineTuner(config: settings).fit(encoder: encoder, table: table, rows: fold.train)
@@ -335,15 +298,18 @@ public struct AutoModel {
                 logits += outputs.values
                 width = outputs.columns
                 labels += try labeled.target.classIndices(table, rows: fold.validation)
+                foldRows += fold.validation
             }
             let pooled = Matrix(rows: labels.count, columns: width, values: logits)
             loss = TemperatureScaling.negativeLogLikelihood(logits: pooled, labels: labels, temperature: 1)
             if config.selection.calibrate { temperature = TemperatureScaling.calibrate(logits: pooled, labels: labels, range: temperatures) }
+            outOfFold = OutOfFoldPredictions(rows: foldRows, labels: labels, logits: pooled, temperature: temperature)
             (student, count) = try trainer.fit(encoder: encoder, table: table, rows: labeled.train, validationRows: nil,
                                                unlabeled: unlabeled, teacher: teacher)
         }
         student.temperature = temperature
         student.selection = selection
+        student.outOfFold = outOfFold
         let detail = "\(best.strategy.rawValue), learning rate \(best.learningRate), \(selection.method == .holdOut ? "early-stopped" : "\(best.epochs) epochs"), "
             + "\(count) pseudo-labels, temperature \(String(format: "%.2f", temperature))"
         return (student, loss, detail)
@@ -352,9 +318,11 @@ public struct AutoModel {
     /// The linear model scored like the networks: early-stopped on the hold-out, or its
     /// pooled out-of-fold validation curve over the same folds, the best epoch count, then
     /// refit on every labeled row for those epochs. Returns the model, its loss and epochs,
-    /// or nil when nothing can be validated.
+    /// and for classification its probabilities on the hold-out, or on every fold's
+    /// validation rows from a fit of each fold's training rows for those epochs; nil when
+    /// nothing can be validated.
     private func fitLinear(_ table: Table, rows: [Int], pool: [Int], fineTune: FineTuneConfig,
-                           regression: Bool) throws -> (TabularPredictor, Double, Int)? {
+                           regression: Bool) throws -> (TabularPredictor, Double, Int, OutOfFoldPredictions?)? {
         var linear = config.linear
         linear.seed = config.seed
         linear.validationFraction = fineTune.validationFraction
@@ -369,9 +337,17 @@ public struct AutoModel {
         }
         let labeled = try LabeledRows(table, rows: rows, validationRows: nil, validationFraction: linear.validationFraction,
                                       minimumValidationRows: linear.minimumValidationRows, seed: linear.seed)
+        func outOfFold(_ parts: [(model: TabularPredictor, rows: [Int])]) throws -> OutOfFoldPredictions? {
+            guard !regression else { return nil }
+            let probabilities = try parts.map { try $0.model.predictions(table.selecting(rows: $0.rows)).predictions.probabilities! }
+            let rows = parts.flatMap(\.rows)
+            return OutOfFoldPredictions(rows: rows, labels: try labeled.target.classIndices(table, rows: rows),
+                                        probabilities: Matrix(rows: rows.count, columns: probabilities[0].columns, values: probabilities.flatMap(\.values)))
+        }
         if !labeled.validation.isEmpty {
             let (model, history) = try fit(linear, rows: labeled.train, validation: labeled.validation)
-            return (model, history.epochs.compactMap(\.validationLoss).min() ?? .infinity, history.bestEpoch)
+            return (model, history.epochs.compactMap(\.validationLoss).min() ?? .infinity, history.bestEpoch,
+                    try outOfFold([(model, labeled.validation)]))
         }
         let classes = regression ? nil : try labeled.target.classIndices(table, rows: labeled.train)
         guard let folds = StratifiedKFold(rows: labeled.train, classes: classes, folds: config.selection.folds,
@@ -390,7 +366,8 @@ public struct AutoModel {
         final.epochsWithoutValidation = best.epochs
         final.training.maximumEpochs = max(final.training.maximumEpochs, best.epochs)
         let (model, _) = try fit(final, rows: labeled.train, validation: nil)
-        return (model, best.loss, best.epochs)
+        let folded = regression ? [] : try folds.splits.map { (try fit(final, rows: $0.train, validation: nil).0, $0.validation) }
+        return (model, best.loss, best.epochs, try outOfFold(folded))
     }
 
     private func targetColumn(_ table: Table) throws -> Column {

@@ -6,10 +6,11 @@ import PretextTransfer
 
 /// Opens any Pretext model file that predicts: a fine-tuned `tabular-model`, a
 /// from-scratch `mlp-classifier` / `mlp-regressor`, an `xgboost-model`, or a
-/// `series-classifier`, a `minirocket-classifier` or an `encoder-ridge-classifier`.
+/// `series-classifier`, a `minirocket-classifier`, an `encoder-ridge-classifier`, or the
+/// `ensemble-model` `fit --method auto` may choose.
 public enum ModelLoader {
     public static let predictorKinds = [TabularModel.kind, "mlp-classifier", "mlp-regressor", GradientBoostedTrees.kind, SeriesClassificationModel.kind,
-                                         MiniRocketClassifier.kind, EncoderRidgeClassifier.kind]
+                                         MiniRocketClassifier.kind, EncoderRidgeClassifier.kind, EnsembleModel.kind]
 
     public static func loadPredictor(from path: String) throws -> TabularPredictor {
         switch try ModelFile.kind(of: path) {
@@ -20,6 +21,7 @@ public enum ModelLoader {
         case SeriesClassificationModel.kind: return try SeriesClassificationModel.load(from: path)
         case MiniRocketClassifier.kind: return try MiniRocketClassifier.load(from: path)
         case EncoderRidgeClassifier.kind: return try EncoderRidgeClassifier.load(from: path)
+        case EnsembleModel.kind: return try EnsembleModel.load(from: path)
         case let other: throw ModelFileError.wrongKind(path: path, found: other, expected: predictorKinds)
         }
     }

@@ -22,6 +22,10 @@ public final class GradientBoostedTrees: TabularPredictor {
     public private(set) var tuning: Tuning?
     /// How this model was chosen over other kinds, when it was (`AutoModel`).
     public var choice: ModelChoice?
+    /// Classifiers validated by hold-out or cross-validation: the chosen setting's class
+    /// probabilities on the hold-out rows, or on every fold's validation rows from one
+    /// booster per fold trained for the chosen rounds. In memory only (`AutoModel`).
+    public private(set) var outOfFold: OutOfFoldPredictions?
     public var idColumns: [String] = []
     private var booster: XGBoostBooster?
 
@@ -58,6 +62,7 @@ public final class GradientBoostedTrees: TabularPredictor {
     public func fit(_ table: Table, rows: [Int]?, validationRows: [Int]?, preprocessingRows: [Int]? = nil,
                     task requestedTask: TaskType?) throws -> GradientBoostedTrees {
         try config.validate()
+        outOfFold = nil
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: validationRows, validationFraction: config.validationFraction,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requestedTask)
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
@@ -104,6 +109,10 @@ public final class GradientBoostedTrees: TabularPredictor {
                 booster = try makeBooster(candidates[index], index: index, problem: problem, cache: [train])
                 for round in 0..<results[index].rounds { try booster.updateOneIteration(round, train: train) }
             }
+            if task.isClassification {
+                outOfFold = try outOfFoldPredictions(parts: parts, holdOutBooster: holdOut ? booster : nil, parameters: candidates[index],
+                                                     index: index, rounds: results[index].rounds, problem: problem)
+            }
             let tuning = holdOut ? Tuning(method: .holdOut, candidates: candidates.count, validationRows: validation.count)
                 : Tuning(method: .crossValidation, candidates: candidates.count, folds: folds!.folds, repeats: folds!.repeats)
             chosen = (booster, candidates[index], results[index].rounds, results[index].score, tuning)
@@ -122,6 +131,37 @@ public final class GradientBoostedTrees: TabularPredictor {
         validationScore = chosen.score
         tuning = chosen.tuning
         return self
+    }
+
+    /// The chosen setting's probabilities on each part's validation rows, parts in order:
+    /// the kept booster's on the hold-out, or a booster per fold trained for `rounds`
+    /// rounds with the same seed as in the search (folds run concurrently).
+    private func outOfFoldPredictions(parts: [(train: [Int], validation: [Int])], holdOutBooster: XGBoostBooster?, parameters: TreeParameters,
+                                      index: Int, rounds: Int, problem: Problem) throws -> OutOfFoldPredictions {
+        let predicted = try Self.concurrentMap(parts.indices, workers: config.threads ?? ProcessorInfo.activeCores) { part -> Matrix in
+            let check = try problem.data(parts[part].validation)
+            let booster: XGBoostBooster
+            if let holdOutBooster {
+                booster = holdOutBooster
+            } else {
+                let fit = try problem.data(parts[part].train)
+                booster = try makeBooster(parameters, index: index, problem: problem, cache: [fit, check], threads: 1)
+                for round in 0..<rounds { try booster.updateOneIteration(round, train: fit) }
+            }
+            let (values, outputs) = try booster.predict(check, iterations: rounds)
+            return Self.probabilities(values, outputs: outputs, rows: parts[part].validation.count, task: problem.task)
+        }
+        let rows = parts.flatMap(\.validation)
+        let labels = try problem.labels(rows).map { Int32($0) }
+        return OutOfFoldPredictions(rows: rows, labels: labels,
+                                    probabilities: Matrix(rows: rows.count, columns: predicted[0].columns, values: predicted.flatMap(\.values)))
+    }
+
+    /// XGBoost's classification outputs as a (rows, classes) probability matrix: binary
+    /// models give P(class 1) per row, softprob a row-major matrix.
+    static func probabilities(_ values: [Float], outputs: Int, rows: Int, task: TaskType) -> Matrix {
+        task == .binaryClassification ? Matrix(rows: rows, columns: 2, values: values.flatMap { [1 - $0, $0] })
+            : Matrix(rows: rows, columns: outputs, values: values)
     }
 
     /// The features and labels of one fit, turned into XGBoost's matrices on demand.
@@ -207,12 +247,9 @@ public final class GradientBoostedTrees: TabularPredictor {
         switch target.task {
         case .regression:
             return (Predictions(regression: values.map { target.original($0) }), report)
-        case .binaryClassification:
-            let probabilities = Matrix(rows: features.rows, columns: 2, values: values.flatMap { [1 - $0, $0] })
-            return (Predictions(classNames: target.classNames, task: target.task, probabilities: probabilities), report)
-        case .multiclassClassification:
+        case .binaryClassification, .multiclassClassification:
             return (Predictions(classNames: target.classNames, task: target.task,
-                                probabilities: Matrix(rows: features.rows, columns: outputs, values: values)), report)
+                                probabilities: Self.probabilities(values, outputs: outputs, rows: features.rows, task: target.task)), report)
         }
     }
 
@@ -234,16 +271,22 @@ public final class GradientBoostedTrees: TabularPredictor {
 
     /// Writes XGBoost's JSON model with Pretext's schema and preprocessing, atomically,
     /// as a safetensors file without tensors (`pretext.kind` = `xgboost-model`).
-    public func save(to path: String) throws {
+    public func save(to path: String) throws { try modelFile().write(to: path) }
+
+    /// The file `save` writes, in memory.
+    public func modelFile() throws -> SafeTensors {
         guard let preprocessor, let target, let booster else { throw TrainingError.notFitted("GradientBoostedTrees") }
         let description = Description(config: config, preprocessor: preprocessor, target: target, parameters: parameters, rounds: rounds,
                                       validationScore: validationScore, tuning: tuning, choice: choice, idColumns: idColumns,
                                       xgboost: String(decoding: try booster.json(), as: UTF8.self))
-        try ModelFile.write(networks: [], description: description, kind: Self.kind, to: path)
+        return try ModelFile.encode(networks: [], description: description, kind: Self.kind)
     }
 
-    public static func load(from path: String) throws -> GradientBoostedTrees {
-        let (_, description, _) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
+    public static func load(from path: String) throws -> GradientBoostedTrees { try load(SafeTensors.read(from: path), path: path) }
+
+    /// A model file in memory; `path` names it in errors.
+    public static func load(_ file: SafeTensors, path: String) throws -> GradientBoostedTrees {
+        let (_, description, _) = try ModelFile.decode(file, path: path, kinds: [kind], as: Description.self)
         let model = GradientBoostedTrees(config: description.config)
         model.preprocessor = description.preprocessor
         model.target = description.target

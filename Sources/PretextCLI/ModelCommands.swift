@@ -133,7 +133,9 @@ struct FitCommand: ParsableCommand {
         (classification), the same network from its initial weights, tuned XGBoost and the \
         linear model — each scored on the same \
         folds (repeated stratified k-fold cross-validation up to 1,000 labeled rows, a \
-        hold-out above). The lowest validation log loss wins; fit prints every score. --method \
+        hold-out above). The lowest validation log loss wins — or, for classification, the \
+        average of the best two or three (--ensemble-size) when its out-of-fold log loss is \
+        lower than every single candidate's; fit prints every score. --method \
         scarf: pretext pretrain followed by pretext finetune, with the same defaults. \
         --method xgboost | mlp | linear: the baselines pretext compare uses, trained on the \
         labeled rows. Every model predicts new CSVs with pretext predict. Started by Open \
@@ -156,6 +158,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @Option(help: "auto (choose by validation), scarf (pretrain + fine-tune), self-training, xgboost, mlp or linear.") var method: FitMethod = .auto
     @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
+    @Option(help: "--method auto, classification: average up to this many of the best candidates when that validates better (1: never; default 3).")
+    var ensembleSize: Int?
     @OptionGroup var objective: ObjectiveOption
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneOptions
@@ -163,6 +167,13 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var read: ReadOptionsGroup
 
     enum FitMethod: String, ExpressibleByArgument, CaseIterable { case auto, scarf, selfTraining = "self-training", xgboost, mlp, linear }
+
+    func validate() throws {
+        if let ensembleSize {
+            guard method == .auto else { throw ValidationError("--ensemble-size is read by --method auto; --method \(method.rawValue) does not use it.") }
+            guard ensembleSize >= 1 else { throw ValidationError("--ensemble-size must be at least 1 (1: never average); got \(ensembleSize).") }
+        }
+    }
 
     func run() throws {
         try reportingErrors(distributed: true) { communicator in
@@ -183,6 +194,7 @@ struct FitCommand: ParsableCommand {
                 config.trees.trials = baselineTrials
                 config.trees.threads = read.threads
                 config.seed = runOptions.seed
+                if let ensembleSize { config.ensembleSize = ensembleSize }
                 let quiet = runOptions.quiet || !communicator.isRoot
                 var auto = AutoModel(config: config, pretrainingProgress: ProgressReporter(label: "pretrain epoch", quiet: quiet)) {
                     if !quiet { printError($0) }

@@ -287,6 +287,7 @@ public struct LabelEfficiencyExperiment {
     static func tuning(of predictor: TabularPredictor, method: Method) -> String? {
         let choice = (predictor as? TabularModel)?.choice ?? (predictor as? GradientBoostedTrees)?.choice
             ?? (predictor as? MLPClassifier)?.fitted?.choice ?? (predictor as? MLPRegressor)?.fitted?.choice
+            ?? (predictor as? EnsembleModel)?.choice
         if method == .auto || method == .selfTraining, let choice {
             let winner = choice.candidates.first { $0.name == choice.chosen }
             return "chose \(choice.chosen)" + (winner.map { " (\($0.detail))" } ?? "") + " by \(choice.validation); losses "

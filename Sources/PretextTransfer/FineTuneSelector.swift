@@ -89,6 +89,8 @@ public struct FineTuneSelection: Codable, Sendable, Equatable {
 ///   epoch count e. The best candidate is refit on every budget row for exactly e epochs
 ///   (`FineTuneConfig.fixedEpochs`); its temperature is fitted on out-of-fold logits from
 ///   one more pass of the folds at e epochs.
+/// - Classifiers keep the chosen candidate's calibrated probabilities on the hold-out, or
+///   from that pass on every fold's validation rows (`TabularModel.outOfFold`).
 /// - A class with a single row: the configured strategy and `epochsWithoutValidation`,
 ///   uncalibrated.
 ///
@@ -130,10 +132,11 @@ public struct FineTuneSelector {
             }
             let model = best!.model
             var temperature: Float = 1
-            if selection.calibrate && classification {
+            if classification {
                 let (logits, _) = try model.outputs(table.selecting(rows: labeled.validation))
-                temperature = TemperatureScaling.calibrate(logits: logits, labels: try labeled.target.classIndices(table, rows: labeled.validation),
-                                                     range: temperatureRange)
+                let labels = try labeled.target.classIndices(table, rows: labeled.validation)
+                if selection.calibrate { temperature = TemperatureScaling.calibrate(logits: logits, labels: labels, range: temperatureRange) }
+                model.outOfFold = OutOfFoldPredictions(rows: labeled.validation, labels: labels, logits: logits, temperature: temperature)
             }
             model.temperature = temperature
             model.selection = FineTuneSelection(method: .holdOut, validationRows: labeled.validation.count, candidates: tried,
@@ -167,8 +170,9 @@ public struct FineTuneSelector {
         var final = candidateConfig(chosen)
         final.fixedEpochs = tried[chosen].epochs
         var temperature: Float = 1
-        if selection.calibrate && classification {
-            var logits: [Float] = [], labels: [Int32] = []
+        var outOfFold: OutOfFoldPredictions?
+        if classification {
+            var logits: [Float] = [], labels: [Int32] = [], rows: [Int] = []
             var width = 0
             for fold in splits {
                 let model = try FineTuner(config: final).fit(encoder: encoder, table: table, rows: fold.train)
@@ -176,12 +180,15 @@ public struct FineTuneSelector {
                 logits += outputs.values
                 width = outputs.columns
                 labels += try labeled.target.classIndices(table, rows: fold.validation)
+                rows += fold.validation
             }
-            temperature = TemperatureScaling.calibrate(logits: Matrix(rows: labels.count, columns: width, values: logits), labels: labels,
-                                                 range: temperatureRange)
+            let pooled = Matrix(rows: labels.count, columns: width, values: logits)
+            if selection.calibrate { temperature = TemperatureScaling.calibrate(logits: pooled, labels: labels, range: temperatureRange) }
+            outOfFold = OutOfFoldPredictions(rows: rows, labels: labels, logits: pooled, temperature: temperature)
         }
         let model = try FineTuner(config: final).fit(encoder: encoder, table: table, rows: labeled.train)
         model.temperature = temperature
+        model.outOfFold = outOfFold
         model.selection = FineTuneSelection(method: .crossValidation, folds: folds.folds, repeats: folds.repeats, candidates: tried,
                                             chosen: chosen, temperature: temperature)
         return model

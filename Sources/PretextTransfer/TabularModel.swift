@@ -21,6 +21,10 @@ public final class TabularModel: TabularPredictor {
     public var selection: FineTuneSelection?
     /// How this model was chosen over other kinds, when it was (`AutoModel`).
     public var choice: ModelChoice?
+    /// Calibrated class probabilities on rows it was validated on but not trained on,
+    /// when model selection made them (`FineTuneSelector`, `SelfTrainer` under `AutoModel`).
+    /// Kept in memory for comparing and averaging candidates; not saved.
+    public var outOfFold: OutOfFoldPredictions?
 
     public init(preprocessor: FittedPreprocessor, encoder: Network, head: Network, target: TargetEncoder,
                 config: FineTuneConfig, history: TrainingHistory, idColumns: [String] = []) {
@@ -76,15 +80,21 @@ public final class TabularModel: TabularPredictor {
     }
 
     /// Writes the model atomically as a safetensors file (tensors `encoder.…`, `head.…`).
-    public func save(to path: String) throws {
+    public func save(to path: String) throws { try modelFile().write(to: path) }
+
+    /// The file `save` writes, in memory.
+    public func modelFile() throws -> SafeTensors {
         let description = Description(encoder: .init(encoder, seed: 0), head: .init(head, seed: 0), preprocessor: preprocessor,
                                       target: target, fineTune: config, history: history, idColumns: idColumns,
                                       temperature: temperature, selection: selection, choice: choice)
-        try ModelFile.write(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind, to: path)
+        return try ModelFile.encode(networks: [("encoder.", encoder), ("head.", head)], description: description, kind: Self.kind)
     }
 
-    public static func load(from path: String) throws -> TabularModel {
-        let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: Description.self)
+    public static func load(from path: String) throws -> TabularModel { try load(SafeTensors.read(from: path), path: path) }
+
+    /// A model file in memory; `path` names it in errors.
+    public static func load(_ file: SafeTensors, path: String) throws -> TabularModel {
+        let (_, description, file) = try ModelFile.decode(file, path: path, kinds: [kind], as: Description.self)
         let encoder = try description.encoder.restored(prefix: "encoder.", from: file, path: path)
         let head = try description.head.restored(prefix: "head.", from: file, path: path)
         let model = TabularModel(preprocessor: description.preprocessor, encoder: encoder, head: head, target: description.target,

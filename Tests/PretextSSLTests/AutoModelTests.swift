@@ -11,27 +11,14 @@ import PretextBaselines
 /// `auto` scores every candidate on the same rows, picks the lowest loss, and the model
 /// file says so.
 final class AutoModelTests: XCTestCase {
-    func quickAuto(seed: UInt64 = 0) -> AutoConfig {
-        var config = AutoConfig()
-        config.pretraining = quickScarf(seed: seed, epochs: 3, width: 32)
-        config.fineTune.training.maximumEpochs = 25
-        config.fineTune.training.batchSize = 32
-        config.fineTune.frozenEpochs = 8
-        config.fineTune.headWidth = 32
-        config.selection.learningRates = [1e-3]
-        config.selection.folds = 3
-        config.selection.repeats = 1
-        config.trees.trials = 2
-        config.trees.maximumRounds = 150
-        config.trees.patience = 20
-        config.seed = seed
-        return config
-    }
+    func quickAuto(seed: UInt64 = 0) -> AutoConfig { quickAutoConfig(seed: seed) }
 
     func testChoosesTheLowestValidationLossAndTheFileKeepsTheChoice() throws {
         let table = try loadTable("wine.csv")
         let budget = Array(0..<10) + Array(60..<70) + Array(131..<141)
-        let chosen = try AutoModel(config: quickAuto()).fit(table, rows: budget)
+        var config = quickAuto()
+        config.ensembleSize = 1  // single winners here; EnsembleTests covers averaging
+        let chosen = try AutoModel(config: config).fit(table, rows: budget)
         let choice = try XCTUnwrap(chosen.choice)
         XCTAssertEqual(choice.candidates.map(\.name), ["scarf", "scratch", "xgboost", "linear", "scarf+self-training"])
         XCTAssertEqual(choice.candidates.first { $0.name == choice.chosen }?.loss, choice.candidates.map(\.loss).min())
@@ -52,7 +39,7 @@ final class AutoModelTests: XCTestCase {
                        ?? (loaded as? MLPClassifier)?.fitted?.choice, choice)
         XCTAssertEqual(try loaded.predictions(table).predictions, try chosen.predictor.predictions(table).predictions)
         // Same seed, same choice and predictions.
-        let again = try AutoModel(config: quickAuto()).fit(table, rows: budget)
+        let again = try AutoModel(config: config).fit(table, rows: budget)
         XCTAssertEqual(again.choice, choice)
         XCTAssertEqual(try again.predictor.predictions(table).predictions, try chosen.predictor.predictions(table).predictions)
         XCTAssertTrue(choice.summary.last!.hasPrefix("chose \(choice.chosen): the lowest validation loss"))

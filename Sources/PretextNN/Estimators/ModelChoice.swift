@@ -25,11 +25,14 @@ public struct ModelChoice: Codable, Sendable, Equatable {
     public var candidates: [Candidate]
     /// The winner's name.
     public var chosen: String
+    /// Why the winner was chosen, when not for the lowest validation loss (an ensemble).
+    public var reason: String?
 
-    public init(validation: String, candidates: [Candidate], chosen: String) {
+    public init(validation: String, candidates: [Candidate], chosen: String, reason: String? = nil) {
         self.validation = validation
         self.candidates = candidates
         self.chosen = chosen
+        self.reason = reason
     }
 
     /// The candidates as an aligned text table, then the choice and why.
@@ -42,7 +45,7 @@ public struct ModelChoice: Codable, Sendable, Equatable {
                          + (candidate.name == chosen ? "✓ " : "  ") + candidate.detail)
         }
         lines.append(candidates.isEmpty ? "chose \(chosen): \(validation)"
-                     : "chose \(chosen): the lowest validation loss, by \(validation)")
+                     : "chose \(chosen): \(reason ?? "the lowest validation loss"), by \(validation)")
         return lines
     }
 }

@@ -56,6 +56,12 @@ public enum ModelFile {
     /// `tensors`: further named tensors (a model's arrays that are not a network's).
     public static func write<Description: Encodable>(networks: [(prefix: String, network: Network)], tensors extra: [SafeTensors.Tensor] = [],
                                                      description: Description, kind: String, to path: String) throws {
+        try encode(networks: networks, tensors: extra, description: description, kind: kind).write(to: path)
+    }
+
+    /// The model file `write` would write, in memory (e.g. to embed it in another file).
+    public static func encode<Description: Encodable>(networks: [(prefix: String, network: Network)], tensors extra: [SafeTensors.Tensor] = [],
+                                                      description: Description, kind: String) throws -> SafeTensors {
         var tensors: [SafeTensors.Tensor] = extra
         for (prefix, network) in networks {
             let store = network.store
@@ -71,13 +77,18 @@ public enum ModelFile {
             "pretext.checksum": checksum(tensors),
             "pretext.version": PretextVersion.release,
         ]
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
+        return SafeTensors(tensors: tensors, metadata: metadata)
     }
 
     /// Reads a file of one of `kinds` and verifies its version and checksum.
     public static func read<Description: Decodable>(from path: String, kinds: [String], as type: Description.Type)
         throws -> (kind: String, description: Description, file: SafeTensors) {
-        let file = try SafeTensors.read(from: path)
+        try decode(SafeTensors.read(from: path), path: path, kinds: kinds, as: type)
+    }
+
+    /// As `read`, for a model file already in memory; `path` names it in errors.
+    public static func decode<Description: Decodable>(_ file: SafeTensors, path: String, kinds: [String], as type: Description.Type)
+        throws -> (kind: String, description: Description, file: SafeTensors) {
         guard let versionText = file.metadata["pretext.format_version"], let kind = file.metadata["pretext.kind"],
               let model = file.metadata["pretext.model"] else { throw ModelFileError.notPretext(path: path) }
         guard let version = Int(versionText) else { throw ModelFileError.corrupt(path: path, reason: "format version \"\(versionText)\"") }
@@ -145,14 +156,14 @@ extension FittedSupervisedModel {
     static let classifierKind = "mlp-classifier"
     static let regressorKind = "mlp-regressor"
 
-    func save(to path: String, kind: String) throws {
+    func modelFile(kind: String) throws -> SafeTensors {
         let description = SupervisedDescription(network: .init(network, seed: 0), preprocessor: preprocessor, target: target,
                                                 supervised: config, history: history, choice: choice)
-        try ModelFile.write(networks: [("", network)], description: description, kind: kind, to: path)
+        return try ModelFile.encode(networks: [("", network)], description: description, kind: kind)
     }
 
-    static func load(from path: String, kind: String) throws -> FittedSupervisedModel {
-        let (_, description, file) = try ModelFile.read(from: path, kinds: [kind], as: SupervisedDescription.self)
+    static func load(_ file: SafeTensors, path: String, kind: String) throws -> FittedSupervisedModel {
+        let (_, description, file) = try ModelFile.decode(file, path: path, kinds: [kind], as: SupervisedDescription.self)
         let network = try description.network.restored(prefix: "", from: file, path: path)
         let model = FittedSupervisedModel(config: description.supervised, preprocessor: description.preprocessor,
                                           target: description.target, network: network, history: description.history)
@@ -163,13 +174,19 @@ extension FittedSupervisedModel {
 
 public extension MLPClassifier {
     /// Writes the fitted model (atomically) as a safetensors file.
-    func save(to path: String) throws {
+    func save(to path: String) throws { try modelFile().write(to: path) }
+
+    /// The file `save` writes, in memory.
+    func modelFile() throws -> SafeTensors {
         guard let fitted else { throw TrainingError.notFitted("MLPClassifier") }
-        try fitted.save(to: path, kind: FittedSupervisedModel.classifierKind)
+        return try fitted.modelFile(kind: FittedSupervisedModel.classifierKind)
     }
 
-    static func load(from path: String) throws -> MLPClassifier {
-        let fitted = try FittedSupervisedModel.load(from: path, kind: FittedSupervisedModel.classifierKind)
+    static func load(from path: String) throws -> MLPClassifier { try load(SafeTensors.read(from: path), path: path) }
+
+    /// A model file in memory; `path` names it in errors.
+    static func load(_ file: SafeTensors, path: String) throws -> MLPClassifier {
+        let fitted = try FittedSupervisedModel.load(file, path: path, kind: FittedSupervisedModel.classifierKind)
         let model = MLPClassifier(config: fitted.config)
         model.restore(fitted)
         return model
@@ -177,13 +194,19 @@ public extension MLPClassifier {
 }
 
 public extension MLPRegressor {
-    func save(to path: String) throws {
+    func save(to path: String) throws { try modelFile().write(to: path) }
+
+    /// The file `save` writes, in memory.
+    func modelFile() throws -> SafeTensors {
         guard let fitted else { throw TrainingError.notFitted("MLPRegressor") }
-        try fitted.save(to: path, kind: FittedSupervisedModel.regressorKind)
+        return try fitted.modelFile(kind: FittedSupervisedModel.regressorKind)
     }
 
-    static func load(from path: String) throws -> MLPRegressor {
-        let fitted = try FittedSupervisedModel.load(from: path, kind: FittedSupervisedModel.regressorKind)
+    static func load(from path: String) throws -> MLPRegressor { try load(SafeTensors.read(from: path), path: path) }
+
+    /// A model file in memory; `path` names it in errors.
+    static func load(_ file: SafeTensors, path: String) throws -> MLPRegressor {
+        let fitted = try FittedSupervisedModel.load(file, path: path, kind: FittedSupervisedModel.regressorKind)
         let model = MLPRegressor(config: fitted.config)
         model.restore(fitted)
         return model

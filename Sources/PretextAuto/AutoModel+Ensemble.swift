@@ -1,0 +1,69 @@
+import PretextNN
+
+extension AutoModel {
+    /// One validated candidate: its selection loss, what it settled on, the model refit
+    /// for serving, and (classification) its out-of-fold probabilities.
+    struct Scored {
+        var candidate: AutoConfig.Candidate
+        var loss: Double
+        var detail: String
+        var model: AutoChoice
+        var outOfFold: OutOfFoldPredictions?
+    }
+
+    /// The ensemble `auto` serves instead of a single winner, when there is one.
+    struct Ensemble {
+        var model: EnsembleModel
+        /// Its line in the choice record.
+        var candidate: ModelChoice.Candidate
+        var reason: String
+    }
+
+    /// The best few candidates averaged, if that validates better than each alone.
+    ///
+    /// Every candidate with out-of-fold probabilities on the same rows (the same folds or
+    /// hold-out) is ranked by the log loss of those probabilities, L(P) = −(1/n) Σ log P(yᵢ).
+    /// For k = 2 … `ensembleSize` the equal-weight mean of the k best is scored the same
+    /// way; the best such k is chosen when its loss is below the best single candidate's.
+    /// Equal weights and at most `ensembleSize − 1` tries keep the selection's own
+    /// optimism small (no weights are fitted to the out-of-fold rows).
+    ///
+    /// The losses compared here are all of calibrated probabilities at the chosen epochs,
+    /// which is why they differ from the selection losses in the record (the minimum of each
+    /// candidate's uncalibrated validation curve).
+    func bestEnsemble(_ scored: [Scored], names: [String]) -> Ensemble? {
+        guard config.ensembleSize >= 2 else { return nil }
+        let usable = scored.indices.filter { scored[$0].outOfFold != nil }
+        guard let reference = usable.first.flatMap({ scored[$0].outOfFold }) else { return nil }
+        let aligned = usable.filter { scored[$0].outOfFold!.rows == reference.rows && scored[$0].outOfFold!.labels == reference.labels }
+        if aligned.count < usable.count {
+            log("auto: ensemble left out \(usable.count - aligned.count) candidate(s) validated on other rows")
+        }
+        let losses = Dictionary(uniqueKeysWithValues: aligned.map { ($0, scored[$0].outOfFold!.logLoss) })
+        let ranked = aligned.sorted { losses[$0]! < losses[$1]! || (losses[$0]! == losses[$1]! && $0 < $1) }
+        guard ranked.count >= 2 else { return nil }
+        let single = (index: ranked[0], loss: losses[ranked[0]]!)
+        var best: (members: [Int], loss: Double)?
+        for k in 2...min(config.ensembleSize, ranked.count) {
+            let members = Array(ranked.prefix(k))
+            guard let averaged = OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: k)) else { continue }
+            let loss = averaged.logLoss
+            if loss < (best?.loss ?? single.loss) { best = (members, loss) }
+        }
+        guard let best else {
+            log("auto: no average of the best candidates beat \(names[single.index]) alone (out-of-fold log loss \(format(single.loss)))")
+            return nil
+        }
+        let memberNames = best.members.map { names[$0] }
+        let model = EnsembleModel(members: best.members.map { scored[$0].model.predictor }, names: memberNames,
+                                  weights: Array(repeating: 1, count: best.members.count))
+        let detail = "equal-weight average of " + memberNames.joined(separator: " + ")
+            + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
+            + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
+        return Ensemble(model: model, candidate: .init(name: "ensemble", loss: best.loss, detail: detail),
+                        reason: "the average of its members' probabilities has a lower out-of-fold log loss (\(format(best.loss))) "
+                            + "than any single candidate (best: \(names[single.index]), \(format(single.loss)))")
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.4f", value) }
+}
