@@ -28,7 +28,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (table, report) = try CSVReader(options: try read.readOptions()).read(file)
+            let (table, report) = try TableFile.read(file, options: try read.readOptions())
             let inspection = try InspectionReport(table: table, read: report, target: target)
             print(inspection.render())
         }

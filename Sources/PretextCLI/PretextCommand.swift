@@ -20,7 +20,7 @@ struct PretextCommand: ParsableCommand {
           pretext bench ingest
         """,
         version: "pretext \(PretextVersion.release)",
-        subcommands: [InspectCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
+        subcommands: [InspectCommand.self, CacheCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
                       PredictCommand.self, EmbedCommand.self, CompareCommand.self, SeriesCommand.self, BenchCommand.self]
     )
 }

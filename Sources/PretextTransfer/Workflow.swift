@@ -7,7 +7,7 @@ import PretextSSL
 public enum Workflow {
     /// Reads `path`, marks `target` (if given) and `idColumns`.
     public static func readTable(_ path: String, target: String?, idColumns: [String], options: ReadOptions) throws -> (Table, ReadReport) {
-        var (table, report) = try CSVReader(options: options).read(path)
+        var (table, report) = try TableFile.read(path, options: options)
         if let target { try table.setRole(.target, for: target) }
         for id in idColumns { try table.setRole(.id, for: id) }
         return (table, report)

@@ -5,7 +5,7 @@ import XCTest
 /// and `--version`.
 final class HelpTests: XCTestCase {
     static let commands: [[String]] = [
-        [], ["inspect"], ["pretrain"], ["finetune"], ["fit"], ["predict"], ["embed"], ["compare"],
+        [], ["inspect"], ["cache"], ["pretrain"], ["finetune"], ["fit"], ["predict"], ["embed"], ["compare"],
         ["series"], ["series", "pretrain"], ["series", "forecast"], ["series", "classify"], ["series", "compare"],
         ["bench"], ["bench", "ingest"], ["bench", "gemm"], ["bench", "train"],
     ]

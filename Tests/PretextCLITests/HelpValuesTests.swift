@@ -15,6 +15,7 @@ final class HelpValuesTests: XCTestCase {
     /// The fewest arguments each command needs besides the option under test.
     static let minimal: [[String]: [String]] = [
         ["inspect"]: [missingCSV],
+        ["cache"]: [missingCSV, "-o", "/nonexistent/out.pretext"],
         ["pretrain"]: [missingCSV, "--target", "y", "-o", "/nonexistent/out.safetensors"],
         ["finetune"]: [missingCSV, "--target", "y", "--encoder", missingModel, "-o", "/nonexistent/out.safetensors"],
         ["fit"]: [missingCSV, "--target", "y", "-o", "/nonexistent/out.safetensors"],

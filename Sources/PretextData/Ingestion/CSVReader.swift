@@ -45,7 +45,7 @@ public struct CSVReader: Sendable {
         preconditionFailure("a second pass always completes")
     }
 
-    private func validate() throws {
+    func validate() throws {
         guard (0...0.5).contains(options.strayTextTolerance) else {
             throw DataError.invalidOption(name: "strayTextTolerance", value: "\(options.strayTextTolerance)", reason: "must lie in 0...0.5")
         }
@@ -65,7 +65,22 @@ public struct CSVReader: Sendable {
         case needsText([String])
     }
 
-    private func readOnce(_ input: SpooledInput, givenTypes: [String: ColumnType]) throws -> Pass {
+    /// An opened input: the source positioned after the preamble, the first block of
+    /// records in `buffer`, the columns and how to parse them.
+    struct Opened {
+        let source: ByteSource
+        var buffer: [UInt8]
+        var eof: Bool
+        var textBytes: Int
+        let preamble: CSVPreamble
+        let plan: ChunkPlan
+        var names: [String] { preamble.columnNames }
+    }
+
+    /// Opens `input`: reads until the preamble (header, delimiter) is known, checks the
+    /// encoding and the given types' names, and plans the parse (`forcedText`: the
+    /// columns whose fields are kept as text — default: those given a non-numeric type).
+    func open(_ input: SpooledInput, givenTypes: [String: ColumnType], forcedText: Set<String>? = nil) throws -> Opened {
         let source = try ByteSource(input)
         let path = input.name
         let blockSize = options.chunkSize
@@ -91,10 +106,16 @@ public struct CSVReader: Sendable {
             throw DataError.unknownColumn(path: path, name: name, role: "a column type", closeMatches: ColumnNameMatcher.closeMatches(to: name, in: names))
         }
         let plan = ChunkPlan(delimiter: preamble.delimiter, columnCount: names.count,
-                             forcedText: names.map { name in givenTypes[name].map { $0 != .numeric } ?? false },
+                             forcedText: names.map { name in forcedText.map { $0.contains(name) } ?? givenTypes[name].map { $0 != .numeric } ?? false },
                              missing: MissingTokenMatcher(options.missingTokens), skipBadRows: options.skipBadRows,
                              alwaysUseLibCSV: options.alwaysUseLibCSV)
         buffer.removeFirst(preamble.dataOffset)
+        return Opened(source: source, buffer: buffer, eof: eof, textBytes: textBytes, preamble: preamble, plan: plan)
+    }
+
+    private func readOnce(_ input: SpooledInput, givenTypes: [String: ColumnType]) throws -> Pass {
+        let opened = try open(input, givenTypes: givenTypes)
+        let (source, preamble, plan, names, path) = (opened.source, opened.preamble, opened.plan, opened.names, input.name)
 
         // MARK: Parallel chunk pipeline
         let threads = options.threads ?? ProcessorInfo.activeCores
@@ -116,28 +137,9 @@ public struct CSVReader: Sendable {
             }
         }
 
-        var quoteParity = false   // parity of quotes in buffer[0..<scanned]
-        var scanned = 0
-        var lastCut = 0           // end of the last complete record in buffer[0..<scanned]
-        while true {
-            (quoteParity, lastCut) = Self.scan(buffer, from: scanned, parity: quoteParity, lastCut: lastCut)
-            scanned = buffer.count
-            if eof {
-                if buffer.contains(where: { $0 != 0x0a && $0 != 0x0d }) { submit(buffer) }
-                break
-            }
-            if lastCut > 0 {
-                var chunk = buffer
-                buffer = Array(chunk[lastCut...])
-                chunk.removeLast(chunk.count - lastCut)
-                scanned -= lastCut
-                lastCut = 0
-                submit(chunk)
-                if store.hasIssue { break }
-            }
-            let got = try fill(&buffer, from: source, count: blockSize)
-            textBytes += got
-            eof = got < blockSize
+        let textBytes = try cutRecords(opened) { chunk in
+            submit(chunk)
+            return !store.hasIssue
         }
         group.wait()
         let results = store.ordered(count: chunkCount)
@@ -194,9 +196,39 @@ public struct CSVReader: Sendable {
 
     // MARK: - Helpers
 
+    /// Reads the rest of `opened`'s input block by block and hands `submit` each run of
+    /// whole records, cut at the last newline outside quotes (quote parity is tracked
+    /// across blocks), until the end or until `submit` returns false. Returns the text
+    /// bytes read, the opened buffer's included.
+    func cutRecords(_ opened: Opened, _ submit: ([UInt8]) throws -> Bool) throws -> Int {
+        var (buffer, eof, textBytes) = (opened.buffer, opened.eof, opened.textBytes)
+        var quoteParity = false   // parity of quotes in buffer[0..<scanned]
+        var scanned = 0
+        var lastCut = 0           // end of the last complete record in buffer[0..<scanned]
+        while true {
+            (quoteParity, lastCut) = Self.scan(buffer, from: scanned, parity: quoteParity, lastCut: lastCut)
+            scanned = buffer.count
+            if eof {
+                if buffer.contains(where: { $0 != 0x0a && $0 != 0x0d }) { _ = try submit(buffer) }
+                return textBytes
+            }
+            if lastCut > 0 {
+                var chunk = buffer
+                buffer = Array(chunk[lastCut...])
+                chunk.removeLast(chunk.count - lastCut)
+                scanned -= lastCut
+                lastCut = 0
+                guard try submit(chunk) else { return textBytes }
+            }
+            let got = try fill(&buffer, from: opened.source, count: options.chunkSize)
+            textBytes += got
+            eof = got < options.chunkSize
+        }
+    }
+
     /// Appends up to `count` bytes from `source`; returns how many came. The bytes are
     /// read straight into the buffer's new tail (one copy, by the kernel).
-    private func fill(_ buffer: inout [UInt8], from source: ByteSource, count: Int) throws -> Int {
+    func fill(_ buffer: inout [UInt8], from source: ByteSource, count: Int) throws -> Int {
         let kept = buffer.count
         var got = 0
         var failure: Error? = nil
@@ -263,7 +295,7 @@ public struct CSVReader: Sendable {
         return total
     }
 
-    private func error(for issue: ChunkIssue, startLine: Int, names: [String], path: String) -> DataError {
+    func error(for issue: ChunkIssue, startLine: Int, names: [String], path: String) -> DataError {
         let line = startLine + issue.localLine
         let location = SourceLocation(file: path, line: line, columnIndex: issue.column.map { $0 + 1 },
                                       columnName: issue.column.flatMap { $0 < names.count ? names[$0] : nil })

@@ -14,6 +14,13 @@ public struct ContentHash: Sendable {
 
     /// Mixes in raw bytes (and their count).
     public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        mixWords(bytes)
+        mix(UInt64(bytes.count))
+        length &+= UInt64(bytes.count)
+    }
+
+    /// Mixes `bytes` eight at a time, then a last partial word zero-padded.
+    private mutating func mixWords(_ bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         var offset = 0
         while offset + 8 <= count {
@@ -24,6 +31,28 @@ public struct ContentHash: Sendable {
             var tail: UInt64 = 0
             for index in offset..<count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
             mix(tail)
+        }
+    }
+
+    /// Mixes in `count` bytes that `read` delivers piece by piece (each call fills as much
+    /// of the buffer it is given as it can and returns how many bytes it wrote), with the
+    /// same result as `combine(bytes:)` on all of them at once — for data too large to
+    /// hold, e.g. a file read in blocks. Fewer bytes than `count` is an error of `read`'s.
+    public mutating func combine(count: Int, reading read: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows {
+        let block = 1 << 20   // a multiple of 8: only the last piece may end in a partial word
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 8)
+        defer { buffer.deallocate() }
+        var remaining = count
+        while remaining > 0 {
+            let want = min(block, remaining)
+            var got = 0
+            while got < want {
+                let n = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[got..<want]))
+                precondition(n > 0, "ContentHash.combine(count:reading:): the reader ended \(remaining - got) bytes early")
+                got += n
+            }
+            mixWords(UnsafeRawBufferPointer(rebasing: buffer[0..<want]))
+            remaining -= want
         }
         mix(UInt64(count))
         length &+= UInt64(count)

@@ -49,6 +49,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidLabelBudget(text: String, reason: String)
     case schemaMismatch(missing: [String], reason: String)
     case unwritable(path: String, reason: String)
+    /// A Pretext cache file (`.pretext`) that is damaged, truncated or of a newer format.
+    case corruptCache(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -89,6 +91,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid label budget \"\(text)\": \(reason).\n  hint: write a percentage of the training rows (\"5%\") or a row count (\"100\")."
         case .unwritable(let path, let reason):
             return "\(path): cannot write the file: \(reason)."
+        case .corruptCache(let path, let reason):
+            return "\(path): not a usable Pretext cache: \(reason).\n  hint: build it again from the CSV with `pretext cache`."
         case .schemaMismatch(let missing, let reason):
             return "the input lacks \(missing.count) needed column(s): \(missing.joined(separator: ", ")). \(reason)"
         }

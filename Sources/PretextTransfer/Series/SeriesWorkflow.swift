@@ -24,7 +24,7 @@ public enum SeriesWorkflow {
 
     /// Reads one file as a series collection.
     public static func read(_ path: String, source: Source, options: ReadOptions) throws -> SeriesCollection {
-        let (table, _) = try CSVReader(options: options).read(path)
+        let (table, _) = try TableFile.read(path, options: options)
         let collection = try SeriesReader(layout: source.layout, valueColumns: source.valueColumns, labelColumn: source.labelColumn,
                                           fill: source.fill).series(from: table)
         return source.channelsAsSeries ? collection.splittingChannels() : collection

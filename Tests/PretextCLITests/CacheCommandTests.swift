@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+
+/// `pretext cache` writes a cache every command reads in place of the CSV, with the
+/// same results.
+final class CacheCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pretext-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// The column table of `pretext inspect` (its first lines name the file and its size).
+    func columnTable(_ output: String) -> String {
+        output.components(separatedBy: "\n").drop { !$0.hasPrefix("#") }.joined(separator: "\n")
+    }
+
+    func testEveryCommandReadsTheCacheAsItReadsTheCSV() throws {
+        let cache = try runPretext(["cache", "datasets/penguins.csv", "-o", path("penguins.pretext")])
+        XCTAssertEqual(cache.status, 0, cache.standardError)
+        XCTAssertTrue(cache.standardOutput.hasPrefix("cached 344 rows × 7 columns"), cache.standardOutput)
+        XCTAssertTrue(cache.standardOutput.contains("wrote \(path("penguins.pretext"))"), cache.standardOutput)
+
+        let fromCSV = try runPretext(["inspect", "datasets/penguins.csv", "--target", "target"])
+        let fromCache = try runPretext(["inspect", path("penguins.pretext"), "--target", "target"])
+        XCTAssertEqual(fromCache.status, 0, fromCache.standardError)
+        XCTAssertFalse(columnTable(fromCSV.standardOutput).isEmpty)
+        // The same columns, types, summaries and target; the cache adds where it came from.
+        XCTAssertEqual(columnTable(fromCache.standardOutput),
+                       columnTable(fromCSV.standardOutput) + "\nnotes:\n  - read from the cache of datasets/penguins.csv\n")
+
+        // A model fitted on the cache predicts as the one fitted on the CSV (same seed).
+        for (data, model) in [("datasets/penguins.csv", "csv.safetensors"), (path("penguins.pretext"), "cache.safetensors")] {
+            let fit = try runPretext(["fit", data, "--target", "target", "--method", "xgboost", "--baseline-trials", "2", "-o", path(model)])
+            XCTAssertEqual(fit.status, 0, fit.standardError)
+        }
+        let predictions = try ["csv.safetensors", "cache.safetensors"].map { model -> String in
+            let predict = try runPretext(["predict", path(model), path("penguins.pretext"), "-o", "-"])
+            XCTAssertEqual(predict.status, 0, predict.standardError)
+            return predict.standardOutput
+        }
+        XCTAssertEqual(predictions[0].split(separator: "\n").count, 345)
+        XCTAssertEqual(predictions[0], predictions[1])
+    }
+
+    func testBadInputAndOptionsAreErrors() throws {
+        let missing = try runPretext(["cache", path("none.csv"), "-o", path("x.pretext")])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.standardError.contains("none.csv"), missing.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.pretext")))
+
+        let ragged = path("ragged.csv")
+        try "a,b\n1,2\n3,4,5\n".write(toFile: ragged, atomically: false, encoding: .utf8)
+        let bad = try runPretext(["cache", ragged, "-o", path("x.pretext")])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.standardError.contains("ragged.csv:3"), bad.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.pretext")))
+
+        XCTAssertEqual(try runPretext(["cache", "datasets/wine.csv", "-o", path("wine.pretext")]).status, 0)
+        // Read options belong to the build; given with a cache they are refused, not ignored.
+        let options = try runPretext(["inspect", path("wine.pretext"), "--delimiter", ";"])
+        XCTAssertEqual(options.status, 1)
+        XCTAssertTrue(options.standardError.contains("this is a Pretext cache"), options.standardError)
+        // A truncated cache is a typed error naming the file.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path("wine.pretext")))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path("cut.pretext")))
+        let cut = try runPretext(["inspect", path("cut.pretext")])
+        XCTAssertEqual(cut.status, 1)
+        XCTAssertTrue(cut.standardError.contains("cut.pretext: not a usable Pretext cache"), cut.standardError)
+    }
+}
