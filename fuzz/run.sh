@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the four libFuzzer targets (address sanitizer) and runs each for a fixed number
+# Builds the five libFuzzer targets (address sanitizer) and runs each for a fixed number
 # of executions from the committed seed corpus (fuzz/corpus/<target>/). Prints one
 # summary line per target: executions, seconds, coverage (libFuzzer's edge count "cov"
 # and feature count "ft") and crashing inputs saved under fuzz/crashes/<target>/.
 #
 # Usage: bash fuzz/run.sh [RUNS] [TARGETS...]
 #   RUNS     executions per target (default 200000; the recorded campaign used 10000000)
-#   TARGETS  any of csv model series preprocessing (default: all four)
+#   TARGETS  any of csv model series preprocessing cache (default: all five)
 # New inputs that add coverage stay in a scratch copy; `FUZZ_MERGE=1` merges them back
 # into fuzz/corpus/<target>/ (minimised with -merge=1) so a campaign can grow the seeds.
 set -euo pipefail
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-200000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv model series preprocessing)
+[ ${#targets[@]} -gt 0 ] || targets=(csv model series preprocessing cache)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 data_sources=$(find Sources/PretextData -name '*.swift' | sort)
@@ -32,7 +32,8 @@ for target in "${targets[@]}"; do
     model) build model Sources/PretextNN/Serialization/SafeTensors.swift Sources/PretextNN/Serialization/ModelFileError.swift fuzz/FuzzModelFile.swift ;;
     series) build series fuzz/FuzzSeries.swift ;;
     preprocessing) build preprocessing fuzz/FuzzPreprocessing.swift ;;
-    *) echo "unknown fuzz target: $target (csv, model, series, preprocessing)" >&2; exit 2 ;;
+    cache) build cache fuzz/FuzzCache.swift ;;
+    *) echo "unknown fuzz target: $target (csv, model, series, preprocessing, cache)" >&2; exit 2 ;;
   esac
   mkdir -p "fuzz/crashes/$target" "$out/corpus-$target"
   cp fuzz/corpus/$target/* "$out/corpus-$target/"

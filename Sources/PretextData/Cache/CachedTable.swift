@@ -79,7 +79,7 @@ public final class CachedTable: @unchecked Sendable {
         guard schema.rowCount >= 0 else { throw DataError.corruptCache(path: path, reason: "\(schema.rowCount) rows") }
         for column in schema.columns {
             let (bytes, overflow) = schema.rowCount.multipliedReportingOverflow(by: column.storage.width)
-            guard !overflow, column.offset >= CacheFormat.headerSize, column.offset % 4 == 0, column.offset <= offset, bytes <= offset - column.offset else {
+            guard !overflow, column.offset >= CacheFormat.headerSize, column.offset % CacheFormat.alignment == 0, column.offset <= offset, bytes <= offset - column.offset else {
                 throw DataError.corruptCache(path: path, reason: "column \"\(column.name)\"'s values lie outside the data section")
             }
             if column.storage == .int32, column.vocabulary == nil {

@@ -70,8 +70,13 @@ public enum ColumnarCache {
         let file = try TemporaryOutput(path: output, size: dataEnd)
 
         // Pass 2: values.
-        let textColumns = Set(zip(names, decisions).compactMap { name, decision in
-            if case .text = decision { return name }
+        // Text is kept (forced) where `read` keeps it: columns given a non-numeric type,
+        // and mostly-text columns with numbers among them (read's second pass). Text-only
+        // columns are parsed as in pass 1, so the rows `skipBadRows` drops leave the same
+        // traces in the chunk dictionaries as they do in `read`.
+        let textColumns = Set(names.indices.compactMap { index -> String? in
+            if let given = options.columnTypes[names[index]], given != .numeric { return names[index] }
+            if case .text = decisions[index], evidence[index].numbers > 0 { return names[index] }
             return nil
         })
         var written = 0
