@@ -27,46 +27,28 @@ public struct Preprocessor: Sendable {
         guard !rows.isEmpty else {
             throw DataError.invalidOption(name: "rows", value: "[]", reason: "preprocessing needs at least one row to fit on")
         }
-        var features: [FeatureState] = []
-        var notes: [String] = []
+        var builder = FeatureBuilder(config: config)
         for column in table.columns where column.role == .feature {
             let missingCount = rows.reduce(0) { $0 + (Self.isMissing(column, $1) ? 1 : 0) }
-            let hasIndicator = config.missingIndicators && missingCount > 0
             switch column.storage {
             case .categorical(let codes, let vocabulary):
                 var counts = [Int](repeating: 0, count: vocabulary.count)
                 for row in rows where codes[row] >= 0 { counts[Int(codes[row])] += 1 }
-                let kept = counts.indices.filter { counts[$0] >= config.minimumCategoryCount && counts[$0] > 0 }
-                    .sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && vocabulary[$0] < vocabulary[$1]) }
-                if kept.count <= 1 && missingCount == 0 {
-                    notes.append("dropped constant column \"\(column.name)\" (a single category in the fit rows)")
-                    continue
-                }
-                features.append(.categorical(CategoricalFeature(name: column.name, vocabulary: kept.map { vocabulary[$0] },
-                                                                hasIndicator: hasIndicator)))
+                builder.addCategorical(name: column.name, vocabulary: vocabulary, counts: counts, missingCount: missingCount)
             case .numeric, .datetime:
                 let values = rows.compactMap { row -> Double? in
                     let value = Self.number(column, row)
                     return value.isFinite ? value : nil
                 }.sorted()
-                if values.isEmpty || (values.first == values.last && missingCount == 0) {
-                    notes.append("dropped constant column \"\(column.name)\" (\(values.isEmpty ? "no values" : "one value")) in the fit rows)")
-                    continue
+                let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+                let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+                builder.addNumeric(name: column.name, type: column.type, missingCount: missingCount, count: values.count,
+                                   range: values.isEmpty ? nil : (values.first!, values.last!), mean: mean, variance: variance) {
+                    $0.map { Self.quantile(values, $0) }
                 }
-                let mean = values.reduce(0, +) / Double(values.count)
-                let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-                let median = Self.quantile(values, 0.5)
-                var quantiles: [Double]? = nil
-                if config.numericTransform == .quantileNormal {
-                    let count = min(config.quantileCount, values.count)
-                    quantiles = (0..<count).map { Self.quantile(values, count == 1 ? 0.5 : Double($0) / Double(count - 1)) }
-                }
-                features.append(.numeric(NumericFeature(name: column.name, sourceType: column.type, median: median, mean: mean,
-                                                        scale: variance > 0 ? variance.squareRoot() : 1, quantiles: quantiles,
-                                                        hasIndicator: hasIndicator)))
             }
         }
-        return FittedPreprocessor(config: config, features: features, notes: notes)
+        return builder.fitted
     }
 
     static func isMissing(_ column: Column, _ row: Int) -> Bool {
@@ -92,6 +74,52 @@ public struct Preprocessor: Sendable {
         let upper = min(lower + 1, sorted.count - 1)
         let fraction = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}
+
+/// Turns each feature column's statistics — exact (`Preprocessor.fit`) or streamed
+/// (`Preprocessor.fit(_:excluding:)`) — into its fitted state by the rules above.
+struct FeatureBuilder {
+    let config: PreprocessingConfig
+    private(set) var features: [FeatureState] = []
+    private(set) var notes: [String] = []
+
+    init(config: PreprocessingConfig) { self.config = config }
+
+    var fitted: FittedPreprocessor { FittedPreprocessor(config: config, features: features, notes: notes) }
+
+    /// Categories kept: seen at least `minimumCategoryCount` times, most frequent first
+    /// (ties by name). A single one with nothing missing is a constant column.
+    mutating func addCategorical(name: String, vocabulary: [String], counts: [Int], missingCount: Int) {
+        let kept = counts.indices.filter { counts[$0] >= config.minimumCategoryCount && counts[$0] > 0 }
+            .sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && vocabulary[$0] < vocabulary[$1]) }
+        if kept.count <= 1 && missingCount == 0 {
+            notes.append("dropped constant column \"\(name)\" (a single category in the fit rows)")
+            return
+        }
+        features.append(.categorical(CategoricalFeature(name: name, vocabulary: kept.map { vocabulary[$0] },
+                                                        hasIndicator: config.missingIndicators && missingCount > 0)))
+    }
+
+    /// - Parameters:
+    ///   - count: finite values; `range`: their smallest and largest (nil without any).
+    ///   - quantiles: the q-quantiles of the finite values, for fractions q in 0…1.
+    mutating func addNumeric(name: String, type: ColumnType, missingCount: Int, count: Int, range: (Double, Double)?,
+                             mean: Double, variance: Double, quantiles: ([Double]) -> [Double]) {
+        guard let range, !(range.0 == range.1 && missingCount == 0) else {
+            notes.append("dropped constant column \"\(name)\" (\(range == nil ? "no values" : "one value")) in the fit rows)")
+            return
+        }
+        var fractions = [0.5]
+        if config.numericTransform == .quantileNormal {
+            let points = min(config.quantileCount, count)
+            fractions += (0..<points).map { points == 1 ? 0.5 : Double($0) / Double(points - 1) }
+        }
+        let values = quantiles(fractions)
+        features.append(.numeric(NumericFeature(name: name, sourceType: type, median: values[0], mean: mean,
+                                                scale: variance > 0 ? variance.squareRoot() : 1,
+                                                quantiles: config.numericTransform == .quantileNormal ? Array(values.dropFirst()) : nil,
+                                                hasIndicator: config.missingIndicators && missingCount > 0)))
     }
 }
 

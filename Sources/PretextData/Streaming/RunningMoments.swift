@@ -15,10 +15,13 @@ public struct RunningMoments: Sendable, Equatable {
 
     public init() {}
 
-    public mutating func add(_ value: Float) {
-        guard !value.isNaN else { return }
+    public mutating func add(_ value: Float) { add(Double(value)) }
+
+    /// A Double value (datetimes, seconds since 1970, need its precision).
+    public mutating func add(_ x: Double) {
+        guard !x.isNaN else { return }
         count += 1
-        let x = Double(value), delta = x - mean
+        let delta = x - mean
         mean += delta / Double(count)
         squares += delta * (x - mean)
     }
