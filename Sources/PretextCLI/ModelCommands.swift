@@ -8,7 +8,9 @@ struct PretrainCommand: ParsableCommand {
         discussion: """
         The pool is every row of DATA — rows with an empty target included — plus every \
         row of each --unlabeled file (same columns, any order). The target column is \
-        never an input. With --objective supervised, the encoder is instead trained to \
+        never an input. DATA may be a cache (pretext cache): then, without --unlabeled \
+        files, pretraining streams it — preprocessing fitted in one pass, each batch and \
+        its corruption donors gathered as needed — and never holds the table. With --objective supervised, the encoder is instead trained to \
         predict --target (an upstream label) and fine-tuned later on another label or \
         table. Progress (epoch, loss, rows/s, ETA) goes to standard error.
 
@@ -51,10 +53,22 @@ struct PretrainCommand: ParsableCommand {
         try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
-            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
-            let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             var config = scarf.config(seed: runOptions.seed)
             config.objective = PretrainingObjective(parsing: objective) ?? .scarf
+            if TableFile.isCache(data) && unlabeled.isEmpty && config.objective != .supervised {
+                // A cache streams: batches are gathered from it, the table is never held.
+                let encoder = try Workflow.pretrain(cache: data, excluding: [target].compactMap { $0 } + id, options: options, config: config,
+                                                    progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
+                                                    communicator: communicator)
+                guard communicator.isRoot else { return }
+                try encoder.save(to: output)
+                printError("pretrained on \(try CachedTable(path: data).rowCount) rows streamed from the cache for \(encoder.history.epochs.count) epochs"
+                           + (MemoryStats.peakResidentBytes().map { "; peak memory \($0 / 1_000_000) MB" } ?? ""))
+                print("wrote \(output)")
+                return
+            }
+            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
+            let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
             let encoder = try Workflow.pretrain(pool, config: config,
                                                 progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
                                                 communicator: communicator)

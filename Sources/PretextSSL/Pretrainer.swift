@@ -33,34 +33,73 @@ public struct Pretrainer {
     }
 
     /// Pretrains on `rows` of `table` (default: every row). The target column, if any,
-    /// is never an input.
-    public func fit(_ table: Table, rows: [Int]? = nil) throws -> PretrainedEncoder {
+    /// is never an input. `preprocessor`: preprocessing already fitted (default: fitted
+    /// on `rows`).
+    public func fit(_ table: Table, rows: [Int]? = nil, preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
         try config.validate()
         let pool = rows ?? Array(0..<table.rowCount)
         guard pool.count >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(pool.count)") }
         let (trainRows, validationRows) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction,
                                                                 seed: config.seed)
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
-        let (preprocessor, features, encoder) = try start(table, pool: pool, seeds: &seeds)
+        let (preprocessor, features, encoder) = try start(table, pool: pool, preprocessor: given, seeds: &seeds)
         let x = features.gatheringRows(trainRows)
         let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
+        return try train(preprocessor: preprocessor, encoder: encoder, featureCount: features.columns, trainCount: trainRows.count,
+                         anchors: { x.gatheringRows($0) }, corruptor: corruptor,
+                         validationAnchors: features.gatheringRows(validationRows), seeds: &seeds)
+    }
 
+    /// Pretrains on every row of a columnar cache without holding the table: the
+    /// preprocessing is fitted in one streamed pass (`Preprocessor.fit(_:excluding:)`,
+    /// unless given), and each batch — its rows, and the donors SCARF's corruption draws
+    /// for them — is gathered from the cache and preprocessed as it is needed. Memory is
+    /// the model, a batch and the validation rows. With the same preprocessing and seed
+    /// it trains exactly the model `fit(_:rows:preprocessor:)` trains on the same table:
+    /// the same split, batches and corruption draws.
+    ///
+    /// - Parameter excluding: columns that are not inputs (the target, id columns).
+    public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
+        try config.validate()
+        guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
+        let (trainRows, validationRows) = DatasetSplit.holdOut(Array(0..<cache.rowCount), classes: nil, fraction: config.validationFraction,
+                                                                seed: config.seed)
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(cache, excluding: excluding)
+        guard !preprocessor.features.isEmpty else {
+            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
+        }
+        let source = try CachedFeatureRows(cache: cache, preprocessor: preprocessor)
+        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: source.columns,
+                                  outputDimensions: config.encoderWidth, seed: seeds.next())
+        let inTraining: @Sendable ([Int]) -> Matrix = { positions in source.rows(positions.map { trainRows[$0] }) }
+        let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, poolRows: trainRows.count,
+                                          gather: inTraining)
+        return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
+                         anchors: inTraining, corruptor: corruptor, validationAnchors: source.rows(validationRows), seeds: &seeds)
+    }
+
+    /// The training loop shared by both sources: `anchors` gives the features of training
+    /// rows by their position among the training rows; `validationAnchors` are the
+    /// held-out rows' features.
+    private func train(preprocessor: FittedPreprocessor, encoder: Network, featureCount: Int, trainCount: Int,
+                       anchors gather: @escaping ([Int]) -> Matrix, corruptor: MarginalCorruptor, validationAnchors: Matrix,
+                       seeds: inout SeededGenerator) throws -> PretrainedEncoder {
         let head = try Network(architecture: config.headArchitecture, inputDimensions: config.encoderWidth,
                                outputDimensions: config.encoderWidth, seed: seeds.next())
         let decoder = try Network(architecture: .linear, inputDimensions: config.encoderWidth,
-                                  outputDimensions: features.columns + preprocessor.blocks.count, seed: seeds.next())
+                                  outputDimensions: featureCount + preprocessor.blocks.count, seed: seeds.next())
         var training = config.training
         training.seed = seeds.next()
         let objective = config.objective
         var stores: [ParameterStore] = [encoder.store]
         if objective.isContrastive { stores.append(head.store) }
         if objective.contains(.reconstruct) { stores.append(decoder.store) }
-        let batchesPerEpoch = (trainRows.count + training.batchSize - 1) / training.batchSize
+        let batchesPerEpoch = (trainCount + training.batchSize - 1) / training.batchSize
         let optimizers = try stores.map { _ in try Optimizer(config: config.optimizer, totalSteps: batchesPerEpoch * training.maximumEpochs) }
 
         // Fixed validation pairs: each held-out row with one corrupted view, drawn once.
         var validationGenerator = SeededGenerator(seed: config.seed, stream: "scarf-validation")
-        let validationAnchors = features.gatheringRows(validationRows)
         let (validationViews, validationMask) = corruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
         var corruption = SeededGenerator(seed: seeds.next(), stream: "corruption")
         let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder,
@@ -71,13 +110,13 @@ public struct Pretrainer {
         var trainer = Trainer(config: training, progress: progress, communicator: communicator)
         if objective.isContrastive { trainer.minimumBatchSize = 2 }
         let history = try trainer.run(
-            rowCount: trainRows.count, stores: stores, optimizers: optimizers,
+            rowCount: trainCount, stores: stores, optimizers: optimizers,
             step: { batch in
-                let anchors = x.gatheringRows(batch)
+                let anchors = gather(batch)
                 let (views, mask) = corruptor.corruptWithMask(anchors, generator: &corruption)
                 return step.run(anchors: anchors, views: views, mask: mask, mode: .training, backward: true)
             },
-            validate: validationRows.count < 2 ? nil : {
+            validate: validationAnchors.rows < 2 ? nil : {
                 step.validationLoss(anchors: validationAnchors, views: validationViews, mask: validationMask, batchSize: training.batchSize)
             })
         return PretrainedEncoder(preprocessor: preprocessor, network: encoder, config: config, history: history)
@@ -90,14 +129,15 @@ public struct Pretrainer {
     public func untrained(_ table: Table, rows: [Int]? = nil) throws -> PretrainedEncoder {
         try config.validate()
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
-        let (preprocessor, _, encoder) = try start(table, pool: rows ?? Array(0..<table.rowCount), seeds: &seeds)
+        let (preprocessor, _, encoder) = try start(table, pool: rows ?? Array(0..<table.rowCount), preprocessor: nil, seeds: &seeds)
         return PretrainedEncoder(preprocessor: preprocessor, network: encoder, config: config, history: TrainingHistory())
     }
 
     /// Preprocessing fitted on `pool`, every row's features (rows, F), and the encoder
     /// initialised from the first seed of `seeds`.
-    private func start(_ table: Table, pool: [Int], seeds: inout SeededGenerator) throws -> (FittedPreprocessor, Matrix, Network) {
-        let preprocessor = try Preprocessor(config: config.preprocessing).fit(table, rows: pool)
+    private func start(_ table: Table, pool: [Int], preprocessor given: FittedPreprocessor?,
+                       seeds: inout SeededGenerator) throws -> (FittedPreprocessor, Matrix, Network) {
+        let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(table, rows: pool)
         guard !preprocessor.features.isEmpty else {
             throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
         }

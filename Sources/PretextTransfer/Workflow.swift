@@ -38,6 +38,20 @@ public enum Workflow {
         return try Pretrainer(config: config, progress: progress, communicator: communicator).fit(pool)
     }
 
+    /// Pretrains self-supervised on a columnar cache, streaming its rows
+    /// (`Pretrainer.fit(_:excluding:)`): `excluding` names the target and id columns,
+    /// which must exist in the cache.
+    public static func pretrain(cache path: String, excluding: [String], options: ReadOptions, config: PretrainingConfig,
+                                progress: ProgressReporter?, communicator: Communicator = .single) throws -> PretrainedEncoder {
+        try TableFile.checkOptions(options, forCache: path)
+        let cache = try CachedTable(path: path)
+        for name in excluding where !cache.columnNames.contains(name) {
+            throw DataError.unknownColumn(path: path, name: name, role: "the target or an id column",
+                                          closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
+        }
+        return try Pretrainer(config: config, progress: progress, communicator: communicator).fit(cache, excluding: Set(excluding))
+    }
+
     /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns;
     /// on several ranks (data-parallel), the root alone saves.
     @discardableResult

@@ -48,6 +48,24 @@ final class CacheCommandTests: XCTestCase {
         XCTAssertEqual(predictions[0], predictions[1])
     }
 
+    /// `pretrain` on a cache streams it (the table is never read whole), and the encoder
+    /// serves the CSV's rows like any other.
+    func testPretrainStreamsACache() throws {
+        XCTAssertEqual(try runPretext(["cache", "datasets/credit_data.csv", "-o", path("credit.pretext")]).status, 0)
+        let pretrain = try runPretext(["pretrain", path("credit.pretext"), "--target", "target", "--pretrain-epochs", "2",
+                                       "--encoder-width", "32", "--quiet", "-o", path("encoder.safetensors")])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        XCTAssertTrue(pretrain.standardError.contains("pretrained on 4454 rows streamed from the cache for 2 epochs; peak memory"),
+                      pretrain.standardError)
+        let embed = try runPretext(["embed", path("encoder.safetensors"), "datasets/credit_data.csv", "-o", "-"])
+        XCTAssertEqual(embed.status, 0, embed.standardError)
+        XCTAssertEqual(embed.standardOutput.split(separator: "\n").count, 4455)
+        // A target the cache does not have is an error naming it, as with a CSV.
+        let wrong = try runPretext(["pretrain", path("credit.pretext"), "--target", "Targte", "-o", path("x.safetensors")])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.standardError.contains("Targte"), wrong.standardError)
+    }
+
     func testBadInputAndOptionsAreErrors() throws {
         let missing = try runPretext(["cache", path("none.csv"), "-o", path("x.pretext")])
         XCTAssertEqual(missing.status, 1)
