@@ -39,8 +39,7 @@ public struct Pretrainer {
         try config.validate()
         let pool = rows ?? Array(0..<table.rowCount)
         guard pool.count >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(pool.count)") }
-        let (trainRows, validationRows) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction,
-                                                                seed: config.seed)
+        let (trainRows, validationRows) = split(pool)
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
         let (preprocessor, features, encoder) = try start(table, pool: pool, preprocessor: given, seeds: &seeds)
         let x = features.gatheringRows(trainRows)
@@ -62,8 +61,7 @@ public struct Pretrainer {
     public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
         try config.validate()
         guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
-        let (trainRows, validationRows) = DatasetSplit.holdOut(Array(0..<cache.rowCount), classes: nil, fraction: config.validationFraction,
-                                                                seed: config.seed)
+        let (trainRows, validationRows) = split(Array(0..<cache.rowCount))
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
         let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(cache, excluding: excluding)
         guard !preprocessor.features.isEmpty else {
@@ -77,6 +75,24 @@ public struct Pretrainer {
                                           gather: inTraining)
         return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
                          anchors: inTraining, corruptor: corruptor, validationAnchors: source.rows(validationRows), seeds: &seeds)
+    }
+
+    /// At most this many rows are held out for early stopping; the rest of
+    /// `validationFraction` trains. A stable estimate of the loss needs thousands of rows,
+    /// not 10% of millions — which a streamed table would have to hold in memory (with
+    /// their corrupted views and masks) for the whole run.
+    public static let maximumValidationRows = 20_000
+
+    /// The seeded hold-out of `validationFraction` of `pool`, capped at
+    /// `maximumValidationRows` drawn at random from it (the others join the training
+    /// rows); both sorted.
+    func split(_ pool: [Int]) -> (train: [Int], validation: [Int]) {
+        let (train, validation) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction, seed: config.seed)
+        guard validation.count > Self.maximumValidationRows else { return (train, validation) }
+        var shuffled = validation
+        var generator = SeededGenerator(seed: config.seed, stream: "validation-cap")
+        generator.shuffle(&shuffled)
+        return ((train + shuffled.dropFirst(Self.maximumValidationRows)).sorted(), shuffled.prefix(Self.maximumValidationRows).sorted())
     }
 
     /// The training loop shared by both sources: `anchors` gives the features of training

@@ -37,4 +37,20 @@ final class CachedPretrainingTests: XCTestCase {
         table.columns.removeAll { $0.role == .target }
         XCTAssertEqual(try own.transform(table).rows, table.rowCount)
     }
+
+    /// Early stopping holds out 10% of the rows, at most 20,000 drawn at random; the
+    /// others train. (A streamed table would otherwise hold 10% of millions of rows.)
+    func testTheHeldOutRowsAreCapped() {
+        let pretrainer = Pretrainer(config: quickScarf(seed: 5))
+        let small = pretrainer.split(Array(0..<1_000))
+        XCTAssertEqual(small.validation.count, 100)
+        let pool = Array(0..<250_000)
+        let (train, validation) = pretrainer.split(pool)
+        XCTAssertEqual(validation.count, Pretrainer.maximumValidationRows)
+        XCTAssertEqual(train.count + validation.count, pool.count)
+        XCTAssertEqual(Set(train).union(validation).count, pool.count, "disjoint, and every row is used")
+        XCTAssertEqual(validation, validation.sorted())
+        XCTAssertGreaterThan(validation.last!, 200_000, "drawn from the whole hold-out, not its first rows")
+        XCTAssertLessThan(validation.first!, 1_000)
+    }
 }

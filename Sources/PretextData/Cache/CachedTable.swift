@@ -51,8 +51,12 @@ public final class CachedTable: @unchecked Sendable {
     public var rowCount: Int { schema.rowCount }
     public var columnNames: [String] { schema.columns.map(\.name) }
 
-    /// Whether `path` starts with the cache magic (without mapping it).
+    /// Whether `path` is a regular file that starts with the cache magic. Anything else —
+    /// a pipe, a FIFO, `/dev/stdin` — is not looked into: reading its first bytes would
+    /// consume them, and the CSV reader would then miss them.
     public static func isCache(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return CacheFormat.isCache(Array((try? handle.read(upToCount: 8)) ?? Data()))
