@@ -57,12 +57,12 @@ struct PretrainCommand: ParsableCommand {
             config.objective = PretrainingObjective(parsing: objective) ?? .scarf
             if TableFile.isCache(data) && unlabeled.isEmpty && config.objective != .supervised {
                 // A cache streams: batches are gathered from it, the table is never held.
-                let encoder = try Workflow.pretrain(cache: data, excluding: [target].compactMap { $0 } + id, options: options, config: config,
+                let (encoder, rows) = try Workflow.pretrain(cache: data, excluding: [target].compactMap { $0 } + id, options: options, config: config,
                                                     progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
                                                     communicator: communicator)
                 guard communicator.isRoot else { return }
                 try encoder.save(to: output)
-                printError("pretrained on \(try CachedTable(path: data).rowCount) rows streamed from the cache for \(encoder.history.epochs.count) epochs"
+                printError("pretrained on \(rows) rows streamed from the cache for \(encoder.history.epochs.count) epochs"
                            + (MemoryStats.peakResidentBytes().map { "; peak memory \($0 / 1_000_000) MB" } ?? ""))
                 print("wrote \(output)")
                 return

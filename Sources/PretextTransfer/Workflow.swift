@@ -40,16 +40,16 @@ public enum Workflow {
 
     /// Pretrains self-supervised on a columnar cache, streaming its rows
     /// (`Pretrainer.fit(_:excluding:)`): `excluding` names the target and id columns,
-    /// which must exist in the cache.
+    /// which must exist in the cache. Returns the encoder and the rows it pretrained on.
     public static func pretrain(cache path: String, excluding: [String], options: ReadOptions, config: PretrainingConfig,
-                                progress: ProgressReporter?, communicator: Communicator = .single) throws -> PretrainedEncoder {
+                                progress: ProgressReporter?, communicator: Communicator = .single) throws -> (PretrainedEncoder, rows: Int) {
         try TableFile.checkOptions(options, forCache: path)
         let cache = try CachedTable(path: path)
         for name in excluding where !cache.columnNames.contains(name) {
             throw DataError.unknownColumn(path: path, name: name, role: "the target or an id column",
                                           closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
         }
-        return try Pretrainer(config: config, progress: progress, communicator: communicator).fit(cache, excluding: Set(excluding))
+        return (try Pretrainer(config: config, progress: progress, communicator: communicator).fit(cache, excluding: Set(excluding)), cache.rowCount)
     }
 
     /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns;

@@ -198,14 +198,9 @@ final class TemporaryOutput {
     /// Creates the temporary file with `size` bytes (a sparse file: regions are filled by
     /// `write` in any order).
     init(path: String, size: Int) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw DataError.unwritable(path: path, reason: "it is a directory")
-        }
         self.path = path
         self.size = size
-        let folder = (path as NSString).deletingLastPathComponent
-        temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
+        temporary = try AtomicFile.temporaryPath(for: path)
         descriptor = open(temporary, O_RDWR | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw DataError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         guard ftruncate(descriptor, off_t(size)) == 0 else {

@@ -8,12 +8,7 @@ import Glibc
 /// On any failure the temporary file is removed and the target is untouched.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw DataError.unwritable(path: path, reason: "it is a directory")
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
+        let temporary = try temporaryPath(for: path)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw DataError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         var written = 0
@@ -38,5 +33,16 @@ public enum AtomicFile {
             unlink(temporary)
             throw DataError.unwritable(path: path, reason: reason)
         }
+    }
+
+    /// Where a write of `path` goes before it is renamed over it: a hidden file in the
+    /// same folder (a rename within one file system is atomic). Refuses a directory.
+    static func temporaryPath(for path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw DataError.unwritable(path: path, reason: "it is a directory")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
     }
 }
