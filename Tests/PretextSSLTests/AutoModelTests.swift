@@ -74,6 +74,19 @@ final class AutoModelTests: XCTestCase {
         let fallback = try AutoModel(config: config).fit(table, rows: [0, 1, 2, 60, 61, 62, 131])
         XCTAssertEqual(fallback.choice?.chosen, "scratch")
         XCTAssertEqual(fallback.choice?.candidates, [])
+        // With pretraining among the candidates (in any position), the rule is SCARF +
+        // linear probe with fixed settings: the encoder stays as pretraining left it.
+        config.candidates = [.xgboost, .linear, .selfTraining]
+        let probe = try AutoModel(config: config).fit(table, rows: [0, 1, 2, 60, 61, 62, 131])
+        guard case .network(let model) = probe else { return XCTFail("the fallback must be the SCARF network") }
+        XCTAssertEqual(model.config.strategy, .linearProbe)
+        XCTAssertEqual(model.choice?.chosen, "scarf")
+        XCTAssertTrue(model.choice?.validation.contains("linear probe with fixed settings") == true, model.choice?.validation ?? "")
+        var pretraining = config.pretraining
+        pretraining.seed = config.seed
+        let pretrained = try Pretrainer(config: pretraining).fit(table, rows: Array(0..<table.rowCount))
+        XCTAssertEqual(model.encoder.store.values, pretrained.network.store.values,
+                       "a linear probe leaves the pretrained encoder unchanged")
         config.candidates = []
         XCTAssertThrowsError(try AutoModel(config: config).fit(table, rows: [0, 1]))
     }
