@@ -93,7 +93,8 @@ struct FinetuneCommand: ParsableCommand {
         hold-out of those rows when it has at least 30 rows; with fewer, all rows train \
         for a fixed number of epochs. The encoder may come from another table: columns are \
         matched by name, source columns missing here are fed as missing, and new columns \
-        get fresh input weights (a report of what was matched is printed).
+        get fresh input weights (a report of what was matched is printed). DATA may be a \
+        cache (pretext cache): then only its labeled rows are read.
 
         Examples:
           pretext finetune datasets/credit_data.csv --target target --encoder \\
@@ -103,7 +104,7 @@ struct FinetuneCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The labeled CSV (- reads standard input).") var data: String
+    @Argument(help: "The labeled CSV (- reads standard input) or a cache.") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "The pretrained encoder (.safetensors from pretext pretrain).") var encoder: String
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
@@ -115,7 +116,10 @@ struct FinetuneCommand: ParsableCommand {
     func run() throws {
         try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
-            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions())
+            // From a cache only the labeled rows are read: fine-tuning needs nothing else.
+            let table = TableFile.isCache(data)
+                ? try Workflow.labeledTable(cache: data, target: target, idColumns: id, options: try read.readOptions()).0
+                : try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions()).0
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             // An encoder pretrained on another table: align its columns by name.
             let (pretrained, alignment) = try TableAlignment.align(try PretrainedEncoder.load(from: encoder), to: table,
@@ -277,7 +281,9 @@ struct PredictCommand: ParsableCommand {
         model columns are an error that lists them; extra columns are ignored with a note; \
         categories unseen in training go to the unknown bucket with a count. Output: the \
         id columns, `prediction`, and for classification one `probability_<class>` per \
-        class. `-o -` writes to standard output. The file is written atomically.
+        class. `-o -` writes to standard output. The file is written atomically. A cache \
+        (pretext cache) is predicted a chunk of rows at a time, so neither the table nor \
+        the predictions are held in memory.
 
         Examples:
           pretext predict model.safetensors new.csv -o predictions.csv
@@ -286,7 +292,7 @@ struct PredictCommand: ParsableCommand {
     )
 
     @Argument(help: "A model file from pretext fit or finetune.") var model: String
-    @Argument(help: "The CSV to predict (- reads standard input).") var input: String
+    @Argument(help: "The CSV to predict (- reads standard input) or a cache.") var input: String
     @Option(help: "An identifier column to pass through (repeatable; the model's own are included).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write predictions (- for standard output).") var output: String
     @OptionGroup var read: ReadOptionsGroup
@@ -295,6 +301,14 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
             let predictor = try ModelLoader.loadPredictor(from: model)
+            if TableFile.isCache(input) {
+                // A cache is predicted a chunk at a time; neither it nor the output is held.
+                let (rows, notes) = try Workflow.predict(predictor, cache: input, idColumns: id, options: try read.readOptions(), to: output,
+                                                         progress: ProgressReporter(label: "predict chunk", quiet: output == "-"))
+                for note in notes { printError("note: \(note)") }
+                if output != "-" { printError("wrote \(rows) predictions to \(output)") }
+                return
+            }
             let (table, _) = try Workflow.readTable(input, target: nil, idColumns: [], options: try read.readOptions())
             let (csv, notes) = try Workflow.predict(predictor, table: table, idColumns: id)
             for note in notes { printError("note: \(note)") }
@@ -312,7 +326,9 @@ struct EmbedCommand: ParsableCommand {
         Accepts an encoder (pretext pretrain), a fine-tuned model (its encoder part) or a \
         MiniRocket series classifier (its 9,996 fixed features per series — one row per \
         series, for another model to learn from). Output: the id columns, then \
-        embedding_0 … embedding_{D-1}.
+        embedding_0 … embedding_{D-1}. A cache (pretext cache) is embedded a chunk of rows \
+        at a time with an encoder or fine-tuned model, so neither the table nor the \
+        embeddings are held in memory; the file is written atomically.
 
         Examples:
           pretext embed encoder.safetensors datasets/credit_data.csv -o embeddings.csv
@@ -323,7 +339,7 @@ struct EmbedCommand: ParsableCommand {
     )
 
     @Argument(help: "An encoder or model file.") var model: String
-    @Argument(help: "The CSV to embed (- reads standard input).") var input: String
+    @Argument(help: "The CSV to embed (- reads standard input) or a cache.") var input: String
     @Option(help: "An identifier column to pass through (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write embeddings (- for standard output).") var output: String
     @OptionGroup var read: ReadOptionsGroup
@@ -331,6 +347,13 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             _ = try loadBLAS(threads: read.threads)
+            if TableFile.isCache(input), [PretrainedEncoder.kind, TabularModel.kind].contains(try ModelFile.kind(of: model)) {
+                // A cache is embedded a chunk at a time; neither it nor the output is held.
+                let (rows, columns) = try Workflow.embed(modelPath: model, cache: input, idColumns: id, options: try read.readOptions(), to: output,
+                                                         progress: ProgressReporter(label: "embed chunk", quiet: output == "-"))
+                if output != "-" { printError("wrote \(rows) × \(columns) embeddings to \(output)") }
+                return
+            }
             let (table, _) = try Workflow.readTable(input, target: nil, idColumns: [], options: try read.readOptions())
             let (embeddings, rows, modelIDs) = try ModelLoader.embeddings(modelPath: model, table: table)
             try Workflow.embed(embeddings, table: rows, idColumns: modelIDs + id.filter { !modelIDs.contains($0) }).write(to: output)

@@ -38,20 +38,6 @@ public enum Workflow {
         return try Pretrainer(config: config, progress: progress, communicator: communicator).fit(pool)
     }
 
-    /// Pretrains self-supervised on a columnar cache, streaming its rows
-    /// (`Pretrainer.fit(_:excluding:)`): `excluding` names the target and id columns,
-    /// which must exist in the cache. Returns the encoder and the rows it pretrained on.
-    public static func pretrain(cache path: String, excluding: [String], options: ReadOptions, config: PretrainingConfig,
-                                progress: ProgressReporter?, communicator: Communicator = .single) throws -> (PretrainedEncoder, rows: Int) {
-        try TableFile.checkOptions(options, forCache: path)
-        let cache = try CachedTable(path: path)
-        for name in excluding where !cache.columnNames.contains(name) {
-            throw DataError.unknownColumn(path: path, name: name, role: "the target or an id column",
-                                          closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
-        }
-        return (try Pretrainer(config: config, progress: progress, communicator: communicator).fit(cache, excluding: Set(excluding)), cache.rowCount)
-    }
-
     /// Fine-tunes `encoder` on `rows` and saves the model (atomically) with its id columns;
     /// on several ranks (data-parallel), the root alone saves.
     @discardableResult
@@ -79,7 +65,14 @@ public enum Workflow {
     /// Predictions for `table` as a CSV, plus notes for the user (extra columns ignored,
     /// unseen categories).
     public static func predict(_ model: TabularPredictor, table: Table, idColumns: [String]) throws -> (CSVWriter, [String]) {
-        var notes: [String] = []
+        let (csv, extra, report) = try predictionCSV(model, table: table, idColumns: idColumns)
+        return (csv, predictionNotes(extra: extra, report: report))
+    }
+
+    /// The predictions CSV of `table`, the columns the model ignored, and what the
+    /// preprocessing had to work around.
+    static func predictionCSV(_ model: TabularPredictor, table: Table,
+                              idColumns: [String]) throws -> (CSVWriter, extra: [String], report: FittedPreprocessor.TransformReport) {
         let required = Set(model.requiredColumns)
         let ids = model.idColumns + idColumns.filter { !model.idColumns.contains($0) }
         for id in ids where table.index(of: id) == nil {
@@ -87,23 +80,35 @@ public enum Workflow {
                                           closeMatches: ColumnNameMatcher.closeMatches(to: id, in: table.columnNames))
         }
         let extra = table.columnNames.filter { !required.contains($0) && !ids.contains($0) && $0 != model.targetColumn }
+        let (predictions, report) = try model.predictions(table)
+        let rows = try model.predictionRows(table)
+        return (predictions.csv(passingThrough: ids, from: rows), extra, report)
+    }
+
+    static func predictionNotes(extra: [String], report: FittedPreprocessor.TransformReport) -> [String] {
+        var notes: [String] = []
         if !extra.isEmpty {
             notes.append("ignored \(extra.count) column(s) the model does not use: \(extra.prefix(8).joined(separator: ", "))\(extra.count > 8 ? ", …" : "")")
         }
-        let (predictions, report) = try model.predictions(table)
-        let rows = try model.predictionRows(table)
         for (column, count) in report.unknownCategories.sorted(by: { $0.key < $1.key }) {
             notes.append("column \"\(column)\": \(count) value(s) in categories not seen in training (sent to the unknown bucket)")
         }
         for (column, count) in report.unreadableValues.sorted(by: { $0.key < $1.key }) {
             notes.append("column \"\(column)\": \(count) value(s) could not be read as the training type (treated as missing)")
         }
-        return (predictions.csv(passingThrough: ids, from: rows), notes)
+        return notes
     }
 
     /// The representation of every row as a CSV: id columns, then `embedding_0…`.
-    public static func embed(_ embeddings: Matrix, table: Table, idColumns: [String]) -> CSVWriter {
-        let ids = idColumns.compactMap { table[$0] }
+    /// An id column `table` lacks is an error (it used to be left out silently).
+    public static func embed(_ embeddings: Matrix, table: Table, idColumns: [String]) throws -> CSVWriter {
+        let ids = try idColumns.map { id -> Column in
+            guard let column = table[id] else {
+                throw DataError.unknownColumn(path: table.source, name: id, role: "an id column",
+                                              closeMatches: ColumnNameMatcher.closeMatches(to: id, in: table.columnNames))
+            }
+            return column
+        }
         var writer = CSVWriter(header: ids.map(\.name) + (0..<embeddings.columns).map { "embedding_\($0)" })
         for row in 0..<embeddings.rows {
             writer.appendRow(ids.map { $0.text(at: row) } + (0..<embeddings.columns).map { CSVWriter.format(embeddings[row, $0]) })

@@ -46,6 +46,39 @@ final class CacheCommandTests: XCTestCase {
         }
         XCTAssertEqual(predictions[0].split(separator: "\n").count, 345)
         XCTAssertEqual(predictions[0], predictions[1])
+        // Predicting the cache (streamed in chunks) writes what predicting the CSV writes.
+        let csvPredictions = try runPretext(["predict", path("csv.safetensors"), "datasets/penguins.csv", "-o", "-"])
+        XCTAssertEqual(csvPredictions.standardOutput, predictions[0])
+        let file = try runPretext(["predict", path("csv.safetensors"), path("penguins.pretext"), "-o", path("p.csv")])
+        XCTAssertEqual(file.status, 0, file.standardError)
+        XCTAssertTrue(file.standardError.contains("wrote 344 predictions to \(path("p.csv"))"), file.standardError)
+        XCTAssertEqual(try String(contentsOfFile: path("p.csv"), encoding: .utf8), predictions[0])
+    }
+
+    /// `finetune` reads a cache's labeled rows; `embed` streams it; an id column neither
+    /// has is an error naming it (embed used to leave it out silently).
+    func testFinetuneAndEmbedReadACache() throws {
+        XCTAssertEqual(try runPretext(["cache", "datasets/wine.csv", "-o", path("wine.pretext")]).status, 0)
+        let pretrain = try runPretext(["pretrain", path("wine.pretext"), "--target", "target", "--pretrain-epochs", "2",
+                                       "--encoder-width", "32", "--quiet", "-o", path("encoder.safetensors")])
+        XCTAssertEqual(pretrain.status, 0, pretrain.standardError)
+        let finetune = try runPretext(["finetune", path("wine.pretext"), "--target", "target", "--encoder", path("encoder.safetensors"),
+                                       "--fine-tune-epochs", "3", "--quiet", "-o", path("model.safetensors")])
+        XCTAssertEqual(finetune.status, 0, finetune.standardError)
+        XCTAssertTrue(finetune.standardError.contains("on 178 labeled rows"), finetune.standardError)
+        for model in ["encoder.safetensors", "model.safetensors"] {
+            let fromCache = try runPretext(["embed", path(model), path("wine.pretext"), "-o", "-"])
+            let fromCSV = try runPretext(["embed", path(model), "datasets/wine.csv", "-o", "-"])
+            XCTAssertEqual(fromCache.status, 0, fromCache.standardError)
+            XCTAssertEqual(fromCache.standardOutput.split(separator: "\n").count, 179)
+            XCTAssertEqual(fromCache.standardOutput.split(separator: "\n").first, fromCSV.standardOutput.split(separator: "\n").first)
+            for input in [path("wine.pretext"), "datasets/wine.csv"] {
+                let typo = try runPretext(["embed", path(model), input, "--id", "custmer", "-o", path("e.csv")])
+                XCTAssertEqual(typo.status, 1, input)
+                XCTAssertTrue(typo.standardError.contains("custmer"), typo.standardError)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: path("e.csv")))
+            }
+        }
     }
 
     /// `pretrain` on a cache streams it (the table is never read whole), and the encoder

@@ -64,6 +64,8 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         return network.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs))
     }
 
+    public var readsSeries: Bool { true }
+
     public func predictionRows(_ table: Table) throws -> Table {
         try columns.rows(in: table)
     }

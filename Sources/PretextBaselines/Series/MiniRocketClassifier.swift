@@ -53,6 +53,8 @@ public final class MiniRocketClassifier: TabularPredictor {
         return self
     }
 
+    public var readsSeries: Bool { true }
+
     public func predictionRows(_ table: Table) throws -> Table {
         try columns.rows(in: table)
     }

@@ -42,6 +42,8 @@ public final class NearestNeighbourClassifier: TabularPredictor {
         return self
     }
 
+    public var readsSeries: Bool { true }
+
     public func predictionRows(_ table: Table) throws -> Table {
         try columns.rows(in: table)
     }

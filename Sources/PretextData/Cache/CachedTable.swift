@@ -119,6 +119,27 @@ public final class CachedTable: @unchecked Sendable {
         return Table(columns: columns, source: path)
     }
 
+    /// The rows where column `name` has a value (e.g. the labeled rows of a target),
+    /// read from that column alone.
+    public func presentRows(of name: String) throws -> [Int] {
+        guard let column = schema.columns.first(where: { $0.name == name }) else {
+            throw DataError.unknownColumn(path: path, name: name, role: "a column", closeMatches: ColumnNameMatcher.closeMatches(to: name, in: columnNames))
+        }
+        let region = base + column.offset
+        switch column.storage {
+        case .float32:
+            let values = region.assumingMemoryBound(to: Float.self)
+            return (0..<rowCount).filter { !values[$0].isNaN }
+        case .int32:
+            let codes = region.assumingMemoryBound(to: Int32.self)
+            let words = Int32(column.vocabulary?.count ?? 0)
+            return (0..<rowCount).filter { codes[$0] >= 0 && codes[$0] < words }
+        case .float64:
+            let values = region.assumingMemoryBound(to: Double.self)
+            return (0..<rowCount).filter { !values[$0].isNaN }
+        }
+    }
+
     /// Recomputes the content fingerprint from the mapped values (reading every page)
     /// and compares it with the one written at build time.
     public func verify() throws {

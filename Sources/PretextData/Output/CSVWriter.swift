@@ -10,12 +10,19 @@ public struct CSVWriter {
     private var bytes: [UInt8] = []
     /// Rows appended after the header.
     public private(set) var rowCount = 0
+    private var headerBytes = 0
 
     public init(header: [String]) {
         self.header = header
         appendRow(header)
         rowCount = 0
+        headerBytes = bytes.count
     }
+
+    /// The encoded header line.
+    public var headerLine: ArraySlice<UInt8> { bytes[..<headerBytes] }
+    /// The encoded rows after the header (what `CSVStream` appends chunk by chunk).
+    public var body: ArraySlice<UInt8> { bytes[headerBytes...] }
 
     public mutating func appendRow(_ fields: [String]) {
         precondition(fields.count == header.count, "row has \(fields.count) fields, header \(header.count)")
@@ -39,19 +46,22 @@ public struct CSVWriter {
 
     /// Writes everything to `path` (atomically), or to standard output when `path` is "-".
     public func write(to path: String) throws {
-        if path == "-" {
+        if path == "-" { return try Self.writeStandardOutput(bytes[...]) }
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    static func writeStandardOutput(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { raw in
             var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, bytes.count - offset) }
+            while offset < raw.count {
+                let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw DataError.unwritable(path: "<stdout>", reason: String(cString: strerror(errno)))
                 }
                 offset += written
             }
-            return
         }
-        try AtomicFile.write(bytes, to: path)
     }
 
     /// Shortest text that reads back as the same `Float`.

@@ -68,10 +68,14 @@ public protocol TabularPredictor: AnyObject {
     /// The rows `predictions(table)` answers, in order: the table itself for row models;
     /// one row per series (its first) for a model that reads long-layout series.
     func predictionRows(_ table: Table) throws -> Table
+    /// Whether the model reads long-layout series (several rows per prediction), so a
+    /// table cannot be predicted in independent chunks of rows.
+    var readsSeries: Bool { get }
 }
 
 extension TabularPredictor {
     public func predictionRows(_ table: Table) throws -> Table { table }
+    public var readsSeries: Bool { false }
 }
 
 extension FittedSupervisedModel {

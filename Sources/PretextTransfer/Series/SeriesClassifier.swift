@@ -127,6 +127,8 @@ public final class SeriesClassificationModel: TabularPredictor {
     public var requiredColumns: [String] { columns.requiredColumns }
     public var targetColumn: String? { target.column }
 
+    public var readsSeries: Bool { true }
+
     public func predictionRows(_ table: Table) throws -> Table {
         try columns.rows(in: table)
     }

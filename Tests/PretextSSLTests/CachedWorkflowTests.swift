@@ -1,0 +1,166 @@
+import Foundation
+import XCTest
+import PretextData
+import PretextNN
+import PretextSSL
+import PretextTransfer
+import PretextBaselines
+
+/// Prediction and embedding stream a cache a chunk of rows at a time and write the file
+/// the table read whole gives — byte for byte in one chunk, and up to the last bits of
+/// the networks' matrix products in several (a product's kernel depends on how many rows
+/// it has); fine-tuning reads only the labeled rows and trains the model the whole table
+/// trains. Outputs are complete or absent.
+final class CachedWorkflowTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "pretext-cached-workflow-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Two CSV files with the same lines and fields, numbers equal within `tolerance`
+    /// (relative), every other field exactly.
+    func assertSameCSV(_ path: String, _ expected: String, tolerance: Double = 1e-5, _ message: String,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let found = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let wanted = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(found.count, wanted.count, message, file: file, line: line)
+        for (a, b) in zip(found, wanted) where a != b {
+            let (x, y) = (a.split(separator: ",", omittingEmptySubsequences: false), b.split(separator: ",", omittingEmptySubsequences: false))
+            XCTAssertEqual(x.count, y.count, message, file: file, line: line)
+            for (u, v) in zip(x, y) where u != v {
+                guard let p = Double(u), let q = Double(v) else { return XCTFail("\(message): \(u) ≠ \(v)", file: file, line: line) }
+                XCTAssertEqual(p, q, accuracy: tolerance * max(1, abs(q)), message, file: file, line: line)
+            }
+        }
+    }
+
+    func quickFineTune() -> FineTuneConfig {
+        var config = FineTuneConfig()
+        config.training.maximumEpochs = 5
+        config.headWidth = 16
+        config.seed = 2
+        return config
+    }
+
+    /// Penguins has categories, missing values and 344 rows: chunks of 7 rows leave a
+    /// short last chunk, and a category can be absent from a chunk.
+    func testPredictionsAndEmbeddingsStreamedInChunksEqualTheWholeTables() throws {
+        let cache = folder + "/penguins.pretext"
+        try ColumnarCache.build(datasetsPath + "/penguins.csv", to: cache)
+        let table = try loadTable("penguins.csv")
+        let whole = try Workflow.readTable(datasetsPath + "/penguins.csv", target: nil, idColumns: [], options: ReadOptions()).0
+        let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 2, width: 32)).fit(table)
+        let network = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: table, rows: table.labeledRows)
+        network.idColumns = ["island"]
+        var treeConfig = GradientBoostedTreesConfig()
+        treeConfig.trials = 1
+        treeConfig.maximumRounds = 30
+        let trees = try GradientBoostedTrees(config: treeConfig).fit(table, rows: table.labeledRows)
+        for (name, model) in [("network", network as TabularPredictor), ("trees", trees)] {
+            let (expected, expectedNotes) = try Workflow.predict(model, table: whole, idColumns: ["sex"])
+            try expected.write(to: folder + "/\(name)-whole.csv")
+            for chunkRows in [7, 344, 10_000] {
+                let streamed = folder + "/\(name)-\(chunkRows).csv"
+                let (rows, notes) = try Workflow.predict(model, cache: cache, idColumns: ["sex"], options: ReadOptions(), to: streamed, chunkRows: chunkRows)
+                XCTAssertEqual(rows, 344)
+                XCTAssertEqual(notes, expectedNotes)
+                if chunkRows >= 344 || name == "trees" {
+                    XCTAssertEqual(try bytes(streamed), try bytes(folder + "/\(name)-whole.csv"), "\(name), chunks of \(chunkRows)")
+                } else {
+                    try assertSameCSV(streamed, folder + "/\(name)-whole.csv", "\(name), chunks of \(chunkRows)")
+                }
+            }
+        }
+
+        // Embeddings: an encoder file, and a fine-tuned model with its id column.
+        try encoder.save(to: folder + "/encoder.safetensors")
+        try network.save(to: folder + "/model.safetensors")
+        for (file, expected) in [("encoder", try Workflow.embed(try encoder.transform(whole), table: whole, idColumns: ["sex"])),
+                                 ("model", try Workflow.embed(try network.embed(whole), table: whole, idColumns: ["island", "sex"]))] {
+            try expected.write(to: folder + "/\(file)-embeddings-whole.csv")
+            let streamed = folder + "/\(file)-embeddings.csv"
+            let (rows, columns) = try Workflow.embed(modelPath: folder + "/\(file).safetensors", cache: cache, idColumns: ["sex"],
+                                                     options: ReadOptions(), to: streamed, chunkRows: 7)
+            XCTAssertEqual(rows, 344)
+            XCTAssertEqual(columns, 32)
+            try assertSameCSV(streamed, folder + "/\(file)-embeddings-whole.csv", file)
+        }
+    }
+
+    func testFineTuningFromACacheReadsTheLabeledRowsAndTrainsTheSameModel() throws {
+        // Every third row unlabeled.
+        let lines = try String(contentsOfFile: datasetsPath + "/penguins.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let partly = [lines[0]] + lines.dropFirst().enumerated().map { index, line in
+            index % 3 == 2 ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : line
+        }
+        let csv = folder + "/partly.csv"
+        try (partly.joined(separator: "\n") + "\n").write(toFile: csv, atomically: false, encoding: .utf8)
+        let cache = folder + "/partly.pretext"
+        try ColumnarCache.build(csv, to: cache)
+
+        let (table, cacheRows) = try Workflow.labeledTable(cache: cache, target: "target", idColumns: ["island"], options: ReadOptions())
+        let (whole, _) = try Workflow.readTable(csv, target: "target", idColumns: ["island"], options: ReadOptions())
+        XCTAssertEqual(cacheRows, 344)
+        XCTAssertEqual(table.rowCount, whole.labeledRows.count)
+        XCTAssertEqual(table.rowCount, 344 - 344 / 3)
+        XCTAssertEqual(table.target?.name, "target")
+        XCTAssertEqual(table["island"]?.role, .id)
+
+        let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 2, width: 32)).fit(whole)
+        let fromCache = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: table, rows: table.labeledRows)
+        let fromCSV = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: whole, rows: whole.labeledRows)
+        XCTAssertEqual(fromCache.head.store.values, fromCSV.head.store.values)
+        XCTAssertEqual(fromCache.encoder.store.values, fromCSV.encoder.store.values)
+
+        XCTAssertThrowsError(try Workflow.labeledTable(cache: cache, target: "tagret", idColumns: [], options: ReadOptions())) { error in
+            XCTAssertTrue("\(error)".contains("tagret"), "\(error)")
+        }
+    }
+
+    func testOutputsAreCompleteOrAbsent() throws {
+        // A stream never finished leaves no file, and an existing file untouched.
+        let target = folder + "/out.csv"
+        try "old\n".write(toFile: target, atomically: false, encoding: .utf8)
+        do {
+            let stream = try CSVStream(path: target, header: ["a", "b"])
+            var chunk = CSVWriter(header: ["a", "b"])
+            chunk.appendRow(["1", "x,y"])
+            try stream.append(chunk)
+            XCTAssertEqual(stream.rowCount, 1)
+        }
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "old\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["out.csv"], "no temporary file left behind")
+        let stream = try CSVStream(path: target, header: ["a", "b"])
+        var chunk = CSVWriter(header: ["a", "b"])
+        chunk.appendRow(["1", "x,y"])
+        try stream.append(chunk)
+        try stream.append(chunk)
+        try stream.finish()
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "a,b\n1,\"x,y\"\n1,\"x,y\"\n")
+
+        // An id column the cache lacks: an error naming it, and no predictions file.
+        let cache = folder + "/wine.pretext"
+        try ColumnarCache.build(datasetsPath + "/wine.csv", to: cache)
+        let table = try loadTable("wine.csv")
+        let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 1, width: 16)).fit(table)
+        let model = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: table, rows: table.labeledRows)
+        XCTAssertThrowsError(try Workflow.predict(model, cache: cache, idColumns: ["customer"], options: ReadOptions(), to: folder + "/p.csv")) { error in
+            XCTAssertTrue("\(error)".contains("customer"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/p.csv"))
+        try encoder.save(to: folder + "/encoder.safetensors")
+        XCTAssertThrowsError(try Workflow.embed(modelPath: folder + "/encoder.safetensors", cache: cache, idColumns: ["customer"],
+                                                options: ReadOptions(), to: folder + "/e.csv"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/e.csv"))
+        // Read options belong to the cache's build: refused, not ignored.
+        var options = ReadOptions()
+        options.delimiter = UInt8(ascii: ";")
+        XCTAssertThrowsError(try Workflow.predict(model, cache: cache, idColumns: [], options: options, to: folder + "/p.csv"))
+    }
+}
