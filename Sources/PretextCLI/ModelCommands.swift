@@ -9,8 +9,11 @@ struct PretrainCommand: ParsableCommand {
         The pool is every row of DATA — rows with an empty target included — plus every \
         row of each --unlabeled file (same columns, any order). The target column is \
         never an input. DATA may be a cache (pretext cache): then, without --unlabeled \
-        files, pretraining streams it — preprocessing fitted in one pass, each batch and \
-        its corruption donors gathered as needed — and never holds the table. With --objective supervised, the encoder is instead trained to \
+        files, pretraining streams it and never holds the table — preprocessing fitted \
+        in one pass; up to --window-mb of features the training rows are held (the same \
+        model as from the CSV), above that each epoch reads the file in order a window \
+        at a time (shuffled blocks of rows, rows shuffled within the window, corruption \
+        donors drawn from it). With --objective supervised, the encoder is instead trained to \
         predict --target (an upstream label) and fine-tuned later on another label or \
         table. Progress (epoch, loss, rows/s, ETA) goes to standard error.
 
@@ -38,11 +41,14 @@ struct PretrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the encoder (.safetensors).") var output: String
     @Option(help: "Pretraining objective: scarf, vicreg, reconstruct, a combination such as scarf+reconstruct, or supervised (predict --target, an upstream label).")
     var objective = "scarf"
+    @Option(help: "Pretraining a cache: megabytes of features held at a time (two windows at most).")
+    var windowMb = 64
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
     func validate() throws {
+        guard windowMb >= 1 else { throw ValidationError("--window-mb must be at least 1 (megabytes), got \(windowMb).") }
         guard PretrainingObjective(parsing: objective) != nil else {
             throw ValidationError("unknown --objective \"\(objective)\"; use scarf, vicreg, reconstruct, a +-joined combination, or supervised.")
         }
@@ -58,6 +64,7 @@ struct PretrainCommand: ParsableCommand {
             if TableFile.isCache(data) && unlabeled.isEmpty && config.objective != .supervised {
                 // A cache streams: batches are gathered from it, the table is never held.
                 let (encoder, rows) = try Workflow.pretrain(cache: data, excluding: [target].compactMap { $0 } + id, options: options, config: config,
+                                                    windowBytes: windowMb * 1_000_000,
                                                     progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
                                                     communicator: communicator)
                 guard communicator.isRoot else { return }

@@ -15,10 +15,7 @@ public struct MarginalCorruptor: Sendable {
     public let corruptionRate: Double
     /// ⌊c·d⌋, at least 1.
     public let columnsPerRow: Int
-    private let pool: Matrix?   // (P, F) rows values are drawn from, when held in memory
-    private let poolRows: Int
-    /// The pool's rows gathered on demand (a table larger than memory), when not held.
-    private let gatherPool: (@Sendable ([Int]) -> Matrix)?
+    private let pool: Matrix   // (P, F) rows values are drawn from
 
     public init(blocks: [FeatureBlock], corruptionRate: Double, pool: Matrix) {
         precondition(!blocks.isEmpty && pool.rows > 0, "corruption needs columns and a pool")
@@ -26,21 +23,6 @@ public struct MarginalCorruptor: Sendable {
         self.corruptionRate = corruptionRate
         columnsPerRow = max(1, Int((corruptionRate * Double(blocks.count)).rounded(.down)))
         self.pool = pool
-        poolRows = pool.rows
-        gatherPool = nil
-    }
-
-    /// A pool of `rows` rows that `gather` returns on demand (rows of a columnar cache,
-    /// preprocessed): each batch gathers only its donors. The draws are those of the
-    /// in-memory pool with the same rows, so the views are the same.
-    public init(blocks: [FeatureBlock], corruptionRate: Double, poolRows rows: Int, gather: @escaping @Sendable ([Int]) -> Matrix) {
-        precondition(!blocks.isEmpty && rows > 0, "corruption needs columns and a pool")
-        self.blocks = blocks
-        self.corruptionRate = corruptionRate
-        columnsPerRow = max(1, Int((corruptionRate * Double(blocks.count)).rounded(.down)))
-        pool = nil
-        poolRows = rows
-        gatherPool = gather
     }
 
     /// A corrupted copy of `batch` (B, F).
@@ -56,26 +38,9 @@ public struct MarginalCorruptor: Sendable {
     /// run by row blocks on the compute lanes. A row's chosen blocks are distinct, so the
     /// order of its copies does not matter.
     public func corruptWithMask(_ batch: Matrix, generator: inout SeededGenerator) -> (corrupted: Matrix, mask: Matrix) {
-        var replacements = drawReplacements(rows: batch.rows, generator: &generator)
+        let replacements = drawReplacements(rows: batch.rows, generator: &generator)
         var output = batch
-        if let pool {
-            copy(replacements, from: pool, into: &output)
-        } else {
-            // Gather the distinct donors once, in order of first use, and point at them.
-            var position: [Int: Int] = [:]
-            var donors: [Int] = []
-            for index in replacements.entries.indices {
-                let donor = replacements.entries[index].donor
-                if let known = position[donor] {
-                    replacements.entries[index].donor = known
-                } else {
-                    position[donor] = donors.count
-                    replacements.entries[index].donor = donors.count
-                    donors.append(donor)
-                }
-            }
-            copy(replacements, from: gatherPool!(donors), into: &output)
-        }
+        copy(replacements, from: pool, into: &output)
         return (output, replacements.mask)
     }
 
@@ -94,7 +59,7 @@ public struct MarginalCorruptor: Sendable {
             for position in 0..<chosen {
                 order.swapAt(position, position + generator.nextInt(below: order.count - position))
                 result.mask.values[row * blockCount + order[position]] = 1
-                result.entries[row * chosen + position] = (order[position], generator.nextInt(below: poolRows))
+                result.entries[row * chosen + position] = (order[position], generator.nextInt(below: pool.rows))
             }
         }
         return result

@@ -24,6 +24,14 @@ public struct Pretrainer {
     /// same seed and batch size, 1, 2 or 4 ranks train the same encoder up to the order of
     /// floating-point sums.
     public var communicator: Communicator
+    /// Pretraining from a cache holds the training rows' features when they fit in this
+    /// many bytes (then it trains exactly what the table in memory trains); above it, it
+    /// visits them a window of this size at a time (`WindowedFeatureRows`; two windows are
+    /// held at most). Default 64 MB: 800,000 rows of 20 features, 20,000 of 784.
+    public var streamingWindowBytes = 64_000_000
+    /// Rows per block of a window (consecutive rows read together). Default 1,024: one
+    /// 4 KB page of each 32-bit column.
+    public var streamingBlockRows = 1_024
 
     public init(config: PretrainingConfig = PretrainingConfig(), progress: ProgressReporter? = nil,
                 communicator: Communicator = .single) {
@@ -45,17 +53,21 @@ public struct Pretrainer {
         let x = features.gatheringRows(trainRows)
         let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
         return try train(preprocessor: preprocessor, encoder: encoder, featureCount: features.columns, trainCount: trainRows.count,
-                         anchors: { x.gatheringRows($0) }, corruptor: corruptor,
+                         batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
                          validationAnchors: features.gatheringRows(validationRows), seeds: &seeds)
     }
 
     /// Pretrains on every row of a columnar cache without holding the table: the
     /// preprocessing is fitted in one streamed pass (`Preprocessor.fit(_:excluding:)`,
-    /// unless given), and each batch — its rows, and the donors SCARF's corruption draws
-    /// for them — is gathered from the cache and preprocessed as it is needed. Memory is
-    /// the model, a batch and the validation rows. With the same preprocessing and seed
-    /// it trains exactly the model `fit(_:rows:preprocessor:)` trains on the same table:
-    /// the same split, batches and corruption draws.
+    /// unless given). When the training rows' features fit in `streamingWindowBytes` they
+    /// are read once and held, and with the same preprocessing and seed this trains
+    /// exactly the model `fit(_:rows:preprocessor:)` trains on the same table: the same
+    /// split, batches and corruption draws. Above that, each epoch visits the rows a
+    /// window at a time (`WindowedFeatureRows`: shuffled blocks of consecutive rows, read
+    /// in file order, rows shuffled within the window, corruption donors from the
+    /// window), so the file is read in order once per epoch; memory is the model, two
+    /// windows and the validation rows (at most `maximumValidationRows`, their donors
+    /// drawn among themselves).
     ///
     /// - Parameter excluding: columns that are not inputs (the target, id columns).
     public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
@@ -70,11 +82,26 @@ public struct Pretrainer {
         let source = try CachedFeatureRows(cache: cache, preprocessor: preprocessor)
         let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: source.columns,
                                   outputDimensions: config.encoderWidth, seed: seeds.next())
-        let inTraining: @Sendable ([Int]) -> Matrix = { positions in source.rows(positions.map { trainRows[$0] }) }
-        let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, poolRows: trainRows.count,
-                                          gather: inTraining)
+        let windowRows = max(streamingBlockRows, streamingWindowBytes / (4 * max(1, source.columns)))
+        if trainRows.count <= windowRows {
+            let x = source.rows(trainRows)
+            let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
+            return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
+                             batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
+                             validationAnchors: source.rows(validationRows), seeds: &seeds)
+        }
+        let windows = WindowedFeatureRows(source: source, rows: trainRows, blockRows: streamingBlockRows,
+                                          windowBlocks: max(1, windowRows / streamingBlockRows))
+        let validationAnchors = source.rows(validationRows)
+        let blocks = preprocessor.blocks, rate = config.corruptionRate
         return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
-                         anchors: inTraining, corruptor: corruptor, validationAnchors: source.rows(validationRows), seeds: &seeds)
+                         batch: { positions in
+                             let (anchors, pool) = windows.gather(positions)
+                             return (anchors, MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: pool))
+                         },
+                         validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
+                         validationAnchors: validationAnchors, seeds: &seeds,
+                         epochOrder: { _, generator in windows.epochOrder(generator: &generator) })
     }
 
     /// At most this many rows are held out for early stopping; the rest of
@@ -95,12 +122,14 @@ public struct Pretrainer {
         return ((train + shuffled.dropFirst(Self.maximumValidationRows)).sorted(), shuffled.prefix(Self.maximumValidationRows).sorted())
     }
 
-    /// The training loop shared by both sources: `anchors` gives the features of training
-    /// rows by their position among the training rows; `validationAnchors` are the
-    /// held-out rows' features.
+    /// The training loop shared by every source: `batch` gives the features of training
+    /// rows by their position among the training rows and the corruption that draws their
+    /// views; `validationAnchors` are the held-out rows' features, their fixed views drawn
+    /// once by `validationCorruptor`; `epochOrder`, if given, orders each epoch's rows.
     private func train(preprocessor: FittedPreprocessor, encoder: Network, featureCount: Int, trainCount: Int,
-                       anchors gather: @escaping ([Int]) -> Matrix, corruptor: MarginalCorruptor, validationAnchors: Matrix,
-                       seeds: inout SeededGenerator) throws -> PretrainedEncoder {
+                       batch gather: @escaping ([Int]) -> (Matrix, MarginalCorruptor), validationCorruptor: MarginalCorruptor,
+                       validationAnchors: Matrix, seeds: inout SeededGenerator,
+                       epochOrder: ((Int, inout SeededGenerator) -> [Int])? = nil) throws -> PretrainedEncoder {
         let head = try Network(architecture: config.headArchitecture, inputDimensions: config.encoderWidth,
                                outputDimensions: config.encoderWidth, seed: seeds.next())
         let decoder = try Network(architecture: .linear, inputDimensions: config.encoderWidth,
@@ -116,7 +145,7 @@ public struct Pretrainer {
 
         // Fixed validation pairs: each held-out row with one corrupted view, drawn once.
         var validationGenerator = SeededGenerator(seed: config.seed, stream: "scarf-validation")
-        let (validationViews, validationMask) = corruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
+        let (validationViews, validationMask) = validationCorruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
         var corruption = SeededGenerator(seed: seeds.next(), stream: "corruption")
         let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder,
                                  communicator: communicator)
@@ -125,10 +154,11 @@ public struct Pretrainer {
         // one process) and `step` computes its own part of the batch.
         var trainer = Trainer(config: training, progress: progress, communicator: communicator)
         if objective.isContrastive { trainer.minimumBatchSize = 2 }
+        trainer.epochOrder = epochOrder
         let history = try trainer.run(
             rowCount: trainCount, stores: stores, optimizers: optimizers,
             step: { batch in
-                let anchors = gather(batch)
+                let (anchors, corruptor) = gather(batch)
                 let (views, mask) = corruptor.corruptWithMask(anchors, generator: &corruption)
                 return step.run(anchors: anchors, views: views, mask: mask, mode: .training, backward: true)
             },

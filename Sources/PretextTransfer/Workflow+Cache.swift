@@ -17,15 +17,19 @@ extension Workflow {
     /// Pretrains self-supervised on a columnar cache, streaming its rows
     /// (`Pretrainer.fit(_:excluding:)`): `excluding` names the target and id columns,
     /// which must exist in the cache. Returns the encoder and the rows it pretrained on.
+    /// `windowBytes`: `Pretrainer.streamingWindowBytes` (default its default).
     public static func pretrain(cache path: String, excluding: [String], options: ReadOptions, config: PretrainingConfig,
-                                progress: ProgressReporter?, communicator: Communicator = .single) throws -> (PretrainedEncoder, rows: Int) {
+                                windowBytes: Int? = nil, progress: ProgressReporter?,
+                                communicator: Communicator = .single) throws -> (PretrainedEncoder, rows: Int) {
         try TableFile.checkOptions(options, forCache: path)
         let cache = try CachedTable(path: path)
         for name in excluding where !cache.columnNames.contains(name) {
             throw DataError.unknownColumn(path: path, name: name, role: "the target or an id column",
                                           closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
         }
-        return (try Pretrainer(config: config, progress: progress, communicator: communicator).fit(cache, excluding: Set(excluding)), cache.rowCount)
+        var pretrainer = Pretrainer(config: config, progress: progress, communicator: communicator)
+        if let windowBytes { pretrainer.streamingWindowBytes = windowBytes }
+        return (try pretrainer.fit(cache, excluding: Set(excluding)), cache.rowCount)
     }
 
     /// The labeled rows of a cache (a value in `target`) as a table, with the target and

@@ -93,6 +93,9 @@ final class CacheCommandTests: XCTestCase {
         let embed = try runPretext(["embed", path("encoder.safetensors"), "datasets/credit_data.csv", "-o", "-"])
         XCTAssertEqual(embed.status, 0, embed.standardError)
         XCTAssertEqual(embed.standardOutput.split(separator: "\n").count, 4455)
+        let window = try runPretext(["pretrain", path("credit.pretext"), "--window-mb", "0", "-o", path("x.safetensors")])
+        XCTAssertNotEqual(window.status, 0)
+        XCTAssertTrue(window.standardError.contains("--window-mb must be at least 1"), window.standardError)
         // A target the cache does not have is an error naming it, as with a CSV.
         let wrong = try runPretext(["pretrain", path("credit.pretext"), "--target", "Targte", "-o", path("x.safetensors")])
         XCTAssertEqual(wrong.status, 1)

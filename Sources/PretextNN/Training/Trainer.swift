@@ -20,6 +20,10 @@ public struct Trainer {
     /// A last batch of an epoch with fewer rows is skipped (contrastive losses need 2: one
     /// row has no negatives, and VICReg's variance none). Default 1: every row is used.
     public var minimumBatchSize = 1
+    /// Each epoch's order of the rows 0..<rowCount, drawn from the trainer's generator;
+    /// nil (default): a uniform shuffle. A source that cannot read rows at random (a table
+    /// larger than memory) visits them window by window instead (`WindowedFeatureRows`).
+    public var epochOrder: ((_ rowCount: Int, _ generator: inout SeededGenerator) -> [Int])?
 
     public init(config: TrainingConfig, progress: ProgressReporter? = nil, communicator: Communicator = .single) {
         self.config = config
@@ -44,7 +48,12 @@ public struct Trainer {
         var rowsSeen = 0
         var order = Array(0..<rowCount)
         for epoch in 1...config.maximumEpochs {
-            generator.shuffle(&order)
+            if let epochOrder {
+                order = epochOrder(rowCount, &generator)
+                precondition(order.count == rowCount, "an epoch's order must hold every row once")
+            } else {
+                generator.shuffle(&order)
+            }
             var lossSum = 0.0, batches = 0
             var start = 0
             while start < rowCount {
