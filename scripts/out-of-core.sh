@@ -51,5 +51,5 @@ limited() {  # label, command...: runs the command inside the cgroup and reports
 }
 
 limited "pretext cache (streamed)" "$binary" cache "$csv" -o "$work/table.pretext" --quiet
-limited "pretext pretrain cache (streamed)" "$binary" pretrain "$work/table.pretext" --pretrain-epochs "$epochs" --quiet -o "$work/encoder.safetensors"
+limited "pretext pretrain cache (streamed)" "$binary" pretrain "$work/table.pretext" --pretrain-epochs "$epochs" --window-mb "$((limit_mb / 6))" --quiet -o "$work/encoder.safetensors"
 limited "pretext pretrain CSV (in memory)" "$binary" pretrain "$csv" --pretrain-epochs "$epochs" --quiet -o "$work/encoder-csv.safetensors"

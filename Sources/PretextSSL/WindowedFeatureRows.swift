@@ -23,6 +23,8 @@ final class WindowedFeatureRows: @unchecked Sendable {
     private var windowOfBlock: [Int] = []
     private var blocksOfWindow: [[Int]] = []
     private var loaded: [Int: Window] = [:]
+    /// Rows read and preprocessed at a time while a window loads.
+    var sliceRows = 16_384
 
     private struct Window {
         var features: Matrix            // (rows in the window, F), blocks in file order
@@ -86,7 +88,14 @@ final class WindowedFeatureRows: @unchecked Sendable {
             localStart[block] = cacheRows.count
             cacheRows += positions(of: block).map { rows[$0] }
         }
-        let result = Window(features: source.rows(cacheRows), localStart: localStart)
+        // Read and preprocessed in slices, so the only full-size copy is the window itself.
+        let width = source.columns
+        var features = Matrix(rows: cacheRows.count, columns: width)
+        for start in stride(from: 0, to: cacheRows.count, by: sliceRows) {
+            let end = min(cacheRows.count, start + sliceRows)
+            features.values.replaceSubrange((start * width)..<(end * width), with: source.rows(Array(cacheRows[start..<end])).values)
+        }
+        let result = Window(features: features, localStart: localStart)
         loaded[window] = result
         return result
     }

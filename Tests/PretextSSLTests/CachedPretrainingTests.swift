@@ -72,6 +72,7 @@ final class CachedPretrainingTests: XCTestCase {
         let source = try CachedFeatureRows(cache: cache, preprocessor: preprocessor)
         let rows = Array(stride(from: 0, to: cache.rowCount, by: 3))   // training rows, in file order
         let windows = WindowedFeatureRows(source: source, rows: rows, blockRows: 64, windowBlocks: 3)
+        windows.sliceRows = 50   // windows load in several slices
         var generator = SeededGenerator(seed: 4, stream: "test")
         let all = source.rows(rows)
         var previous: [Int] = []
