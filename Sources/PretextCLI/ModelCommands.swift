@@ -20,8 +20,10 @@ struct PretrainCommand: ParsableCommand {
         Started by Open MPI's mpirun with several ranks, self-supervised pretraining runs \
         data-parallel: every rank reads DATA, computes its part of each global batch, and \
         the gradients are summed (MPI_Allreduce); the same seed and batch size give the \
-        same encoder on any number of ranks, up to the order of floating-point sums. Rank \
-        0 alone writes the file and reports.
+        same encoder on any number of ranks, up to the order of floating-point sums. From \
+        a cache, each rank instead reads only its own shard of the rows and draws \
+        corruption donors from it: an encoder as good as one process's, not the same one. \
+        Rank 0 alone writes the file and reports.
 
         Examples:
           pretext pretrain datasets/credit_data.csv --target target -o \\
@@ -69,6 +71,10 @@ struct PretrainCommand: ParsableCommand {
                                                     communicator: communicator)
                 guard communicator.isRoot else { return }
                 try encoder.save(to: output)
+                if communicator.size > 1 {
+                    printError(communicator.summary)
+                    printError("each of \(communicator.size) ranks read only its own shard of the training rows (about \(rows / communicator.size)) and drew corruption donors from it")
+                }
                 printError("pretrained on \(rows) rows streamed from the cache for \(encoder.history.epochs.count) epochs"
                            + (MemoryStats.peakResidentBytes().map { "; peak memory \($0 / 1_000_000) MB" } ?? ""))
                 print("wrote \(output)")

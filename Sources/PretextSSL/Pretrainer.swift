@@ -57,53 +57,6 @@ public struct Pretrainer {
                          validationAnchors: features.gatheringRows(validationRows), seeds: &seeds)
     }
 
-    /// Pretrains on every row of a columnar cache without holding the table: the
-    /// preprocessing is fitted in one streamed pass (`Preprocessor.fit(_:excluding:)`,
-    /// unless given). When the training rows' features fit in `streamingWindowBytes` they
-    /// are read once and held, and with the same preprocessing and seed this trains
-    /// exactly the model `fit(_:rows:preprocessor:)` trains on the same table: the same
-    /// split, batches and corruption draws. Above that, each epoch visits the rows a
-    /// window at a time (`WindowedFeatureRows`: shuffled blocks of consecutive rows, read
-    /// in file order, rows shuffled within the window, corruption donors from the
-    /// window), so the file is read in order once per epoch; memory is the model, two
-    /// windows and the validation rows (at most `maximumValidationRows`, their donors
-    /// drawn among themselves).
-    ///
-    /// - Parameter excluding: columns that are not inputs (the target, id columns).
-    public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
-        try config.validate()
-        guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
-        let (trainRows, validationRows) = split(Array(0..<cache.rowCount))
-        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
-        let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(cache, excluding: excluding)
-        guard !preprocessor.features.isEmpty else {
-            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
-        }
-        let source = try CachedFeatureRows(cache: cache, preprocessor: preprocessor)
-        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: source.columns,
-                                  outputDimensions: config.encoderWidth, seed: seeds.next())
-        let windowRows = max(streamingBlockRows, streamingWindowBytes / (4 * max(1, source.columns)))
-        if trainRows.count <= windowRows {
-            let x = source.rows(trainRows)
-            let corruptor = MarginalCorruptor(blocks: preprocessor.blocks, corruptionRate: config.corruptionRate, pool: x)
-            return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
-                             batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
-                             validationAnchors: source.rows(validationRows), seeds: &seeds)
-        }
-        let windows = WindowedFeatureRows(source: source, rows: trainRows, blockRows: streamingBlockRows,
-                                          windowBlocks: max(1, windowRows / streamingBlockRows))
-        let validationAnchors = source.rows(validationRows)
-        let blocks = preprocessor.blocks, rate = config.corruptionRate
-        return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
-                         batch: { positions in
-                             let (anchors, pool) = windows.gather(positions)
-                             return (anchors, MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: pool))
-                         },
-                         validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
-                         validationAnchors: validationAnchors, seeds: &seeds,
-                         epochOrder: { _, generator in windows.epochOrder(generator: &generator) })
-    }
-
     /// At most this many rows are held out for early stopping; the rest of
     /// `validationFraction` trains. A stable estimate of the loss needs thousands of rows,
     /// not 10% of millions — which a streamed table would have to hold in memory (with
@@ -126,10 +79,14 @@ public struct Pretrainer {
     /// rows by their position among the training rows and the corruption that draws their
     /// views; `validationAnchors` are the held-out rows' features, their fixed views drawn
     /// once by `validationCorruptor`; `epochOrder`, if given, orders each epoch's rows.
-    private func train(preprocessor: FittedPreprocessor, encoder: Network, featureCount: Int, trainCount: Int,
-                       batch gather: @escaping ([Int]) -> (Matrix, MarginalCorruptor), validationCorruptor: MarginalCorruptor,
-                       validationAnchors: Matrix, seeds: inout SeededGenerator,
-                       epochOrder: ((Int, inout SeededGenerator) -> [Int])? = nil) throws -> PretrainedEncoder {
+    ///
+    /// With `localBatches` (several ranks, each reading its own shard) `batch` gives only
+    /// this rank's part of each batch — its own rows, corrupted with its own draws — and
+    /// the step combines the parts (`ObjectiveStep.runLocal`).
+    func train(preprocessor: FittedPreprocessor, encoder: Network, featureCount: Int, trainCount: Int,
+               batch gather: @escaping ([Int]) -> (Matrix, MarginalCorruptor), validationCorruptor: MarginalCorruptor,
+               validationAnchors: Matrix, seeds: inout SeededGenerator,
+               epochOrder: ((Int, inout SeededGenerator) -> [Int])? = nil, localBatches: Bool = false) throws -> PretrainedEncoder {
         let head = try Network(architecture: config.headArchitecture, inputDimensions: config.encoderWidth,
                                outputDimensions: config.encoderWidth, seed: seeds.next())
         let decoder = try Network(architecture: .linear, inputDimensions: config.encoderWidth,
@@ -146,7 +103,7 @@ public struct Pretrainer {
         // Fixed validation pairs: each held-out row with one corrupted view, drawn once.
         var validationGenerator = SeededGenerator(seed: config.seed, stream: "scarf-validation")
         let (validationViews, validationMask) = validationCorruptor.corruptWithMask(validationAnchors, generator: &validationGenerator)
-        var corruption = SeededGenerator(seed: seeds.next(), stream: "corruption")
+        var corruption = SeededGenerator(seed: seeds.next(), stream: localBatches ? "corruption-rank-\(communicator.rank)" : "corruption")
         let step = ObjectiveStep(config: config, blocks: preprocessor.blocks, encoder: encoder, head: head, decoder: decoder,
                                  communicator: communicator)
 
@@ -160,6 +117,9 @@ public struct Pretrainer {
             step: { batch in
                 let (anchors, corruptor) = gather(batch)
                 let (views, mask) = corruptor.corruptWithMask(anchors, generator: &corruption)
+                if localBatches {
+                    return step.runLocal(anchors: anchors, views: views, mask: mask, total: batch.count, mode: .training, backward: true)
+                }
                 return step.run(anchors: anchors, views: views, mask: mask, mode: .training, backward: true)
             },
             validate: validationAnchors.rows < 2 ? nil : {
@@ -216,18 +176,24 @@ struct ObjectiveStep {
     func run(anchors: Matrix, views: Matrix, mask: Matrix, mode: Mode, backward: Bool) -> Double {
         let total = anchors.rows
         let part = communicator.localRange(of: total)
-        let whole = communicator.size == 1   // this rank holds the whole batch
-        let localAnchors = whole ? anchors : anchors.gatheringRows(Array(part))
-        let localViews = whole ? views : views.gatheringRows(Array(part))
-        let localMask = whole ? mask : mask.gatheringRows(Array(part))
-        let batch = part.count
+        guard communicator.size > 1 else { return runLocal(anchors: anchors, views: views, mask: mask, total: total, mode: mode, backward: backward) }
+        return runLocal(anchors: anchors.gatheringRows(Array(part)), views: views.gatheringRows(Array(part)),
+                        mask: mask.gatheringRows(Array(part)), total: total, mode: mode, backward: backward)
+    }
+
+    /// `run` with this rank's part of a batch of `total` rows given directly (b =
+    /// `localRange(of: total).count` rows): what ranks that each read their own shard do.
+    func runLocal(anchors localAnchors: Matrix, views localViews: Matrix, mask localMask: Matrix, total: Int, mode: Mode,
+                  backward: Bool) -> Double {
+        let batch = localAnchors.rows
+        precondition(batch == communicator.localRange(of: total).count, "a rank's part of the batch")
         let share = Float(batch) / Float(total)   // of a mean over the whole batch's rows
         let objective = config.objective
         var sharedLoss = 0.0   // computed from the gathered batch: the same on every rank
         var ownLoss = 0.0      // this rank's share, summed over the ranks
         if objective.isContrastive {
             // Rows 0..<b originals, b..<2b their corrupted views, through f and g at once.
-            let stacked = Matrix(rows: 2 * batch, columns: anchors.columns, values: localAnchors.values + localViews.values)
+            let stacked = Matrix(rows: 2 * batch, columns: localAnchors.columns, values: localAnchors.values + localViews.values)
             let representation = batch > 0 ? encoder.forward(stacked, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)  // (2b, W)
             let localZ = batch > 0 ? head.forward(representation, mode: mode) : Matrix(rows: 0, columns: config.encoderWidth)       // (2b, D)
             let width = localZ.columns

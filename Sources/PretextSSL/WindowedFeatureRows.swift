@@ -23,6 +23,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
     private var windowOfBlock: [Int] = []
     private var blocksOfWindow: [[Int]] = []
     private var loaded: [Int: Window] = [:]
+    private var lastWindow = -1
     /// Rows read and preprocessed at a time while a window loads.
     var sliceRows = 16_384
 
@@ -50,6 +51,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
         windowOfBlock = Array(repeating: 0, count: blockCount)
         blocksOfWindow = []
         loaded = [:]
+        lastWindow = -1
         var order: [Int] = []
         order.reserveCapacity(rows.count)
         for start in stride(from: 0, to: blocks.count, by: windowBlocks) {
@@ -79,9 +81,13 @@ final class WindowedFeatureRows: @unchecked Sendable {
     }
 
     private func load(_ window: Int) -> Window {
-        if let hit = loaded[window] { return hit }
-        // Windows come in order; the one before may still be needed by a straddling batch.
-        loaded = loaded.filter { $0.key >= window - 1 }
+        if let hit = loaded[window] {
+            lastWindow = window
+            return hit
+        }
+        // Windows come in order; the last one used may still be needed by a straddling batch.
+        loaded = loaded.filter { $0.key == lastWindow }
+        lastWindow = window
         var localStart: [Int: Int] = [:]
         var cacheRows: [Int] = []
         for block in blocksOfWindow[window] {

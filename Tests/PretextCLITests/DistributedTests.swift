@@ -95,6 +95,44 @@ final class DistributedTests: XCTestCase {
         }
     }
 
+    /// Linear-probe accuracy on breast_cancer of an encoder: fine-tuned on 10% of the
+    /// labels, scored on every row.
+    private func probeAccuracy(_ encoder: String) throws -> Double {
+        let model = path("probe-\(UUID().uuidString).safetensors")
+        let finetune = try runPretext(["finetune", "datasets/breast_cancer.csv", "--target", "target", "--encoder", encoder,
+                                       "--labels", "10%", "--strategy", "linear-probe", "--quiet", "-o", model])
+        XCTAssertEqual(finetune.status, 0, finetune.standardError)
+        let predict = try runPretext(["predict", model, "datasets/breast_cancer.csv", "-o", "-"])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        let predicted = predict.standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        let truth = try String(contentsOfFile: "datasets/breast_cancer.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").last! }
+        XCTAssertEqual(predicted.count, truth.count)
+        return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
+    }
+
+    /// From a cache, each rank reads only its shard and draws donors from it: the model is
+    /// not one process's, but it is seeded (the same twice) and as good (a linear probe's
+    /// accuracy within 3 points of one process's; measured 0.940 against 0.935).
+    func testRanksReadingTheirOwnShardsOfACacheLearnAsOneProcess() throws {
+        let cache = path("bc.pretext")
+        XCTAssertEqual(try runPretext(["cache", "datasets/breast_cancer.csv", "-o", cache, "--quiet"]).status, 0)
+        let arguments = ["pretrain", cache, "--target", "target", "--pretrain-epochs", "20", "--pretrain-patience", "100",
+                         "--encoder-width", "64", "--seed", "3", "--quiet", "-o"]
+        XCTAssertEqual(try runPretext(arguments + [path("one.safetensors")]).status, 0)
+        let two = try runMPI(2, arguments + [path("two.safetensors")])
+        XCTAssertEqual(two.status, 0, two.standardError)
+        XCTAssertTrue(two.standardError.contains("each of 2 ranks read only its own shard"), two.standardError)
+        XCTAssertEqual(try runMPI(2, arguments + [path("again.safetensors")]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("two.safetensors"))),
+                       try Data(contentsOf: URL(fileURLWithPath: path("again.safetensors"))), "seeded")
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: path("one.safetensors"))),
+                          try Data(contentsOf: URL(fileURLWithPath: path("two.safetensors"))), "not the one-process model")
+        let (single, sharded) = (try probeAccuracy(path("one.safetensors")), try probeAccuracy(path("two.safetensors")))
+        XCTAssertGreaterThan(sharded, 0.85, "above the majority class (0.63)")
+        XCTAssertEqual(sharded, single, accuracy: 0.03)
+    }
+
     /// The validation losses of a model file's training history, epoch by epoch (its
     /// `pretext.model` metadata).
     private func validationLosses(_ file: String) throws -> [Double] {

@@ -1,0 +1,119 @@
+import PretextData
+import PretextNN
+
+extension Pretrainer {
+    /// Pretrains on every row of a columnar cache without holding the table: the
+    /// preprocessing is fitted in one streamed pass (`Preprocessor.fit(_:excluding:)`,
+    /// unless given). When the training rows' features fit in `streamingWindowBytes` they
+    /// are read once and held, and with the same preprocessing and seed this trains
+    /// exactly the model `fit(_:rows:preprocessor:)` trains on the same table: the same
+    /// split, batches and corruption draws. Above that, each epoch visits the rows a
+    /// window at a time (`WindowedFeatureRows`: shuffled blocks of consecutive rows, read
+    /// in file order, rows shuffled within the window, corruption donors from the
+    /// window), so the file is read in order once per epoch; memory is the model, two
+    /// windows and the validation rows (at most `maximumValidationRows`, their donors
+    /// drawn among themselves).
+    ///
+    /// On several ranks (`communicator`) each rank reads only its own shard of the
+    /// training rows — a contiguous part, the same way held or windowed — and draws
+    /// SCARF's donors from it; every global batch of B rows is the ranks' parts together
+    /// (`fitSharded`). The model then differs from one process's (other rows meet in a
+    /// batch, other donors) and matches it in quality, not in bits.
+    ///
+    /// - Parameter excluding: columns that are not inputs (the target, id columns).
+    public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
+        try config.validate()
+        guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
+        let (trainRows, validationRows) = split(Array(0..<cache.rowCount))
+        var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
+        let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(cache, excluding: excluding)
+        guard !preprocessor.features.isEmpty else {
+            throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
+        }
+        let source = try CachedFeatureRows(cache: cache, preprocessor: preprocessor)
+        let encoder = try Network(architecture: config.encoderArchitecture, inputDimensions: source.columns,
+                                  outputDimensions: config.encoderWidth, seed: seeds.next())
+        let validationAnchors = source.rows(validationRows)
+        let blocks = preprocessor.blocks, rate = config.corruptionRate
+        if communicator.size > 1 {
+            return try fitSharded(source: source, trainRows: trainRows, validationAnchors: validationAnchors, encoder: encoder, seeds: &seeds)
+        }
+        if trainRows.count <= windowRows(columns: source.columns) {
+            let x = source.rows(trainRows)
+            let corruptor = MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: x)
+            return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
+                             batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
+                             validationAnchors: validationAnchors, seeds: &seeds)
+        }
+        let windows = WindowedFeatureRows(source: source, rows: trainRows, blockRows: streamingBlockRows,
+                                          windowBlocks: max(1, windowRows(columns: source.columns) / streamingBlockRows))
+        return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
+                         batch: { positions in
+                             let (anchors, pool) = windows.gather(positions)
+                             return (anchors, MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: pool))
+                         },
+                         validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
+                         validationAnchors: validationAnchors, seeds: &seeds,
+                         epochOrder: { _, generator in windows.epochOrder(generator: &generator) })
+    }
+
+    /// Rows of `columns` features that fit in `streamingWindowBytes` (at least a block).
+    func windowRows(columns: Int) -> Int { max(streamingBlockRows, streamingWindowBytes / (4 * max(1, columns))) }
+
+    /// Data-parallel pretraining where each rank reads only its shard: rank r holds the
+    /// training rows `localRange(of: n)` (held, or windowed when larger than a window),
+    /// shuffles them each epoch with its own stream, and contributes `localRange(of: B)`
+    /// rows to each global batch of B, corrupted with donors from its shard and its own
+    /// draws. An epoch is ⌈n/B⌉ global batches; a rank whose shard runs out first wraps
+    /// to the start of its order (as PyTorch's `DistributedSampler` pads). The held-out
+    /// rows (at most `maximumValidationRows`) are read by every rank, so the
+    /// early-stopping loss is the one-process loss on the same pairs.
+    private func fitSharded(source: CachedFeatureRows, trainRows: [Int], validationAnchors: Matrix, encoder: Network,
+                            seeds: inout SeededGenerator) throws -> PretrainedEncoder {
+        let globalBatch = config.training.batchSize
+        let localBatch = communicator.localRange(of: globalBatch).count
+        guard localBatch >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "batchSize", value: "\(globalBatch)",
+                                                      expected: "at least one row per rank (\(communicator.size) ranks) when each reads its own shard")
+        }
+        let shard = Array(trainRows[communicator.localRange(of: trainRows.count)])
+        guard !shard.isEmpty else {
+            throw TrainingError.notEnoughData(reason: "\(trainRows.count) training rows cannot be shared by \(communicator.size) ranks")
+        }
+        let steps = (trainRows.count + globalBatch - 1) / globalBatch
+        let blocks = source.preprocessor.blocks, rate = config.corruptionRate
+        let held = shard.count <= windowRows(columns: source.columns) ? source.rows(shard) : nil
+        let windows = held == nil ? WindowedFeatureRows(source: source, rows: shard, blockRows: streamingBlockRows,
+                                                        windowBlocks: max(1, windowRows(columns: source.columns) / streamingBlockRows)) : nil
+        let rank = communicator.rank
+        let order = EpochOrder()
+        return try train(preprocessor: source.preprocessor, encoder: encoder, featureCount: source.columns, trainCount: steps * globalBatch,
+                         batch: { batch in
+                             let step = batch[0] / globalBatch
+                             let positions = (0..<localBatch).map { order.positions[(step * localBatch + $0) % order.positions.count] }
+                             if let held { return (held.gatheringRows(positions), MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: held)) }
+                             let (anchors, pool) = windows!.gather(positions)
+                             return (anchors, MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: pool))
+                         },
+                         validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
+                         validationAnchors: validationAnchors, seeds: &seeds,
+                         epochOrder: { count, generator in
+                             // Global batches in order; this rank's own order of its shard.
+                             var local = SeededGenerator(seed: generator.next(), stream: "shard-\(rank)")
+                             if let windows {
+                                 order.positions = windows.epochOrder(generator: &local)
+                             } else {
+                                 order.positions = Array(0..<shard.count)
+                                 local.shuffle(&order.positions)
+                             }
+                             return Array(0..<count)
+                         },
+                         localBatches: true)
+    }
+}
+
+/// This rank's order of its shard in the current epoch (set by the trainer's epoch hook,
+/// read by each step).
+private final class EpochOrder: @unchecked Sendable {
+    var positions: [Int] = []
+}
