@@ -24,7 +24,7 @@ struct ColumnEvidence {
         numbers += piece.numberCount
         texts += piece.textCount
         missing += piece.missingCount
-        rows += piece.values.count
+        rows += piece.rowCount
         for example in piece.textExamples where examples.count < 3 {
             examples.append(.init(line: startLine + example.line, text: example.text))
         }

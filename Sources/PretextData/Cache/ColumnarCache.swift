@@ -151,11 +151,11 @@ private struct ColumnWriter {
 
     /// Converts `piece` (rows `firstRow…`) and writes it at its place in the region.
     mutating func write(_ piece: ChunkColumn, firstRow: Int, into file: TemporaryOutput) throws {
-        let count = piece.values.count
+        let count = piece.rowCount
         let at = offset + firstRow * storage.width
         switch type {
         case .numeric:
-            try file.write(piece.values, at: at)
+            try file.write(piece.allValues, at: at)
         case .boolean:
             let local = piece.texts.map { text -> Float in
                 let lowered = text.lowercased()

@@ -8,10 +8,12 @@ import Darwin
 /// (built by `ColumnBuilder`).
 ///
 /// Numbers are in `values`; missing fields are NaN; other text is NaN in `values` and
-/// dictionary-coded in `textCodes` (present only if the chunk had text in this column,
-/// so numeric columns cost 4 bytes per cell).
+/// dictionary-coded in `textCodes`. Each array is present only when needed — `textCodes`
+/// if the chunk had text in this column, `values` if it had a number — so a numeric or a
+/// text column costs 4 bytes per cell until it is assembled (a table's own size).
 struct ChunkColumn {
-    var values: [Float] = []        // (rows,) NaN where missing or text
+    var rowCount = 0
+    var values: [Float] = []        // (rows,) NaN where missing or text; empty: no number
     var textCodes: [Int32] = []     // (rows,) or empty; −1 where not text
     var texts: [String] = []        // code → text, in order of first appearance
     var numberCount = 0
@@ -23,6 +25,14 @@ struct ChunkColumn {
     init(reservingRows rows: Int) {
         values.reserveCapacity(rows)
     }
+
+    /// Every row's number (NaN where missing or text), appended to `output`.
+    func appendValues(to output: inout [Float]) {
+        if values.isEmpty { output.append(contentsOf: repeatElement(Float.nan, count: rowCount)) } else { output.append(contentsOf: values) }
+    }
+
+    /// Every row's number (NaN where missing or text).
+    var allValues: [Float] { values.isEmpty ? Array(repeating: .nan, count: rowCount) : values }
 }
 
 /// Recognises the configured missing-value tokens without building strings.

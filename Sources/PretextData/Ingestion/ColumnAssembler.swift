@@ -69,14 +69,14 @@ enum ColumnAssembler {
             numbers += part.numberCount
             texts += part.textCount
             missing += part.missingCount
-            rows += part.values.count
+            rows += part.rowCount
         }
 
         if texts == 0 || given == .numeric {
             var values = [Float]()
             values.reserveCapacity(rows)
             for chunk in pieces.indices {
-                values.append(contentsOf: pieces[chunk].values)
+                pieces[chunk].appendValues(to: &values)
                 pieces[chunk] = ChunkColumn(reservingRows: 0)
             }
             let note = numbers == 0 ? "column \"\(name)\" has no values (all missing)" : nil
@@ -92,7 +92,7 @@ enum ColumnAssembler {
                 for example in pieces[chunk].textExamples where examples.count < 3 {
                     examples.append(.init(line: chunkStartLines[chunk] + example.line, text: example.text))
                 }
-                values.append(contentsOf: pieces[chunk].values)
+                pieces[chunk].appendValues(to: &values)
                 pieces[chunk] = ChunkColumn(reservingRows: 0)
             }
             let strays = ReadReport.StrayValues(column: name, count: texts, examples: examples)
@@ -151,7 +151,7 @@ enum ColumnAssembler {
             let part = pieces[chunk]
             let map = localMaps[chunk]
             if part.textCodes.isEmpty {
-                output.append(contentsOf: repeatElement(transform(-1), count: part.values.count))
+                output.append(contentsOf: repeatElement(transform(-1), count: part.rowCount))
             } else {
                 for code in part.textCodes { output.append(transform(code < 0 ? -1 : map[Int(code)])) }
             }

@@ -64,9 +64,10 @@ struct ColumnBuilder {
     /// The first `rows` rows as a `ChunkColumn`; releases the buffers.
     func finish(rows: Int) -> ChunkColumn {
         var column = ChunkColumn(reservingRows: 0)
-        column.values = Array(UnsafeBufferPointer(start: values, count: rows))
+        column.rowCount = rows
         var numbers = 0, textCount = 0
-        for value in column.values where !value.isNaN { numbers += 1 }
+        for value in UnsafeBufferPointer(start: values, count: rows) where !value.isNaN { numbers += 1 }
+        if numbers > 0 { column.values = Array(UnsafeBufferPointer(start: values, count: rows)) }
         if let textCodes {
             column.textCodes = Array(UnsafeBufferPointer(start: textCodes, count: rows))
             for code in column.textCodes where code >= 0 { textCount += 1 }
