@@ -143,6 +143,7 @@ public struct CSVReader: Sendable {
         }
         group.wait()
         let results = store.ordered(count: chunkCount)
+        ColumnAssembler.releaseFreedMemory()   // the chunks' text and parse buffers, before columns are built
 
         // MARK: Errors, in file order
         var chunkStartLines: [Int] = []

@@ -20,8 +20,10 @@ public struct ReadOptions: Sendable, Equatable {
     public var strayTextTolerance: Double = 0.05
     /// Worker threads for parsing; `nil` uses every active core.
     public var threads: Int? = nil
-    /// Bytes handed to one parsing task. Range ≥ 64 KiB; default 4 MiB.
-    public var chunkSize: Int = 4 << 20
+    /// Bytes handed to one parsing task. Range ≥ 64 KiB; default 1 MiB: as fast as 4 MiB
+    /// here and a quarter of the text and parse buffers in flight (peak memory of a mixed
+    /// 1M-row read 1.4× the table instead of 1.6–1.9×; BENCHMARKS.md).
+    public var chunkSize: Int = 1 << 20
 
     /// Parse every chunk with libcsv, including chunks without any quote character
     /// (which otherwise take the faster splitter). The results are identical; this
