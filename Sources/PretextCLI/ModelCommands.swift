@@ -171,7 +171,10 @@ struct FitCommand: ParsableCommand {
         --method xgboost | mlp | linear: the baselines pretext compare uses, trained on the \
         labeled rows. Every model predicts new CSVs with pretext predict. Started by Open \
         MPI's mpirun with several ranks, auto and scarf pretrain data-parallel (scarf \
-        fine-tunes so too); the label-side selection runs whole on every rank.
+        fine-tunes so too); the label-side selection runs whole on every rank. DATA may \
+        be a cache (pretext cache): pretraining streams all of it, and the rest learns \
+        from its labeled rows plus a seeded sample of at most 100,000 unlabeled rows \
+        (the baselines' preprocessing, self-training's pseudo-labels).
 
         Examples:
           pretext fit datasets/credit_data.csv --target target -o model.safetensors
@@ -182,7 +185,7 @@ struct FitCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The training CSV (rows with an empty target are used for pretraining only; - reads standard input).") var data: String
+    @Argument(help: "The training CSV (rows with an empty target are used for pretraining only; - reads standard input) or a cache.") var data: String
     @Option(help: "The label column.") var target: String
     @Option(help: "An extra CSV of unlabeled rows with the same columns (repeatable).") var unlabeled: [String] = []
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
@@ -213,7 +216,28 @@ struct FitCommand: ParsableCommand {
             }
             _ = try loadBLAS(threads: read.threads)
             let options = try read.readOptions()
-            let (table, _) = try Workflow.readTable(data, target: target, idColumns: id, options: options)
+            // A cache (without --unlabeled files): pretraining streams all of it; the rest
+            // learns from its labeled rows and a sample of its unlabeled ones.
+            let streamed = TableFile.isCache(data) && unlabeled.isEmpty
+            var table: Table
+            var encoder: PretrainedEncoder?
+            if streamed {
+                let sample: Int, cacheRows: Int
+                (table, sample, cacheRows) = try Workflow.fitTable(cache: data, target: target, idColumns: id, options: options, seed: runOptions.seed)
+                if [.auto, .selfTraining, .scarf].contains(method) && objective.parsed != .supervised {
+                    var pretraining = scarf.config(seed: runOptions.seed)
+                    pretraining.objective = objective.parsed
+                    encoder = try Workflow.pretrain(cache: data, excluding: [target] + id, options: options, config: pretraining,
+                                                    progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet || !communicator.isRoot),
+                                                    communicator: communicator).0
+                }
+                if communicator.isRoot {
+                    printError("cache: \(encoder == nil ? "" : "pretrained on all \(cacheRows) rows, streamed; ")the rest learns from its \(table.rowCount - sample) labeled rows"
+                               + " and a sample of \(sample) unlabeled rows (preprocessing of the baselines, self-training)")
+                }
+            } else {
+                table = try Workflow.readTable(data, target: target, idColumns: id, options: options).0
+            }
             if method == .auto || method == .selfTraining {
                 let pool = try Workflow.pool(table, unlabeledFiles: unlabeled, options: options)
                 let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
@@ -231,12 +255,12 @@ struct FitCommand: ParsableCommand {
                     if !quiet { printError($0) }
                 }
                 auto.communicator = communicator
-                let chosen = try auto.fit(pool, rows: rows)
+                let chosen = try auto.fit(pool, rows: rows, encoder: encoder)
                 guard communicator.isRoot else { return }
                 if communicator.size > 1 { printError(communicator.summary) }
                 try chosen.save(to: output, idColumns: id)
                 for line in chosen.choice?.summary ?? [] { print(line) }
-                printError("pretrained on \(pool.rowCount) rows; chose among candidates on \(rows.count) labeled rows")
+                printError("pretrained on \(streamed ? "the cache" : "\(pool.rowCount) rows"); chose among candidates on \(rows.count) labeled rows")
                 print("wrote \(output)")
                 return
             }
@@ -271,15 +295,15 @@ struct FitCommand: ParsableCommand {
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             var pretraining = scarf.config(seed: runOptions.seed)
             pretraining.objective = objective.parsed
-            let encoder = try Pretrainer(config: pretraining, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
-                                         communicator: communicator).fit(pool)
-            try Workflow.fineTuneAndSave(encoder, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
+            let pretrained = try encoder ?? Pretrainer(config: pretraining, progress: ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet),
+                                                       communicator: communicator).fit(pool)
+            try Workflow.fineTuneAndSave(pretrained, table: table, rows: rows, config: fineTune.config(seed: runOptions.seed),
                                          idColumns: id, to: output,
                                          progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet),
                                          communicator: communicator)
             guard communicator.isRoot else { return }
             if communicator.size > 1 { printError(communicator.summary) }
-            printError("pretrained on \(pool.rowCount) rows, fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
+            printError("pretrained on \(streamed ? "the cache" : "\(pool.rowCount) rows"), fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }
     }

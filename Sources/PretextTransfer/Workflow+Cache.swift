@@ -47,6 +47,42 @@ extension Workflow {
         return (table, cache.rowCount)
     }
 
+    /// What `fit` learns from in a cache, held in memory: every labeled row (a value in
+    /// `target`) and a seeded uniform sample of at most `unlabeledSample` of the other rows
+    /// (reservoir sampling in one pass over the row numbers, so nothing per row is held),
+    /// in file order, with the target and id columns marked. Pretraining streams the
+    /// whole cache separately; this table is the pool of the baselines' preprocessing
+    /// and of self-training's pseudo-labels. Returns the table, how many of its rows are
+    /// unlabeled, and how many rows the cache has.
+    public static func fitTable(cache path: String, target: String, idColumns: [String], options: ReadOptions,
+                                unlabeledSample: Int = 100_000, seed: UInt64) throws -> (Table, unlabeled: Int, cacheRows: Int) {
+        precondition(unlabeledSample >= 0, "unlabeledSample must be ≥ 0")
+        try TableFile.checkOptions(options, forCache: path)
+        let cache = try CachedTable(path: path)
+        let labeled = try cache.presentRows(of: target)
+        guard !labeled.isEmpty else { throw TrainingError.notEnoughData(reason: "\(path) has no rows with a value in \"\(target)\"") }
+        var sample: [Int] = []
+        var generator = SeededGenerator(seed: seed, stream: "fit-unlabeled-sample")
+        var seen = 0, next = 0
+        for row in 0..<cache.rowCount {
+            if next < labeled.count && labeled[next] == row {
+                next += 1
+                continue
+            }
+            seen += 1
+            if sample.count < unlabeledSample {
+                sample.append(row)
+            } else if unlabeledSample > 0 {
+                let slot = generator.nextInt(below: seen)
+                if slot < unlabeledSample { sample[slot] = row }
+            }
+        }
+        var table = cache.table(rows: (labeled + sample).sorted())
+        try table.setRole(.target, for: target)
+        for id in idColumns { try table.setRole(.id, for: id) }
+        return (table, sample.count, cache.rowCount)
+    }
+
     /// Predicts every row of a cache into a predictions CSV at `output` (`-`: standard
     /// output), `chunkRows` rows at a time. The file is complete or absent. A model that
     /// reads long-layout series needs whole series, so it gets the whole table at once.

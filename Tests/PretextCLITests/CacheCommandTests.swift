@@ -102,6 +102,31 @@ final class CacheCommandTests: XCTestCase {
         XCTAssertTrue(wrong.standardError.contains("Targte"), wrong.standardError)
     }
 
+    /// `fit` on a cache pretrains on all of it and learns from its labeled rows and a
+    /// sample of the unlabeled ones; the model predicts the CSV.
+    func testFitOnACache() throws {
+        let lines = try String(contentsOfFile: "datasets/wine.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let partly = [lines[0]] + lines.dropFirst().enumerated().map { index, line in
+            index % 2 == 1 ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : line
+        }
+        try (partly.joined(separator: "\n") + "\n").write(toFile: path("partly.csv"), atomically: false, encoding: .utf8)
+        XCTAssertEqual(try runPretext(["cache", path("partly.csv"), "-o", path("partly.pretext"), "--quiet"]).status, 0)
+        let fit = try runPretext(["fit", path("partly.pretext"), "--target", "target", "--pretrain-epochs", "2", "--encoder-width", "32",
+                                  "--fine-tune-epochs", "5", "--baseline-trials", "1", "--quiet", "-o", path("model.safetensors")])
+        XCTAssertEqual(fit.status, 0, fit.standardError)
+        XCTAssertTrue(fit.standardError.contains("cache: pretrained on all 178 rows, streamed; the rest learns from its 89 labeled rows and a sample of 89 unlabeled rows"),
+                      fit.standardError)
+        XCTAssertTrue(fit.standardOutput.contains("candidate"), fit.standardOutput)
+        let predict = try runPretext(["predict", path("model.safetensors"), "datasets/wine.csv", "-o", "-"])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        XCTAssertEqual(predict.standardOutput.split(separator: "\n").count, 179)
+        let trees = try runPretext(["fit", path("partly.pretext"), "--target", "target", "--method", "xgboost", "--baseline-trials", "1",
+                                    "-o", path("trees.safetensors")])
+        XCTAssertEqual(trees.status, 0, trees.standardError)
+        XCTAssertTrue(trees.standardError.contains("cache: the rest learns from its 89 labeled rows"), trees.standardError)
+        XCTAssertTrue(trees.standardError.contains("trained xgboost on 89 labeled rows"), trees.standardError)
+    }
+
     func testBadInputAndOptionsAreErrors() throws {
         let missing = try runPretext(["cache", path("none.csv"), "-o", path("x.pretext")])
         XCTAssertEqual(missing.status, 1)

@@ -121,6 +121,27 @@ final class CachedWorkflowTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.labeledTable(cache: cache, target: "tagret", idColumns: [], options: ReadOptions())) { error in
             XCTAssertTrue("\(error)".contains("tagret"), "\(error)")
         }
+
+        // `fit`'s table: every labeled row and a seeded sample of the unlabeled ones.
+        let unlabeledCount = 344 / 3
+        let (sampled, sampleCount, _) = try Workflow.fitTable(cache: cache, target: "target", idColumns: ["island"], options: ReadOptions(),
+                                                              unlabeledSample: 40, seed: 5)
+        XCTAssertEqual(sampleCount, 40)
+        XCTAssertEqual(sampled.rowCount, table.rowCount + 40)
+        XCTAssertEqual(sampled.labeledRows.count, table.rowCount, "every labeled row")
+        XCTAssertEqual(sampled.target?.name, "target")
+        let again = try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(), unlabeledSample: 40, seed: 5).0
+        XCTAssertEqual(again.contentFingerprint, try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(),
+                                                                       unlabeledSample: 40, seed: 5).0.contentFingerprint, "seeded")
+        XCTAssertNotEqual(again.contentFingerprint, try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(),
+                                                                          unlabeledSample: 40, seed: 6).0.contentFingerprint)
+        let everything = try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(), unlabeledSample: 1_000, seed: 5)
+        XCTAssertEqual(everything.unlabeled, unlabeledCount)
+        XCTAssertEqual(everything.0.rowCount, 344)
+        XCTAssertEqual(everything.0.contentFingerprint, (try Workflow.readTable(csv, target: "target", idColumns: [], options: ReadOptions()).0).contentFingerprint,
+                       "with room for every row, the table read whole")
+        XCTAssertEqual(try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(), unlabeledSample: 0, seed: 5).0.rowCount,
+                       table.rowCount)
     }
 
     func testOutputsAreCompleteOrAbsent() throws {
