@@ -1,3 +1,4 @@
+import Foundation
 import PretextData
 import PretextNN
 
@@ -14,7 +15,8 @@ extension Pretrainer {
     /// windows and the validation rows (at most `maximumValidationRows`, their donors
     /// drawn among themselves).
     ///
-    /// On several ranks (`communicator`) each rank reads only its own shard of the
+    /// On several ranks (`communicator`) each rank fits the preprocessing statistics on
+    /// its own part of the rows (merged), then reads only its own shard of the
     /// training rows — a contiguous part, the same way held or windowed — and draws
     /// SCARF's donors from it; every global batch of B rows is the ranks' parts together
     /// (`fitSharded`). The model then differs from one process's (other rows meet in a
@@ -26,7 +28,7 @@ extension Pretrainer {
         guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
         let (trainRows, validationRows) = split(Array(0..<cache.rowCount))
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
-        let preprocessor = try given ?? Preprocessor(config: config.preprocessing).fit(cache, excluding: excluding)
+        let preprocessor = try given ?? fitPreprocessing(cache, excluding: excluding)
         guard !preprocessor.features.isEmpty else {
             throw TrainingError.notEnoughData(reason: "no usable feature columns (all constant or non-features)")
         }
@@ -55,6 +57,24 @@ extension Pretrainer {
                          validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
                          validationAnchors: validationAnchors, seeds: &seeds,
                          epochOrder: { _, generator in windows.epochOrder(generator: &generator) })
+    }
+
+    /// The preprocessing fitted in a streamed pass over the cache — on several ranks, each
+    /// rank's pass over its own part of the rows, the parts' statistics gathered and
+    /// merged in rank order (`CacheStatistics`), the same on every rank.
+    func fitPreprocessing(_ cache: CachedTable, excluding: Set<String>) throws -> FittedPreprocessor {
+        let preprocessor = Preprocessor(config: config.preprocessing)
+        guard communicator.size > 1 else { return try preprocessor.fit(cache, excluding: excluding) }
+        let own = try preprocessor.statistics(cache, excluding: excluding, rows: communicator.localRange(of: cache.rowCount))
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var merged: CacheStatistics?
+        for part in communicator.allgather(Array(try encoder.encode(own))) {
+            let statistics = try decoder.decode(CacheStatistics.self, from: Data(part))
+            if merged == nil { merged = statistics } else { merged!.merge(statistics) }
+        }
+        return try preprocessor.fit(merged!, schema: cache.schema)
     }
 
     /// Rows of `columns` features that fit in `streamingWindowBytes` (at least a block).

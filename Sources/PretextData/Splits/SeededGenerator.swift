@@ -83,3 +83,19 @@ import Darwin
 #endif
 @inline(__always) private func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }
+
+extension SeededGenerator: Codable {
+    /// The four state words: a decoded generator continues the same sequence.
+    public init(from decoder: Decoder) throws {
+        let words = try decoder.singleValueContainer().decode([UInt64].self)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a generator state is 4 words, got \(words.count)"))
+        }
+        state = (words[0], words[1], words[2], words[3])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode([state.0, state.1, state.2, state.3])
+    }
+}

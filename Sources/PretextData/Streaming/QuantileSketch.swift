@@ -22,7 +22,7 @@ import Foundation
 /// O(k) values whatever the stream's length.
 /// Merging adds level to level and compacts: a sketch of chunks has the same guarantee
 /// as one of the whole stream. NaN is ignored (missing); infinities are values.
-public struct QuantileSketch: Sendable {
+public struct QuantileSketch: Sendable, Codable {
     /// Accuracy parameter: the top level's capacity. Default 200.
     public let k: Int
     /// Values at each level; level h's values weigh 2ʰ.

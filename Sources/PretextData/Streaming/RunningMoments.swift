@@ -8,7 +8,7 @@
 ///     variance:   M₂ / n  (population, as the preprocessor's standardisation uses)
 ///
 /// NaN is ignored (missing).
-public struct RunningMoments: Sendable, Equatable {
+public struct RunningMoments: Sendable, Equatable, Codable {
     public private(set) var count = 0
     public private(set) var mean = 0.0
     private var squares = 0.0   // M₂
