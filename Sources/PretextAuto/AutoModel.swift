@@ -231,11 +231,15 @@ public struct AutoModel {
                           trees: GradientBoostedTreesConfig, encoder given: PretrainedEncoder?) throws -> AutoChoice {
         let pretrains = config.candidates.contains(.scarf) || config.candidates.contains(.selfTraining)
         let first = pretrains ? AutoConfig.Candidate.scarf : config.candidates[0]
+        // Self-training alone also fails with nothing to pseudo-label; say which.
+        let reason = config.candidates.allSatisfy { $0 == .selfTraining }
+            ? "self-training was not possible (no unlabeled rows, or too few labeled rows per class to validate)"
+            : "too few labeled rows of some class to validate"
         let choice = pretrains
-            ? ModelChoice(validation: "none: too few labeled rows of some class to validate; \(pretraining.objective) + linear probe with fixed settings "
+            ? ModelChoice(validation: "none: \(reason); \(pretraining.objective) + linear probe with fixed settings instead "
                               + "(the rule for this case, chosen on development tables)",
                           candidates: [], chosen: "\(pretraining.objective)")
-            : ModelChoice(validation: "none: too few labeled rows of some class to validate", candidates: [], chosen: first.rawValue)
+            : ModelChoice(validation: "none: \(reason)", candidates: [], chosen: first.rawValue)
         switch first {
         case .linear:
             var linear = config.linear

@@ -83,8 +83,9 @@ final class SelfTrainingTests: XCTestCase {
         XCTAssertEqual(try second.predictor.predictions(table).predictions, try first.predictor.predictions(table).predictions)
     }
 
-    /// With every row labeled there is nothing to pseudo-label: the model is SCARF
-    /// fine-tuned with fixed settings, and its record says so rather than "self-training".
+    /// With every row labeled there is nothing to pseudo-label: the model is SCARF with a
+    /// linear probe at fixed settings (auto's rule when nothing validates), and its record
+    /// says so rather than "self-training".
     func testNoUnlabeledRowsIsSaidAndNotCalledSelfTraining() throws {
         let table = try loadTable("wine.csv")
         var config = AutoConfig()
