@@ -37,14 +37,8 @@ extension Workflow {
     /// Returns the table and how many rows the cache has in all.
     public static func labeledTable(cache path: String, target: String, idColumns: [String],
                                     options: ReadOptions) throws -> (Table, cacheRows: Int) {
-        try TableFile.checkOptions(options, forCache: path)
-        let cache = try CachedTable(path: path)
-        let labeled = try cache.presentRows(of: target)
-        guard !labeled.isEmpty else { throw TrainingError.notEnoughData(reason: "\(path) has no rows with a value in \"\(target)\"") }
-        var table = cache.table(rows: labeled)
-        try table.setRole(.target, for: target)
-        for id in idColumns { try table.setRole(.id, for: id) }
-        return (table, cache.rowCount)
+        let (table, _, cacheRows) = try fitTable(cache: path, target: target, idColumns: idColumns, options: options, unlabeledSample: 0, seed: 0)
+        return (table, cacheRows)
     }
 
     /// What `fit` learns from in a cache, held in memory: every labeled row (a value in
