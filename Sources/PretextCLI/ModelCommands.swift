@@ -224,7 +224,7 @@ struct FitCommand: ParsableCommand {
             if streamed {
                 let sample: Int, cacheRows: Int
                 (table, sample, cacheRows) = try Workflow.fitTable(cache: data, target: target, idColumns: id, options: options, seed: runOptions.seed)
-                if [.auto, .selfTraining, .scarf].contains(method) && objective.parsed != .supervised {
+                if [.auto, .selfTraining, .scarf].contains(method) {
                     var pretraining = scarf.config(seed: runOptions.seed)
                     pretraining.objective = objective.parsed
                     encoder = try Workflow.pretrain(cache: data, excluding: [target] + id, options: options, config: pretraining,
