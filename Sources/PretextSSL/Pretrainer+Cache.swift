@@ -56,7 +56,10 @@ extension Pretrainer {
                          },
                          validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
                          validationAnchors: validationAnchors, seeds: &seeds,
-                         epochOrder: { _, generator in windows.epochOrder(generator: &generator) })
+                         epochOrder: { _, generator in
+                             windows.startEpoch(generator: &generator)
+                             return []   // the windows' own order, walked through virtual positions
+                         })
     }
 
     /// The preprocessing fitted in a streamed pass over the cache — on several ranks, each
@@ -110,30 +113,34 @@ extension Pretrainer {
         return try train(preprocessor: source.preprocessor, encoder: encoder, featureCount: source.columns, trainCount: steps * globalBatch,
                          batch: { batch in
                              let step = batch[0] / globalBatch
-                             let positions = (0..<localBatch).map { order.positions[(step * localBatch + $0) % order.positions.count] }
-                             if let held { return (held.gatheringRows(positions), MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: held)) }
-                             let (anchors, pool) = windows!.gather(positions)
+                             // This rank's part of the step: the next positions of its own order, wrapping.
+                             let virtual = (0..<localBatch).map { (step * localBatch + $0) % shard.count }
+                             if let held {
+                                 let positions = virtual.map { order.positions[$0] }
+                                 return (held.gatheringRows(positions), MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: held))
+                             }
+                             let (anchors, pool) = windows!.gather(virtual)
                              return (anchors, MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: pool))
                          },
                          validationCorruptor: MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: validationAnchors),
                          validationAnchors: validationAnchors, seeds: &seeds,
-                         epochOrder: { count, generator in
+                         epochOrder: { _, generator in
                              // Global batches in order; this rank's own order of its shard.
                              var local = SeededGenerator(seed: generator.next(), stream: "shard-\(rank)")
                              if let windows {
-                                 order.positions = windows.epochOrder(generator: &local)
+                                 windows.startEpoch(generator: &local)
                              } else {
                                  order.positions = Array(0..<shard.count)
                                  local.shuffle(&order.positions)
                              }
-                             return Array(0..<count)
+                             return []   // global batches in order
                          },
                          localBatches: true)
     }
 }
 
-/// This rank's order of its shard in the current epoch (set by the trainer's epoch hook,
-/// read by each step).
+/// This rank's order of its held shard in the current epoch (set by the trainer's epoch
+/// hook, read by each step).
 private final class EpochOrder: @unchecked Sendable {
     var positions: [Int] = []
 }

@@ -12,24 +12,30 @@ import PretextNN
 /// visited once per epoch, and a batch mixes rows from all over the file — from as many
 /// places as the window has blocks. SCARF's corruption draws its donors from the window
 /// in memory, a random sample of blocks of the table: each column's empirical marginal,
-/// estimated from the window's rows instead of all rows. At most two windows (a batch
-/// may straddle two) are held, with the batch.
+/// estimated from the window's rows instead of all rows.
+///
+/// The epoch's order is never written out: step s of an epoch is its positions s·B …
+/// in that order ("virtual" positions), found through the window holding them and that
+/// window's own shuffle, drawn when it loads. Memory: at most two windows (a batch may
+/// straddle two) with their shuffles, and one entry per block.
 final class WindowedFeatureRows: @unchecked Sendable {
     let source: CachedFeatureRows
     /// The cache rows that train, in file order; positions index into it.
     let rows: [Int]
     let blockRows: Int
     let windowBlocks: Int
-    private var windowOfBlock: [Int] = []
     private var blocksOfWindow: [[Int]] = []
+    /// Virtual position where each window starts; one more entry, the row count, at the end.
+    private var windowStart: [Int] = []
+    private var epochSeed: UInt64 = 0
     private var loaded: [Int: Window] = [:]
     private var lastWindow = -1
     /// Rows read and preprocessed at a time while a window loads.
     var sliceRows = 16_384
 
     private struct Window {
-        var features: Matrix            // (rows in the window, F), blocks in file order
-        var localStart: [Int: Int]      // block → its first row in `features`
+        var features: Matrix   // (rows in the window, F), blocks in file order
+        var shuffle: [Int]     // virtual offset in the window → row of `features`
     }
 
     init(source: CachedFeatureRows, rows: [Int], blockRows: Int, windowBlocks: Int) {
@@ -44,56 +50,73 @@ final class WindowedFeatureRows: @unchecked Sendable {
 
     private func positions(of block: Int) -> Range<Int> { (block * blockRows)..<min(rows.count, (block + 1) * blockRows) }
 
-    /// The next epoch's order of the positions 0..<rows.count (`Trainer.epochOrder`).
-    func epochOrder(generator: inout SeededGenerator) -> [Int] {
+    /// Draws the next epoch's windows (`Trainer.epochOrder`, which then walks the virtual
+    /// positions 0..<rows.count in order).
+    func startEpoch(generator: inout SeededGenerator) {
         var blocks = Array(0..<blockCount)
         generator.shuffle(&blocks)
-        windowOfBlock = Array(repeating: 0, count: blockCount)
         blocksOfWindow = []
-        loaded = [:]
-        lastWindow = -1
-        var order: [Int] = []
-        order.reserveCapacity(rows.count)
+        windowStart = [0]
         for start in stride(from: 0, to: blocks.count, by: windowBlocks) {
             let members = blocks[start..<min(blocks.count, start + windowBlocks)].sorted()
-            for block in members { windowOfBlock[block] = blocksOfWindow.count }
             blocksOfWindow.append(members)
-            var positions = members.flatMap { self.positions(of: $0) }
-            generator.shuffle(&positions)
-            order += positions
+            windowStart.append(windowStart.last! + members.reduce(0) { $0 + positions(of: $1).count })
         }
-        return order
+        epochSeed = generator.next()
+        loaded = [:]
+        lastWindow = -1
     }
 
-    /// The features of `batch` (positions, in order) and the window its first row lies
-    /// in, whose rows are the corruption's donors.
+    /// The window holding virtual position `virtual`.
+    private func window(of virtual: Int) -> Int {
+        precondition(virtual >= 0 && virtual < rows.count, "a virtual position outside the epoch")
+        if lastWindow >= 0 && windowStart[lastWindow] <= virtual && virtual < windowStart[lastWindow + 1] { return lastWindow }
+        var low = 0, high = windowStart.count - 2   // the last window starting at or before `virtual`
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if windowStart[middle] <= virtual { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// The training position (index into `rows`) at virtual position `virtual` of this
+    /// epoch's order.
+    func position(_ virtual: Int) -> Int {
+        let index = window(of: virtual)
+        var local = load(index).shuffle[virtual - windowStart[index]]
+        for block in blocksOfWindow[index] {
+            let size = positions(of: block).count
+            if local < size { return block * blockRows + local }
+            local -= size
+        }
+        preconditionFailure("a window's shuffle points inside the window")
+    }
+
+    /// The features of the rows at virtual positions `batch`, and the window the first
+    /// lies in, whose rows are the corruption's donors.
     func gather(_ batch: [Int]) -> (anchors: Matrix, pool: Matrix) {
-        precondition(!batch.isEmpty && !blocksOfWindow.isEmpty, "gather a batch of an epoch's order")
-        var anchors = Matrix(rows: batch.count, columns: source.columns)
+        precondition(!batch.isEmpty && !blocksOfWindow.isEmpty, "gather a batch of a started epoch")
         let width = source.columns
-        for (index, position) in batch.enumerated() {
-            let block = position / blockRows
-            let window = load(windowOfBlock[block])
-            let from = (window.localStart[block]! + position - block * blockRows) * width
+        var anchors = Matrix(rows: batch.count, columns: width)
+        let first = window(of: batch[0])
+        for (index, virtual) in batch.enumerated() {
+            let number = window(of: virtual)
+            let window = load(number)
+            let from = window.shuffle[virtual - windowStart[number]] * width
             for feature in 0..<width { anchors.values[index * width + feature] = window.features.values[from + feature] }
         }
-        return (anchors, load(windowOfBlock[batch[0] / blockRows]).features)
+        return (anchors, load(first).features)
     }
 
-    private func load(_ window: Int) -> Window {
-        if let hit = loaded[window] {
-            lastWindow = window
+    private func load(_ number: Int) -> Window {
+        if let hit = loaded[number] {
+            lastWindow = number
             return hit
         }
         // Windows come in order; the last one used may still be needed by a straddling batch.
         loaded = loaded.filter { $0.key == lastWindow }
-        lastWindow = window
-        var localStart: [Int: Int] = [:]
-        var cacheRows: [Int] = []
-        for block in blocksOfWindow[window] {
-            localStart[block] = cacheRows.count
-            cacheRows += positions(of: block).map { rows[$0] }
-        }
+        lastWindow = number
+        let cacheRows = blocksOfWindow[number].flatMap { positions(of: $0).map { rows[$0] } }
         // Read and preprocessed in slices, so the only full-size copy is the window itself.
         let width = source.columns
         var features = Matrix(rows: cacheRows.count, columns: width)
@@ -101,8 +124,11 @@ final class WindowedFeatureRows: @unchecked Sendable {
             let end = min(cacheRows.count, start + sliceRows)
             features.values.replaceSubrange((start * width)..<(end * width), with: source.rows(Array(cacheRows[start..<end])).values)
         }
-        let result = Window(features: features, localStart: localStart)
-        loaded[window] = result
+        var shuffle = Array(0..<cacheRows.count)
+        var generator = SeededGenerator(seed: epochSeed, stream: "window-\(number)")
+        generator.shuffle(&shuffle)
+        let result = Window(features: features, shuffle: shuffle)
+        loaded[number] = result
         return result
     }
 }

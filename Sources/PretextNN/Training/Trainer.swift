@@ -21,8 +21,10 @@ public struct Trainer {
     /// row has no negatives, and VICReg's variance none). Default 1: every row is used.
     public var minimumBatchSize = 1
     /// Each epoch's order of the rows 0..<rowCount, drawn from the trainer's generator;
-    /// nil (default): a uniform shuffle. A source that cannot read rows at random (a table
-    /// larger than memory) visits them window by window instead (`WindowedFeatureRows`).
+    /// an empty array means 0..<rowCount as they are (the source orders them itself, and
+    /// no per-row array is made). nil (default): a uniform shuffle. A source that cannot
+    /// read rows at random (a table larger than memory) visits them window by window
+    /// instead (`WindowedFeatureRows`).
     public var epochOrder: ((_ rowCount: Int, _ generator: inout SeededGenerator) -> [Int])?
 
     public init(config: TrainingConfig, progress: ProgressReporter? = nil, communicator: Communicator = .single) {
@@ -46,18 +48,19 @@ public struct Trainer {
         var bestSnapshot: [([Float], [Float])]? = nil
         var epochsWithoutImprovement = 0
         var rowsSeen = 0
-        var order = Array(0..<rowCount)
+        var order = epochOrder == nil ? Array(0..<rowCount) : []
         for epoch in 1...config.maximumEpochs {
             if let epochOrder {
                 order = epochOrder(rowCount, &generator)
-                precondition(order.count == rowCount, "an epoch's order must hold every row once")
+                precondition(order.isEmpty || order.count == rowCount, "an epoch's order must hold every row once")
             } else {
                 generator.shuffle(&order)
             }
             var lossSum = 0.0, batches = 0
             var start = 0
             while start < rowCount {
-                let batch = Array(order[start..<min(rowCount, start + config.batchSize)])
+                let end = min(rowCount, start + config.batchSize)
+                let batch = order.isEmpty ? Array(start..<end) : Array(order[start..<end])
                 start += config.batchSize
                 if batch.count < minimumBatchSize && batches > 0 { break }
                 for store in stores { store.zeroGradients() }
