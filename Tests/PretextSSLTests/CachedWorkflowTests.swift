@@ -93,6 +93,22 @@ final class CachedWorkflowTests: XCTestCase {
         }
     }
 
+    /// A model that reads long-layout series (100 rows make one here) predicts a cache
+    /// whole, not in chunks that would cut series: the same file as the CSV gives, even
+    /// with chunks of 7 rows asked for.
+    func testASeriesModelPredictsACacheWhole() throws {
+        let train = try loadTable("basic_motions_train.csv")
+        let model = try MiniRocketClassifier().fit(train, columns: SeriesColumns(seriesID: "series_id", time: "t"))
+        XCTAssertTrue(model.readsSeries)
+        let cache = folder + "/motions.pretext"
+        try ColumnarCache.build(datasetsPath + "/basic_motions_test.csv", to: cache)
+        let whole = try Workflow.readTable(datasetsPath + "/basic_motions_test.csv", target: nil, idColumns: [], options: ReadOptions()).0
+        try Workflow.predict(model, table: whole, idColumns: []).0.write(to: folder + "/whole.csv")
+        let (rows, _) = try Workflow.predict(model, cache: cache, idColumns: [], options: ReadOptions(), to: folder + "/streamed.csv", chunkRows: 7)
+        XCTAssertEqual(rows, 40, "one prediction per series")
+        XCTAssertEqual(try bytes(folder + "/streamed.csv"), try bytes(folder + "/whole.csv"))
+    }
+
     func testFineTuningFromACacheReadsTheLabeledRowsAndTrainsTheSameModel() throws {
         // Every third row unlabeled.
         let lines = try String(contentsOfFile: datasetsPath + "/penguins.csv", encoding: .utf8).split(separator: "\n").map(String.init)
