@@ -40,15 +40,13 @@ extension Pretrainer {
         if communicator.size > 1 {
             return try fitSharded(source: source, trainRows: trainRows, validationAnchors: validationAnchors, encoder: encoder, seeds: &seeds)
         }
-        if trainRows.count <= windowRows(columns: source.columns) {
+        guard let windows = windows(source, rows: trainRows) else {
             let x = source.rows(trainRows)
             let corruptor = MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: x)
             return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
                              batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
                              validationAnchors: validationAnchors, seeds: &seeds)
         }
-        let windows = WindowedFeatureRows(source: source, rows: trainRows, blockRows: streamingBlockRows,
-                                          windowBlocks: max(1, windowRows(columns: source.columns) / streamingBlockRows))
         return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
                          batch: { positions in
                              let (anchors, pool) = windows.gather(positions)
@@ -80,8 +78,13 @@ extension Pretrainer {
         return try preprocessor.fit(merged!, schema: cache.schema)
     }
 
-    /// Rows of `columns` features that fit in `streamingWindowBytes` (at least a block).
-    func windowRows(columns: Int) -> Int { max(streamingBlockRows, streamingWindowBytes / (4 * max(1, columns))) }
+    /// `rows` visited window by window, or nil when their features fit in one window of
+    /// `streamingWindowBytes` (at least a block) and are held instead.
+    func windows(_ source: CachedFeatureRows, rows: [Int]) -> WindowedFeatureRows? {
+        let windowRows = max(streamingBlockRows, streamingWindowBytes / (4 * max(1, source.columns)))
+        guard rows.count > windowRows else { return nil }
+        return WindowedFeatureRows(source: source, rows: rows, blockRows: streamingBlockRows, windowBlocks: max(1, windowRows / streamingBlockRows))
+    }
 
     /// Data-parallel pretraining where each rank reads only its shard: rank r holds the
     /// training rows `localRange(of: n)` (held, or windowed when larger than a window),
@@ -105,9 +108,8 @@ extension Pretrainer {
         }
         let steps = (trainRows.count + globalBatch - 1) / globalBatch
         let blocks = source.preprocessor.blocks, rate = config.corruptionRate
-        let held = shard.count <= windowRows(columns: source.columns) ? source.rows(shard) : nil
-        let windows = held == nil ? WindowedFeatureRows(source: source, rows: shard, blockRows: streamingBlockRows,
-                                                        windowBlocks: max(1, windowRows(columns: source.columns) / streamingBlockRows)) : nil
+        let windows = windows(source, rows: shard)
+        let held = windows == nil ? source.rows(shard) : nil
         let rank = communicator.rank
         let order = EpochOrder()
         return try train(preprocessor: source.preprocessor, encoder: encoder, featureCount: source.columns, trainCount: steps * globalBatch,
