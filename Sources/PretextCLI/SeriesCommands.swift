@@ -104,7 +104,8 @@ struct SeriesPretrainCommand: ParsableCommand {
             let best = encoder.history.epochs.first { $0.epoch == encoder.history.bestEpoch }?.validationLoss
             let measure = objective == .contrastive ? "InfoNCE" : "next-step MSE (normalised)"
             printError("pretrained (\(objective.rawValue)) on \(collection.count) series for \(encoder.history.epochs.count) epochs"
-                       + (best.map { "; best held-out \(measure) \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" } ?? ""))
+                       + (best.map { "; best held-out \(measure) \(Trainer.format($0)) at epoch \(encoder.history.bestEpoch)" }
+                          ?? (objective == .contrastive ? " (\(settings.contrastive.steps) optimizer steps: fewer than \(settings.contrastive.earlyStoppingSeries) series are too few to hold out for early stopping)" : "")))
             print("wrote \(output)")
         }
     }

@@ -48,21 +48,30 @@ struct SeriesEncoderOptions: ParsableArguments {
 
 /// Pretraining settings (defaults: `NextStepConfig`, `ContrastiveSeriesConfig`).
 struct SeriesPretrainOptions: ParsableArguments {
-    @Option(help: "Maximum pretraining epochs (early stopping decides).") var pretrainEpochs = 100
+    @Option(help: "Maximum pretraining epochs (early stopping decides; contrastive on fewer than 100 series trains --pretrain-steps instead).")
+    var pretrainEpochs = 100
     @Option(help: "Pretraining stops after this many epochs without a held-out improvement (default: 5 next-step, 10 contrastive).")
     var pretrainPatience: Int?
     @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
     @Option(help: "Next-step: steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
+    @Option(help: "Pretraining batch size (default: 256 windows next-step, 128 series contrastive).") var pretrainBatchSize: Int?
+    @Option(help: "Contrastive on fewer than 100 series (too few to hold out for early stopping): optimizer steps to train.")
+    var pretrainSteps = 200
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
+    @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
 
     func validate() throws {
         for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience ?? 1),
-                              ("--pretrain-stride", pretrainStride)] where value < 1 {
+                              ("--pretrain-stride", pretrainStride), ("--pretrain-batch-size", pretrainBatchSize ?? 1),
+                              ("--pretrain-steps", pretrainSteps)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value)).")
         }
         guard pretrainLearningRate.isFinite, pretrainLearningRate > 0 else {
             throw ValidationError("--pretrain-learning-rate must be a positive number (got \(pretrainLearningRate)).")
+        }
+        guard cropFraction > 0, cropFraction <= 1 else {
+            throw ValidationError("--crop-fraction must be above 0 and at most 1 (got \(cropFraction)).")
         }
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
             throw ValidationError("--temporal-weight must be 0 or more (got \(temporalWeight)).")
@@ -74,7 +83,10 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainPatience = pretrainPatience
         settings.pretrainLearningRate = pretrainLearningRate
         settings.pretrainStride = pretrainStride
+        settings.pretrainBatchSize = pretrainBatchSize
+        settings.pretrainSteps = pretrainSteps
         settings.temporalWeight = temporalWeight
+        settings.cropFraction = cropFraction
     }
 }
 

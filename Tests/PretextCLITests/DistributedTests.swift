@@ -258,7 +258,7 @@ final class DistributedTests: XCTestCase {
         let nextStep = ["series", "pretrain", "datasets/airline.csv", "--time", "date", "--value", "passengers", "--lookback", "12",
                         "--pretrain-epochs", "4", "--pretrain-patience", "100", "--encoder-width", "16", "--seed", "5", "--quiet"]
         let contrastive = ["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target", "--objective",
-                           "contrastive", "--pretrain-epochs", "3", "--pretrain-patience", "100", "--encoder-width", "16", "--seed", "5",
+                           "contrastive", "--pretrain-steps", "3", "--pretrain-patience", "100", "--encoder-width", "16", "--seed", "5",
                            "--quiet"]
         // With TS2Vec's temporal term each rank adds it for its own series.
         let temporal: [String] = Array(contrastive.dropLast()) + ["--temporal-weight", "1", "--quiet"]

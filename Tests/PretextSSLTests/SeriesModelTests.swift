@@ -210,6 +210,27 @@ final class SeriesModelTests: XCTestCase {
                              channelNames: collection.channelNames, lookback: 13, config: NextStepConfig(), history: TrainingHistory())
     }
 
+    /// Below `earlyStoppingSeries` nothing is held out and the encoder trains `steps`
+    /// optimizer steps rounded up to whole epochs, whatever the epoch cap; at or above it
+    /// a hold-out stops training within the cap. (Coffee: 28 series of 286 steps.)
+    func testContrastiveScheduleFollowsTheNumberOfSeries() throws {
+        let collection = try SeriesColumns.wide().read(try loadTable("coffee_train.csv"), labelColumn: "target").series
+        var config = ContrastiveSeriesConfig()
+        config.encoder = smallEncoder()
+        config.cropLength = 32
+        config.training.batchSize = 8          // 28 series: 4 steps per epoch
+        config.training.maximumEpochs = 2
+        config.steps = 10
+        let fixed = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+        XCTAssertEqual(fixed.history.epochs.count, 3, "10 steps of 4 per epoch: 3 epochs, past the cap of 2")
+        XCTAssertTrue(fixed.history.epochs.allSatisfy { $0.validationLoss == nil })
+        config.earlyStoppingSeries = 28
+        let held = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+        XCTAssertEqual(held.history.epochs.count, 2)
+        XCTAssertTrue(held.history.epochs.allSatisfy { $0.validationLoss != nil })
+        XCTAssertThrowsError(try ContrastiveSeriesPretrainer(config: { var c = config; c.steps = 0; return c }()).fit(collection))
+    }
+
     /// Contrastive pretraining lowers the held-out InfoNCE below chance (log of the
     /// held-out count), is reproducible from its seed, and the encoder file keeps its
     /// objective; a classifier fine-tuned from it reads the long-layout series.
@@ -290,6 +311,7 @@ final class SeriesModelTests: XCTestCase {
         var config = SeriesAutoConfig()
         config.encoder = smallEncoder()
         config.contrastive.training.maximumEpochs = 3
+        config.contrastive.steps = 3
         config.nextStep.training.maximumEpochs = 2
         config.nextStep.window.lookback = 12
         config.fineTune.training.maximumEpochs = 10

@@ -63,10 +63,20 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(forecasting.folds, 2)
         XCTAssertEqual(forecasting.methods, ForecastComparison.Configuration().methods, "nil methods keep the defaults")
 
-        // Without a patience each objective keeps its own default.
+        // Without a patience or batch size each objective keeps its own default.
         settings.pretrainPatience = nil
         XCTAssertEqual(settings.nextStep.training.patience, NextStepConfig().training.patience)
         XCTAssertEqual(settings.contrastive.training.patience, ContrastiveSeriesConfig().training.patience)
+        XCTAssertEqual(settings.nextStep.training.batchSize, 256)
+        XCTAssertEqual(settings.contrastive.training.batchSize, 128)
+        (settings.pretrainBatchSize, settings.pretrainSteps, settings.cropFraction) = (16, 40, 0.75)
+        XCTAssertEqual(settings.nextStep.training.batchSize, 16)
+        XCTAssertEqual(settings.contrastive.training.batchSize, 16)
+        XCTAssertEqual(settings.contrastive.steps, 40)
+        XCTAssertEqual(settings.contrastive.cropFraction, 0.75)
+        XCTAssertEqual(settings.contrastive.crop(longest: 24), 18)
+        settings.cropFraction = 1.5
+        XCTAssertThrowsError(try settings.validate())
     }
 
     func testBadSettingsAndMethodsAreTypedErrors() {

@@ -81,6 +81,7 @@ final class TemporalContrastTests: XCTestCase {
         config.encoder.tcn.width = 16
         config.encoder.tcn.dilations = [1, 2, 4]
         config.training.maximumEpochs = 6
+        config.earlyStoppingSeries = 10   // hold out 7 of the 67 series, to see the held-out loss
         config.temporalWeight = 1
         config.seed = 5
         let encoder = try ContrastiveSeriesPretrainer(config: config).fit(collection)

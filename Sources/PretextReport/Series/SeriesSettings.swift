@@ -27,6 +27,15 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var pretrainPatience: Int?
     public var pretrainLearningRate: Float = 1e-3
     public var pretrainStride = 1
+    /// Pretraining batch size; nil = the objective's own (256 windows next-step, 128
+    /// series contrastive).
+    public var pretrainBatchSize: Int?
+    /// Contrastive pretraining on fewer series than early stopping needs: the optimizer
+    /// steps (`ContrastiveSeriesConfig.steps`). Default 200.
+    public var pretrainSteps = 200
+    /// Contrastive pretraining: crop length as a share of the longest series
+    /// (`ContrastiveSeriesConfig.cropFraction`). Default 0.5.
+    public var cropFraction = 0.5
     /// Contrastive pretraining: the weight of TS2Vec's temporal term
     /// (`ContrastiveSeriesConfig.temporalWeight`). Default 0: instance contrast only.
     public var temporalWeight: Float = 0
@@ -48,12 +57,16 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public func validate() throws {
         for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth), ("--pretrain-epochs", pretrainEpochs),
                               ("--pretrain-patience", pretrainPatience ?? 1), ("--pretrain-stride", pretrainStride),
+                              ("--pretrain-batch-size", pretrainBatchSize ?? 1), ("--pretrain-steps", pretrainSteps),
                               ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
         }
         for (name, value) in [("--pretrain-learning-rate", pretrainLearningRate), ("--fine-tune-learning-rate", fineTuneLearningRate)]
         where !(value.isFinite && value > 0) {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be a positive number")
+        }
+        guard cropFraction > 0 && cropFraction <= 1 else {
+            throw DataError.invalidOption(name: "--crop-fraction", value: "\(cropFraction)", reason: "must be above 0 and at most 1")
         }
         guard temporalWeight.isFinite && temporalWeight >= 0 else {
             throw DataError.invalidOption(name: "--temporal-weight", value: "\(temporalWeight)", reason: "must be 0 or more")
@@ -86,16 +99,19 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         var config = ContrastiveSeriesConfig()
         config.encoder = encoder
         config.temporalWeight = temporalWeight
+        config.steps = pretrainSteps
+        config.cropFraction = cropFraction
         applyPretraining(to: &config.training, &config.optimizer)
         config.seed = seed
         return config
     }
 
-    /// The pretraining epochs, patience (when given) and learning rate, shared by both
-    /// objectives.
+    /// The pretraining epochs, patience and batch size (when given) and learning rate,
+    /// shared by both objectives.
     private func applyPretraining(to training: inout TrainingConfig, _ optimizer: inout OptimizerConfig) {
         training.maximumEpochs = pretrainEpochs
         training.patience = pretrainPatience ?? training.patience
+        training.batchSize = pretrainBatchSize ?? training.batchSize
         optimizer.learningRate = pretrainLearningRate
     }
 

@@ -11,10 +11,13 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     /// How crops are scaled: `.global` (default; the pool's per-channel statistics, as the
     /// classifiers that fine-tune the encoder read series) or `.perSeries`.
     public var normalization: SeriesNormalization = .global
-    /// Steps per crop; nil = half the longest series, at least 8 (and at most the
-    /// longest series). Series shorter than a crop are taken whole, padded with masked
-    /// missing steps at the start.
+    /// Steps per crop; nil = `cropFraction` of the longest series, at least 8 (and at
+    /// most the longest series). Series shorter than a crop are taken whole, padded with
+    /// masked missing steps at the start.
     public var cropLength: Int?
+    /// Crop length as a share of the longest series when `cropLength` is nil. Range
+    /// (0, 1]; default 0.5.
+    public var cropFraction: Double = 0.5
     /// σ of the Gaussian noise added to every observed normalised value. Default 0.1.
     public var jitter: Float = 0.1
     /// σ of the per-view, per-channel factor N(1, σ²) values are multiplied by. Default 0.1.
@@ -37,8 +40,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     public var temporalWeight: Float = 0
     /// Adam, learning rate 1e-3.
     public var optimizer = OptimizerConfig()
-    /// Batch 128 series (fewer when there are fewer), up to 100 epochs, early stopping on
-    /// held-out series with patience 10.
+    /// Batch 128 series (fewer when there are fewer); with `earlyStoppingSeries` or more,
+    /// up to 100 epochs with early stopping on held-out series (patience 10).
     public var training: TrainingConfig = {
         var config = TrainingConfig()
         config.batchSize = 128
@@ -46,9 +49,21 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         config.patience = 10
         return config
     }()
-    /// Share of the series held out for early stopping when there are at least 10.
-    /// Range (0, 1); default 0.1.
+    /// Share of the series held out for early stopping. Range (0, 1); default 0.1.
     public var validationFraction: Double = 0.1
+    /// Early stopping needs a hold-out whose InfoNCE can tell epochs apart: it is used
+    /// only with at least this many series (default 100, a hold-out of 10 or more).
+    /// With fewer — a 10% hold-out of 28 series is 3, whose InfoNCE against 2 negatives
+    /// stopped Coffee's pretraining after one or two optimizer steps — the encoder trains
+    /// a fixed `steps` on every series instead, as TS2Vec does (Yue et al. 2022: a fixed
+    /// number of iterations, no early stopping).
+    public var earlyStoppingSeries = 100
+    /// Optimizer steps without early stopping, rounded up to whole epochs
+    /// (`training.maximumEpochs` caps only early stopping's epochs). Default 200, TS2Vec's iterations for data sets of at most
+    /// 100,000 values; with batch 128, chosen on development halves of the bundled
+    /// training files against batch 8 and the former early stopping on 3 held-out series
+    /// (`scripts/series-study.sh`, results/schedule-study).
+    public var steps = 200
     public var seed: UInt64 = 0
 
     public init() {}
@@ -58,6 +73,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         try training.validate()
         if let cropLength, cropLength < 2 {
             throw TrainingError.invalidHyperparameter(name: "cropLength", value: "\(cropLength)", expected: "≥ 2")
+        }
+        guard cropFraction > 0 && cropFraction <= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "cropFraction", value: "\(cropFraction)", expected: "0 < f ≤ 1")
         }
         for (name, value) in [("jitter", jitter), ("scaling", scaling)] where !(value.isFinite && value >= 0) {
             throw TrainingError.invalidHyperparameter(name: name, value: "\(value)", expected: "a finite value ≥ 0")
@@ -74,6 +92,12 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         guard temperature.isFinite && temperature > 0 else {
             throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
         }
+        guard earlyStoppingSeries >= 2 else {
+            throw TrainingError.invalidHyperparameter(name: "earlyStoppingSeries", value: "\(earlyStoppingSeries)", expected: "≥ 2")
+        }
+        guard steps >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "steps", value: "\(steps)", expected: "≥ 1")
+        }
         guard validationFraction > 0 && validationFraction < 1 else {
             throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 < f < 1")
         }
@@ -81,25 +105,31 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
 
     /// The crop length for series whose longest has `longest` steps.
     public func crop(longest: Int) -> Int {
-        min(longest, cropLength ?? max(8, (longest + 1) / 2))
+        min(longest, cropLength ?? max(8, Int((Double(longest) * cropFraction).rounded())))
     }
 
     private enum CodingKeys: String, CodingKey {
         case encoder, normalization, jitter, scaling, optimizer, training, seed, temperature
         case cropLength = "crop_length"
+        case cropFraction = "crop_fraction"
         case maskRate = "mask_rate"
         case projectionWidth = "projection_width"
         case validationFraction = "validation_fraction"
         case temporalWeight = "temporal_weight"
+        case earlyStoppingSeries = "early_stopping_series"
+        case steps
     }
 
     /// Decodes every setting; `temporal_weight` is absent from files written before the
-    /// temporal term existed (0 then, which is what those encoders were trained with).
+    /// temporal term existed (0 then, which is what those encoders were trained with),
+    /// `crop_fraction` (0.5 then), `early_stopping_series` and `steps` from files written
+    /// before the fixed schedule (10, and one step per epoch of the cap, then).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         encoder = try container.decode(SeriesEncoderConfig.self, forKey: .encoder)
         normalization = try container.decode(SeriesNormalization.self, forKey: .normalization)
         cropLength = try container.decodeIfPresent(Int.self, forKey: .cropLength)
+        cropFraction = try container.decodeIfPresent(Double.self, forKey: .cropFraction) ?? 0.5
         jitter = try container.decode(Float.self, forKey: .jitter)
         scaling = try container.decode(Float.self, forKey: .scaling)
         maskRate = try container.decode(Double.self, forKey: .maskRate)
@@ -109,6 +139,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         optimizer = try container.decode(OptimizerConfig.self, forKey: .optimizer)
         training = try container.decode(TrainingConfig.self, forKey: .training)
         validationFraction = try container.decode(Double.self, forKey: .validationFraction)
+        earlyStoppingSeries = try container.decodeIfPresent(Int.self, forKey: .earlyStoppingSeries) ?? 10
+        steps = try container.decodeIfPresent(Int.self, forKey: .steps) ?? training.maximumEpochs
         seed = try container.decode(UInt64.self, forKey: .seed)
     }
 }

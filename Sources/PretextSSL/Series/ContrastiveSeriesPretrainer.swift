@@ -12,7 +12,8 @@ import PretextNN
 /// similarity and temperature τ between the two views' z (`InfoNCE`: view 2 of series i
 /// is the positive of view 1; the other series' view 2 are the negatives). Only f is
 /// kept. Early stopping on the loss of held-out series (a seeded 10% when there are at
-/// least 10) over views drawn once; without them, a fixed number of epochs.
+/// least `earlyStoppingSeries`, default 100) over views drawn once; with fewer, a fixed
+/// number of optimizer steps (`steps`, default 200, as TS2Vec).
 ///
 /// That is instance-level contrast (SimCLR / TS-TCC's contextual term). With
 /// `temporalWeight` λ > 0 TS2Vec's temporal term is added: the two crops of a series
@@ -52,7 +53,7 @@ public struct ContrastiveSeriesPretrainer {
         var order = usable
         var split = SeededGenerator(seed: config.seed, stream: "contrastive-hold-out")
         var validation: [Int] = []
-        if usable.count >= 10 {
+        if usable.count >= config.earlyStoppingSeries {
             split.shuffle(&order)
             validation = Array(order.prefix(max(2, Int((Double(usable.count) * config.validationFraction).rounded())))).sorted()
         }
@@ -71,7 +72,10 @@ public struct ContrastiveSeriesPretrainer {
         var augmentations = SeededGenerator(seed: seeds.next(), stream: "contrastive-views")
         var fixed = SeededGenerator(seed: seeds.next(), stream: "contrastive-validation-views")
         let validationViews = validation.isEmpty ? nil : drawViews(collection, validation, crop: crop, standardizer: standardizer, generator: &fixed)
-        if validation.isEmpty { training = training.withoutValidation(epochs: training.maximumEpochs) }
+        if validation.isEmpty {
+            let stepsPerEpoch = (train.count + training.batchSize - 1) / training.batchSize
+            training.maximumEpochs = (config.steps + stepsPerEpoch - 1) / stepsPerEpoch   // not capped: steps decide here
+        }
         let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
         let temperature = config.temperature, temporalWeight = config.temporalWeight
