@@ -60,6 +60,8 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
+    @Flag(help: "Contrastive: the --temporal-weight term is TS2Vec's hierarchical contrast (instance and temporal contrast at every time scale, max-pooled by 2 between scales; one process).")
+    var hierarchical = false
 
     func validate() throws {
         for (name, value) in [("--pretrain-epochs", pretrainEpochs), ("--pretrain-patience", pretrainPatience ?? 1),
@@ -76,6 +78,9 @@ struct SeriesPretrainOptions: ParsableArguments {
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
             throw ValidationError("--temporal-weight must be 0 or more (got \(temporalWeight)).")
         }
+        if hierarchical && temporalWeight == 0 {
+            throw ValidationError("--hierarchical weights its term by --temporal-weight; give it a weight above 0 (e.g. --temporal-weight 1).")
+        }
     }
 
     func apply(to settings: inout SeriesSettings) {
@@ -87,6 +92,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainSteps = pretrainSteps
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
+        settings.hierarchical = hierarchical
     }
 }
 

@@ -150,7 +150,7 @@ final class ModelCommandTests: XCTestCase {
                                        "--pretrain-epochs", "2", "--encoder-width", "16", "--quiet"]).status, 0)
         let wrongKind = try runPretext(["predict", path("enc.safetensors"), "datasets/wine.csv", "-o", path("out.csv")])
         XCTAssertEqual(wrongKind.status, 1)
-        XCTAssertTrue(wrongKind.standardError.contains("this is a encoder file"), wrongKind.standardError)
+        XCTAssertTrue(wrongKind.standardError.contains("a model file of kind encoder, but this needs one of the kinds tabular-model,"), wrongKind.standardError)
 
         // Output into a missing folder or onto a folder: an error, nothing written.
         let unwritable = try runPretext(["predict", path("m.safetensors"), "datasets/wine.csv", "-o", path("no/such/dir/p.csv")])

@@ -19,7 +19,7 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .newerFormat(let path, let found, let supported):
             return "\(path): written by a newer Pretext (model format \(found); this version reads up to \(supported)).\n  hint: upgrade Pretext."
         case .wrongKind(let path, let found, let expected):
-            return "\(path): this is a \(found) file, but a \(expected.joined(separator: " or ")) is needed here."
+            return "\(path): a model file of kind \(found), but this needs " + (expected.count == 1 ? "kind \(expected[0])." : "one of the kinds \(expected.joined(separator: ", ")).")
         case .notPretext(let path): return "\(path): a safetensors file without Pretext metadata; Pretext can only load models it wrote."
         case .unwritable(let path, let reason): return "\(path): cannot write the file: \(reason)."
         }

@@ -39,6 +39,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: the weight of TS2Vec's temporal term
     /// (`ContrastiveSeriesConfig.temporalWeight`). Default 0: instance contrast only.
     public var temporalWeight: Float = 0
+    /// Contrastive pretraining: the λ term is TS2Vec's hierarchical contrast
+    /// (`ContrastiveSeriesConfig.hierarchical`). Default false.
+    public var hierarchical = false
     /// Fine-tuning (and training from scratch): maximum epochs, patience and learning rate.
     public var fineTuneEpochs = 200
     public var fineTunePatience = 16
@@ -71,6 +74,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         guard temporalWeight.isFinite && temporalWeight >= 0 else {
             throw DataError.invalidOption(name: "--temporal-weight", value: "\(temporalWeight)", reason: "must be 0 or more")
         }
+        if hierarchical && temporalWeight == 0 {
+            throw DataError.invalidOption(name: "--hierarchical", value: "set", reason: "weights the hierarchical term by --temporal-weight; give it a weight above 0")
+        }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
         }
@@ -99,6 +105,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         var config = ContrastiveSeriesConfig()
         config.encoder = encoder
         config.temporalWeight = temporalWeight
+        config.hierarchical = hierarchical
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
         applyPretraining(to: &config.training, &config.optimizer)

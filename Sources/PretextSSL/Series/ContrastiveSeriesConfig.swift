@@ -38,6 +38,12 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     /// — chosen on development halves of the bundled training files, where λ = 0.1 was
     /// level with 0 and λ = 1 worse (`scripts/temporal-study.sh`, results/temporal-study).
     public var temporalWeight: Float = 0
+    /// With λ > 0, make the λ term TS2Vec's whole hierarchical contrast
+    /// (`HierarchicalContrast`: instance and temporal contrast on the overlapping crops'
+    /// step representations, then again on them max-pooled by 2, and so on to one step)
+    /// instead of temporal contrast at the finest scale alone. One process only (its
+    /// instance term compares every series of a batch at each step). Default false.
+    public var hierarchical = false
     /// Adam, learning rate 1e-3.
     public var optimizer = OptimizerConfig()
     /// Batch 128 series (fewer when there are fewer); with `earlyStoppingSeries` or more,
@@ -89,6 +95,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         guard temporalWeight.isFinite && temporalWeight >= 0 else {
             throw TrainingError.invalidHyperparameter(name: "temporalWeight", value: "\(temporalWeight)", expected: "a finite value ≥ 0")
         }
+        if hierarchical && temporalWeight == 0 {
+            throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true", expected: "a temporal weight λ > 0 (the hierarchical term is weighted by λ)")
+        }
         guard temperature.isFinite && temperature > 0 else {
             throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
         }
@@ -116,12 +125,14 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case projectionWidth = "projection_width"
         case validationFraction = "validation_fraction"
         case temporalWeight = "temporal_weight"
+        case hierarchical
         case earlyStoppingSeries = "early_stopping_series"
         case steps
     }
 
-    /// Decodes every setting; `temporal_weight` is absent from files written before the
-    /// temporal term existed (0 then, which is what those encoders were trained with),
+    /// Decodes every setting; `temporal_weight` and `hierarchical` are absent from files
+    /// written before those terms existed (0 and false then, which is what those encoders
+    /// were trained with),
     /// `crop_fraction` (0.5 then), `early_stopping_series` and `steps` from files written
     /// before the fixed schedule (10, and one step per epoch of the cap, then).
     public init(from decoder: Decoder) throws {
@@ -136,6 +147,7 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         projectionWidth = try container.decode(Int.self, forKey: .projectionWidth)
         temperature = try container.decode(Float.self, forKey: .temperature)
         temporalWeight = try container.decodeIfPresent(Float.self, forKey: .temporalWeight) ?? 0
+        hierarchical = try container.decodeIfPresent(Bool.self, forKey: .hierarchical) ?? false
         optimizer = try container.decode(OptimizerConfig.self, forKey: .optimizer)
         training = try container.decode(TrainingConfig.self, forKey: .training)
         validationFraction = try container.decode(Double.self, forKey: .validationFraction)

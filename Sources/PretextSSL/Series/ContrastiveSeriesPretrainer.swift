@@ -21,8 +21,9 @@ import PretextNN
 /// encoder's step representations h (before pooling) at the T time stamps both views
 /// share are contrasted over time — view 1's step t against view 2's steps, positive the
 /// same time stamp, symmetrically (InfoNCE, cosine, τ) — averaged over the series; loss =
-/// instance + λ · temporal. TS2Vec's hierarchical max-pooling over scales is not
-/// implemented.
+/// instance + λ · temporal. With `hierarchical` the λ term is TS2Vec's whole
+/// hierarchical contrast instead (`HierarchicalContrast`: instance and temporal contrast
+/// at every time scale, max-pooling by 2 between scales).
 ///
 /// ```swift
 /// let encoder = try ContrastiveSeriesPretrainer(config: ContrastiveSeriesConfig()).fit(collection)
@@ -44,6 +45,10 @@ public struct ContrastiveSeriesPretrainer {
 
     public func fit(_ collection: SeriesCollection) throws -> SeriesEncoder {
         try config.validate()
+        if config.hierarchical && communicator.size > 1 {
+            throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true on \(communicator.size) ranks",
+                                                      expected: "one process (its instance term compares every series of a batch at each time step)")
+        }
         let usable = collection.series.indices.filter { collection.series[$0].length >= 2 }
         guard usable.count >= 2 else {
             throw SeriesError.noSeries(path: collection.source, reason: "contrastive pretraining needs at least 2 series of 2 or more steps")
@@ -102,21 +107,18 @@ public struct ContrastiveSeriesPretrainer {
                 let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)        // gradient (2b, P)
                 guard local.rows > 0 else { return loss.value + Double(temporalWeight) * communicator.allreduceSum(0) / Double(members.count) }
                 var stepGradient = encoder.backwardPooled(head.backward(loss.gradient))                       // (2b, c·W)
-                let temporal = TemporalContrast.accumulate(steps: steps, gradient: &stepGradient,
-                                                           pairs: part.map { (starts[$0], starts[members.count + $0]) },
-                                                           lengths: part.map { collection.series[members[$0]].length }, crop: crop,
-                                                           temperature: temperature, scale: temporalWeight / Float(members.count))
+                let term = stepTerm(steps: steps, gradient: &stepGradient, pairs: part.map { (starts[$0], starts[members.count + $0]) },
+                                    lengths: part.map { collection.series[members[$0]].length }, crop: crop, batch: members.count)
                 encoder.accumulateStepGradients(stepGradient)
-                return loss.value + Double(temporalWeight) * communicator.allreduceSum(temporal) / Double(members.count)
+                return loss.value + Double(temporalWeight) * term
             },
             validate: validationViews.map { held in {
                 let instance = InfoNCE.compute(stacked: head.predict(encoder.predict(held.views)), temperature: temperature).value
                 guard temporalWeight > 0, let steps = encoder.stepRepresentations(held.views) else { return instance }
                 var unused = Matrix(rows: steps.rows, columns: steps.columns)
-                let temporal = TemporalContrast.accumulate(steps: steps, gradient: &unused, pairs: validation.indices.map { (held.starts[$0], held.starts[validation.count + $0]) },
-                                                           lengths: validation.map { collection.series[$0].length }, crop: crop,
-                                                           temperature: temperature, scale: 0)
-                return instance + Double(temporalWeight) * temporal / Double(validation.count)
+                let term = stepTerm(steps: steps, gradient: &unused, pairs: validation.indices.map { (held.starts[$0], held.starts[validation.count + $0]) },
+                                    lengths: validation.map { collection.series[$0].length }, crop: crop, batch: validation.count, local: true)
+                return instance + Double(temporalWeight) * term
             } })
         var nextStep = NextStepConfig()
         nextStep.encoder = config.encoder
@@ -124,6 +126,21 @@ public struct ContrastiveSeriesPretrainer {
         nextStep.seed = config.seed
         return SeriesEncoder(network: encoder, channelNames: collection.channelNames, lookback: crop, config: nextStep, history: history,
                              objective: .contrastive(config))
+    }
+
+    /// The λ term for a batch of `batch` series of which these `pairs` are this rank's
+    /// (all of them on one rank, or `local`): TS2Vec's temporal contrast averaged over the
+    /// batch's series (each rank adds its own; the sum is all-reduced), or the hierarchical
+    /// contrast (one process). Adds λ · its gradient into `gradient`.
+    func stepTerm(steps: Matrix, gradient: inout Matrix, pairs: [(Int, Int)], lengths: [Int], crop: Int, batch: Int,
+                  local: Bool = false) -> Double {
+        if config.hierarchical {
+            return HierarchicalContrast.accumulate(steps: steps, gradient: &gradient, pairs: pairs, lengths: lengths, crop: crop,
+                                                   temperature: config.temperature, scale: config.temporalWeight)
+        }
+        let sum = TemporalContrast.accumulate(steps: steps, gradient: &gradient, pairs: pairs, lengths: lengths, crop: crop,
+                                              temperature: config.temperature, scale: config.temporalWeight / Float(batch))
+        return (local ? sum : communicator.allreduceSum(sum)) / Double(batch)
     }
 
     /// Two augmented views of each series at `indices`: rows 0..<B view 1, B..<2B view 2

@@ -37,26 +37,28 @@ enum TemporalContrast {
             let low = max(first, second, 0), high = min(min(first, second) + crop, lengths[series])
             let shared = high - low
             guard shared >= 2 else { continue }
-            let rows = [series, count + series]
-            let offsets = [(low - first) * width, (low - second) * width]
-            func block(_ view: Int) -> ArraySlice<Float> {
-                let start = rows[view] * steps.columns + offsets[view]
-                return steps.values[start..<(start + shared * width)]
-            }
-            let forward = InfoNCE.compute(stacked: Matrix(rows: 2 * shared, columns: width, values: Array(block(0) + block(1))),
-                                          temperature: temperature)          // A → B; gradient rows: A then B
-            let backward = InfoNCE.compute(stacked: Matrix(rows: 2 * shared, columns: width, values: Array(block(1) + block(0))),
-                                           temperature: temperature)         // B → A; gradient rows: B then A
-            total += (forward.value + backward.value) / 2
-            let half = shared * width, factor = scale / 2
-            for view in 0..<2 {
-                let target = rows[view] * gradient.columns + offsets[view]
-                let fromForward = view * half, fromBackward = (1 - view) * half
-                for k in 0..<half {
-                    gradient.values[target + k] += factor * (forward.gradient.values[fromForward + k] + backward.gradient.values[fromBackward + k])
-                }
+            let offsets = [(series * steps.columns + (low - first) * width), ((count + series) * steps.columns + (low - second) * width)]
+            let blocks = offsets.map { Array(steps.values[$0..<($0 + shared * width)]) }
+            let term = symmetric(blocks[0], blocks[1], rows: shared, width: width, temperature: temperature)
+            total += term.value
+            for (offset, values) in zip(offsets, [term.first, term.second]) {
+                for k in values.indices { gradient.values[offset + k] += scale * values[k] }
             }
         }
         return total
+    }
+
+    /// ½ [InfoNCE(X → Y) + InfoNCE(Y → X)] for row-aligned X, Y (n, W) — row i of Y is
+    /// row i of X's positive — and its gradients with respect to X and Y.
+    static func symmetric(_ x: [Float], _ y: [Float], rows: Int, width: Int, temperature: Float) -> (value: Double, first: [Float], second: [Float]) {
+        let half = rows * width
+        let forward = InfoNCE.compute(stacked: Matrix(rows: 2 * rows, columns: width, values: x + y), temperature: temperature)    // X → Y
+        let backward = InfoNCE.compute(stacked: Matrix(rows: 2 * rows, columns: width, values: y + x), temperature: temperature)   // Y → X
+        var first = [Float](repeating: 0, count: half), second = [Float](repeating: 0, count: half)
+        for k in 0..<half {
+            first[k] = (forward.gradient.values[k] + backward.gradient.values[half + k]) / 2
+            second[k] = (forward.gradient.values[half + k] + backward.gradient.values[k]) / 2
+        }
+        return ((forward.value + backward.value) / 2, first, second)
     }
 }
