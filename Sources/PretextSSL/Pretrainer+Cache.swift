@@ -26,7 +26,8 @@ extension Pretrainer {
     public func fit(_ cache: CachedTable, excluding: Set<String> = [], preprocessor given: FittedPreprocessor? = nil) throws -> PretrainedEncoder {
         try config.validate()
         guard cache.rowCount >= 4 else { throw TrainingError.notEnoughData(reason: "SCARF needs at least 4 pool rows, got \(cache.rowCount)") }
-        let (trainRows, validationRows) = split(Array(0..<cache.rowCount))
+        let validationRows = heldOutPositions(of: cache.rowCount)   // the rows are the positions: the pool is every row
+        let trainRows = RowsExcept(total: cache.rowCount, excluding: validationRows)
         var seeds = SeededGenerator(seed: config.seed, stream: "scarf")
         let preprocessor = try given ?? fitPreprocessing(cache, excluding: excluding)
         guard !preprocessor.features.isEmpty else {
@@ -41,7 +42,7 @@ extension Pretrainer {
             return try fitSharded(source: source, trainRows: trainRows, validationAnchors: validationAnchors, encoder: encoder, seeds: &seeds)
         }
         guard let windows = windows(source, rows: trainRows) else {
-            let x = source.rows(trainRows)
+            let x = source.rows(Array(trainRows))
             let corruptor = MarginalCorruptor(blocks: blocks, corruptionRate: rate, pool: x)
             return try train(preprocessor: preprocessor, encoder: encoder, featureCount: source.columns, trainCount: trainRows.count,
                              batch: { (x.gatheringRows($0), corruptor) }, validationCorruptor: corruptor,
@@ -80,7 +81,7 @@ extension Pretrainer {
 
     /// `rows` visited window by window, or nil when their features fit in one window of
     /// `streamingWindowBytes` (at least a block) and are held instead.
-    func windows(_ source: CachedFeatureRows, rows: [Int]) -> WindowedFeatureRows? {
+    func windows(_ source: CachedFeatureRows, rows: RowsExcept) -> WindowedFeatureRows? {
         let windowRows = max(streamingBlockRows, streamingWindowBytes / (4 * max(1, source.columns)))
         guard rows.count > windowRows else { return nil }
         return WindowedFeatureRows(source: source, rows: rows, blockRows: streamingBlockRows, windowBlocks: max(1, windowRows / streamingBlockRows))
@@ -94,7 +95,7 @@ extension Pretrainer {
     /// to the start of its order (as PyTorch's `DistributedSampler` pads). The held-out
     /// rows (at most `maximumValidationRows`) are read by every rank, so the
     /// early-stopping loss is the one-process loss on the same pairs.
-    private func fitSharded(source: CachedFeatureRows, trainRows: [Int], validationAnchors: Matrix, encoder: Network,
+    private func fitSharded(source: CachedFeatureRows, trainRows: RowsExcept, validationAnchors: Matrix, encoder: Network,
                             seeds: inout SeededGenerator) throws -> PretrainedEncoder {
         let globalBatch = config.training.batchSize
         let localBatch = communicator.localRange(of: globalBatch).count
@@ -102,14 +103,14 @@ extension Pretrainer {
             throw TrainingError.invalidHyperparameter(name: "batchSize", value: "\(globalBatch)",
                                                       expected: "at least one row per rank (\(communicator.size) ranks) when each reads its own shard")
         }
-        let shard = Array(trainRows[communicator.localRange(of: trainRows.count)])
+        let shard = trainRows.part(communicator.localRange(of: trainRows.count))
         guard !shard.isEmpty else {
             throw TrainingError.notEnoughData(reason: "\(trainRows.count) training rows cannot be shared by \(communicator.size) ranks")
         }
         let steps = (trainRows.count + globalBatch - 1) / globalBatch
         let blocks = source.preprocessor.blocks, rate = config.corruptionRate
         let windows = windows(source, rows: shard)
-        let held = windows == nil ? source.rows(shard) : nil
+        let held = windows == nil ? source.rows(Array(shard)) : nil
         let rank = communicator.rank
         let order = EpochOrder()
         return try train(preprocessor: source.preprocessor, encoder: encoder, featureCount: source.columns, trainCount: steps * globalBatch,

@@ -63,16 +63,23 @@ public struct Pretrainer {
     /// their corrupted views and masks) for the whole run.
     public static let maximumValidationRows = 20_000
 
-    /// The seeded hold-out of `validationFraction` of `pool`, capped at
-    /// `maximumValidationRows` drawn at random from it (the others join the training
-    /// rows); both sorted.
+    /// The positions (in 0..<total, sorted) held out for early stopping: a seeded uniform
+    /// sample of `validationFraction` of them (at least 1 and at most total − 1, as
+    /// `DatasetSplit.holdOut` rounds), capped at `maximumValidationRows` — drawn without
+    /// an array of all positions (`DatasetSplit.sample`), so a cache of millions of rows
+    /// costs the hold-out's memory only.
+    func heldOutPositions(of total: Int) -> [Int] {
+        var count = Int((Double(total) * config.validationFraction).rounded())
+        if total >= 2 { count = max(count, 1) }
+        count = min(count, total - 1, Self.maximumValidationRows)
+        var generator = SeededGenerator(seed: config.seed, stream: "hold-out")
+        return DatasetSplit.sample(count: max(0, count), of: total, generator: &generator)
+    }
+
+    /// `pool` divided into training and held-out rows (`heldOutPositions`), both in pool order.
     func split(_ pool: [Int]) -> (train: [Int], validation: [Int]) {
-        let (train, validation) = DatasetSplit.holdOut(pool, classes: nil, fraction: config.validationFraction, seed: config.seed)
-        guard validation.count > Self.maximumValidationRows else { return (train, validation) }
-        var shuffled = validation
-        var generator = SeededGenerator(seed: config.seed, stream: "validation-cap")
-        generator.shuffle(&shuffled)
-        return ((train + shuffled.dropFirst(Self.maximumValidationRows)).sorted(), shuffled.prefix(Self.maximumValidationRows).sorted())
+        let held = heldOutPositions(of: pool.count)
+        return (RowsExcept(total: pool.count, excluding: held).map { pool[$0] }, held.map { pool[$0] })
     }
 
     /// The training loop shared by every source: `batch` gives the features of training

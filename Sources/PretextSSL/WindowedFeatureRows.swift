@@ -20,8 +20,9 @@ import PretextNN
 /// straddle two) with their shuffles, and one entry per block.
 final class WindowedFeatureRows: @unchecked Sendable {
     let source: CachedFeatureRows
-    /// The cache rows that train, in file order; positions index into it.
-    let rows: [Int]
+    /// The cache rows that train, in file order (every row but the held-out ones);
+    /// positions index into it.
+    let rows: RowsExcept
     let blockRows: Int
     let windowBlocks: Int
     private var blocksOfWindow: [[Int]] = []
@@ -38,7 +39,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
         var shuffle: [Int]     // virtual offset in the window → row of `features`
     }
 
-    init(source: CachedFeatureRows, rows: [Int], blockRows: Int, windowBlocks: Int) {
+    init(source: CachedFeatureRows, rows: RowsExcept, blockRows: Int, windowBlocks: Int) {
         precondition(blockRows > 0 && windowBlocks > 0, "blocks and windows need rows")
         self.source = source
         self.rows = rows

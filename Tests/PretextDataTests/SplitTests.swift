@@ -97,4 +97,39 @@ final class SplitTests: XCTestCase {
         var streamA = SeededGenerator(seed: 1, stream: "a"), streamB = SeededGenerator(seed: 1, stream: "b")
         XCTAssertNotEqual(streamA.next(), streamB.next())
     }
+
+    /// `RowsExcept` lists exactly the rows a filtered array lists, by position and in
+    /// parts (a rank's shard), with the excluded rows at the ends and side by side.
+    func testRowsExceptMatchesTheFilteredRows() {
+        for excluded in [[], [0], [9], [0, 1, 2], [3, 4, 8, 9], [1, 5, 6, 7]] {
+            let rows = RowsExcept(total: 10, excluding: excluded)
+            let expected = (0..<10).filter { !excluded.contains($0) }
+            XCTAssertEqual(Array(rows), expected, "\(excluded)")
+            XCTAssertEqual(rows.count, expected.count)
+            for range in [0..<expected.count, 0..<(expected.count / 2), (expected.count / 2)..<expected.count] {
+                XCTAssertEqual(Array(rows.part(range)), Array(expected[range]), "\(excluded), part \(range)")
+            }
+            let third = expected.count / 3   // a part of a part
+            XCTAssertEqual(Array(rows.part(third..<expected.count).part(1..<(expected.count - third))), Array(expected[(third + 1)...]))
+        }
+    }
+
+    /// Floyd's sample: the count asked for, distinct, sorted, in range, the same for a
+    /// seed, and uniform (each of 20 positions drawn about 5 in 20 times).
+    func testFloydSampleIsDistinctSeededAndUniform() {
+        var generator = SeededGenerator(seed: 3, stream: "test")
+        var counts = [Int](repeating: 0, count: 20)
+        for _ in 0..<20_000 {
+            let sample = DatasetSplit.sample(count: 5, of: 20, generator: &generator)
+            XCTAssertEqual(sample.count, 5)
+            XCTAssertEqual(sample, Array(Set(sample)).sorted())
+            XCTAssertTrue(sample.allSatisfy { (0..<20).contains($0) })
+            for position in sample { counts[position] += 1 }
+        }
+        for count in counts { XCTAssertEqual(Double(count), 5_000, accuracy: 250) }
+        var a = SeededGenerator(seed: 8), b = SeededGenerator(seed: 8)
+        XCTAssertEqual(DatasetSplit.sample(count: 1_000, of: 10_000_000, generator: &a), DatasetSplit.sample(count: 1_000, of: 10_000_000, generator: &b))
+        XCTAssertEqual(DatasetSplit.sample(count: 7, of: 7, generator: &a), Array(0..<7))
+        XCTAssertEqual(DatasetSplit.sample(count: 0, of: 7, generator: &a), [])
+    }
 }

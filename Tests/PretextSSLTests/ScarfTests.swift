@@ -128,14 +128,15 @@ final class ScarfTests: XCTestCase {
     }
 
     /// Evidence: at 10% labels, a linear probe on the SCARF-pretrained encoder beats a
-    /// linear probe on a randomly initialised encoder of the same shape (mean of two
-    /// seeds; measured gaps were 0.12–0.20 accuracy, the test asks for 0.05).
+    /// linear probe on a randomly initialised encoder of the same shape (mean of four
+    /// seeds; the test asks for 0.05 accuracy — on wine's 36 test rows two seeds' mean
+    /// moved by 0.04 when only the held-out rows were drawn differently).
     func testLinearProbeOnScarfBeatsLinearProbeOnRandomEncoder() throws {
         for name in ["breast_cancer.csv", "wine.csv"] {
             let table = try loadTable(name)
             let task = try TaskType.infer(for: table.target!, path: name)
             var scarf = 0.0, random = 0.0
-            for seed: UInt64 in 0..<2 {
+            for seed: UInt64 in 0..<4 {
                 var splitConfig = SplitConfig()
                 splitConfig.seed = seed
                 let split = try DatasetSplit.make(table, task: task, config: splitConfig)
@@ -151,8 +152,8 @@ final class ScarfTests: XCTestCase {
                 let onScarf = try FineTuner(config: probe).fit(encoder: encoder, table: table, rows: budget, validationRows: split.validation)
                 let onRandom = try FineTuner(config: probe).fit(encoder: try untrained(like: encoder, seed: seed), table: table,
                                                                 rows: budget, validationRows: split.validation)
-                scarf += accuracy(try onScarf.predictions(test).predictions.labels, table, rows: split.test) / 2
-                random += accuracy(try onRandom.predictions(test).predictions.labels, table, rows: split.test) / 2
+                scarf += accuracy(try onScarf.predictions(test).predictions.labels, table, rows: split.test) / 4
+                random += accuracy(try onRandom.predictions(test).predictions.labels, table, rows: split.test) / 4
             }
             print("\(name): linear probe accuracy, SCARF \(scarf) vs random encoder \(random)")
             XCTAssertGreaterThan(scarf, random + 0.05, name)
