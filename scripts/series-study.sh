@@ -10,22 +10,24 @@
 #   STUDY   writes results/STUDY/<set>-<NAME>/report.{md,json} and prints one table
 #   FLAGS   extra `series compare` options for that variant ('' for the defaults)
 # Example: bash scripts/series-study.sh schedule-study 'batch-128=--pretrain-batch-size 128' 'batch-8=--pretrain-batch-size 8'
-# SERIES_STUDY_SETS="coffee motions" runs some of the sets (default: italy coffee motions vowels).
+# SERIES_STUDY_SETS="coffee motions" runs some of the sets (default: italy coffee motions vowels);
+# SERIES_STUDY_SPLIT=1 draws the development halves with another seed (default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 study=${1:?usage: series-study.sh STUDY 'NAME=FLAGS' ...}
 shift
 [ $# -ge 1 ] || { echo "series-study.sh: name at least one variant as NAME=FLAGS" >&2; exit 2; }
 sets=${SERIES_STUDY_SETS:-"italy coffee motions vowels"}
+split=${SERIES_STUDY_SPLIT:-0}
 bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 out=results/$study
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 mkdir -p "$out"
-python3 scripts/dev_split.py datasets/italy_power_demand_train.csv "$data/italy"
-python3 scripts/dev_split.py datasets/coffee_train.csv "$data/coffee"
-python3 scripts/dev_split.py datasets/basic_motions_train.csv "$data/motions" --series-id series_id
-python3 scripts/dev_split.py datasets/japanese_vowels_train.csv "$data/vowels" --series-id series_id
+python3 scripts/dev_split.py datasets/italy_power_demand_train.csv "$data/italy" --seed "$split"
+python3 scripts/dev_split.py datasets/coffee_train.csv "$data/coffee" --seed "$split"
+python3 scripts/dev_split.py datasets/basic_motions_train.csv "$data/motions" --series-id series_id --seed "$split"
+python3 scripts/dev_split.py datasets/japanese_vowels_train.csv "$data/vowels" --series-id series_id --seed "$split"
 names=()
 for variant in "$@"; do
   name=${variant%%=*}
