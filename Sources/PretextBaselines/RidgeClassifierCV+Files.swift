@@ -14,7 +14,7 @@ extension RidgeClassifierCV {
     /// The ridge written by `tensors`, for `features` inputs and `outputs` outputs; a
     /// missing or mis-sized tensor is a corrupt file.
     static func restored(from file: SafeTensors, path: String, features: Int, outputs: Int, classNames: [String],
-                         alpha: Double, leaveOneOutError: Double) throws -> RidgeClassifierCV {
+                         alpha: Double, leaveOneOutError: Double, temperature: Float?) throws -> RidgeClassifierCV {
         func tensor(_ name: String, count: Int) throws -> [Float] {
             guard let tensor = file[name], tensor.values.count == count else {
                 throw ModelFileError.corrupt(path: path, reason: "tensor \(name) is missing or has the wrong size")
@@ -24,13 +24,23 @@ extension RidgeClassifierCV {
         return RidgeClassifierCV(classNames: classNames, scale: try tensor("ridge.scale", count: features),
                                  coefficients: try tensor("ridge.coefficients", count: outputs * features),
                                  intercepts: try tensor("ridge.intercepts", count: outputs),
-                                 alpha: alpha, leaveOneOutError: leaveOneOutError)
+                                 alpha: alpha, leaveOneOutError: leaveOneOutError, temperature: temperature)
     }
 
-    /// (rows, classes): 1 on the ridge's class of each row of `x` (rows, features), 0 elsewhere.
-    func oneHot(_ x: [Float], rows: Int) -> Matrix {
-        var probabilities = Matrix(rows: rows, columns: classNames.count)
-        for (row, label) in predict(x, rows: rows).enumerated() { probabilities[row, Int(label)] = 1 }
-        return probabilities
+    /// (rows, classes): softmax(d / T) of the decision values d of each row of `x` (rows,
+    /// features) — for two classes (σ(−d/T), σ(d/T)) — or, for a model saved without a
+    /// temperature, 1 on the ridge's class and 0 elsewhere.
+    func probabilities(_ x: [Float], rows: Int) -> Matrix {
+        guard let temperature else {
+            var oneHot = Matrix(rows: rows, columns: classNames.count)
+            for (row, label) in predict(x, rows: rows).enumerated() { oneHot[row, Int(label)] = 1 }
+            return oneHot
+        }
+        let scores = decision(x, rows: rows)
+        var logits = Matrix(rows: rows, columns: classNames.count)
+        for row in 0..<rows {
+            for k in 0..<outputs { logits[row, outputs == 1 ? 1 : k] = scores[row * outputs + k] }
+        }
+        return SoftmaxCrossEntropy.probabilities(TemperatureScaling.apply(logits, temperature: temperature))
     }
 }

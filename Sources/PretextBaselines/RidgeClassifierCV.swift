@@ -14,6 +14,12 @@ import PretextNN
 ///     c = Q diag(w) Qᵀ Y,   G⁻¹ᵢᵢ = Σⱼ wⱼ Qᵢⱼ²,   leave-one-out residual eᵢ = cᵢ / G⁻¹ᵢᵢ,
 ///
 /// and α minimises the mean of e². Then coefficients Xᵀc, intercept ȳ − x̄·coefficients.
+///
+/// Probabilities: the ridge has none, only decision values d. They come from a softmax
+/// of d / T (for two classes, p₂ = σ(d / T)), with T fitted by temperature scaling on the
+/// leave-one-out decision values the same eigen-decomposition gives, dᵢ = yᵢ − eᵢ
+/// (`TemperatureScaling.calibrate`: the NLL optimum, no more confident than the
+/// leave-one-out accuracy justifies). T changes no prediction.
 /// One eigen-decomposition of an n × n matrix serves every α, so the cost is that of
 /// X Xᵀ (n² p) plus n³ — for the few hundred training series MiniRocket usually sees,
 /// far below fitting p = 10,000 features directly.
@@ -30,6 +36,9 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
     public let alpha: Double
     /// Mean squared leave-one-out residual at `alpha`, per output.
     public let leaveOneOutError: Double
+    /// The softmax temperature of the probabilities; nil in models saved before it
+    /// existed, whose probabilities are one-hot on the predicted class.
+    public let temperature: Float?
 
     public var outputs: Int { intercepts.count }
     public var features: Int { scale.count }
@@ -97,11 +106,11 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
         var qty = [Double](repeating: 0, count: rows * outputs)
         for j in 0..<rows { for i in 0..<rows { for k in 0..<outputs { qty[j * outputs + k] += q[i + j * rows] * y[i * outputs + k] } } }
 
-        var best: (alpha: Double, error: Double, dual: [Double])? = nil
+        var best: (alpha: Double, error: Double, dual: [Double], residuals: [Double])? = nil
         for alpha in alphas {
             var w = eigenvalues.map { 1 / ($0 + alpha) }
             w[interceptDimension] = 0
-            var dual = [Double](repeating: 0, count: rows * outputs)
+            var dual = [Double](repeating: 0, count: rows * outputs), residuals = dual
             var error = 0.0
             for i in 0..<rows {
                 var diagonal = 0.0
@@ -111,11 +120,12 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
                     for j in 0..<rows { value += q[i + j * rows] * w[j] * qty[j * outputs + k] }
                     dual[i * outputs + k] = value
                     let residual = value / diagonal
+                    residuals[i * outputs + k] = residual
                     error += residual * residual
                 }
             }
             error /= Double(rows * outputs)
-            if best == nil || error < best!.error { best = (alpha, error, dual) }
+            if best == nil || error < best!.error { best = (alpha, error, dual, residuals) }
         }
         let chosen = best!
         // Coefficients Xᵀ c (outputs, features) and intercepts ȳ − x̄·coefficients.
@@ -133,8 +143,17 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
             for j in 0..<features { offset += mean[j] * sums[k * features + j] }
             intercepts[k] = Float(yMean[k] - offset)
         }
+        // Leave-one-out decision values yᵢ − eᵢ (the centring cancels) as logits: output k's
+        // own column, or for two classes column 1 against 0.
+        var outOfFold = Matrix(rows: rows, columns: classNames.count)
+        for i in 0..<rows {
+            for k in 0..<outputs {
+                outOfFold[i, outputs == 1 ? 1 : k] = Float(y[i * outputs + k] + yMean[k] - chosen.residuals[i * outputs + k])
+            }
+        }
+        let temperature = TemperatureScaling.calibrate(logits: outOfFold, labels: labels)
         return RidgeClassifierCV(classNames: classNames, scale: scale, coefficients: coefficients, intercepts: intercepts,
-                                 alpha: chosen.alpha, leaveOneOutError: chosen.error)
+                                 alpha: chosen.alpha, leaveOneOutError: chosen.error, temperature: temperature)
     }
 
     /// Decision values (rows, outputs): the classes' scores (one column for two classes:
@@ -170,5 +189,6 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case classNames = "class_names", scale, coefficients, intercepts, alpha
         case leaveOneOutError = "leave_one_out_error"
+        case temperature
     }
 }

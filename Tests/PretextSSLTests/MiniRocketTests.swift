@@ -131,39 +131,57 @@ final class MiniRocketTests: XCTestCase {
     }
 
     /// The leave-one-out error from one eigen-decomposition equals refitting the ridge
-    /// (unpenalised intercept) without each row in turn, for a three-class problem.
-    func testLeaveOneOutErrorEqualsRefittingWithoutEachRow() throws {
-        var generator = SeededGenerator(seed: 8)
-        let rows = 12, features = 4, alpha = 0.7
-        let labels: [Int32] = (0..<rows).map { Int32($0 % 3) }
-        let x = (0..<(rows * features)).map { index in Float(generator.nextNormal()) + Float(labels[index / features]) * (index % features == 0 ? 1.5 : 0) }
-        let ridge = try RidgeClassifierCV.fit(x: x, rows: rows, features: features, labels: labels, classNames: ["a", "b", "c"], alphas: [alpha])
-        // Brute force on the same scaled features.
-        let scaled = (0..<rows).map { row in (0..<features).map { Double(x[row * features + $0] / ridge.scale[$0]) } }
-        var squared = 0.0
-        for held in 0..<rows {
-            let kept = (0..<rows).filter { $0 != held }
-            let mean = (0..<features).map { j in kept.reduce(0) { $0 + scaled[$1][j] } / Double(kept.count) }
-            for k in 0..<3 {
-                let y = kept.map { labels[$0] == Int32(k) ? 1.0 : -1.0 }
-                let yMean = y.reduce(0, +) / Double(y.count)
-                // (XᵀX + αI) w = Xᵀ y on centred rows.
-                var system = [[Double]](repeating: [Double](repeating: 0, count: features + 1), count: features)
-                for (position, row) in kept.enumerated() {
-                    for i in 0..<features {
-                        for j in 0..<features { system[i][j] += (scaled[row][i] - mean[i]) * (scaled[row][j] - mean[j]) }
-                        system[i][features] += (scaled[row][i] - mean[i]) * (y[position] - yMean)
+    /// (unpenalised intercept) without each row in turn, for three classes and for two
+    /// (one output); so does the temperature of its probabilities, fitted on those
+    /// leave-one-out decision values; the probabilities keep the ridge's predictions.
+    func testLeaveOneOutErrorAndTemperatureEqualRefittingWithoutEachRow() throws {
+        for classes in [3, 2] {
+            var generator = SeededGenerator(seed: 8)
+            let rows = 12, features = 4, alpha = 0.7, outputs = classes == 2 ? 1 : classes
+            let labels: [Int32] = (0..<rows).map { Int32($0 % classes) }
+            let x = (0..<(rows * features)).map { index in Float(generator.nextNormal()) + Float(labels[index / features]) * (index % features == 0 ? 1.5 : 0) }
+            let names = ["a", "b", "c"].prefix(classes).map { $0 }
+            let ridge = try RidgeClassifierCV.fit(x: x, rows: rows, features: features, labels: labels, classNames: names, alphas: [alpha])
+            // Brute force on the same scaled features.
+            let scaled = (0..<rows).map { row in (0..<features).map { Double(x[row * features + $0] / ridge.scale[$0]) } }
+            var squared = 0.0
+            var logits = Matrix(rows: rows, columns: classes)   // leave-one-out decision values
+            for held in 0..<rows {
+                let kept = (0..<rows).filter { $0 != held }
+                let mean = (0..<features).map { j in kept.reduce(0) { $0 + scaled[$1][j] } / Double(kept.count) }
+                for k in 0..<outputs {
+                    let positive = Int32(outputs == 1 ? 1 : k)
+                    let y = kept.map { labels[$0] == positive ? 1.0 : -1.0 }
+                    let yMean = y.reduce(0, +) / Double(y.count)
+                    // (XᵀX + αI) w = Xᵀ y on centred rows.
+                    var system = [[Double]](repeating: [Double](repeating: 0, count: features + 1), count: features)
+                    for (position, row) in kept.enumerated() {
+                        for i in 0..<features {
+                            for j in 0..<features { system[i][j] += (scaled[row][i] - mean[i]) * (scaled[row][j] - mean[j]) }
+                            system[i][features] += (scaled[row][i] - mean[i]) * (y[position] - yMean)
+                        }
                     }
+                    for i in 0..<features { system[i][i] += alpha }
+                    let w = Self.solve(system)
+                    let prediction = yMean + (0..<features).reduce(0) { $0 + (scaled[held][$1] - mean[$1]) * w[$1] }
+                    let truth = labels[held] == positive ? 1.0 : -1.0
+                    squared += (truth - prediction) * (truth - prediction)
+                    logits[held, Int(positive)] = Float(prediction)
                 }
-                for i in 0..<features { system[i][i] += alpha }
-                let w = Self.solve(system)
-                let prediction = yMean + (0..<features).reduce(0) { $0 + (scaled[held][$1] - mean[$1]) * w[$1] }
-                let truth = labels[held] == Int32(k) ? 1.0 : -1.0
-                squared += (truth - prediction) * (truth - prediction)
+            }
+            XCTAssertEqual(ridge.leaveOneOutError, squared / Double(rows * outputs), accuracy: 1e-4, "\(classes) classes")
+            XCTAssertEqual(ridge.alpha, alpha)
+            let temperature = TemperatureScaling.calibrate(logits: logits, labels: labels)
+            XCTAssertEqual(try XCTUnwrap(ridge.temperature), temperature, accuracy: 1e-3 * temperature, "\(classes) classes")
+            let probabilities = ridge.probabilities(x, rows: rows)
+            let predicted = ridge.predict(x, rows: rows)
+            for row in 0..<rows {
+                let p = (0..<classes).map { probabilities[row, $0] }
+                XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-5)
+                XCTAssertEqual(p.firstIndex(of: p.max()!), Int(predicted[row]))
+                XCTAssertLessThan(p.max()!, 1, "calibrated, not one-hot")
             }
         }
-        XCTAssertEqual(ridge.leaveOneOutError, squared / Double(rows * 3), accuracy: 1e-4)
-        XCTAssertEqual(ridge.alpha, alpha)
     }
 
     /// Published MiniRocket accuracies (Dempster et al. 2021, UCR archive, mean of 30
@@ -183,7 +201,9 @@ final class MiniRocketTests: XCTestCase {
             let path = NSTemporaryDirectory() + "pretext-minirocket-\(UUID().uuidString).safetensors"
             defer { try? FileManager.default.removeItem(atPath: path) }
             try model.save(to: path)
-            XCTAssertEqual(try MiniRocketClassifier.load(from: path).predictions(test).predictions.labels, predictions.labels)
+            let reloaded = try MiniRocketClassifier.load(from: path).predictions(test).predictions
+            XCTAssertEqual(reloaded.labels, predictions.labels)
+            XCTAssertEqual(reloaded.probabilities, predictions.probabilities, "the temperature is saved")
         }
     }
 

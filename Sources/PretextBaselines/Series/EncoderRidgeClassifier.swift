@@ -18,8 +18,8 @@ import PretextSSL
 /// Unlike a linear probe trained by gradient descent, nothing here needs epochs, a
 /// learning rate or a hold-out: the one hyperparameter, α, is chosen in closed form by
 /// leave-one-out on the labeled series, which suits budgets of a handful of series.
-/// Predictions are one-hot on the ridge's class (there are no probabilities), as
-/// MiniRocket's.
+/// Probabilities are a softmax of the ridge's decision values with a temperature fitted
+/// on their leave-one-out values (`RidgeClassifierCV`), as MiniRocket's.
 public final class EncoderRidgeClassifier: TabularPredictor {
     public static let kind = "encoder-ridge-classifier"
 
@@ -81,7 +81,7 @@ public final class EncoderRidgeClassifier: TabularPredictor {
             throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
         }
         let features = Self.features(encoder, collection, length: length, standardizer: standardizer)
-        return (Predictions(classNames: target.classNames, task: target.task, probabilities: ridge.oneHot(features.values, rows: features.rows)),
+        return (Predictions(classNames: target.classNames, task: target.task, probabilities: ridge.probabilities(features.values, rows: features.rows)),
                 FittedPreprocessor.TransformReport())
     }
 
@@ -96,9 +96,11 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         var leaveOneOutError: Double
         var outputs: Int
         var idColumns: [String]
+        /// Absent in files written before calibrated probabilities: one-hot.
+        var temperature: Float?
 
         private enum CodingKeys: String, CodingKey {
-            case encoder, columns, length, standardizer, target, alpha, outputs
+            case encoder, columns, length, standardizer, target, alpha, outputs, temperature
             case classNames = "class_names"
             case leaveOneOutError = "leave_one_out_error"
             case idColumns = "id_columns"
@@ -109,7 +111,8 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         guard let encoder, let standardizer, let target, let ridge else { throw TrainingError.notFitted("EncoderRidgeClassifier") }
         let description = Description(encoder: .init(encoder, seed: 0), columns: columns, length: length, standardizer: standardizer,
                                       target: target, classNames: ridge.classNames, alpha: ridge.alpha,
-                                      leaveOneOutError: ridge.leaveOneOutError, outputs: ridge.outputs, idColumns: idColumns)
+                                      leaveOneOutError: ridge.leaveOneOutError, outputs: ridge.outputs, idColumns: idColumns,
+                                      temperature: ridge.temperature)
         try ModelFile.write(networks: [("encoder.", encoder)], tensors: ridge.tensors, description: description, kind: Self.kind, to: path)
     }
 
@@ -126,7 +129,7 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         (model.target, model.idColumns) = (description.target, description.idColumns)
         model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: encoder.outputDimensions, outputs: description.outputs,
                                                      classNames: description.classNames, alpha: description.alpha,
-                                                     leaveOneOutError: description.leaveOneOutError)
+                                                     leaveOneOutError: description.leaveOneOutError, temperature: description.temperature)
         return model
     }
 }

@@ -8,8 +8,9 @@ import PretextNN
 /// target`: multivariate, any lengths).
 ///
 /// Missing steps are filled from the nearest observed step before them (after them at the
-/// start), since the kernels need every value. There are no class probabilities: like
-/// 1-NN, predictions are one-hot on the ridge's class.
+/// start), since the kernels need every value. Class probabilities are a softmax of the
+/// ridge's decision values, its temperature fitted on their leave-one-out values
+/// (`RidgeClassifierCV`; the reference implementation has none).
 public final class MiniRocketClassifier: TabularPredictor {
     public static let kind = "minirocket-classifier"
 
@@ -69,7 +70,7 @@ public final class MiniRocketClassifier: TabularPredictor {
         }
         let series = try Self.series(table, collection: collection, columns: columns, rows: Array(0..<collection.count))
         return (Predictions(classNames: target.classNames, task: target.task,
-                            probabilities: ridge.oneHot(transform.transform(multivariate: series), rows: series.count)),
+                            probabilities: ridge.probabilities(transform.transform(multivariate: series), rows: series.count)),
                 FittedPreprocessor.TransformReport())
     }
 
@@ -145,9 +146,11 @@ public final class MiniRocketClassifier: TabularPredictor {
         var channelsPerCombination: [Int]?
         var channelIndices: [Int]?
         var alternatesPadding: Bool?
+        /// Absent in files written before calibrated probabilities: one-hot.
+        var temperature: Float?
 
         private enum CodingKeys: String, CodingKey {
-            case config, target, length, dilations, alpha, outputs, time, channels
+            case config, target, length, dilations, alpha, outputs, time, channels, temperature
             case seriesID = "series_id"
             case channelsPerCombination = "channels_per_combination"
             case channelIndices = "channel_indices"
@@ -167,7 +170,8 @@ public final class MiniRocketClassifier: TabularPredictor {
                                       classNames: ridge.classNames, alpha: ridge.alpha, leaveOneOutError: ridge.leaveOneOutError,
                                       outputs: ridge.outputs, idColumns: idColumns, seriesID: columns.seriesID, time: columns.time,
                                       channels: transform.channels, channelsPerCombination: transform.channelsPerCombination,
-                                      channelIndices: transform.channelIndices, alternatesPadding: transform.alternatesPadding)
+                                      channelIndices: transform.channelIndices, alternatesPadding: transform.alternatesPadding,
+                                      temperature: ridge.temperature)
         let tensors = [SafeTensors.Tensor(name: "minirocket.biases", shape: [transform.featureCount], values: transform.biases)] + ridge.tensors
         try ModelFile.write(networks: [], tensors: tensors, description: description, kind: Self.kind, to: path)
     }
@@ -200,7 +204,7 @@ public final class MiniRocketClassifier: TabularPredictor {
                                      alternatesPadding: description.alternatesPadding ?? true)
         model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: features, outputs: description.outputs,
                                                      classNames: description.classNames, alpha: description.alpha,
-                                                     leaveOneOutError: description.leaveOneOutError)
+                                                     leaveOneOutError: description.leaveOneOutError, temperature: description.temperature)
         return model
     }
 }
