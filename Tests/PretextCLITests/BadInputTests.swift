@@ -106,7 +106,7 @@ final class BadInputTests: XCTestCase {
         }
         let (kindStatus, kindError) = try limitedRun("predict '\(encoder)' datasets/wine.csv -o '\(output)'")
         XCTAssertEqual(kindStatus, 1)
-        XCTAssertTrue(kindError.contains("this is a encoder file"), kindError)
+        XCTAssertTrue(kindError.contains("a model file of kind encoder, but this needs one of the kinds tabular-model,"), kindError)
         let (missingStatus, missingError) = try limitedRun("predict '\(model)' datasets/penguins.csv -o '\(output)'")
         XCTAssertEqual(missingStatus, 1)
         XCTAssertTrue(missingError.contains("lacks 13 needed column(s)"), missingError)
