@@ -36,11 +36,7 @@ extension RidgeClassifierCV {
             for (row, label) in predict(x, rows: rows).enumerated() { oneHot[row, Int(label)] = 1 }
             return oneHot
         }
-        let scores = decision(x, rows: rows)
-        var logits = Matrix(rows: rows, columns: classNames.count)
-        for row in 0..<rows {
-            for k in 0..<outputs { logits[row, outputs == 1 ? 1 : k] = scores[row * outputs + k] }
-        }
+        let logits = Self.logits(decision(x, rows: rows), rows: rows, classes: classNames.count)
         return SoftmaxCrossEntropy.probabilities(TemperatureScaling.apply(logits, temperature: temperature))
     }
 }

@@ -14,15 +14,15 @@ import PretextNN
 ///     c = Q diag(w) Qᵀ Y,   G⁻¹ᵢᵢ = Σⱼ wⱼ Qᵢⱼ²,   leave-one-out residual eᵢ = cᵢ / G⁻¹ᵢᵢ,
 ///
 /// and α minimises the mean of e². Then coefficients Xᵀc, intercept ȳ − x̄·coefficients.
+/// One eigen-decomposition of an n × n matrix serves every α, so the cost is that of
+/// X Xᵀ (n² p) plus n³ — for the few hundred training series MiniRocket usually sees,
+/// far below fitting p = 10,000 features directly.
 ///
 /// Probabilities: the ridge has none, only decision values d. They come from a softmax
 /// of d / T (for two classes, p₂ = σ(d / T)), with T fitted by temperature scaling on the
 /// leave-one-out decision values the same eigen-decomposition gives, dᵢ = yᵢ − eᵢ
 /// (`TemperatureScaling.calibrate`: the NLL optimum, no more confident than the
 /// leave-one-out accuracy justifies). T changes no prediction.
-/// One eigen-decomposition of an n × n matrix serves every α, so the cost is that of
-/// X Xᵀ (n² p) plus n³ — for the few hundred training series MiniRocket usually sees,
-/// far below fitting p = 10,000 features directly.
 public struct RidgeClassifierCV: Codable, Sendable, Equatable {
     /// scikit-learn's and MiniRocket's grid: 10 values log-spaced over 10⁻³ … 10³.
     public static let defaultAlphas: [Double] = (0..<10).map { pow(10, -3 + 6 * Double($0) / 9) }
@@ -143,17 +143,22 @@ public struct RidgeClassifierCV: Codable, Sendable, Equatable {
             for j in 0..<features { offset += mean[j] * sums[k * features + j] }
             intercepts[k] = Float(yMean[k] - offset)
         }
-        // Leave-one-out decision values yᵢ − eᵢ (the centring cancels) as logits: output k's
-        // own column, or for two classes column 1 against 0.
-        var outOfFold = Matrix(rows: rows, columns: classNames.count)
-        for i in 0..<rows {
-            for k in 0..<outputs {
-                outOfFold[i, outputs == 1 ? 1 : k] = Float(y[i * outputs + k] + yMean[k] - chosen.residuals[i * outputs + k])
-            }
-        }
-        let temperature = TemperatureScaling.calibrate(logits: outOfFold, labels: labels)
+        // Leave-one-out decision values yᵢ − eᵢ (the centring cancels).
+        let outOfFold = (0..<(rows * outputs)).map { Float(y[$0] + yMean[$0 % outputs] - chosen.residuals[$0]) }
+        let temperature = TemperatureScaling.calibrate(logits: logits(outOfFold, rows: rows, classes: classNames.count), labels: labels)
         return RidgeClassifierCV(classNames: classNames, scale: scale, coefficients: coefficients, intercepts: intercepts,
                                  alpha: chosen.alpha, leaveOneOutError: chosen.error, temperature: temperature)
+    }
+
+    /// Decision values (rows, outputs) as softmax logits (rows, classes): output k in class
+    /// k's column, or for two classes (one output) column 1 against a 0 in column 0.
+    static func logits(_ decisions: [Float], rows: Int, classes: Int) -> Matrix {
+        let outputs = decisions.count / max(1, rows)
+        var logits = Matrix(rows: rows, columns: classes)
+        for row in 0..<rows {
+            for k in 0..<outputs { logits[row, outputs == 1 ? 1 : k] = decisions[row * outputs + k] }
+        }
+        return logits
     }
 
     /// Decision values (rows, outputs): the classes' scores (one column for two classes:
