@@ -11,7 +11,8 @@
 #   FLAGS   extra `series compare` options for that variant ('' for the defaults)
 # Example: bash scripts/series-study.sh schedule-study 'batch-128=--pretrain-batch-size 128' 'batch-8=--pretrain-batch-size 8'
 # SERIES_STUDY_SETS="coffee motions" runs some of the sets (default: italy coffee motions vowels);
-# SERIES_STUDY_SPLIT=1 draws the development halves with another seed (default 0).
+# SERIES_STUDY_SPLIT=1 draws the development halves with another seed (default 0);
+# SERIES_STUDY_METHODS overrides the methods (default 1nn,contrastive-linear-probe,contrastive-ridge,contrastive-full).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 study=${1:?usage: series-study.sh STUDY 'NAME=FLAGS' ...}
@@ -19,6 +20,7 @@ shift
 [ $# -ge 1 ] || { echo "series-study.sh: name at least one variant as NAME=FLAGS" >&2; exit 2; }
 sets=${SERIES_STUDY_SETS:-"italy coffee motions vowels"}
 split=${SERIES_STUDY_SPLIT:-0}
+methods=${SERIES_STUDY_METHODS:-1nn,contrastive-linear-probe,contrastive-ridge,contrastive-full}
 bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
 out=results/$study
 data=$(mktemp -d)
@@ -38,7 +40,7 @@ for variant in "$@"; do
     [[ $set == motions || $set == vowels ]] && layout=(--series-id series_id --time t)
     echo "$study: $set, $name ($(date -u +%H:%M:%S))" >&2
     .build/release/pretext series compare "$data/${set}_train.csv" --test "$data/${set}_test.csv" --target target "${layout[@]}" \
-      --labels 10%,100% --repeats 3 --methods 1nn,contrastive-linear-probe,contrastive-ridge,contrastive-full \
+      --labels 10%,100% --repeats 3 --methods "$methods" \
       "${flags[@]}" --quiet -o "$out/$set-$name" > /dev/null
   done
 done

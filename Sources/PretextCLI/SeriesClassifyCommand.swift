@@ -61,6 +61,8 @@ struct SeriesClassifyCommand: ParsableCommand {
     @Option(help: "neural (default), encoder-ridge (the --encoder frozen + ridge classifier), minirocket (MiniRocket features + ridge classifier), xgboost (on the raw values) or auto (chosen by cross-validation).")
     var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
+    @Option(help: "--method encoder-ridge: the encoder's pooled representation (default) or its steps side by side (positions kept).")
+    var ridgeFeatures: EncoderRidgeClassifier.Features?
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
     @Option(help: "A value column (repeatable): wide, a time step; long, a channel. Default: every numeric column but the target, id and time.") var value: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
@@ -79,6 +81,9 @@ struct SeriesClassifyCommand: ParsableCommand {
         }
         if method == .encoderRidge && encoder == nil {
             throw ValidationError("--method encoder-ridge needs --encoder (a pretext series pretrain file): it classifies that encoder's frozen features.")
+        }
+        if ridgeFeatures != nil && method != .encoderRidge {
+            throw ValidationError("--ridge-features is read by --method encoder-ridge; --method \(method.rawValue) does not use it.")
         }
         if encoder != nil && ![.neural, .encoderRidge].contains(method) {
             throw ValidationError("--encoder is read by --method neural (fine-tuning) or encoder-ridge; --method \(method.rawValue) does not use it.")
@@ -128,7 +133,8 @@ struct SeriesClassifyCommand: ParsableCommand {
                 try choice.save(to: output)
                 printError("auto chose \(choice.chosen.rawValue) (\(choice.validation))")
             case .encoderRidge:
-                try EncoderRidgeClassifier().fit(table, columns: columns, rows: rows, pretrained: try SeriesEncoder.load(from: encoder!)).save(to: output)
+                try EncoderRidgeClassifier(features: ridgeFeatures ?? .pooled).fit(table, columns: columns, rows: rows, pretrained: try SeriesEncoder.load(from: encoder!))
+                    .save(to: output)
             case .neural:
                 let settings = self.settings
                 let pretrained = try encoder.map { try SeriesEncoder.load(from: $0) }
@@ -140,7 +146,7 @@ struct SeriesClassifyCommand: ParsableCommand {
             switch method {
             case .xgboost: what = "XGBoost"
             case .minirocket: what = "MiniRocket + ridge"
-            case .encoderRidge: what = "a ridge classifier on the frozen pretrained encoder's features"
+            case .encoderRidge: what = "a ridge classifier on the frozen pretrained encoder's \(ridgeFeatures == .steps ? "step " : "")features"
             case .auto: what = "the chosen model"
             case .neural: what = encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))"
             }
@@ -149,3 +155,5 @@ struct SeriesClassifyCommand: ParsableCommand {
         }
     }
 }
+
+extension EncoderRidgeClassifier.Features: ExpressibleByArgument {}

@@ -103,6 +103,16 @@ final class SeriesCommandTests: XCTestCase {
                                     path("encoder.safetensors"), "--method", "encoder-ridge", "-o", path("ridge.safetensors")])
         XCTAssertEqual(ridge.status, 0, ridge.standardError)
         XCTAssertTrue(ridge.standardError.contains("trained a ridge classifier on the frozen pretrained encoder's features on 67 labeled series"), ridge.standardError)
+        let stepsRidge = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--encoder",
+                                         path("encoder.safetensors"), "--method", "encoder-ridge", "--ridge-features", "steps", "-o", path("steps.safetensors")])
+        XCTAssertEqual(stepsRidge.status, 0, stepsRidge.standardError)
+        XCTAssertTrue(stepsRidge.standardError.contains("frozen pretrained encoder's step features on 67 labeled series"), stepsRidge.standardError)
+        let stepsServed = try runPretext(["predict", path("steps.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("steps.csv")])
+        XCTAssertTrue(stepsServed.standardError.contains("wrote 1029 predictions"), stepsServed.standardError)
+        let misplaced = try runPretext(["series", "classify", "datasets/italy_power_demand_train.csv", "--target", "target", "--method", "minirocket",
+                                        "--ridge-features", "steps", "-o", path("x.safetensors")])
+        XCTAssertNotEqual(misplaced.status, 0)
+        XCTAssertTrue(misplaced.standardError.contains("--ridge-features is read by --method encoder-ridge"), misplaced.standardError)
         let served = try runPretext(["predict", path("ridge.safetensors"), "datasets/italy_power_demand_test.csv", "-o", path("ridge.csv")])
         XCTAssertEqual(served.status, 0, served.standardError)
         XCTAssertTrue(served.standardError.contains("wrote 1029 predictions"), served.standardError)
@@ -244,7 +254,7 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg") && html.contains("data-method=\"pretrained-full\""))
 
         let classification = try runPretext(["series", "compare", "datasets/italy_power_demand_train.csv", "--test", "datasets/italy_power_demand_test.csv",
-                                             "--target", "target", "--labels", "10%,100%", "--repeats", "2", "--methods", "1nn,scratch,pretrained-linear-probe,contrastive-ridge",
+                                             "--target", "target", "--labels", "10%,100%", "--repeats", "2", "--methods", "1nn,scratch,pretrained-linear-probe,contrastive-ridge,contrastive-ridge-steps",
                                              "--fine-tune-epochs", "5", "--pretrain-epochs", "2", "--pretrain-steps", "2", "--encoder-width", "8", "--quiet", "-o", path("classification"),
                                              "--reference", "Published: 1-NN Euclidean 0.955."])
         XCTAssertEqual(classification.status, 0, classification.standardError)
@@ -252,6 +262,7 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertTrue(markdown.contains("## 10% labels (7 series)"), markdown)
         XCTAssertTrue(markdown.contains("| 1-NN (Euclidean) | "), markdown)
         XCTAssertTrue(markdown.contains("| Contrastive pretrained, frozen + ridge | "), markdown)
+        XCTAssertTrue(markdown.contains("| Contrastive pretrained, frozen steps + ridge | "), markdown)
         XCTAssertTrue(markdown.contains("Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further"), markdown)
         XCTAssertTrue(markdown.contains("## Where this stands\n\n- Published: 1-NN Euclidean 0.955."), markdown)
         // Nothing is added for a data set's name: the airline report without --reference has no such section.

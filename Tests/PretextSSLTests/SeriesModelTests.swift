@@ -301,6 +301,18 @@ final class SeriesModelTests: XCTestCase {
         XCTAssertThrowsError(try EncoderRidgeClassifier().fit(oneChannel, columns: .wide(), pretrained: encoder)) { error in
             guard case .channelMismatch = error as? SeriesError else { return XCTFail("\(error)") }
         }
+
+        // On the step representations: steps × width features, the same frozen encoder, a
+        // file that keeps the choice.
+        let steps = try EncoderRidgeClassifier(features: .steps).fit(train, columns: columns, rows: rows, pretrained: encoder)
+        let width = try XCTUnwrap(encoder.stepRepresentations(collection, length: 1)).columns
+        XCTAssertEqual(steps.ridge?.features, steps.length * width)
+        XCTAssertGreaterThan(try XCTUnwrap(steps.ridge?.features), model.ridge!.features)
+        XCTAssertGreaterThan(try accuracy(steps), 0.5, "9 speakers: chance is 0.11")
+        try steps.save(to: path)
+        let reloaded = try XCTUnwrap(ModelLoader.loadPredictor(from: path) as? EncoderRidgeClassifier)
+        XCTAssertEqual(reloaded.features, .steps)
+        XCTAssertEqual(try reloaded.predictions(test).predictions, try steps.predictions(test).predictions)
     }
 
     /// `auto` scores every candidate on the same folds of the budget series, keeps the

@@ -11,7 +11,9 @@ import PretextSSL
 /// training table (as `SeriesClassifier` reads them), padded to the longest training
 /// series with masked missing steps at the start, and encoded once:
 ///
-///     z = encoder(series)                      (N, D)  the encoder's pooled representation
+///     z = encoder(series)                      (N, D)  the encoder's pooled representation,
+///                                              or (N, L·W) its step representations
+///                                              side by side (`features`)
 ///     class = argmax_k (z / s) · w_k + b_k     ridge on features scaled by their sd s,
 ///                                              α chosen by leave-one-out among 10⁻³ … 10³
 ///
@@ -23,6 +25,18 @@ import PretextSSL
 public final class EncoderRidgeClassifier: TabularPredictor {
     public static let kind = "encoder-ridge-classifier"
 
+    /// Which of the frozen encoder's representations the ridge reads.
+    public enum Features: String, Codable, Sendable, CaseIterable {
+        /// The pooled representation (N, D), as the contrastive papers evaluate. Default.
+        case pooled
+        /// A TCN's representation at every step, side by side (N, L·W): where in the series
+        /// something happened is kept (what tells aligned series such as spectra apart),
+        /// at the price of L times the features. An MLP encoder has no steps: pooled.
+        case steps
+    }
+
+    public let features: Features
+
     public private(set) var encoder: Network?
     public private(set) var columns = SeriesColumns()
     /// Steps the encoder reads (the longest training series).
@@ -32,7 +46,9 @@ public final class EncoderRidgeClassifier: TabularPredictor {
     public private(set) var ridge: RidgeClassifierCV?
     public var idColumns: [String] = []
 
-    public init() {}
+    public init(features: Features = .pooled) {
+        self.features = features
+    }
 
     public var valueColumns: [String] { columns.valueColumns }
     public var requiredColumns: [String] { columns.requiredColumns }
@@ -50,18 +66,24 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         let length = data.columns.isLong ? data.collection.series.map(\.length).max() ?? 0 : data.columns.valueColumns.count
         let standardizer = SeriesStandardizer(fitting: data.collection)
         let network = try pretrained.network(length: length)
-        let features = Self.features(network, data.collection, length: length, standardizer: standardizer).gatheringRows(data.labeled.train)
-        ridge = try RidgeClassifierCV.fit(x: features.values, rows: features.rows, features: features.columns,
+        let x = Self.features(network, data.collection, length: length, standardizer: standardizer, kind: features).gatheringRows(data.labeled.train)
+        ridge = try RidgeClassifierCV.fit(x: x.values, rows: x.rows, features: x.columns,
                                           labels: try data.trainClasses(), classNames: data.labeled.target.classNames)
         (self.encoder, self.columns, self.length, self.standardizer, target) = (network, data.columns, length, standardizer, data.labeled.target)
         if data.columns.isLong, let id = data.columns.seriesID, !idColumns.contains(id) { idColumns.insert(id, at: 0) }
         return self
     }
 
-    /// (N, D): the frozen encoder's pooled representation of every series.
-    static func features(_ network: Network, _ collection: SeriesCollection, length: Int, standardizer: SeriesStandardizer) -> Matrix {
+    /// The frozen encoder's representation of every series: pooled (N, D) or, for a TCN,
+    /// every step's (N, L·W).
+    static func features(_ network: Network, _ collection: SeriesCollection, length: Int, standardizer: SeriesStandardizer,
+                         kind: Features) -> Matrix {
         let windows = WindowSet.whole(collection, length: length, standardizer: standardizer)
-        return network.predict(Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs))
+        return features(network, inputs: Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs), kind: kind)
+    }
+
+    static func features(_ network: Network, inputs: Matrix, kind: Features) -> Matrix {
+        (kind == .steps ? network.stepRepresentations(inputs) : nil) ?? network.predict(inputs)
     }
 
     public var readsSeries: Bool { true }
@@ -80,8 +102,8 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         guard collection.channels == standardizer.location.count else {
             throw SeriesError.channelMismatch(expected: columns.valueColumns, found: collection.channelNames)
         }
-        let features = Self.features(encoder, collection, length: length, standardizer: standardizer)
-        return (Predictions(classNames: target.classNames, task: target.task, probabilities: ridge.probabilities(features.values, rows: features.rows)),
+        let x = Self.features(encoder, collection, length: length, standardizer: standardizer, kind: features)
+        return (Predictions(classNames: target.classNames, task: target.task, probabilities: ridge.probabilities(x.values, rows: x.rows)),
                 FittedPreprocessor.TransformReport())
     }
 
@@ -98,9 +120,11 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         var idColumns: [String]
         /// Absent in files written before calibrated probabilities: one-hot.
         var temperature: Float?
+        /// Absent in files written before step features: pooled.
+        var features: Features?
 
         private enum CodingKeys: String, CodingKey {
-            case encoder, columns, length, standardizer, target, alpha, outputs, temperature
+            case encoder, columns, length, standardizer, target, alpha, outputs, temperature, features
             case classNames = "class_names"
             case leaveOneOutError = "leave_one_out_error"
             case idColumns = "id_columns"
@@ -112,7 +136,7 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         let description = Description(encoder: .init(encoder, seed: 0), columns: columns, length: length, standardizer: standardizer,
                                       target: target, classNames: ridge.classNames, alpha: ridge.alpha,
                                       leaveOneOutError: ridge.leaveOneOutError, outputs: ridge.outputs, idColumns: idColumns,
-                                      temperature: ridge.temperature)
+                                      temperature: ridge.temperature, features: features)
         try ModelFile.write(networks: [("encoder.", encoder)], tensors: ridge.tensors, description: description, kind: Self.kind, to: path)
     }
 
@@ -124,10 +148,12 @@ public final class EncoderRidgeClassifier: TabularPredictor {
               channels * 2 * description.length == encoder.inputDimensions else {
             throw ModelFileError.corrupt(path: path, reason: "the ridge, standardizer and encoder do not fit together")
         }
-        let model = EncoderRidgeClassifier()
+        let model = EncoderRidgeClassifier(features: description.features ?? .pooled)
         (model.encoder, model.columns, model.length, model.standardizer) = (encoder, description.columns, description.length, description.standardizer)
         (model.target, model.idColumns) = (description.target, description.idColumns)
-        model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: encoder.outputDimensions, outputs: description.outputs,
+        // The ridge reads what `features` gives for one series (its width is the encoder's to say).
+        let width = Self.features(encoder, inputs: Matrix(rows: 1, columns: encoder.inputDimensions), kind: model.features).columns
+        model.ridge = try RidgeClassifierCV.restored(from: file, path: path, features: width, outputs: description.outputs,
                                                      classNames: description.classNames, alpha: description.alpha,
                                                      leaveOneOutError: description.leaveOneOutError, temperature: description.temperature)
         return model

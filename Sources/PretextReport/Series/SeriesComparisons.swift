@@ -219,7 +219,7 @@ public struct SeriesClassificationComparison {
     }
 
     public static let allMethods = ["1nn", "minirocket", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
-        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["contrastive-ridge", "auto"]
+        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["contrastive-ridge", "contrastive-ridge-steps", "auto"]
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -237,6 +237,7 @@ public struct SeriesClassificationComparison {
         case "scratch": return "TCN from scratch"
         case "auto": return "Auto (chosen by cross-validation)"
         case "contrastive-ridge": return "Contrastive pretrained, frozen + ridge"
+        case "contrastive-ridge-steps": return "Contrastive pretrained, frozen steps + ridge"
         case let method where method.hasPrefix("contrastive-"):
             return "Contrastive pretrained + " + method.dropFirst("contrastive-".count).replacingOccurrences(of: "-", with: " ")
         default: return pretrainedTitle(method)
@@ -324,8 +325,9 @@ public struct SeriesClassificationComparison {
                                                                               pretrained: ["contrastive": try encoder("contrastive"), "next-step": try encoder("next-step")])
                         log("seed \(seed), \(budget) labels: auto chose \(choice.chosen.rawValue) (\(choice.validation))")
                         predictor = choice.model
-                    case "contrastive-ridge":
-                        predictor = try EncoderRidgeClassifier().fit(train, columns: columns, rows: rows, pretrained: try encoder("contrastive"))
+                    case "contrastive-ridge", "contrastive-ridge-steps":
+                        predictor = try EncoderRidgeClassifier(features: method == "contrastive-ridge" ? .pooled : .steps)
+                            .fit(train, columns: columns, rows: rows, pretrained: try encoder("contrastive"))
                     case let method where method.hasPrefix("contrastive-"):
                         var fineTune = config.fineTune
                         fineTune.seed = UInt64(seed)
@@ -365,7 +367,9 @@ public struct SeriesClassificationComparison {
             "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive frozen + ridge, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
         ] : []) + (config.methods.contains("contrastive-ridge") ? [
             "Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further; its pooled features of every series feed the same leave-one-out ridge classifier as MiniRocket (the frozen-encoder evaluation of TS2Vec and TS-TCC).",
-        ] : []) + (config.methods.contains("minirocket") ? [
+        ] : []) + (config.methods.contains("contrastive-ridge-steps") ? [
+            "Contrastive frozen steps + ridge: the same ridge on the frozen TCN's representation at every step, side by side (steps × width features), so where in the series something happened is kept."
+                ] : []) + (config.methods.contains("minirocket") ? [
             "MiniRocket (Dempster et al. 2021): 84 fixed kernels × dilations, \(config.minirocket.features / 84 * 84) PPV features with biases from training-series quantiles, then a ridge classifier with α chosen by leave-one-out cross-validation among 10⁻³ … 10³ (scikit-learn's RidgeClassifierCV, features scaled by their standard deviation).",
         ] : []) + (config.methods.contains("xgboost") ? [
             "XGBoost on the raw values: \(config.trees.trials) random-search trials when the budget allows a hold-out, else XGBoost's defaults — which cannot split fewer than 8 rows (min_child_weight 1 against logistic hessians ≤ 0.25), so at a handful of labels it predicts one class.",
