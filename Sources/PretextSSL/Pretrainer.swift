@@ -69,11 +69,9 @@ public struct Pretrainer {
     /// an array of all positions (`DatasetSplit.sample`), so a cache of millions of rows
     /// costs the hold-out's memory only.
     func heldOutPositions(of total: Int) -> [Int] {
-        var count = Int((Double(total) * config.validationFraction).rounded())
-        if total >= 2 { count = max(count, 1) }
-        count = min(count, total - 1, Self.maximumValidationRows)
+        let count = min(DatasetSplit.holdOutCount(of: total, fraction: config.validationFraction), Self.maximumValidationRows)
         var generator = SeededGenerator(seed: config.seed, stream: "hold-out")
-        return DatasetSplit.sample(count: max(0, count), of: total, generator: &generator)
+        return DatasetSplit.sample(count: count, of: total, generator: &generator)
     }
 
     /// `pool` divided into training and held-out rows (`heldOutPositions`), both in pool order.

@@ -93,17 +93,23 @@ public extension DatasetSplit {
     /// Splits `rows` into training and validation parts, stratified by `classes` when
     /// given: round(n_c·fraction) rows of each class (at least one for a class with at
     /// least 2 rows) go to validation. Seeded; both parts sorted.
+    /// How many of `total` rows a hold-out of `fraction` takes: rounded, at least 1 when
+    /// there are 2 rows or more (and the fraction is positive), always leaving one.
+    public static func holdOutCount(of total: Int, fraction: Double) -> Int {
+        var count = Int((Double(total) * fraction).rounded())
+        if total >= 2 && fraction > 0 { count = max(count, 1) }
+        return max(0, min(count, total - 1))
+    }
+
     public static func holdOut(_ rows: [Int], classes: [Int32]?, fraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
         var generator = SeededGenerator(seed: seed, stream: "hold-out")
         let groups = groupedByClass(rows, classes: classes)
         var train: [Int] = [], validation: [Int] = []
         for var group in groups {
             generator.shuffle(&group)
-            var count = Int((Double(group.count) * fraction).rounded())
-            if group.count >= 2 && fraction > 0 { count = max(count, 1) }
-            count = min(count, group.count - 1)
-            validation += group.prefix(max(0, count))
-            train += group.dropFirst(max(0, count))
+            let count = holdOutCount(of: group.count, fraction: fraction)
+            validation += group.prefix(count)
+            train += group.dropFirst(count)
         }
         return (train.sorted(), validation.sorted())
     }
