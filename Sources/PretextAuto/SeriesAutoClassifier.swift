@@ -18,13 +18,17 @@ public struct SeriesAutoConfig: Codable, Sendable, Equatable {
         /// The same pretrained TCN, frozen, and a ridge classifier on its features
         /// (`EncoderRidgeClassifier`: α by leave-one-out, no epochs to choose).
         case contrastiveRidge = "contrastive-ridge"
+        /// The same ridge on the frozen encoder's step representations side by side
+        /// (`EncoderRidgeClassifier.Features.steps`): positions kept, which tells aligned
+        /// series apart (development study: `results/ridge-steps-study`).
+        case contrastiveRidgeSteps = "contrastive-ridge-steps"
         /// The same pretrained TCN, fine-tuned whole.
         case contrastiveFull = "contrastive-full"
         /// The TCN pretrained by next-step prediction, fine-tuned whole.
         case nextStepFull = "next-step-full"
     }
 
-    /// Candidates considered, in order of preference on ties. Default: all six.
+    /// Candidates considered, in order of preference on ties. Default: all seven.
     public var candidates: [Candidate] = Candidate.allCases
     public var encoder = SeriesEncoderConfig()
     public var fineTune = FineTuneConfig()
@@ -78,7 +82,7 @@ public struct SeriesAutoChoice {
 
 /// Chooses a series classifier by cross-validation on the labeled series and refits it
 /// on all of them: MiniRocket, the TCN from scratch, and the TCN pretrained
-/// contrastively (linear probe, ridge on its frozen features, or full fine-tuning) or by
+/// contrastively (linear probe, ridge on its frozen pooled or step features, or full fine-tuning) or by
 /// next-step prediction.
 ///
 /// Pretraining runs once, on every series of the table (labeled or not; labels are never
@@ -118,7 +122,7 @@ public struct SeriesAutoClassifier {
             let objective: String
             switch candidate {
             case .minirocket, .scratch: return nil
-            case .contrastiveLinearProbe, .contrastiveRidge, .contrastiveFull: objective = "contrastive"
+            case .contrastiveLinearProbe, .contrastiveRidge, .contrastiveRidgeSteps, .contrastiveFull: objective = "contrastive"
             case .nextStepFull: objective = "next-step"
             }
             if let cached = encoders[objective] { return cached }
@@ -145,8 +149,8 @@ public struct SeriesAutoClassifier {
                 minirocket.seed = config.seed
                 let model = try MiniRocketClassifier(config: minirocket).fit(table, columns: columns, rows: rows)
                 return (model, model.save)
-            case .contrastiveRidge:
-                let model = try EncoderRidgeClassifier().fit(table, columns: columns, rows: rows, pretrained: try encoder(for: candidate)!)
+            case .contrastiveRidge, .contrastiveRidgeSteps:
+                let model = try EncoderRidgeClassifier(features: candidate == .contrastiveRidge ? .pooled : .steps).fit(table, columns: columns, rows: rows, pretrained: try encoder(for: candidate)!)
                 return (model, model.save)
             default:
                 var fineTune = config.fineTune

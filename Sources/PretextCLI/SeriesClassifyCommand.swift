@@ -20,7 +20,8 @@ struct SeriesClassifyCommand: ParsableCommand {
         10,000 random-free convolution features and a ridge classifier with leave-one-out \
         regularisation), --method xgboost fits XGBoost on the raw values, --method auto \
         chooses among MiniRocket, the TCN from scratch and the TCN pretrained (contrastive: \
-        linear probe, frozen + ridge or full; next-step: full) on every series by repeated \
+        linear probe, frozen + ridge on pooled or step features, or full; next-step: full) \
+        on every series by repeated \
         stratified k-fold \
         cross-validation on the labeled series, then refits the winner on all of them. \
         (1-NN is a baseline of series compare only: it has no model file to save.) \

@@ -218,7 +218,8 @@ struct SeriesCompareCommand: ParsableCommand {
         training series (--labels), methods 1nn, minirocket, xgboost, scratch, \
         pretrained-<strategy> (next-step pretraining), contrastive-<strategy> \
         (contrastive pretraining), contrastive-ridge (the contrastive encoder frozen, a \
-        ridge classifier on its features) and auto (chosen by cross-validation on the \
+        ridge classifier on its pooled features), contrastive-ridge-steps (the same ridge \
+        on its features at every step) and auto (chosen by cross-validation on the \
         budget); wide \
         files, or long ones with --series-id and --time (multivariate, any lengths; every \
         method but xgboost); pretraining uses every training series (labels unused) and \
@@ -253,7 +254,7 @@ struct SeriesCompareCommand: ParsableCommand {
     @Option(help: "Forecasting: season length (default: from the frequency, else detected).") var season: Int?
     @Option(help: "Extra series for pretraining (repeatable). Forecasting: read as univariate series.") var unlabeled: [String] = []
     @Option(help: "The time column of the --unlabeled files (forecasting).") var unlabeledTime: String?
-    @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, contrastive-linear-probe, contrastive-ridge, contrastive-full and auto).")
+    @Option(help: "Comma-separated methods (default: all baselines, scratch, pretrained-full and, for classification, contrastive-linear-probe, contrastive-ridge, contrastive-ridge-steps, contrastive-full and auto).")
     var methods: String?
     @Option(help: "Repeats: seeds 0..<N, each its own pretraining and label budgets.") var repeats = 3
     @Option(help: "XGBoost random-search trials.") var baselineTrials = 20

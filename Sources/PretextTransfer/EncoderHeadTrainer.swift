@@ -4,7 +4,8 @@ import PretextNN
 /// Trains a head h on an encoder f with a fine-tuning strategy — the loop shared by
 /// tabular fine-tuning, series forecasting and series classification.
 ///
-/// - `linearProbe`: f frozen; h trained on the embeddings f(x), computed once.
+/// - `linearProbe`: f frozen; h trained on the embeddings f(x), computed once and
+///   standardised per feature (`ProbeStandardization`, folded into h afterwards).
 /// - `full`: f and h trained together, both at the optimizer's learning rate.
 /// - `freezeThenUnfreeze`: h on the frozen f for up to `frozenEpochs`, then both
 ///   together with f's learning rate scaled by `encoderLearningRateFactor` (with
@@ -61,11 +62,15 @@ struct EncoderHeadTrainer {
         }
     }
 
-    private func trainHead(_ head: Network, on embeddings: Matrix, validation: Matrix, training: TrainingConfig,
+    /// Trains `head` on standardised embeddings (`ProbeStandardization`, fitted on the
+    /// training rows' embeddings), then folds the standardisation into it.
+    private func trainHead(_ head: Network, on raw: Matrix, validation rawValidation: Matrix, training: TrainingConfig,
                            loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
+        let standardization = ProbeStandardization(fitting: raw)
+        let embeddings = standardization.apply(raw), validation = standardization.apply(rawValidation)
         let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
-        return try Trainer(config: training, progress: progress, communicator: communicator).run(
+        let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
             rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
             step: { batch in
                 communicator.step(batch, share: share) { rows in
@@ -74,6 +79,8 @@ struct EncoderHeadTrainer {
                 }
             },
             validate: validation.rows == 0 ? nil : { validationLoss(head.predict(validation)) })
+        try head.foldInputAffine(shift: standardization.shift, factor: standardization.factor)
+        return history
     }
 
     private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, training: TrainingConfig, encoderRate: Float,

@@ -126,7 +126,7 @@ final class SeriesCommandTests: XCTestCase {
                                    "--labels", "12", "--pretrain-epochs", "2", "--fine-tune-epochs", "5", "--encoder-width", "8",
                                    "-o", path("auto.safetensors")])
         XCTAssertEqual(auto.status, 0, auto.standardError)
-        for candidate in ["minirocket", "scratch", "contrastive-linear-probe", "contrastive-ridge", "contrastive-full", "next-step-full"] {
+        for candidate in ["minirocket", "scratch", "contrastive-linear-probe", "contrastive-ridge", "contrastive-ridge-steps", "contrastive-full", "next-step-full"] {
             XCTAssertTrue(auto.standardError.contains("auto: \(candidate): cross-validated accuracy"), auto.standardError)
         }
         XCTAssertTrue(auto.standardError.contains("auto chose "), auto.standardError)

@@ -43,6 +43,22 @@ public final class Linear: Layer {
         forward(input, store: store, then: nil)
     }
 
+    /// Folds a fixed affine map of the inputs, x'ᵢ = (xᵢ − μᵢ)·kᵢ, into the weights, so the
+    /// layer on x computes what it computed on x': W' = W·diag(k), b' = b − W·(μ ∘ k).
+    func foldInputAffine(shift: [Float], factor: [Float], store: ParameterStore) {
+        precondition(bias && shift.count == inputDimensions && factor.count == inputDimensions, "Linear: fold shapes")
+        for o in 0..<outputDimensions {
+            var offset = 0.0
+            for i in 0..<inputDimensions {
+                let index = weight.offset + o * inputDimensions + i
+                let scaled = store.values[index] * factor[i]
+                offset += Double(scaled) * Double(shift[i])
+                store.values[index] = scaled
+            }
+            store.values[biasView!.offset + o] -= Float(offset)
+        }
+    }
+
     /// (B, I) → (B, O); with `relu`, max(·, 0) of it, and `relu` keeps that output for
     /// its backward (as `relu.forward` would).
     func forward(_ input: Matrix, store: ParameterStore, then relu: ReLU?) -> Matrix {

@@ -121,6 +121,18 @@ public final class Network {
         root.accumulateParameterGradients(outputGradient, store: store)
     }
 
+    /// Folds a fixed affine map of the inputs, x'ᵢ = (xᵢ − μᵢ)·kᵢ, into the first layer (a
+    /// `Linear` with bias: MLP and linear architectures), so the network on x computes what
+    /// it computed on x' — for a head trained on standardised embeddings that must then
+    /// read the encoder's raw ones.
+    public func foldInputAffine(shift: [Float], factor: [Float]) throws {
+        guard let first = root.layers.first as? Linear, first.bias, shift.count == inputDimensions, factor.count == inputDimensions else {
+            throw TrainingError.invalidHyperparameter(name: "input standardisation", value: "\(architecture)",
+                                                      expected: "a first Linear layer with bias and \(inputDimensions) inputs")
+        }
+        first.foldInputAffine(shift: shift, factor: factor, store: store)
+    }
+
     /// Evaluation-mode outputs for many rows, in batches.
     public func predict(_ input: Matrix, batchSize: Int = 1024) -> Matrix {
         var output = Matrix(rows: input.rows, columns: outputDimensions)

@@ -193,10 +193,10 @@ public struct SeriesClassificationComparison {
         public var seeds = 5
         /// Default: the baselines, the TCN from scratch, next-step pretraining with full
         /// fine-tuning, contrastive pretraining with a linear probe, with a ridge classifier
-        /// on the frozen encoder's features and with full fine-tuning, and `auto` (the
-        /// choice among them by cross-validation on the budget).
+        /// on the frozen encoder's pooled features and on its step features, and with full
+        /// fine-tuning, and `auto` (the choice among them by cross-validation on the budget).
         public var methods = ["1nn", "minirocket", "xgboost", "scratch", "pretrained-full", "contrastive-linear-probe", "contrastive-ridge",
-                              "contrastive-full", "auto"]
+                              "contrastive-ridge-steps", "contrastive-full", "auto"]
         public var fineTune = FineTuneConfig()
         public var encoder = SeriesEncoderConfig()
         public var nextStep = NextStepConfig()
@@ -364,7 +364,7 @@ public struct SeriesClassificationComparison {
         ] + (config.methods.contains { $0.hasPrefix("contrastive-") || $0 == "auto" } ? [
             "Contrastive pretraining once per seed on the same \(pool.count) series: two random crops of \(contrastive.cropLength.map(String.init) ?? "\(contrastive.cropFraction) × the longest series'") steps per series, jitter σ \(contrastive.jitter), scaling σ \(contrastive.scaling), \(Int(contrastive.maskRate * 100))% of steps masked, InfoNCE with τ \(contrastive.temperature) on a \(contrastive.projectionWidth)-wide projection head\(contrastive.temporalWeight > 0 ? " plus TS2Vec's \(contrastive.hierarchical ? "hierarchical contrast" : "temporal term") with weight \(contrastive.temporalWeight) (crops overlapping by at least half)" : ""), batch \(contrastive.training.batchSize), " + (pool.count >= contrastive.earlyStoppingSeries ? "up to \(contrastive.training.maximumEpochs) epochs with early stopping on held-out series." : "\(contrastive.steps) optimizer steps (fewer than \(contrastive.earlyStoppingSeries) series are too few for early stopping)."),
         ] : []) + (config.methods.contains("auto") ? [
-            "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive frozen + ridge, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
+            "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive frozen + ridge on pooled and on step features, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
         ] : []) + (config.methods.contains("contrastive-ridge") ? [
             "Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further; its pooled features of every series feed the same leave-one-out ridge classifier as MiniRocket (the frozen-encoder evaluation of TS2Vec and TS-TCC).",
         ] : []) + (config.methods.contains("contrastive-ridge-steps") ? [

@@ -1,0 +1,53 @@
+import PretextNN
+
+/// Per-feature standardisation of frozen embeddings for a head trained on them (the linear
+/// probe, and freeze-then-unfreeze's first phase):
+///
+///     z'ᵢ = (zᵢ − μᵢ)·kᵢ,   kᵢ = 1/σᵢ, or 0 when σᵢ ≤ 10⁻⁶·max(1, |μᵢ|)
+///
+/// with μ and σ each feature's mean and standard deviation over the training rows; a
+/// feature that does not vary there is read as 0. A contrastive encoder's pooled features
+/// can sit far from zero and vary little between examples (on Coffee: mean |μ| 1.6, mean σ
+/// 0.03), which a head trained by Adam from a random start for a hundred steps does not
+/// resolve — it predicted one class for every series. Standardised probe inputs are the
+/// usual remedy (MAE's linear probe puts a BatchNorm without affine parameters before the
+/// linear layer, He et al. 2022; the ridge of `EncoderRidgeClassifier` scales by σ too).
+/// After training, the map is folded into the head's first layer
+/// (`Network.foldInputAffine`), so the model reads raw embeddings and its file is as before.
+struct ProbeStandardization {
+    var shift: [Float]
+    var factor: [Float]
+
+    /// Statistics of every column of `embeddings` (N, D), in double precision.
+    init(fitting embeddings: Matrix) {
+        let rows = embeddings.rows, columns = embeddings.columns
+        var sum = [Double](repeating: 0, count: columns), squares = [Double](repeating: 0, count: columns)
+        for row in 0..<rows {
+            for column in 0..<columns { sum[column] += Double(embeddings[row, column]) }
+        }
+        let mean = sum.map { $0 / Double(max(rows, 1)) }
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let deviation = Double(embeddings[row, column]) - mean[column]
+                squares[column] += deviation * deviation
+            }
+        }
+        shift = mean.map { Float($0) }
+        factor = (0..<columns).map { column in
+            let deviation = (squares[column] / Double(max(rows, 1))).squareRoot()
+            return deviation > 1e-6 * max(1, abs(mean[column])) ? Float(1 / deviation) : 0
+        }
+    }
+
+    /// (N, D) → (N, D): z' as above.
+    func apply(_ embeddings: Matrix) -> Matrix {
+        var result = embeddings
+        let columns = embeddings.columns
+        for row in 0..<embeddings.rows {
+            for column in 0..<columns {
+                result.values[row * columns + column] = (embeddings.values[row * columns + column] - shift[column]) * factor[column]
+            }
+        }
+        return result
+    }
+}
