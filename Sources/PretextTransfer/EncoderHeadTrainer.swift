@@ -64,10 +64,12 @@ struct EncoderHeadTrainer {
 
     /// Trains `head` on standardised embeddings (`ProbeStandardization`, fitted on the
     /// training rows' embeddings), then folds the standardisation into it.
-    private func trainHead(_ head: Network, on raw: Matrix, validation rawValidation: Matrix, training: TrainingConfig,
+    private func trainHead(_ head: Network, on raw: consuming Matrix, validation rawValidation: consuming Matrix, training: TrainingConfig,
                            loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
         let standardization = ProbeStandardization(fitting: raw)
-        let embeddings = standardization.apply(raw), validation = standardization.apply(rawValidation)
+        var embeddings = consume raw, validation = consume rawValidation   // standardised in place, not copied
+        standardization.standardize(&embeddings)
+        standardization.standardize(&validation)
         let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
         let history = try Trainer(config: training, progress: progress, communicator: communicator).run(

@@ -19,7 +19,7 @@ struct ProbeStandardization {
     var factor: [Float]
 
     /// Statistics of every column of `embeddings` (N, D), in double precision.
-    init(fitting embeddings: Matrix) {
+    init(fitting embeddings: borrowing Matrix) {
         let rows = embeddings.rows, columns = embeddings.columns
         var sum = [Double](repeating: 0, count: columns), squares = [Double](repeating: 0, count: columns)
         for row in 0..<rows {
@@ -39,15 +39,24 @@ struct ProbeStandardization {
         }
     }
 
-    /// (N, D) → (N, D): z' as above.
-    func apply(_ embeddings: Matrix) -> Matrix {
-        var result = embeddings
+    /// (N, D) → (N, D): z' as above, in place (the embeddings are the largest matrix a
+    /// probe holds: N × D floats).
+    func standardize(_ embeddings: inout Matrix) {
         let columns = embeddings.columns
-        for row in 0..<embeddings.rows {
-            for column in 0..<columns {
-                result.values[row * columns + column] = (embeddings.values[row * columns + column] - shift[column]) * factor[column]
+        precondition(columns == shift.count, "ProbeStandardization: \(columns) columns, fitted on \(shift.count)")
+        embeddings.values.withUnsafeMutableBufferPointer { values in
+            for row in 0..<(values.count / max(columns, 1)) {
+                for column in 0..<columns {
+                    values[row * columns + column] = (values[row * columns + column] - shift[column]) * factor[column]
+                }
             }
         }
+    }
+
+    /// A standardised copy of `embeddings`.
+    func apply(_ embeddings: Matrix) -> Matrix {
+        var result = embeddings
+        standardize(&result)
         return result
     }
 }
