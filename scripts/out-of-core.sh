@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pretraining on a table larger than the memory the process may use: a generated numeric
-# CSV (ROWS rows × 20 float columns, from `pretext bench ingest`) is cached and pretrained
-# on inside a cgroup (v1 memory controller) limited to LIMIT_MB, and then — as the control
+# CSV (ROWS rows × 20 float columns, from `pretext bench ingest`) is cached, pretrained on
+# and fine-tuned on (column f20 as a numeric target, every row labeled; full and linear
+# probe) inside a cgroup (v1 memory controller) limited to LIMIT_MB, and then — as the control
 # that shows the limit is real — pretrained from the CSV itself under the same limit.
 # Prints each run's exit status, wall time, the process's own peak resident memory
 # (VmHWM, as Pretext reports it) and the cgroup's peak charge (memory.max_usage_in_bytes:
@@ -51,5 +52,9 @@ limited() {  # label, command...: runs the command inside the cgroup and reports
 }
 
 limited "pretext cache (streamed)" "$binary" cache "$csv" -o "$work/table.pretext" --quiet
-limited "pretext pretrain cache (streamed)" "$binary" pretrain "$work/table.pretext" --pretrain-epochs "$epochs" --window-mb "$((limit_mb / 6))" --quiet -o "$work/encoder.safetensors"
+limited "pretext pretrain cache (streamed)" "$binary" pretrain "$work/table.pretext" --target f20 --pretrain-epochs "$epochs" --window-mb "$((limit_mb / 6))" --quiet -o "$work/encoder.safetensors"
+for strategy in full linear-probe; do
+  limited "pretext finetune cache, $strategy" "$binary" finetune "$work/table.pretext" --target f20 --encoder "$work/encoder.safetensors" \
+    --strategy "$strategy" --fine-tune-epochs "$epochs" --window-mb "$((limit_mb / 6))" --quiet -o "$work/model-$strategy.safetensors"
+done
 limited "pretext pretrain CSV (in memory)" "$binary" pretrain "$csv" --pretrain-epochs "$epochs" --quiet -o "$work/encoder-csv.safetensors"

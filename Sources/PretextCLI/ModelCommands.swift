@@ -107,7 +107,9 @@ struct FinetuneCommand: ParsableCommand {
         for a fixed number of epochs. The encoder may come from another table: columns are \
         matched by name, source columns missing here are fed as missing, and new columns \
         get fresh input weights (a report of what was matched is printed). DATA may be a \
-        cache (pretext cache): then only its labeled rows are read.
+        cache (pretext cache): then its target column is read whole and the labeled rows' \
+        features are streamed — held when they fit in --window-mb (the same model as from \
+        the CSV), else read a window at a time each epoch.
 
         Examples:
           pretext finetune datasets/credit_data.csv --target target --encoder \\
@@ -122,17 +124,21 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "The pretrained encoder (.safetensors from pretext pretrain).") var encoder: String
     @Option(help: "An identifier column, passed through to predictions (repeatable).") var id: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
+    @Option(help: "Fine-tuning a cache: megabytes of training features held at a time (two windows at most).")
+    var windowMb = 64
     @OptionGroup var fineTune: FineTuneOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
+    func validate() throws {
+        guard windowMb >= 1 else { throw ValidationError("--window-mb must be at least 1 (megabytes), got \(windowMb).") }
+    }
+
     func run() throws {
         try reportingErrors(distributed: true) { communicator in
             _ = try loadBLAS(threads: read.threads)
-            // From a cache only the labeled rows are read: fine-tuning needs nothing else.
-            let table = TableFile.isCache(data)
-                ? try Workflow.labeledTable(cache: data, target: target, idColumns: id, options: try read.readOptions()).0
-                : try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions()).0
+            if TableFile.isCache(data) { return try runOnCache(communicator) }
+            let table = try Workflow.readTable(data, target: target, idColumns: id, options: try read.readOptions()).0
             let rows = try Workflow.budgetRows(table, budget: try fineTune.labels.map(fineTune.budget), seed: runOptions.seed)
             // An encoder pretrained on another table: align its columns by name.
             let (pretrained, alignment) = try TableAlignment.align(try PretrainedEncoder.load(from: encoder), to: table,
@@ -149,6 +155,23 @@ struct FinetuneCommand: ParsableCommand {
             printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows.count) labeled rows")
             print("wrote \(output)")
         }
+    }
+
+    /// Fine-tuning streamed from a cache (`Workflow.fineTuneAndSave(_:cache:…)`).
+    private func runOnCache(_ communicator: Communicator) throws {
+        let (_, alignment, rows) = try Workflow.fineTuneAndSave(
+            try PretrainedEncoder.load(from: encoder), cache: data, target: target, idColumns: id,
+            budget: try fineTune.labels.map(fineTune.budget), options: try read.readOptions(), config: fineTune.config(seed: runOptions.seed),
+            windowBytes: windowMb * 1_000_000, seed: runOptions.seed, to: output,
+            progress: ProgressReporter(label: "fine-tune epoch", quiet: runOptions.quiet), communicator: communicator)
+        guard communicator.isRoot else { return }
+        if !alignment.missing.isEmpty || !alignment.new.isEmpty {
+            printError("columns: " + alignment.description.replacingOccurrences(of: "\n", with: "\ncolumns: "))
+        }
+        if communicator.size > 1 { printError(communicator.summary) }
+        printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows) labeled rows streamed from the cache"
+                   + (MemoryStats.peakResidentBytes().map { "; peak memory \($0 / 1_000_000) MB" } ?? ""))
+        print("wrote \(output)")
     }
 }
 

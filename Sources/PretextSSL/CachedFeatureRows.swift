@@ -3,14 +3,14 @@ import PretextNN
 
 /// Preprocessed rows of a columnar cache, gathered on demand: what pretraining reads
 /// batch by batch from a table larger than memory.
-struct CachedFeatureRows: @unchecked Sendable {
-    let cache: CachedTable
-    let preprocessor: FittedPreprocessor
-    var columns: Int { preprocessor.featureNames.count }
+public struct CachedFeatureRows: @unchecked Sendable {
+    public let cache: CachedTable
+    public let preprocessor: FittedPreprocessor
+    public var columns: Int { preprocessor.featureNames.count }
 
     /// - Throws: `DataError.schemaMismatch` when the cache lacks a column the
     ///   preprocessing needs (checked once here, so gathering cannot fail later).
-    init(cache: CachedTable, preprocessor: FittedPreprocessor) throws {
+    public init(cache: CachedTable, preprocessor: FittedPreprocessor) throws {
         let missing = preprocessor.requiredColumns.filter { !cache.columnNames.contains($0) }
         guard missing.isEmpty else {
             throw DataError.schemaMismatch(missing: missing, reason: "The cache \(cache.path) lacks columns the preprocessing needs.")
@@ -20,7 +20,7 @@ struct CachedFeatureRows: @unchecked Sendable {
     }
 
     /// (rows.count, F): the features of cache rows `rows`, in order.
-    func rows(_ rows: [Int]) -> Matrix {
+    public func rows(_ rows: [Int]) -> Matrix {
         // Every required column is present (init), the only way `transform` throws.
         guard let (features, _) = try? preprocessor.transform(cache.table(rows: rows)) else {
             preconditionFailure("CachedFeatureRows: transform failed although the columns were checked")

@@ -2,8 +2,8 @@ import PretextData
 import PretextNN
 
 /// The training rows of a cache too large to hold, visited a window at a time: what
-/// makes pretraining on a table larger than memory read its file in order instead of
-/// faulting in one page per value.
+/// makes pretraining (and fine-tuning) on a table larger than memory read its file in
+/// order instead of faulting in one page per value.
 ///
 /// Each epoch the rows (positions 0..<n among the training rows, which are in file
 /// order) are cut into blocks of `blockRows` consecutive rows; the blocks are shuffled
@@ -18,11 +18,13 @@ import PretextNN
 /// in that order ("virtual" positions), found through the window holding them and that
 /// window's own shuffle, drawn when it loads. Memory: at most two windows (a batch may
 /// straddle two) with their shuffles, and one entry per block.
-final class WindowedFeatureRows: @unchecked Sendable {
-    let source: CachedFeatureRows
-    /// The cache rows that train, in file order (every row but the held-out ones);
-    /// positions index into it.
-    let rows: RowsExcept
+public final class WindowedFeatureRows: @unchecked Sendable {
+    public let source: CachedFeatureRows
+    /// How many rows train: positions 0..<rowCount.
+    public let rowCount: Int
+    /// The cache row at each position, in file order (pretraining: every row but the
+    /// held-out ones; fine-tuning: the labeled training rows).
+    private let cacheRow: (Int) -> Int
     let blockRows: Int
     let windowBlocks: Int
     private var blocksOfWindow: [[Int]] = []
@@ -42,18 +44,28 @@ final class WindowedFeatureRows: @unchecked Sendable {
     init(source: CachedFeatureRows, rows: RowsExcept, blockRows: Int, windowBlocks: Int) {
         precondition(blockRows > 0 && windowBlocks > 0, "blocks and windows need rows")
         self.source = source
-        self.rows = rows
+        (rowCount, cacheRow) = (rows.count, { rows[$0] })
         self.blockRows = blockRows
         self.windowBlocks = windowBlocks
     }
 
-    var blockCount: Int { (rows.count + blockRows - 1) / blockRows }
+    /// `rows`: cache rows, sorted (file order).
+    public init(source: CachedFeatureRows, rows: [Int], blockRows: Int, windowBlocks: Int) {
+        precondition(blockRows > 0 && windowBlocks > 0, "blocks and windows need rows")
+        precondition(zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }, "WindowedFeatureRows: rows in file order")
+        self.source = source
+        (rowCount, cacheRow) = (rows.count, { rows[$0] })
+        self.blockRows = blockRows
+        self.windowBlocks = windowBlocks
+    }
 
-    private func positions(of block: Int) -> Range<Int> { (block * blockRows)..<min(rows.count, (block + 1) * blockRows) }
+    var blockCount: Int { (rowCount + blockRows - 1) / blockRows }
+
+    private func positions(of block: Int) -> Range<Int> { (block * blockRows)..<min(rowCount, (block + 1) * blockRows) }
 
     /// Draws the next epoch's windows (`Trainer.epochOrder`, which then walks the virtual
-    /// positions 0..<rows.count in order).
-    func startEpoch(generator: inout SeededGenerator) {
+    /// positions 0..<rowCount in order).
+    public func startEpoch(generator: inout SeededGenerator) {
         var blocks = Array(0..<blockCount)
         generator.shuffle(&blocks)
         blocksOfWindow = []
@@ -70,7 +82,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
 
     /// The window holding virtual position `virtual`.
     private func window(of virtual: Int) -> Int {
-        precondition(virtual >= 0 && virtual < rows.count, "a virtual position outside the epoch")
+        precondition(virtual >= 0 && virtual < rowCount, "a virtual position outside the epoch")
         if lastWindow >= 0 && windowStart[lastWindow] <= virtual && virtual < windowStart[lastWindow + 1] { return lastWindow }
         var low = 0, high = windowStart.count - 2   // the last window starting at or before `virtual`
         while low < high {
@@ -80,9 +92,9 @@ final class WindowedFeatureRows: @unchecked Sendable {
         return low
     }
 
-    /// The training position (index into `rows`) at virtual position `virtual` of this
+    /// The training position (0..<rowCount) at virtual position `virtual` of this
     /// epoch's order.
-    func position(_ virtual: Int) -> Int {
+    public func position(_ virtual: Int) -> Int {
         let index = window(of: virtual)
         var local = load(index).shuffle[virtual - windowStart[index]]
         for block in blocksOfWindow[index] {
@@ -95,7 +107,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
 
     /// The features of the rows at virtual positions `batch`, and the window the first
     /// lies in, whose rows are the corruption's donors.
-    func gather(_ batch: [Int]) -> (anchors: Matrix, pool: Matrix) {
+    public func gather(_ batch: [Int]) -> (anchors: Matrix, pool: Matrix) {
         precondition(!batch.isEmpty && !blocksOfWindow.isEmpty, "gather a batch of a started epoch")
         let width = source.columns
         var anchors = Matrix(rows: batch.count, columns: width)
@@ -109,6 +121,15 @@ final class WindowedFeatureRows: @unchecked Sendable {
         return (anchors, load(first).features)
     }
 
+    /// Calls `body` with the features of every row, `rows` at a time, in file order: a
+    /// pass over the file that leaves the epoch's windows alone.
+    public func forEachSlice(rows sliceRows: Int, _ body: (Matrix) throws -> Void) rethrows {
+        precondition(sliceRows > 0, "slices need rows")
+        for start in stride(from: 0, to: rowCount, by: sliceRows) {
+            try body(source.rows((start..<min(rowCount, start + sliceRows)).map(cacheRow)))
+        }
+    }
+
     private func load(_ number: Int) -> Window {
         if let hit = loaded[number] {
             lastWindow = number
@@ -117,7 +138,7 @@ final class WindowedFeatureRows: @unchecked Sendable {
         // Windows come in order; the last one used may still be needed by a straddling batch.
         loaded = loaded.filter { $0.key == lastWindow }
         lastWindow = number
-        let cacheRows = blocksOfWindow[number].flatMap { positions(of: $0).map { rows[$0] } }
+        let cacheRows = blocksOfWindow[number].flatMap { positions(of: $0).map { cacheRow($0) } }
         // Read and preprocessed in slices, so the only full-size copy is the window itself.
         let width = source.columns
         var features = Matrix(rows: cacheRows.count, columns: width)

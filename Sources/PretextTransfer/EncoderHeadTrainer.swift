@@ -34,49 +34,80 @@ struct EncoderHeadTrainer {
     }
 
     /// - Parameters:
-    ///   - loss: the batch loss of head outputs for the given row indices into `x`.
+    ///   - loss: the batch loss of head outputs for the given positions of `x`.
     ///   - validationLoss: the loss of head outputs for every row of `xValidation`.
     func train(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, training: TrainingConfig,
                loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
+        try train(encoder: encoder, head: head, inputs: .held(x), xValidation: xValidation, training: training,
+                  loss: loss, validationLoss: validationLoss)
+    }
+
+    /// The same for rows held or visited a window at a time (`HeadInputs`); `loss` gets
+    /// positions 0..<inputs.count.
+    func train(encoder: Network, head: Network, inputs: HeadInputs, xValidation: Matrix, training: TrainingConfig,
+               loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
         switch strategy {
         case .linearProbe:
-            return try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), training: training,
+            return try trainHead(head, encoder: encoder, inputs: inputs, xValidation: xValidation, training: training,
                                  loss: loss, validationLoss: validationLoss)
         case .full:
-            return try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+            return try trainJointly(encoder: encoder, head: head, inputs: inputs, xValidation: xValidation, training: training,
                                     encoderRate: optimizer.learningRate, loss: loss, validationLoss: validationLoss)
         case .freezeThenUnfreeze:
             var frozen = training
             frozen.maximumEpochs = min(frozenEpochs, training.maximumEpochs)
-            let first = try trainHead(head, on: encoder.predict(x), validation: encoder.predict(xValidation), training: frozen,
+            let first = try trainHead(head, encoder: encoder, inputs: inputs, xValidation: xValidation, training: frozen,
                                       loss: loss, validationLoss: validationLoss)
             var joint = training
             if let fixedEpochs {
                 joint.maximumEpochs = fixedEpochs - frozen.maximumEpochs
                 if joint.maximumEpochs == 0 { return first }
             }
-            var history = try trainJointly(encoder: encoder, head: head, x: x, xValidation: xValidation, training: joint,
+            var history = try trainJointly(encoder: encoder, head: head, inputs: inputs, xValidation: xValidation, training: joint,
                                            encoderRate: optimizer.learningRate * encoderLearningRateFactor, loss: loss, validationLoss: validationLoss)
             history.epochs = first.epochs + history.epochs
             return history
         }
     }
 
-    /// Trains `head` on standardised embeddings (`ProbeStandardization`, fitted on the
-    /// training rows' embeddings), then folds the standardisation into it.
-    private func trainHead(_ head: Network, on raw: consuming Matrix, validation rawValidation: consuming Matrix, training: TrainingConfig,
+    /// Trains `head` on the frozen encoder's standardised embeddings
+    /// (`ProbeStandardization`, fitted on the training rows'), then folds the
+    /// standardisation into it. Held rows are embedded once (N × D floats, standardised in
+    /// place); windowed rows a batch at a time, their statistics from one pass over the file.
+    private func trainHead(_ head: Network, encoder: Network, inputs: HeadInputs, xValidation: Matrix, training: TrainingConfig,
                            loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
-        let standardization = ProbeStandardization(fitting: raw)
-        var embeddings = consume raw, validation = consume rawValidation   // standardised in place, not copied
-        standardization.standardize(&embeddings)
+        let standardization: ProbeStandardization
+        let embedBatch: ([Int]) -> (positions: [Int], embeddings: ([Int]) -> Matrix)
+        switch inputs {
+        case .held(let x):
+            var embeddings = encoder.predict(x)
+            standardization = ProbeStandardization(fitting: embeddings)
+            standardization.standardize(&embeddings)
+            let standardized = embeddings
+            embedBatch = { batch in (batch, { standardized.gatheringRows($0) }) }
+        case .windowed:
+            standardization = ProbeStandardization(slices: { emit in inputs.forEachSlice { emit(encoder.predict($0)) } })
+            embedBatch = { batch in
+                let (positions, features) = inputs.batch(batch)
+                return (positions, { rows in
+                    var embeddings = encoder.predict(features(rows))
+                    standardization.standardize(&embeddings)
+                    return embeddings
+                })
+            }
+        }
+        var validation = encoder.predict(xValidation)
         standardization.standardize(&validation)
-        let steps = (embeddings.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
+        let steps = (inputs.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
-        let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
-            rowCount: embeddings.rows, stores: [head.store], optimizers: [optimizer],
+        var trainer = Trainer(config: training, progress: progress, communicator: communicator)
+        trainer.epochOrder = inputs.epochOrder
+        let history = try trainer.run(
+            rowCount: inputs.count, stores: [head.store], optimizers: [optimizer],
             step: { batch in
-                communicator.step(batch, share: share) { rows in
-                    let result = loss(head.forward(embeddings.gatheringRows(rows), mode: .training), rows)
+                let (positions, embeddings) = embedBatch(batch)
+                return communicator.step(positions, share: share) { rows in
+                    let result = loss(head.forward(embeddings(rows), mode: .training), rows)
                     return (result, { head.accumulateGradients($0) })
                 }
             },
@@ -85,17 +116,20 @@ struct EncoderHeadTrainer {
         return history
     }
 
-    private func trainJointly(encoder: Network, head: Network, x: Matrix, xValidation: Matrix, training: TrainingConfig, encoderRate: Float,
+    private func trainJointly(encoder: Network, head: Network, inputs: HeadInputs, xValidation: Matrix, training: TrainingConfig, encoderRate: Float,
                               loss: @escaping (Matrix, [Int]) -> LossResult, validationLoss: @escaping (Matrix) -> Double) throws -> TrainingHistory {
-        let steps = (x.rows + training.batchSize - 1) / training.batchSize * training.maximumEpochs
+        let steps = (inputs.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         var encoderOptimizer = optimizer
         encoderOptimizer.learningRate = encoderRate
         let optimizers = [try Optimizer(config: encoderOptimizer, totalSteps: steps), try Optimizer(config: optimizer, totalSteps: steps)]
-        return try Trainer(config: training, progress: progress, communicator: communicator).run(
-            rowCount: x.rows, stores: [encoder.store, head.store], optimizers: optimizers,
+        var trainer = Trainer(config: training, progress: progress, communicator: communicator)
+        trainer.epochOrder = inputs.epochOrder
+        return try trainer.run(
+            rowCount: inputs.count, stores: [encoder.store, head.store], optimizers: optimizers,
             step: { batch in
-                communicator.step(batch, share: share) { rows in
-                    let output = head.forward(encoder.forward(x.gatheringRows(rows), mode: .training), mode: .training)
+                let (positions, features) = inputs.batch(batch)
+                return communicator.step(positions, share: share) { rows in
+                    let output = head.forward(encoder.forward(features(rows), mode: .training), mode: .training)
                     return (loss(output, rows), { encoder.accumulateGradients(head.backward($0)) })
                 }
             },

@@ -36,16 +36,23 @@ public struct FineTuner {
         let labeledRows = try LabeledRows(table, rows: rows, validationRows: fixed == nil ? validationRows : nil,
                                           validationFraction: fixed == nil ? config.validationFraction : 0,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requested)
+        let features = try pretrained.features(table)
+        return try fit(pretrained, labeled: labeledRows, table: table, inputs: .held(features.gatheringRows(labeledRows.train)),
+                       xValidation: features.gatheringRows(labeledRows.validation))
+    }
+
+    /// The fit once the rows are chosen: `inputs` holds the features of `labeled.train`
+    /// (position p is row `labeled.train[p]` of `table`, whose target the labels come
+    /// from), `xValidation` those of `labeled.validation`.
+    func fit(_ pretrained: PretrainedEncoder, labeled labeledRows: LabeledRows, table: Table, inputs: HeadInputs,
+             xValidation: Matrix) throws -> TabularModel {
         let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         var training = config.training
-        if let fixed {
+        if let fixed = config.fixedEpochs {
             training.maximumEpochs = fixed
         } else if validation.isEmpty {
             training = training.withoutValidation(epochs: config.epochsWithoutValidation)
         }
-
-        let features = try pretrained.features(table)
-        let x = features.gatheringRows(trainRows), xValidation = features.gatheringRows(validation)
         let outputs = task.isClassification ? target.classNames.count : 1
         var seeds = SeededGenerator(seed: config.seed, stream: "fine-tune")
         let encoder = try pretrained.network.copy()
@@ -61,7 +68,7 @@ public struct FineTuner {
         trainer.communicator = communicator
         trainer.share = { objective.share(of: $0, in: $1) }
         let history = try trainer.train(
-            encoder: encoder, head: head, x: x, xValidation: xValidation, training: training,
+            encoder: encoder, head: head, inputs: inputs, xValidation: xValidation, training: training,
             loss: { objective.loss($0, batch: $1) }, validationLoss: { objective.validationLoss($0) })
         return TabularModel(preprocessor: pretrained.preprocessor, encoder: encoder, head: head, target: target,
                             config: config, history: history)

@@ -20,6 +20,40 @@ struct ProbeStandardization {
 
     /// Statistics of every column of `embeddings` (N, D), in double precision.
     init(fitting embeddings: borrowing Matrix) {
+        let (count, mean, squares) = Self.moments(embeddings)
+        self.init(count: count, mean: mean, squares: squares)
+    }
+
+    /// Statistics of embeddings that come a slice at a time (`slices` calls its argument
+    /// with each (n_i, D) slice): each slice's mean and sum of squared deviations, merged
+    /// by Chan, Golub and LeVeque's pairwise update — one pass, no cancellation.
+    init(slices: ((Matrix) -> Void) throws -> Void) rethrows {
+        var count = 0, mean: [Double] = [], squares: [Double] = []
+        try slices { slice in
+            let (n, sliceMean, sliceSquares) = Self.moments(slice)
+            guard n > 0 else { return }
+            if count == 0 { (count, mean, squares) = (n, sliceMean, sliceSquares); return }
+            let total = Double(count + n)
+            for column in mean.indices {
+                let delta = sliceMean[column] - mean[column]
+                squares[column] += sliceSquares[column] + delta * delta * Double(count) * Double(n) / total
+                mean[column] += delta * Double(n) / total
+            }
+            count += n
+        }
+        self.init(count: count, mean: mean, squares: squares)
+    }
+
+    private init(count: Int, mean: [Double], squares: [Double]) {
+        shift = mean.map { Float($0) }
+        factor = mean.indices.map { column in
+            let deviation = (squares[column] / Double(max(count, 1))).squareRoot()
+            return deviation > 1e-6 * max(1, abs(mean[column])) ? Float(1 / deviation) : 0
+        }
+    }
+
+    /// Rows, column means and sums of squared deviations from them (two passes).
+    private static func moments(_ embeddings: borrowing Matrix) -> (Int, [Double], [Double]) {
         let rows = embeddings.rows, columns = embeddings.columns
         var sum = [Double](repeating: 0, count: columns), squares = [Double](repeating: 0, count: columns)
         for row in 0..<rows {
@@ -32,11 +66,7 @@ struct ProbeStandardization {
                 squares[column] += deviation * deviation
             }
         }
-        shift = mean.map { Float($0) }
-        factor = (0..<columns).map { column in
-            let deviation = (squares[column] / Double(max(rows, 1))).squareRoot()
-            return deviation > 1e-6 * max(1, abs(mean[column])) ? Float(1 / deviation) : 0
-        }
+        return (rows, mean, squares)
     }
 
     /// (N, D) → (N, D): z' as above, in place (the embeddings are the largest matrix a

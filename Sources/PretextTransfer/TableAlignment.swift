@@ -29,14 +29,19 @@ public struct ColumnAlignment: Sendable, Equatable, CustomStringConvertible {
 /// weights for the source features and gets freshly initialised weights
 /// (U(−1/√I, 1/√I), as `Linear`) for the new features; every other layer is copied.
 public enum TableAlignment {
+    /// How `encoder`'s input columns meet `table`'s feature columns, by name (no data read).
+    public static func columns(_ encoder: PretrainedEncoder, _ table: Table) -> ColumnAlignment {
+        let sourceColumns = encoder.preprocessor.features.map(\.name)
+        let targetFeatures = table.columns.filter { $0.role == .feature }.map(\.name)
+        return ColumnAlignment(matched: sourceColumns.filter { targetFeatures.contains($0) },
+                               missing: sourceColumns.filter { !targetFeatures.contains($0) },
+                               new: targetFeatures.filter { !sourceColumns.contains($0) })
+    }
+
     public static func align(_ encoder: PretrainedEncoder, to table: Table, rows: [Int]? = nil, seed: UInt64 = 0) throws
         -> (encoder: PretrainedEncoder, alignment: ColumnAlignment) {
         let source = encoder.preprocessor
-        let sourceColumns = source.features.map(\.name)
-        let targetFeatures = table.columns.filter { $0.role == .feature }.map(\.name)
-        let alignment = ColumnAlignment(matched: sourceColumns.filter { targetFeatures.contains($0) },
-                                        missing: sourceColumns.filter { !targetFeatures.contains($0) },
-                                        new: targetFeatures.filter { !sourceColumns.contains($0) })
+        let alignment = columns(encoder, table)
         if alignment.missing.isEmpty && alignment.new.isEmpty { return (encoder, alignment) }
 
         // Preprocessing for the new columns, fitted on the target rows.

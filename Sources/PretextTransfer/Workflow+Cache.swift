@@ -3,7 +3,8 @@ import PretextNN
 import PretextSSL
 
 /// The workflow on a columnar cache (`pretext cache`), never holding the whole table:
-/// pretraining streams batches, fine-tuning reads the labeled rows alone, prediction and
+/// pretraining and fine-tuning stream batches (fine-tuning reads the target column whole),
+/// `fit` reads the labeled rows and a sample of the others, prediction and
 /// embedding go a chunk of rows at a time into a `CSVStream`. A chunk's rows are a small
 /// `Table` with the cache's columns (categories keep their whole vocabulary), so each
 /// row gets the output it gets from the table read whole: exactly for trees and for a
@@ -32,13 +33,41 @@ extension Workflow {
         return (try pretrainer.fit(cache, excluding: Set(excluding)), cache.rowCount)
     }
 
-    /// The labeled rows of a cache (a value in `target`) as a table, with the target and
-    /// id columns marked: what fine-tuning needs, read without the unlabeled rows.
-    /// Returns the table and how many rows the cache has in all.
-    public static func labeledTable(cache path: String, target: String, idColumns: [String],
-                                    options: ReadOptions) throws -> (Table, cacheRows: Int) {
-        let (table, _, cacheRows) = try fitTable(cache: path, target: target, idColumns: idColumns, options: options, unlabeledSample: 0, seed: 0)
-        return (table, cacheRows)
+    /// Fine-tunes `encoder` on a cache's labeled rows — or a `budget` of them, drawn as
+    /// `budgetRows` draws from a table — streaming their features
+    /// (`FineTuner.fit(encoder:cache:target:rows:windowBytes:)`), and saves the model (rank
+    /// 0). An encoder pretrained on another table is aligned by column name
+    /// (`TableAlignment`); only when the cache has feature columns the encoder lacks are
+    /// the learning rows read whole, to fit those columns' preprocessing. Returns the
+    /// model, the alignment and how many labeled rows it learned from.
+    public static func fineTuneAndSave(_ encoder: PretrainedEncoder, cache path: String, target: String, idColumns: [String],
+                                       budget: LabelBudget?, options: ReadOptions, config: FineTuneConfig, windowBytes: Int,
+                                       seed: UInt64, to output: String, progress: ProgressReporter?,
+                                       communicator: Communicator = .single) throws -> (TabularModel, ColumnAlignment, rows: Int) {
+        try TableFile.checkOptions(options, forCache: path)
+        let cache = try CachedTable(path: path)
+        for name in [target] + idColumns where !cache.columnNames.contains(name) {
+            throw DataError.unknownColumn(path: path, name: name, role: name == target ? "the target" : "an id column",
+                                          closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
+        }
+        var targets = cache.table(only: [target])
+        try targets.setRole(.target, for: target)
+        let rows = try budgetRows(targets, budget: budget, seed: seed)
+        var schema = cache.table(rows: [])
+        try schema.setRole(.target, for: target)
+        for id in idColumns { try schema.setRole(.id, for: id) }
+        var aligned = (encoder: encoder, alignment: TableAlignment.columns(encoder, schema))
+        if !aligned.alignment.new.isEmpty || !aligned.alignment.missing.isEmpty {
+            var learning = aligned.alignment.new.isEmpty ? schema : cache.table(rows: rows)
+            try learning.setRole(.target, for: target)
+            for id in idColumns { try learning.setRole(.id, for: id) }
+            aligned = try TableAlignment.align(encoder, to: learning, seed: seed)
+        }
+        let model = try FineTuner(config: config, progress: progress, communicator: communicator)
+            .fit(encoder: aligned.encoder, cache: cache, target: target, rows: rows, windowBytes: windowBytes)
+        model.idColumns = idColumns
+        if communicator.isRoot { try model.save(to: output) }
+        return (model, aligned.alignment, rows.count)
     }
 
     /// What `fit` learns from in a cache, held in memory: every labeled row (a value in

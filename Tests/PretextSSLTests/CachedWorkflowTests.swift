@@ -109,7 +109,10 @@ final class CachedWorkflowTests: XCTestCase {
         XCTAssertEqual(try bytes(folder + "/streamed.csv"), try bytes(folder + "/whole.csv"))
     }
 
-    func testFineTuningFromACacheReadsTheLabeledRowsAndTrainsTheSameModel() throws {
+    /// Fine-tuning streamed from a cache: below a window it trains exactly the model the
+    /// CSV's labeled rows train (every strategy, the same hold-out), and with windows of a
+    /// few blocks it visits every row and learns as well; the budget rows are the same.
+    func testFineTuningFromACacheStreamsTheLabeledRows() throws {
         // Every third row unlabeled.
         let lines = try String(contentsOfFile: datasetsPath + "/penguins.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         let partly = [lines[0]] + lines.dropFirst().enumerated().map { index, line in
@@ -119,32 +122,66 @@ final class CachedWorkflowTests: XCTestCase {
         try (partly.joined(separator: "\n") + "\n").write(toFile: csv, atomically: false, encoding: .utf8)
         let cache = folder + "/partly.pretext"
         try ColumnarCache.build(csv, to: cache)
-
-        let (table, cacheRows) = try Workflow.labeledTable(cache: cache, target: "target", idColumns: ["island"], options: ReadOptions())
+        let cached = try CachedTable(path: cache)
         let (whole, _) = try Workflow.readTable(csv, target: "target", idColumns: ["island"], options: ReadOptions())
-        XCTAssertEqual(cacheRows, 344)
-        XCTAssertEqual(table.rowCount, whole.labeledRows.count)
-        XCTAssertEqual(table.rowCount, 344 - 344 / 3)
-        XCTAssertEqual(table.target?.name, "target")
-        XCTAssertEqual(table["island"]?.role, .id)
+        XCTAssertEqual(whole.labeledRows.count, 344 - 344 / 3)
 
+        // Pretrained with "island" as an id (not an input), as the cache path reads it.
         let encoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 2, width: 32)).fit(whole)
-        let fromCache = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: table, rows: table.labeledRows)
-        let fromCSV = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: whole, rows: whole.labeledRows)
-        XCTAssertEqual(fromCache.head.store.values, fromCSV.head.store.values)
-        XCTAssertEqual(fromCache.encoder.store.values, fromCSV.encoder.store.values)
+        for strategy in FineTuneConfig.Strategy.allCases {
+            var config = quickFineTune()
+            config.strategy = strategy
+            let fromCSV = try FineTuner(config: config).fit(encoder: encoder, table: whole, rows: whole.labeledRows)
+            let fromCache = try FineTuner(config: config).fit(encoder: encoder, cache: cached, target: "target")
+            XCTAssertEqual(fromCache.head.store.values, fromCSV.head.store.values, "\(strategy)")
+            XCTAssertEqual(fromCache.encoder.store.values, fromCSV.encoder.store.values, "\(strategy)")
+            XCTAssertEqual(fromCache.history.epochs.count, fromCSV.history.epochs.count, "\(strategy)")
 
-        XCTAssertThrowsError(try Workflow.labeledTable(cache: cache, target: "tagret", idColumns: [], options: ReadOptions())) { error in
+            // Windows of one block of 16 rows (1 kB holds fewer rows than a block of features).
+            let windowed = try FineTuner(config: config).fit(encoder: encoder, cache: cached, target: "target",
+                                                             windowBytes: 1_024, blockRows: 16)
+            XCTAssertNotEqual(windowed.head.store.values, fromCSV.head.store.values, "\(strategy): windows order the rows otherwise")
+            let labeled = whole.selecting(rows: whole.labeledRows)
+            func accuracy(_ model: TabularModel) throws -> Double {
+                let predicted = try model.predictions(labeled).predictions.labels
+                return Double(zip(predicted, (0..<labeled.rowCount).map { labeled.target!.text(at: $0) }).filter { $0 == $1 }.count)
+                    / Double(labeled.rowCount)
+            }
+            let (streamed, held) = (try accuracy(windowed), try accuracy(fromCSV))
+            XCTAssertGreaterThan(streamed, held - 0.05, "\(strategy): windowed \(streamed), held \(held)")
+        }
+        XCTAssertThrowsError(try FineTuner(config: quickFineTune()).fit(encoder: encoder, cache: cached, target: "tagret")) { error in
             XCTAssertTrue("\(error)".contains("tagret"), "\(error)")
         }
+
+        // The CLI's path: a budget drawn from the target column alone is the table's budget.
+        let output = folder + "/model.safetensors"
+        let (model, alignment, count) = try Workflow.fineTuneAndSave(
+            encoder, cache: cache, target: "target", idColumns: ["island"], budget: .fraction(0.25), options: ReadOptions(),
+            config: quickFineTune(), windowBytes: 64_000_000, seed: 3, to: output, progress: nil)
+        let budget = try Workflow.budgetRows(whole, budget: .fraction(0.25), seed: 3)
+        XCTAssertEqual(count, budget.count)
+        XCTAssertTrue(alignment.missing.isEmpty && alignment.new.isEmpty, "\(alignment)")
+        let expected = try FineTuner(config: quickFineTune()).fit(encoder: encoder, table: whole, rows: budget)
+        XCTAssertEqual(model.head.store.values, expected.head.store.values)
+        XCTAssertEqual(model.idColumns, ["island"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output))
+        // An encoder that read "island" as a feature: here it is an id, so it is fed as missing.
+        var withIsland = whole
+        try withIsland.setRole(.feature, for: "island")
+        let islandEncoder = try Pretrainer(config: quickScarf(seed: 1, epochs: 2, width: 32)).fit(withIsland)
+        let (_, aligned, _) = try Workflow.fineTuneAndSave(
+            islandEncoder, cache: cache, target: "target", idColumns: ["island"], budget: nil, options: ReadOptions(),
+            config: quickFineTune(), windowBytes: 64_000_000, seed: 3, to: output, progress: nil)
+        XCTAssertEqual(aligned.missing, ["island"])
 
         // `fit`'s table: every labeled row and a seeded sample of the unlabeled ones.
         let unlabeledCount = 344 / 3
         let (sampled, sampleCount, _) = try Workflow.fitTable(cache: cache, target: "target", idColumns: ["island"], options: ReadOptions(),
                                                               unlabeledSample: 40, seed: 5)
         XCTAssertEqual(sampleCount, 40)
-        XCTAssertEqual(sampled.rowCount, table.rowCount + 40)
-        XCTAssertEqual(sampled.labeledRows.count, table.rowCount, "every labeled row")
+        XCTAssertEqual(sampled.rowCount, whole.labeledRows.count + 40)
+        XCTAssertEqual(sampled.labeledRows.count, whole.labeledRows.count, "every labeled row")
         XCTAssertEqual(sampled.target?.name, "target")
         let again = try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(), unlabeledSample: 40, seed: 5).0
         XCTAssertEqual(again.contentFingerprint, try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(),
@@ -157,7 +194,24 @@ final class CachedWorkflowTests: XCTestCase {
         XCTAssertEqual(everything.0.contentFingerprint, (try Workflow.readTable(csv, target: "target", idColumns: [], options: ReadOptions()).0).contentFingerprint,
                        "with room for every row, the table read whole")
         XCTAssertEqual(try Workflow.fitTable(cache: cache, target: "target", idColumns: [], options: ReadOptions(), unlabeledSample: 0, seed: 5).0.rowCount,
-                       table.rowCount)
+                       whole.labeledRows.count)
+    }
+
+    /// A hold-out too large to hold is cut to a seeded sample; the rest train.
+    func testCappingTheValidationRowsMovesTheRestToTraining() throws {
+        let table = try loadTable("penguins.csv")
+        let labeled = try LabeledRows(table, rows: nil, validationRows: nil, validationFraction: 0.2, minimumValidationRows: 1, seed: 4)
+        XCTAssertGreaterThan(labeled.validation.count, 10)
+        let capped = labeled.cappingValidation(at: 10, seed: 4)
+        XCTAssertEqual(capped.validation.count, 10)
+        XCTAssertTrue(Set(capped.validation).isSubset(of: labeled.validation))
+        XCTAssertEqual(capped.train.count, labeled.train.count + labeled.validation.count - 10)
+        XCTAssertEqual(Set(capped.train + capped.validation), Set(labeled.train + labeled.validation))
+        XCTAssertEqual(capped.train, capped.train.sorted())
+        XCTAssertEqual(capped.validation, capped.validation.sorted())
+        XCTAssertEqual(labeled.cappingValidation(at: 10, seed: 4).validation, capped.validation, "seeded")
+        XCTAssertNotEqual(labeled.cappingValidation(at: 10, seed: 5).validation, capped.validation)
+        XCTAssertEqual(labeled.cappingValidation(at: 1_000, seed: 4).validation, labeled.validation, "nothing to cut")
     }
 
     func testOutputsAreCompleteOrAbsent() throws {

@@ -93,13 +93,14 @@ public final class CachedTable: @unchecked Sendable {
         return schema
     }
 
-    /// The rows `rows` (default: all) as a `Table`, every column a feature. Categorical
+    /// The rows `rows` (default: all) as a `Table`, every column a feature — or only the
+    /// columns named in `only` (e.g. a target read without the features). Categorical
     /// columns keep their whole vocabulary, so codes mean the same in every batch.
     /// A code outside the vocabulary (a damaged file) reads as missing.
-    public func table(rows: [Int]? = nil) -> Table {
+    public func table(rows: [Int]? = nil, only: Set<String>? = nil) -> Table {
         let rows = rows ?? Array(0..<rowCount)
         precondition(rows.allSatisfy { $0 >= 0 && $0 < rowCount }, "CachedTable.table: a row outside 0..<\(rowCount)")
-        let columns = schema.columns.map { column -> Column in
+        let columns = schema.columns.filter { only?.contains($0.name) ?? true }.map { column -> Column in
             let region = base + column.offset
             switch column.storage {
             case .float32:
