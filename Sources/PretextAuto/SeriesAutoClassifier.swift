@@ -31,7 +31,7 @@ public struct SeriesAutoConfig: Codable, Sendable, Equatable {
     /// Candidates considered, in order of preference on ties. Default: all seven.
     public var candidates: [Candidate] = Candidate.allCases
     public var encoder = SeriesEncoderConfig()
-    public var fineTune = FineTuneConfig()
+    public var fineTune = FineTuneConfig.seriesClassification
     public var contrastive = ContrastiveSeriesConfig()
     public var nextStep = NextStepConfig()
     public var minirocket = MiniRocketConfig()

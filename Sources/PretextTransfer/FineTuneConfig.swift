@@ -40,6 +40,20 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
     public var minimumValidationRows: Int = 30
     /// Epochs when there is too little data to validate. Default 100.
     public var epochsWithoutValidation: Int = 100
+    /// When set, a fit without validation trains this many optimizer steps instead —
+    /// ⌈steps / batches per epoch⌉ epochs, whatever `epochsWithoutValidation` and the
+    /// epoch cap say: with fewer rows than a batch an epoch is one step, and 100 of them
+    /// left series classifiers undertrained (`results/series-steps-study`). Series
+    /// classification sets it (`SeriesSettings.fineTuneSteps`); default nil (epochs).
+    public var stepsWithoutValidation: Int?
+
+    /// The defaults for series classifiers: these, and 500 optimizer steps without
+    /// validation (`stepsWithoutValidation`).
+    public static var seriesClassification: FineTuneConfig {
+        var config = FineTuneConfig()
+        config.stepsWithoutValidation = 500
+        return config
+    }
     /// When set, training runs exactly this many epochs in all on every given row, with
     /// no validation and no early stopping — the count chosen by model selection
     /// (`FineTuneSelector`). For freeze-then-unfreeze the frozen phase takes the first
@@ -62,6 +76,9 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
         }
         guard validationFraction >= 0 && validationFraction < 1 else {
             throw TrainingError.invalidHyperparameter(name: "validationFraction", value: "\(validationFraction)", expected: "0 ≤ f < 1")
+        }
+        if let stepsWithoutValidation, stepsWithoutValidation < 1 {
+            throw TrainingError.invalidHyperparameter(name: "stepsWithoutValidation", value: "\(stepsWithoutValidation)", expected: "≥ 1")
         }
         if let fixedEpochs, fixedEpochs < 1 {
             throw TrainingError.invalidHyperparameter(name: "fixedEpochs", value: "\(fixedEpochs)", expected: "≥ 1")

@@ -46,6 +46,11 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var fineTuneEpochs = 200
     public var fineTunePatience = 16
     public var fineTuneLearningRate: Float = 1e-3
+    /// Series classification with too few labeled series to validate (under
+    /// `FineTuneConfig.minimumValidationRows`): optimizer steps to train
+    /// (`FineTuneConfig.stepsWithoutValidation`). Default 500, chosen on development
+    /// halves (`results/series-steps-study`).
+    public var fineTuneSteps = FineTuneConfig.seriesClassification.stepsWithoutValidation!
     /// How a pretrained encoder is adapted.
     public var strategy: FineTuneConfig.Strategy = .full
     /// XGBoost's random-search trials besides its defaults.
@@ -61,7 +66,8 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth), ("--pretrain-epochs", pretrainEpochs),
                               ("--pretrain-patience", pretrainPatience ?? 1), ("--pretrain-stride", pretrainStride),
                               ("--pretrain-batch-size", pretrainBatchSize ?? 1), ("--pretrain-steps", pretrainSteps),
-                              ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
+                              ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience),
+                              ("--fine-tune-steps", fineTuneSteps)] where value < 1 {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
         }
         for (name, value) in [("--pretrain-learning-rate", pretrainLearningRate), ("--fine-tune-learning-rate", fineTuneLearningRate)]
@@ -126,6 +132,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var fineTune: FineTuneConfig {
         var config = FineTuneConfig()
         config.strategy = strategy
+        config.stepsWithoutValidation = fineTuneSteps
         applyFineTuning(to: &config.training, &config.optimizer)
         config.seed = seed
         return config

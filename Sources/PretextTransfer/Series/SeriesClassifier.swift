@@ -27,7 +27,7 @@ public struct SeriesClassifier {
     /// How series are scaled before the encoder reads them. Default `.global`.
     public var normalization: SeriesNormalization = .global
 
-    public init(fineTune: FineTuneConfig = FineTuneConfig(), encoderConfig: SeriesEncoderConfig = SeriesEncoderConfig(),
+    public init(fineTune: FineTuneConfig = .seriesClassification, encoderConfig: SeriesEncoderConfig = SeriesEncoderConfig(),
                 encoder: SeriesEncoder? = nil, progress: ProgressReporter? = nil) {
         self.fineTune = fineTune
         self.encoderConfig = encoderConfig
@@ -59,7 +59,14 @@ public struct SeriesClassifier {
         let all = Matrix(rows: windows.count, columns: windows.inputWidth, values: windows.inputs)
         let x = all.gatheringRows(labeled.train), xValidation = all.gatheringRows(labeled.validation)
         var training = fineTune.training
-        if labeled.validation.isEmpty { training = training.withoutValidation(epochs: fineTune.epochsWithoutValidation) }
+        if labeled.validation.isEmpty {
+            if let steps = fineTune.stepsWithoutValidation {
+                let batches = (labeled.train.count + training.batchSize - 1) / training.batchSize
+                training.maximumEpochs = (steps + batches - 1) / batches
+            } else {
+                training = training.withoutValidation(epochs: fineTune.epochsWithoutValidation)
+            }
+        }
 
         var seeds = SeededGenerator(seed: fineTune.seed, stream: "series-classifier")
         var config = fineTune
