@@ -70,6 +70,7 @@ struct SeriesClassifyCommand: ParsableCommand {
     @OptionGroup var model: SeriesEncoderOptions
     @OptionGroup(title: "Pretraining (--method auto)") var pretraining: SeriesPretrainOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
+    @OptionGroup var classifier: SeriesClassifierOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var read: ReadOptionsGroup
 
@@ -98,6 +99,7 @@ struct SeriesClassifyCommand: ParsableCommand {
         model.apply(to: &settings)
         pretraining.apply(to: &settings)
         fineTune.apply(to: &settings)
+        classifier.apply(to: &settings)
         settings.strategy = strategy
         settings.threads = read.threads
         settings.seed = runOptions.seed

@@ -265,6 +265,7 @@ struct SeriesCompareCommand: ParsableCommand {
     @OptionGroup var model: SeriesEncoderOptions
     @OptionGroup var pretraining: SeriesPretrainOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
+    @OptionGroup var classifier: SeriesClassifierOptions
     @OptionGroup var read: ReadOptionsGroup
     @Option(name: .customLong("seeds"), help: .hidden) var deprecatedSeeds: Int?
 
@@ -303,6 +304,7 @@ struct SeriesCompareCommand: ParsableCommand {
             model.apply(to: &settings)
             pretraining.apply(to: &settings)
             fineTune.apply(to: &settings)
+            classifier.apply(to: &settings)
             settings.baselineTrials = baselineTrials
             settings.threads = read.threads
             let methodList = methods.map { $0.split(separator: ",").map(String.init) }

@@ -57,8 +57,6 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Pretraining batch size (default: 256 windows next-step, 128 series contrastive).") var pretrainBatchSize: Int?
     @Option(help: "Contrastive on fewer than 100 series (too few to hold out for early stopping): optimizer steps to train.")
     var pretrainSteps = 200
-    @Option(help: "Series classification with fewer labeled series than a validation hold-out needs (30): optimizer steps to fine-tune or train from scratch.")
-    var fineTuneSteps = 500
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
@@ -92,7 +90,6 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainStride = pretrainStride
         settings.pretrainBatchSize = pretrainBatchSize
         settings.pretrainSteps = pretrainSteps
-        settings.fineTuneSteps = fineTuneSteps
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
         settings.hierarchical = hierarchical
@@ -104,5 +101,15 @@ extension FineTuneTrainingOptions {
         settings.fineTuneEpochs = fineTuneEpochs
         settings.fineTunePatience = fineTunePatience
         settings.fineTuneLearningRate = fineTuneLearningRate
+    }
+}
+
+/// Options of the commands that train series classifiers (`series classify`, `series compare`).
+struct SeriesClassifierOptions: ParsableArguments {
+    @Option(help: "With fewer labeled series than a validation hold-out needs (30): optimizer steps to fine-tune or train a classifier from scratch.")
+    var fineTuneSteps = SeriesSettings().fineTuneSteps
+
+    func apply(to settings: inout SeriesSettings) {
+        settings.fineTuneSteps = fineTuneSteps
     }
 }
