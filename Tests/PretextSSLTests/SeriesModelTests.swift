@@ -231,6 +231,26 @@ final class SeriesModelTests: XCTestCase {
         XCTAssertThrowsError(try ContrastiveSeriesPretrainer(config: { var c = config; c.steps = 0; return c }()).fit(collection))
     }
 
+    /// Too few labeled series to validate: a series classifier trains
+    /// `stepsWithoutValidation` optimizer steps, whatever the epoch cap; without it, the
+    /// tabular rule (`epochsWithoutValidation`, capped).
+    func testSeriesClassifierWithoutValidationTrainsSteps() throws {
+        let train = try loadTable("coffee_train.csv")
+        var fineTune = FineTuneConfig.seriesClassification
+        XCTAssertEqual(fineTune.stepsWithoutValidation, 500)
+        fineTune.training.batchSize = 8          // 28 series: 4 steps per epoch
+        fineTune.training.maximumEpochs = 2
+        fineTune.stepsWithoutValidation = 10
+        let stepped = try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train)
+        XCTAssertEqual(stepped.history.epochs.count, 3, "10 steps of 4 per epoch: 3 epochs, past the cap of 2")
+        XCTAssertTrue(stepped.history.epochs.allSatisfy { $0.validationLoss == nil })
+        fineTune.stepsWithoutValidation = nil
+        fineTune.epochsWithoutValidation = 5
+        XCTAssertEqual(try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train).history.epochs.count, 2, "capped")
+        fineTune.stepsWithoutValidation = 0
+        XCTAssertThrowsError(try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train))
+    }
+
     /// Contrastive pretraining lowers the held-out InfoNCE below chance (log of the
     /// held-out count), is reproducible from its seed, and the encoder file keeps its
     /// objective; a classifier fine-tuned from it reads the long-layout series.

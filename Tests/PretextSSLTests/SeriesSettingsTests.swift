@@ -77,6 +77,15 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(settings.contrastive.crop(longest: 24), 18)
         settings.cropFraction = 1.5
         XCTAssertThrowsError(try settings.validate())
+
+        // Series classifiers without validation train --fine-tune-steps optimizer steps.
+        settings = SeriesSettings()
+        XCTAssertEqual(settings.fineTune.stepsWithoutValidation, 500)
+        XCTAssertEqual(SeriesClassificationComparison.Configuration().fineTune, settings.fineTune, "the library's default is the CLI's")
+        settings.fineTuneSteps = 70
+        XCTAssertEqual(settings.fineTune.stepsWithoutValidation, 70)
+        settings.fineTuneSteps = 0
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--fine-tune-steps"), "\($0)") }
     }
 
     func testBadSettingsAndMethodsAreTypedErrors() {
