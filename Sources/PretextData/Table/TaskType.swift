@@ -18,37 +18,53 @@ public enum TaskType: String, Codable, Sendable {
     ///
     /// - Throws: `DataError.invalidTarget` for a datetime target, an infinite value,
     ///   no labeled rows, or a single class.
+    ///
+    /// One pass over the column holding at most `maximumNumericClasses` + 1 distinct
+    /// values (or the categories' codes): a target of millions of rows costs nothing per row.
     public static func infer(for column: Column, path: String, requested: TaskType? = nil) throws -> TaskType {
-        let present = (0..<column.count).filter { !column.isMissing($0) }
-        guard !present.isEmpty else {
-            throw DataError.invalidTarget(path: path, column: column.name, reason: "every value is missing, so no row is labeled")
-        }
         let task: TaskType
         switch column.storage {
         case .datetime:
+            if (0..<column.count).allSatisfy(column.isMissing) { throw noLabels(column, path) }
             throw DataError.invalidTarget(path: path, column: column.name, reason: "it holds dates; pick a label column, or use the series commands")
         case .categorical(let codes, _):
-            let classes = Set(present.map { codes[$0] }).count
+            var codesSeen = Set<Int32>()
+            for code in codes where code >= 0 { codesSeen.insert(code) }
+            guard !codesSeen.isEmpty else { throw noLabels(column, path) }
             if requested == .regression {
                 throw DataError.invalidTarget(path: path, column: column.name, reason: "it holds text labels, which cannot be regressed")
             }
-            task = requested ?? (classes == 2 ? .binaryClassification : .multiclassClassification)
+            task = requested ?? (codesSeen.count == 2 ? .binaryClassification : .multiclassClassification)
         case .numeric(let values):
-            if let bad = present.first(where: { values[$0].isInfinite }) {
-                throw DataError.invalidTarget(path: path, column: column.name, reason: "row \(bad + 1) has an infinite value")
+            // The distinct present values, counted up to a bound (classes need no more).
+            var seen = Set<Float>()
+            var anyPresent = false
+            var integral = true
+            for (row, value) in values.enumerated() where !value.isNaN {
+                if value.isInfinite {
+                    throw DataError.invalidTarget(path: path, column: column.name, reason: "row \(row + 1) has an infinite value")
+                }
+                anyPresent = true
+                if integral && value != value.rounded() { integral = false }
+                if seen.count <= maximumNumericClasses + 2 { seen.insert(value) }
             }
-            let distinct = Set(present.map { values[$0] })
-            let integral = distinct.allSatisfy { $0 == $0.rounded() }
+            guard anyPresent else { throw noLabels(column, path) }
             if let requested {
                 task = requested
-            } else if column.type == .boolean || (integral && distinct.count <= maximumNumericClasses) {
-                task = distinct.count == 2 ? .binaryClassification : .multiclassClassification
+            } else if column.type == .boolean || (integral && seen.count <= maximumNumericClasses) {
+                task = seen.count == 2 ? .binaryClassification : .multiclassClassification
             } else {
                 task = .regression
             }
         }
         if task.isClassification {
-            let classes = Set(present.map { column.text(at: $0) })
+            // Distinct spellings (a numeric column's values print as their text; at most a
+            // few more than `maximumNumericClasses` are needed to judge).
+            var classes = Set<String>()
+            for row in 0..<column.count where !column.isMissing(row) {
+                classes.insert(column.text(at: row))
+                if classes.count > 2 && task == .binaryClassification { break }
+            }
             if classes.count < 2 {
                 throw DataError.invalidTarget(path: path, column: column.name,
                                               reason: "it has a single class (\"\(classes.first ?? "")\"); classification needs at least two")
@@ -58,5 +74,9 @@ public enum TaskType: String, Codable, Sendable {
             }
         }
         return task
+    }
+
+    private static func noLabels(_ column: Column, _ path: String) -> DataError {
+        DataError.invalidTarget(path: path, column: column.name, reason: "every value is missing, so no row is labeled")
     }
 }
