@@ -105,6 +105,17 @@ final class CachedPretrainingTests: XCTestCase {
                 XCTAssertEqual(pool.columns, all.columns)
             }
         }
+        // The same rows given as an array (fine-tuning's labeled rows): the same epochs, and
+        // a pass over every row in file order, a slice at a time.
+        let listed = WindowedFeatureRows(source: source, rows: Array(rows), blockRows: 64, windowBlocks: 3)
+        var first = SeededGenerator(seed: 9, stream: "test"), second = SeededGenerator(seed: 9, stream: "test")
+        windows.startEpoch(generator: &first)
+        listed.startEpoch(generator: &second)
+        XCTAssertEqual((0..<rows.count).map(listed.position), (0..<rows.count).map(windows.position))
+        XCTAssertEqual(listed.gather(Array(100..<180)).anchors.values, windows.gather(Array(100..<180)).anchors.values)
+        var sliced: [Float] = []
+        listed.forEachSlice(rows: 37) { sliced += $0.values }
+        XCTAssertEqual(sliced, all.values)
     }
 
     /// Above the window size, pretraining from a cache goes window by window: the same
