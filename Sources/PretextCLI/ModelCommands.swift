@@ -169,8 +169,8 @@ struct FinetuneCommand: ParsableCommand {
             printError("columns: " + alignment.description.replacingOccurrences(of: "\n", with: "\ncolumns: "))
         }
         if communicator.size > 1 { printError(communicator.summary) }
-        printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows) labeled rows streamed from the cache"
-                   + (MemoryStats.peakResidentBytes().map { "; peak memory \($0 / 1_000_000) MB" } ?? ""))
+        printError("fine-tuned (\(fineTune.strategy.rawValue)) on \(rows) labeled rows streamed from the cache")
+        if let peak = MemoryStats.peakResidentBytes() { printError("peak memory \(peak / 1_000_000) MB (resident, with the cache pages read)") }
         print("wrote \(output)")
     }
 }

@@ -103,8 +103,8 @@ func adoptDeprecated<Value: Equatable>(_ old: Value?, _ oldName: String, into va
 
 /// Fine-tuning (and training from scratch) settings, one vocabulary for tables and series.
 struct FineTuneTrainingOptions: ParsableArguments {
-    @Option(help: "Maximum fine-tuning epochs (early stopping decides when there is enough validation data).")
-    var fineTuneEpochs: Int = 200
+    @Option(help: "Maximum fine-tuning epochs (default 200; series classifiers 1,000). Early stopping decides when there is enough validation data; without, series classifiers train --fine-tune-steps steps.")
+    var fineTuneEpochs: Int?
     @Option(help: "Fine-tuning stops after this many epochs without validation improvement.")
     var fineTunePatience: Int = 16
     @Option(help: "Fine-tuning learning rate (Adam).")
@@ -113,11 +113,11 @@ struct FineTuneTrainingOptions: ParsableArguments {
     @Option(name: .customLong("learning-rate"), help: .hidden) var deprecatedLearningRate: Float?
 
     mutating func validate() throws {
-        try adoptDeprecated(deprecatedEpochs, "--epochs", into: &fineTuneEpochs, default: 200, "--fine-tune-epochs")
+        try adoptDeprecated(deprecatedEpochs, "--epochs", into: &fineTuneEpochs, "--fine-tune-epochs")
         try adoptDeprecated(deprecatedLearningRate, "--learning-rate", into: &fineTuneLearningRate, default: 1e-3, "--fine-tune-learning-rate")
         deprecatedEpochs = nil
         deprecatedLearningRate = nil
-        for (name, value) in [("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
+        for (name, value) in [("--fine-tune-epochs", fineTuneEpochs ?? 1), ("--fine-tune-patience", fineTunePatience)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value)).")
         }
         guard fineTuneLearningRate.isFinite, fineTuneLearningRate > 0 else {
@@ -126,7 +126,7 @@ struct FineTuneTrainingOptions: ParsableArguments {
     }
 
     func apply(to config: inout FineTuneConfig) {
-        config.training.maximumEpochs = fineTuneEpochs
+        config.training.maximumEpochs = fineTuneEpochs ?? config.training.maximumEpochs
         config.training.patience = fineTunePatience
         config.optimizer.learningRate = fineTuneLearningRate
     }

@@ -41,17 +41,19 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
     /// Epochs when there is too little data to validate. Default 100.
     public var epochsWithoutValidation: Int = 100
     /// When set, a fit without validation trains this many optimizer steps instead —
-    /// ⌈steps / batches per epoch⌉ epochs, whatever `epochsWithoutValidation` and the
-    /// epoch cap say: with fewer rows than a batch an epoch is one step, and 100 of them
-    /// left series classifiers undertrained (`results/series-steps-study`). Series
-    /// classification sets it (`SeriesSettings.fineTuneSteps`); default nil (epochs).
+    /// ⌈steps / batches per epoch⌉ epochs, at most the epoch cap, whatever
+    /// `epochsWithoutValidation` says: with fewer rows than a batch an epoch is one step,
+    /// and 100 of them left series classifiers undertrained (`results/series-steps-study`).
+    /// Series classification sets it (`SeriesSettings.fineTuneSteps`); default nil (epochs).
     public var stepsWithoutValidation: Int?
 
-    /// The defaults for series classifiers: these, and 500 optimizer steps without
-    /// validation (`stepsWithoutValidation`).
+    /// The defaults for series classifiers: these, 500 optimizer steps without validation
+    /// (`stepsWithoutValidation`) and an epoch cap of 1,000 (so that the 500 steps fit in
+    /// it with one batch an epoch; early stopping ends a validated fit long before).
     public static var seriesClassification: FineTuneConfig {
         var config = FineTuneConfig()
         config.stepsWithoutValidation = 500
+        config.training.maximumEpochs = 1_000
         return config
     }
     /// When set, training runs exactly this many epochs in all on every given row, with

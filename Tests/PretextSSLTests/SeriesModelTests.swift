@@ -232,18 +232,21 @@ final class SeriesModelTests: XCTestCase {
     }
 
     /// Too few labeled series to validate: a series classifier trains
-    /// `stepsWithoutValidation` optimizer steps, whatever the epoch cap; without it, the
-    /// tabular rule (`epochsWithoutValidation`, capped).
+    /// `stepsWithoutValidation` optimizer steps (at most the epoch cap, 1,000 by default);
+    /// without it, the tabular rule (`epochsWithoutValidation`, capped).
     func testSeriesClassifierWithoutValidationTrainsSteps() throws {
         let train = try loadTable("coffee_train.csv")
         var fineTune = FineTuneConfig.seriesClassification
         XCTAssertEqual(fineTune.stepsWithoutValidation, 500)
+        XCTAssertEqual(fineTune.training.maximumEpochs, 1_000, "room for 500 steps of one batch")
         fineTune.training.batchSize = 8          // 28 series: 4 steps per epoch
-        fineTune.training.maximumEpochs = 2
         fineTune.stepsWithoutValidation = 10
         let stepped = try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train)
-        XCTAssertEqual(stepped.history.epochs.count, 3, "10 steps of 4 per epoch: 3 epochs, past the cap of 2")
+        XCTAssertEqual(stepped.history.epochs.count, 3, "10 steps of 4 per epoch: 3 epochs")
         XCTAssertTrue(stepped.history.epochs.allSatisfy { $0.validationLoss == nil })
+        fineTune.training.maximumEpochs = 2
+        XCTAssertEqual(try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train).history.epochs.count, 2,
+                       "a lower cap is kept")
         fineTune.stepsWithoutValidation = nil
         fineTune.epochsWithoutValidation = 5
         XCTAssertEqual(try SeriesClassifier(fineTune: fineTune, encoderConfig: smallEncoder()).fit(train).history.epochs.count, 2, "capped")

@@ -82,8 +82,12 @@ final class SeriesSettingsTests: XCTestCase {
         settings = SeriesSettings()
         XCTAssertEqual(settings.fineTune.stepsWithoutValidation, 500)
         XCTAssertEqual(SeriesClassificationComparison.Configuration().fineTune, settings.fineTune, "the library's default is the CLI's")
+        XCTAssertEqual(settings.fineTune.training.maximumEpochs, 1_000)
+        XCTAssertEqual(settings.forecast(horizon: 3).training.maximumEpochs, 200, "forecasters keep their own cap")
         settings.fineTuneSteps = 70
+        settings.fineTuneEpochs = 30
         XCTAssertEqual(settings.fineTune.stepsWithoutValidation, 70)
+        XCTAssertEqual(settings.fineTune.training.maximumEpochs, 30)
         settings.fineTuneSteps = 0
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--fine-tune-steps"), "\($0)") }
     }

@@ -42,8 +42,10 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: the λ term is TS2Vec's hierarchical contrast
     /// (`ContrastiveSeriesConfig.hierarchical`). Default false.
     public var hierarchical = false
-    /// Fine-tuning (and training from scratch): maximum epochs, patience and learning rate.
-    public var fineTuneEpochs = 200
+    /// Fine-tuning (and training from scratch): maximum epochs (nil: the model's own —
+    /// 200 for forecasters, 1,000 for classifiers, whose fits without validation train
+    /// `fineTuneSteps` steps), patience and learning rate.
+    public var fineTuneEpochs: Int?
     public var fineTunePatience = 16
     public var fineTuneLearningRate: Float = 1e-3
     /// Series classification with too few labeled series to validate (under
@@ -66,7 +68,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         for (name, value) in [("--lookback", lookback), ("--encoder-width", encoderWidth), ("--pretrain-epochs", pretrainEpochs),
                               ("--pretrain-patience", pretrainPatience ?? 1), ("--pretrain-stride", pretrainStride),
                               ("--pretrain-batch-size", pretrainBatchSize ?? 1), ("--pretrain-steps", pretrainSteps),
-                              ("--fine-tune-epochs", fineTuneEpochs), ("--fine-tune-patience", fineTunePatience),
+                              ("--fine-tune-epochs", fineTuneEpochs ?? 1), ("--fine-tune-patience", fineTunePatience),
                               ("--fine-tune-steps", fineTuneSteps)] where value < 1 {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
         }
@@ -130,7 +132,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
 
     /// Fine-tuning a classifier (or training one from scratch) on whole series.
     public var fineTune: FineTuneConfig {
-        var config = FineTuneConfig()
+        var config = FineTuneConfig.seriesClassification
         config.strategy = strategy
         config.stepsWithoutValidation = fineTuneSteps
         applyFineTuning(to: &config.training, &config.optimizer)
@@ -152,7 +154,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
 
     /// The fine-tuning epochs, patience and learning rate, shared by classifiers and forecasters.
     private func applyFineTuning(to training: inout TrainingConfig, _ optimizer: inout OptimizerConfig) {
-        training.maximumEpochs = fineTuneEpochs
+        training.maximumEpochs = fineTuneEpochs ?? training.maximumEpochs
         training.patience = fineTunePatience
         optimizer.learningRate = fineTuneLearningRate
     }

@@ -62,7 +62,7 @@ public struct SeriesClassifier {
         if labeled.validation.isEmpty {
             if let steps = fineTune.stepsWithoutValidation {
                 let batches = (labeled.train.count + training.batchSize - 1) / training.batchSize
-                training.maximumEpochs = (steps + batches - 1) / batches
+                training.maximumEpochs = min(training.maximumEpochs, (steps + batches - 1) / batches)
             } else {
                 training = training.withoutValidation(epochs: fineTune.epochsWithoutValidation)
             }
