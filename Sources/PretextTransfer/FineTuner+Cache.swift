@@ -39,7 +39,7 @@ extension FineTuner {
         let windowRows = max(blockRows, windowBytes / (4 * max(1, source.columns)))
         let windowed = labeled.train.count > windowRows
         if windowed { labeled = labeled.cappingValidation(at: Pretrainer.maximumValidationRows, seed: config.seed) }
-        let inputs: HeadInputs = labeled.train.count > windowRows
+        let inputs: HeadInputs = windowed
             ? .windowed(WindowedFeatureRows(source: source, rows: labeled.train, blockRows: blockRows, windowBlocks: max(1, windowRows / blockRows)))
             : .held(source.rows(labeled.train))
         return try fit(pretrained, labeled: labeled, table: targets, inputs: inputs, xValidation: source.rows(labeled.validation))
