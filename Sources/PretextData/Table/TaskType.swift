@@ -19,8 +19,9 @@ public enum TaskType: String, Codable, Sendable {
     /// - Throws: `DataError.invalidTarget` for a datetime target, an infinite value,
     ///   no labeled rows, or a single class.
     ///
-    /// One pass over the column holding at most `maximumNumericClasses` + 1 distinct
-    /// values (or the categories' codes): a target of millions of rows costs nothing per row.
+    /// One pass over the column holding a bounded set of distinct values (a few more than
+    /// `maximumNumericClasses`, or the categories' codes), and for classification one more
+    /// pass over the spellings: nothing is kept per row, however many rows the target has.
     public static func infer(for column: Column, path: String, requested: TaskType? = nil) throws -> TaskType {
         let task: TaskType
         switch column.storage {
