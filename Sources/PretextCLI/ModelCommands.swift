@@ -107,9 +107,11 @@ struct FinetuneCommand: ParsableCommand {
         for a fixed number of epochs. The encoder may come from another table: columns are \
         matched by name, source columns missing here are fed as missing, and new columns \
         get fresh input weights (a report of what was matched is printed). DATA may be a \
-        cache (pretext cache): then its target column is read whole and the labeled rows' \
-        features are streamed — held when they fit in --window-mb (the same model as from \
-        the CSV), else read a window at a time each epoch.
+        cache (pretext cache): then the labeled rows are streamed — held when their \
+        features (for a linear probe, their embeddings) fit in --window-mb (the same model \
+        as from the CSV), else read a window at a time each epoch, their labels read from \
+        the cache batch by batch and the hold-out capped at 20,000 rows, so memory does not \
+        grow with the rows. --labels on a cache reads the target column whole to draw them.
 
         Examples:
           pretext finetune datasets/credit_data.csv --target target --encoder \\

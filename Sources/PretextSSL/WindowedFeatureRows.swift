@@ -41,22 +41,24 @@ public final class WindowedFeatureRows: @unchecked Sendable {
         var shuffle: [Int]     // virtual offset in the window → row of `features`
     }
 
-    init(source: CachedFeatureRows, rows: RowsExcept, blockRows: Int, windowBlocks: Int) {
+    /// - Parameter row: the cache row at each position 0..<rowCount, increasing (file
+    ///   order), computed when asked (e.g. through a `RowsExcept` or `RowSubset`).
+    public init(source: CachedFeatureRows, rowCount: Int, row: @escaping (Int) -> Int, blockRows: Int, windowBlocks: Int) {
         precondition(blockRows > 0 && windowBlocks > 0, "blocks and windows need rows")
         self.source = source
-        (rowCount, cacheRow) = (rows.count, { rows[$0] })
+        (self.rowCount, cacheRow) = (rowCount, row)
         self.blockRows = blockRows
         self.windowBlocks = windowBlocks
     }
 
+    convenience init(source: CachedFeatureRows, rows: RowsExcept, blockRows: Int, windowBlocks: Int) {
+        self.init(source: source, rowCount: rows.count, row: { rows[$0] }, blockRows: blockRows, windowBlocks: windowBlocks)
+    }
+
     /// `rows`: cache rows, sorted (file order).
-    public init(source: CachedFeatureRows, rows: [Int], blockRows: Int, windowBlocks: Int) {
-        precondition(blockRows > 0 && windowBlocks > 0, "blocks and windows need rows")
+    public convenience init(source: CachedFeatureRows, rows: [Int], blockRows: Int, windowBlocks: Int) {
         precondition(zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }, "WindowedFeatureRows: rows in file order")
-        self.source = source
-        (rowCount, cacheRow) = (rows.count, { rows[$0] })
-        self.blockRows = blockRows
-        self.windowBlocks = windowBlocks
+        self.init(source: source, rowCount: rows.count, row: { rows[$0] }, blockRows: blockRows, windowBlocks: windowBlocks)
     }
 
     var blockCount: Int { (rowCount + blockRows - 1) / blockRows }

@@ -96,8 +96,14 @@ struct EncoderHeadTrainer {
                 })
             }
         }
-        var validation = encoder.predict(xValidation)
-        standardization.standardize(&validation)
+        let embedValidation = { (x: Matrix) -> Matrix in
+            var embeddings = encoder.predict(x)
+            standardization.standardize(&embeddings)
+            return embeddings
+        }
+        // Held: the hold-out embedded once; windowed: a slice at a time at each validation.
+        let validation: (held: Matrix?, rows: Int)
+        if case .held = inputs { validation = (embedValidation(xValidation), xValidation.rows) } else { validation = (nil, xValidation.rows) }
         let steps = (inputs.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
         var trainer = Trainer(config: training, progress: progress, communicator: communicator)
@@ -111,7 +117,10 @@ struct EncoderHeadTrainer {
                     return (result, { head.accumulateGradients($0) })
                 }
             },
-            validate: validation.rows == 0 ? nil : { validationLoss(head.predict(validation)) })
+            validate: validation.rows == 0 ? nil : {
+                if let held = validation.held { return validationLoss(head.predict(held)) }
+                return validationLoss(inputs.validationOutputs(xValidation) { head.predict(embedValidation($0)) })
+            })
         try head.foldInputAffine(shift: standardization.shift, factor: standardization.factor)
         return history
     }
@@ -133,6 +142,6 @@ struct EncoderHeadTrainer {
                     return (loss(output, rows), { encoder.accumulateGradients(head.backward($0)) })
                 }
             },
-            validate: xValidation.rows == 0 ? nil : { validationLoss(head.predict(encoder.predict(xValidation))) })
+            validate: xValidation.rows == 0 ? nil : { validationLoss(inputs.validationOutputs(xValidation) { head.predict(encoder.predict($0)) }) })
     }
 }

@@ -37,20 +37,23 @@ public struct FineTuner {
                                           validationFraction: fixed == nil ? config.validationFraction : 0,
                                           minimumValidationRows: config.minimumValidationRows, seed: config.seed, requestedTask: requested)
         let features = try pretrained.features(table)
-        return try fit(pretrained, labeled: labeledRows, table: table, inputs: .held(features.gatheringRows(labeledRows.train)),
+        let (task, target) = (labeledRows.task, labeledRows.target)
+        let objective = try SupervisedObjective(task: task, target: target, table: table, trainRows: labeledRows.train,
+                                                validationRows: labeledRows.validation, balanceClasses: config.balanceClasses,
+                                                classes: task.isClassification ? target.classNames.count : 1)
+        return try fit(pretrained, task: task, target: target, objective: objective, inputs: .held(features.gatheringRows(labeledRows.train)),
                        xValidation: features.gatheringRows(labeledRows.validation))
     }
 
-    /// The fit once the rows are chosen: `inputs` holds the features of `labeled.train`
-    /// (position p is row `labeled.train[p]` of `table`, whose target the labels come
-    /// from), `xValidation` those of `labeled.validation`.
-    func fit(_ pretrained: PretrainedEncoder, labeled labeledRows: LabeledRows, table: Table, inputs: HeadInputs,
+    /// The fit once the rows are chosen: `inputs` holds the features of the training rows
+    /// (position p is the row whose labels `objective` reads for position p),
+    /// `xValidation` those of the validation rows, in `objective`'s order.
+    func fit(_ pretrained: PretrainedEncoder, task: TaskType, target: TargetEncoder, objective: SupervisedObjective, inputs: HeadInputs,
              xValidation: Matrix) throws -> TabularModel {
-        let (task, target, trainRows, validation) = (labeledRows.task, labeledRows.target, labeledRows.train, labeledRows.validation)
         var training = config.training
         if let fixed = config.fixedEpochs {
             training.maximumEpochs = fixed
-        } else if validation.isEmpty {
+        } else if xValidation.rows == 0 {
             training = training.withoutValidation(epochs: config.epochsWithoutValidation)
         }
         let outputs = task.isClassification ? target.classNames.count : 1
@@ -60,8 +63,6 @@ public struct FineTuner {
             ? .linear : .mlp(MLPConfig(depth: config.headDepth - 1, hiddenWidth: config.headWidth))
         let head = try Network(architecture: headArchitecture, inputDimensions: encoder.outputDimensions,
                                outputDimensions: outputs, seed: seeds.next())
-        let objective = try SupervisedObjective(task: task, target: target, table: table, trainRows: trainRows, validationRows: validation,
-                                      balanceClasses: config.balanceClasses, classes: outputs)
         training.seed = seeds.next()
 
         var trainer = EncoderHeadTrainer(config, progress: progress)

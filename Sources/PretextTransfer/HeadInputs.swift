@@ -43,9 +43,28 @@ public enum HeadInputs {
         }
     }
 
+    /// Rows a windowed fit embeds at a time (a pass over the file, or the hold-out): with
+    /// a 256-wide encoder 4 MB of embeddings, and as much per layer while they are computed.
+    static let sliceRows = 4_096
+
+    /// `outputs` of the validation rows `x`: all at once when the training rows are held
+    /// (as a table's fit computes them), `sliceRows` at a time when they are windowed, so
+    /// that a hold-out of 20,000 rows never has its embeddings in memory together.
+    func validationOutputs(_ x: Matrix, _ outputs: (Matrix) -> Matrix) -> Matrix {
+        guard case .windowed = self, x.rows > Self.sliceRows else { return outputs(x) }
+        var values: [Float] = []
+        var columns = 0
+        for start in stride(from: 0, to: x.rows, by: Self.sliceRows) {
+            let slice = outputs(x.gatheringRows(Array(start..<min(x.rows, start + Self.sliceRows))))
+            columns = slice.columns
+            values += slice.values
+        }
+        return Matrix(rows: x.rows, columns: columns, values: values)
+    }
+
     /// Calls `body` with the features of every row, a slice at a time, in position order
     /// (held) or file order (windowed: a pass over the file outside any epoch's windows).
-    func forEachSlice(rows sliceRows: Int = 16_384, _ body: (Matrix) throws -> Void) rethrows {
+    func forEachSlice(rows sliceRows: Int = HeadInputs.sliceRows, _ body: (Matrix) throws -> Void) rethrows {
         switch self {
         case .held(let x):
             try body(x)

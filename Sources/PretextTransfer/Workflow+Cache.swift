@@ -3,7 +3,8 @@ import PretextNN
 import PretextSSL
 
 /// The workflow on a columnar cache (`pretext cache`), never holding the whole table:
-/// pretraining and fine-tuning stream batches (fine-tuning reads the target column whole),
+/// pretraining and fine-tuning stream batches (fine-tuning with a label budget reads the
+/// target column whole to draw it),
 /// `fit` reads the labeled rows and a sample of the others, prediction and
 /// embedding go a chunk of rows at a time into a `CSVStream`. A chunk's rows are a small
 /// `Table` with the cache's columns (categories keep their whole vocabulary), so each
@@ -50,15 +51,20 @@ extension Workflow {
             throw DataError.unknownColumn(path: path, name: name, role: name == target ? "the target" : "an id column",
                                           closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
         }
-        var targets = cache.table(only: [target])
-        try targets.setRole(.target, for: target)
-        let rows = try budgetRows(targets, budget: budget, seed: seed)
+        // A budget is drawn from the target column read whole (as from a table's);
+        // without one, every labeled row learns, and fine-tuning reads them as it goes.
+        var rows: [Int]?
+        if let budget {
+            var targets = cache.table(only: [target])
+            try targets.setRole(.target, for: target)
+            rows = try budgetRows(targets, budget: budget, seed: seed)
+        }
         var schema = cache.table(rows: [])
         try schema.setRole(.target, for: target)
         for id in idColumns { try schema.setRole(.id, for: id) }
         var aligned = (encoder: encoder, alignment: TableAlignment.columns(encoder, schema))
         if !aligned.alignment.new.isEmpty || !aligned.alignment.missing.isEmpty {
-            var learning = aligned.alignment.new.isEmpty ? schema : cache.table(rows: rows)
+            var learning = aligned.alignment.new.isEmpty ? schema : cache.table(rows: try rows ?? cache.presentRows(of: target))
             try learning.setRole(.target, for: target)
             for id in idColumns { try learning.setRole(.id, for: id) }
             aligned = try TableAlignment.align(encoder, to: learning, seed: seed)
@@ -67,7 +73,7 @@ extension Workflow {
             .fit(encoder: aligned.encoder, cache: cache, target: target, rows: rows, windowBytes: windowBytes)
         model.idColumns = idColumns
         if communicator.isRoot { try model.save(to: output) }
-        return (model, aligned.alignment, rows.count)
+        return (model, aligned.alignment, try rows?.count ?? cache.presentRowSubset(of: target).count)
     }
 
     /// What `fit` learns from in a cache, held in memory: every labeled row (a value in

@@ -114,6 +114,28 @@ final class SplitTests: XCTestCase {
         }
     }
 
+    /// `RowSubset` lists exactly the rows a filter keeps, by position, across block and
+    /// word boundaries, with empty and full stretches; `contains` agrees.
+    func testRowSubsetMatchesTheFilteredRows() {
+        var generator = SeededGenerator(seed: 11, stream: "test")
+        let total = 3 * RowSubset.blockRows + 77
+        let rules: [(Int) -> Bool] = [
+            { _ in false }, { _ in true }, { $0 % 3 == 0 },
+            { $0 >= RowSubset.blockRows && $0 < 2 * RowSubset.blockRows },   // a block alone
+            { $0 < 64 || $0 == total - 1 },                                  // a word, then the last row
+        ]
+        let random = (0..<total).map { _ in generator.nextInt(below: 10) == 0 }
+        for (index, keeps) in (rules + [{ random[$0] }]).enumerated() {
+            let subset = RowSubset(total: total, keeps: keeps)
+            let expected = (0..<total).filter(keeps)
+            XCTAssertEqual(subset.count, expected.count, "rule \(index)")
+            XCTAssertEqual(Array(subset), expected, "rule \(index)")
+            XCTAssertEqual((0..<total).filter(subset.contains), expected, "rule \(index)")
+        }
+        XCTAssertFalse(RowSubset(total: 5) { _ in true }.contains(5))
+        XCTAssertTrue(RowSubset(total: 0) { _ in true }.isEmpty)
+    }
+
     /// Floyd's sample: the count asked for, distinct, sorted, in range, the same for a
     /// seed, and uniform (each of 20 positions drawn about 5 in 20 times).
     func testFloydSampleIsDistinctSeededAndUniform() {

@@ -105,6 +105,46 @@ final class TypeInferenceTests: XCTestCase {
         XCTAssertEqual(try TaskType.infer(for: diabetes["target"]!, path: "diabetes"), .regression)
     }
 
+    /// A column given in pieces (a cache read a slice at a time) gets the task, the errors
+    /// and the target encoding it gets whole, to the last bit.
+    func testTaskAndTargetFromPiecesEqualTheWhole() throws {
+        let path = folder.write("pieces.csv", "num_classes,real,text,single,flag,infinite\n"
+            + (0..<40).map { "\($0 % 3 + 1),\(Double($0) * 0.37 + 0.1),\(["a", "b"][$0 % 2]),z,\($0 % 2 == 0 ? "yes" : "no"),\($0 == 29 ? "inf" : "1.5")" }
+                .joined(separator: "\n") + "\n,,,,,\n")
+        let (table, _) = try read(path)
+        func pieces(_ name: String, size: Int) -> [Column] {
+            stride(from: 0, to: table.rowCount, by: size).map { table.selecting(rows: Array($0..<min(table.rowCount, $0 + size)))[name]! }
+        }
+        for name in ["num_classes", "real", "text", "flag", "single", "infinite"] {
+            for size in [1, 7, 41] {
+                var inference = TaskType.Inference(path: path)
+                let pieced = Result { () throws -> TaskType in
+                    for piece in pieces(name, size: size) { try inference.add(piece) }
+                    return try inference.task(requested: nil)
+                }
+                let whole = Result { try TaskType.infer(for: table[name]!, path: path) }
+                switch (pieced, whole) {
+                case (.success(let a), .success(let b)): XCTAssertEqual(a, b, "\(name) in pieces of \(size)")
+                case (.failure(let a), .failure(let b)): XCTAssertEqual("\(a)", "\(b)", "\(name) in pieces of \(size)")
+                default: XCTFail("\(name) in pieces of \(size): \(pieced) against \(whole)")
+                }
+                guard case .success(let task) = whole else { continue }
+                var target = table
+                try target.setRole(.target, for: name)
+                let rows = Array(0..<table.rowCount)
+                let expected = try TargetEncoder.fit(target, rows: rows, task: task)
+                let fromPieces = try TargetEncoder.fit(task: task, path: path) { piece in
+                    for start in stride(from: 0, to: rows.count, by: size) { try piece(target, Array(rows[start..<min(rows.count, start + size)])) }
+                }
+                XCTAssertEqual(fromPieces, expected, "\(name) in pieces of \(size)")
+            }
+        }
+        assertDataError(try TaskType.infer(for: table["infinite"]!, path: path)) {
+            if case .invalidTarget(_, "infinite", let reason) = $0 { return reason.contains("row 30") }
+            return false
+        }
+    }
+
     func testISODateRoundTrip() {
         XCTAssertEqual(ISODate.parse("1970-01-01"), 0)
         XCTAssertEqual(ISODate.parse("1949-01"), ISODate.parse("1949-01-01"))

@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
 import PretextData
-import PretextNN
+@testable import PretextNN
 import PretextSSL
-import PretextTransfer
+@testable import PretextTransfer
 import PretextBaselines
 
 /// Prediction and embedding stream a cache a chunk of rows at a time and write the file
@@ -109,19 +109,23 @@ final class CachedWorkflowTests: XCTestCase {
         XCTAssertEqual(try bytes(folder + "/streamed.csv"), try bytes(folder + "/whole.csv"))
     }
 
+    /// penguins.csv with the target of the rows `unlabeled` picks emptied, as a CSV and its cache.
+    private func partlyLabeledPenguins(unlabeled: (Int) -> Bool) throws -> (csv: String, cache: String) {
+        let lines = try String(contentsOfFile: datasetsPath + "/penguins.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let partly = [lines[0]] + lines.dropFirst().enumerated().map { index, line in
+            unlabeled(index) ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : line
+        }
+        let csv = folder + "/partly.csv", cache = folder + "/partly.pretext"
+        try (partly.joined(separator: "\n") + "\n").write(toFile: csv, atomically: false, encoding: .utf8)
+        try ColumnarCache.build(csv, to: cache)
+        return (csv, cache)
+    }
+
     /// Fine-tuning streamed from a cache: below a window it trains exactly the model the
     /// CSV's labeled rows train (every strategy, the same hold-out), and with windows of a
     /// few blocks it visits every row and learns as well; the budget rows are the same.
     func testFineTuningFromACacheStreamsTheLabeledRows() throws {
-        // Every third row unlabeled.
-        let lines = try String(contentsOfFile: datasetsPath + "/penguins.csv", encoding: .utf8).split(separator: "\n").map(String.init)
-        let partly = [lines[0]] + lines.dropFirst().enumerated().map { index, line in
-            index % 3 == 2 ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : line
-        }
-        let csv = folder + "/partly.csv"
-        try (partly.joined(separator: "\n") + "\n").write(toFile: csv, atomically: false, encoding: .utf8)
-        let cache = folder + "/partly.pretext"
-        try ColumnarCache.build(csv, to: cache)
+        let (csv, cache) = try partlyLabeledPenguins(unlabeled: { $0 % 3 == 2 })
         let cached = try CachedTable(path: cache)
         let (whole, _) = try Workflow.readTable(csv, target: "target", idColumns: ["island"], options: ReadOptions())
         XCTAssertEqual(whole.labeledRows.count, 344 - 344 / 3)
@@ -197,21 +201,60 @@ final class CachedWorkflowTests: XCTestCase {
                        whole.labeledRows.count)
     }
 
-    /// A hold-out too large to hold is cut to a seeded sample; the rest train.
-    func testCappingTheValidationRowsMovesTheRestToTraining() throws {
-        let table = try loadTable("penguins.csv")
-        let labeled = try LabeledRows(table, rows: nil, validationRows: nil, validationFraction: 0.2, minimumValidationRows: 1, seed: 4)
-        XCTAssertGreaterThan(labeled.validation.count, 10)
-        let capped = labeled.cappingValidation(at: 10, seed: 4)
-        XCTAssertEqual(capped.validation.count, 10)
-        XCTAssertTrue(Set(capped.validation).isSubset(of: labeled.validation))
-        XCTAssertEqual(capped.train.count, labeled.train.count + labeled.validation.count - 10)
-        XCTAssertEqual(Set(capped.train + capped.validation), Set(labeled.train + labeled.validation))
-        XCTAssertEqual(capped.train, capped.train.sorted())
-        XCTAssertEqual(capped.validation, capped.validation.sorted())
-        XCTAssertEqual(labeled.cappingValidation(at: 10, seed: 4).validation, capped.validation, "seeded")
-        XCTAssertNotEqual(labeled.cappingValidation(at: 10, seed: 5).validation, capped.validation)
-        XCTAssertEqual(labeled.cappingValidation(at: 1_000, seed: 4).validation, labeled.validation, "nothing to cut")
+    /// The labels of fine-tuning above a window (`CachedLabels`): the labeled rows of the
+    /// cache, a stratified hold-out of the same size per class as `LabeledRows`', cut
+    /// proportionally to the cap and seeded, the rest training in file order, and each
+    /// batch's labels (classes, or standardised numbers) those of the table read whole.
+    func testCachedLabelsSplitAndReadTheLabeledRows() throws {
+        let (csv, path) = try partlyLabeledPenguins(unlabeled: { $0 % 4 == 1 })
+        let cache = try CachedTable(path: path)
+        let (whole, _) = try Workflow.readTable(csv, target: "target", idColumns: [], options: ReadOptions())
+        let table = try LabeledRows(whole, rows: nil, validationRows: nil, validationFraction: 0.2, minimumValidationRows: 1, seed: 4)
+        func perClass(_ rows: [Int]) -> [String: Int] { Dictionary(grouping: rows) { whole.target!.text(at: $0) }.mapValues(\.count) }
+
+        let uncapped = try CachedLabels(cache: cache, target: "target", rows: nil, validationFraction: 0.2, maximumValidationRows: 1_000,
+                                        minimumValidationRows: 1, seed: 4, sliceRows: 10)
+        XCTAssertEqual(uncapped.task, table.task)
+        XCTAssertEqual(uncapped.target, table.target)
+        XCTAssertEqual(perClass(uncapped.validation), perClass(table.validation), "the table's hold-out size per class")
+        let train = (0..<uncapped.trainCount).map(uncapped.trainRow)
+        XCTAssertEqual(train, train.sorted(), "file order")
+        XCTAssertEqual((train + uncapped.validation).sorted(), whole.labeledRows, "every labeled row once")
+        XCTAssertEqual(uncapped.trainingClassCounts, table.target.classNames.map { perClass(train)[$0] ?? 0 })
+
+        let capped = try CachedLabels(cache: cache, target: "target", rows: nil, validationFraction: 0.2, maximumValidationRows: 20,
+                                      minimumValidationRows: 1, seed: 4, sliceRows: 10)
+        XCTAssertEqual(capped.validation.count, 20)
+        let share = perClass(table.validation).mapValues { Double($0) * 20 / Double(table.validation.count) }
+        for (name, count) in perClass(capped.validation) { XCTAssertEqual(Double(count), share[name]!, accuracy: 1, name) }
+        XCTAssertEqual(capped.trainCount, whole.labeledRows.count - 20)
+        XCTAssertEqual(try CachedLabels(cache: cache, target: "target", rows: nil, validationFraction: 0.2, maximumValidationRows: 20,
+                                        minimumValidationRows: 1, seed: 4).validation, capped.validation, "seeded, whatever the slices")
+        XCTAssertNotEqual(try CachedLabels(cache: cache, target: "target", rows: nil, validationFraction: 0.2, maximumValidationRows: 20,
+                                           minimumValidationRows: 1, seed: 5).validation, capped.validation)
+        XCTAssertTrue(try CachedLabels(cache: cache, target: "target", rows: nil, validationFraction: 0.2, maximumValidationRows: 20,
+                                       minimumValidationRows: 21, seed: 4).validation.isEmpty, "too few to hold out: every row trains")
+
+        // Batches of training positions read their labels from the cache.
+        let positions = [5, 0, 17, capped.trainCount - 1, 17]
+        let classes = try capped.objective(balanceClasses: true)
+        XCTAssertEqual(classes.labels(positions), try table.target.classIndices(whole, rows: positions.map(capped.trainRow)))
+        XCTAssertEqual(classes.validationLabels, try table.target.classIndices(whole, rows: capped.validation))
+        XCTAssertEqual(classes.classWeights, SupervisedObjective.classWeights(counts: capped.trainingClassCounts))
+        // A numeric target (body mass, a few values missing), among given rows.
+        let given = Array(stride(from: 0, to: 344, by: 2))
+        let numbers = try CachedLabels(cache: cache, target: "body_mass_g", rows: given, validationFraction: 0.2, maximumValidationRows: 15,
+                                       minimumValidationRows: 1, seed: 4)
+        XCTAssertEqual(numbers.task, .regression)
+        var mass = whole
+        try mass.setRole(.target, for: "body_mass_g")
+        let present = given.filter { !mass.target!.isMissing($0) }
+        XCTAssertEqual(numbers.target, try TargetEncoder.fit(mass, rows: present, task: .regression))
+        XCTAssertEqual(numbers.validation.count, 15)
+        XCTAssertEqual(((0..<numbers.trainCount).map(numbers.trainRow) + numbers.validation).sorted(), present)
+        let regression = try numbers.objective(balanceClasses: false)
+        let some = [3, 0, numbers.trainCount - 1]
+        XCTAssertEqual(regression.targets(some), try numbers.target.standardized(mass, rows: some.map(numbers.trainRow)))
     }
 
     func testOutputsAreCompleteOrAbsent() throws {

@@ -123,6 +123,18 @@ public final class CachedTable: @unchecked Sendable {
     /// The rows where column `name` has a value (e.g. the labeled rows of a target),
     /// read from that column alone.
     public func presentRows(of name: String) throws -> [Int] {
+        let present = try presence(of: name)
+        return (0..<rowCount).filter(present)
+    }
+
+    /// The same rows as a `RowSubset`: a bit per row of the cache instead of 8 bytes per
+    /// present row, for a target labeled on millions of rows.
+    public func presentRowSubset(of name: String) throws -> RowSubset {
+        RowSubset(total: rowCount, keeps: try presence(of: name))
+    }
+
+    /// Whether a row has a value in column `name`, read from the mapped column.
+    private func presence(of name: String) throws -> (Int) -> Bool {
         guard let column = schema.columns.first(where: { $0.name == name }) else {
             throw DataError.unknownColumn(path: path, name: name, role: "a column", closeMatches: ColumnNameMatcher.closeMatches(to: name, in: columnNames))
         }
@@ -130,14 +142,14 @@ public final class CachedTable: @unchecked Sendable {
         switch column.storage {
         case .float32:
             let values = region.assumingMemoryBound(to: Float.self)
-            return (0..<rowCount).filter { !values[$0].isNaN }
+            return { !values[$0].isNaN }
         case .int32:
             let codes = region.assumingMemoryBound(to: Int32.self)
             let words = Int32(column.vocabulary?.count ?? 0)
-            return (0..<rowCount).filter { codes[$0] >= 0 && codes[$0] < words }
+            return { codes[$0] >= 0 && codes[$0] < words }
         case .float64:
             let values = region.assumingMemoryBound(to: Double.self)
-            return (0..<rowCount).filter { !values[$0].isNaN }
+            return { !values[$0].isNaN }
         }
     }
 

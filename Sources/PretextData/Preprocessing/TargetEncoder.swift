@@ -14,27 +14,50 @@ public struct TargetEncoder: Codable, Sendable, Equatable {
 
     /// Fits on the labeled rows among `rows`.
     public static func fit(_ table: Table, rows: [Int], task: TaskType) throws -> TargetEncoder {
-        guard let target = table.target else {
-            throw DataError.invalidTarget(path: table.source, column: "", reason: "no column has the target role")
+        try fit(task: task, path: table.source) { piece in try piece(table, rows) }
+    }
+
+    /// The same fit with the rows given in pieces: `pieces` calls its argument with each
+    /// piece — a table whose target column is the target, and the rows of it to use — in
+    /// row order (e.g. slices of a columnar cache). It is called once for classification
+    /// and twice for regression (the mean, then the variance about it), so nothing is kept
+    /// per row, and the same rows in any pieces give the same encoder.
+    public static func fit(task: TaskType, path: String, pieces: ((Table, [Int]) throws -> Void) throws -> Void) throws -> TargetEncoder {
+        var name: String?
+        func values(_ table: Table) throws -> Column {
+            guard let target = table.target else {
+                throw DataError.invalidTarget(path: path, column: "", reason: "no column has the target role")
+            }
+            name = target.name
+            return target
         }
-        let labeled = rows.filter { !target.isMissing($0) }
         if task.isClassification {
-            let names = Set(labeled.map { target.text(at: $0) })
+            var names = Set<String>()
+            try pieces { table, rows in
+                let target = try values(table)
+                for row in rows where !target.isMissing(row) { names.insert(target.text(at: row)) }
+            }
             let numeric = names.allSatisfy { Double($0) != nil }
             let ordered = names.sorted { numeric ? Double($0)! < Double($1)! : $0 < $1 }
-            return TargetEncoder(column: target.name, task: task, classNames: ordered, mean: 0, scale: 1)
+            return TargetEncoder(column: name ?? "", task: task, classNames: ordered, mean: 0, scale: 1)
         }
-        guard case .numeric(let values) = target.storage else {
-            throw DataError.invalidTarget(path: table.source, column: target.name, reason: "regression needs a numeric target")
+        func numbers(_ table: Table, _ rows: [Int], _ body: (Double) -> Void) throws {
+            let target = try values(table)
+            guard case .numeric(let values) = target.storage else {
+                throw DataError.invalidTarget(path: path, column: target.name, reason: "regression needs a numeric target")
+            }
+            for row in rows where !values[row].isNaN { body(Double(values[row])) }
         }
-        let numbers = labeled.map { Double(values[$0]) }
-        guard !numbers.isEmpty else {
-            throw DataError.invalidTarget(path: table.source, column: target.name, reason: "no labeled rows to fit on")
+        var count = 0, sum = 0.0
+        try pieces { table, rows in try numbers(table, rows) { count += 1; sum += $0 } }
+        guard count > 0 else {
+            throw DataError.invalidTarget(path: path, column: name ?? "", reason: "no labeled rows to fit on")
         }
-        let mean = numbers.reduce(0, +) / Double(numbers.count)
-        let variance = numbers.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(numbers.count)
-        return TargetEncoder(column: target.name, task: task, classNames: [], mean: mean,
-                             scale: variance > 0 ? variance.squareRoot() : 1)
+        let mean = sum / Double(count)
+        var squares = 0.0
+        try pieces { table, rows in try numbers(table, rows) { squares += ($0 - mean) * ($0 - mean) } }
+        let variance = squares / Double(count)
+        return TargetEncoder(column: name ?? "", task: task, classNames: [], mean: mean, scale: variance > 0 ? variance.squareRoot() : 1)
     }
 
     /// Class ids of `rows` (classification). A class not seen at fit time is an error.

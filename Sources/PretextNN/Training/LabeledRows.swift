@@ -32,21 +32,4 @@ public struct LabeledRows {
         self.validation = validation
     }
 
-    private init(task: TaskType, target: TargetEncoder, train: [Int], validation: [Int]) {
-        (self.task, self.target, self.train, self.validation) = (task, target, train, validation)
-    }
-
-    /// At most `maximum` validation rows: a seeded uniform sample of them stays, the rest
-    /// join the training rows (both sorted) — for a hold-out of millions of rows whose
-    /// features must be held. Unchanged when there are no more than `maximum`.
-    public func cappingValidation(at maximum: Int, seed: UInt64) -> LabeledRows {
-        guard validation.count > maximum else { return self }
-        var generator = SeededGenerator(seed: seed, stream: "validation-cap")
-        let kept = DatasetSplit.sample(count: maximum, of: validation.count, generator: &generator)
-        var keep = [Bool](repeating: false, count: validation.count)
-        for position in kept { keep[position] = true }
-        let stays = validation.indices.filter { keep[$0] }.map { validation[$0] }
-        let joins = validation.indices.filter { !keep[$0] }.map { validation[$0] }
-        return LabeledRows(task: task, target: target, train: (train + joins).sorted(), validation: stays)
-    }
 }

@@ -5,39 +5,57 @@ import PretextData
 /// the standardised target for regression. Shared by every supervised trainer.
 public struct SupervisedObjective {
     public let task: TaskType
-    let labels: [Int32], validationLabels: [Int32]
-    let targets: Matrix, validationTargets: Matrix
+    /// Class ids (classification) and standardised targets (regression) of training
+    /// positions: read from arrays, or from a cache a batch at a time.
+    let labels: ([Int]) -> [Int32]
+    let targets: ([Int]) -> [Float]
+    let validationLabels: [Int32]
+    let validationTargets: Matrix
     let classWeights: [Float]?
 
     public init(task: TaskType, target: TargetEncoder, table: Table, trainRows: [Int], validationRows: [Int], balanceClasses: Bool, classes: Int) throws {
-        self.task = task
         if task.isClassification {
-            labels = try target.classIndices(table, rows: trainRows)
-            validationLabels = try target.classIndices(table, rows: validationRows)
-            targets = Matrix(rows: 0, columns: 1)
-            validationTargets = Matrix(rows: 0, columns: 1)
-            if balanceClasses {
-                var counts = [Int](repeating: 0, count: classes)
-                for label in labels { counts[Int(label)] += 1 }
-                let total = labels.count
-                classWeights = counts.map { $0 > 0 ? Float(total) / Float(classes * $0) : 0 }
-            } else {
-                classWeights = nil
-            }
+            let labels = try target.classIndices(table, rows: trainRows)
+            self.init(task: task, labels: { $0.map { labels[$0] } }, targets: { _ in [] },
+                      validationLabels: try target.classIndices(table, rows: validationRows), validationTargets: [],
+                      classWeights: balanceClasses ? Self.classWeights(counts: Self.counts(labels, classes: classes)) : nil)
         } else {
-            labels = []
-            validationLabels = []
-            targets = Matrix(rows: trainRows.count, columns: 1, values: try target.standardized(table, rows: trainRows))
-            validationTargets = Matrix(rows: validationRows.count, columns: 1, values: try target.standardized(table, rows: validationRows))
-            classWeights = nil
+            let targets = try target.standardized(table, rows: trainRows)
+            self.init(task: task, labels: { _ in [] }, targets: { $0.map { targets[$0] } },
+                      validationLabels: [], validationTargets: try target.standardized(table, rows: validationRows), classWeights: nil)
         }
+    }
+
+    /// An objective whose training labels (`labels`, classification) or standardised
+    /// targets (`targets`, regression) are read for each batch of training positions.
+    /// - Parameter classWeights: `classWeights(counts:)` of the training rows, or nil.
+    public init(task: TaskType, labels: @escaping ([Int]) -> [Int32], targets: @escaping ([Int]) -> [Float],
+                validationLabels: [Int32], validationTargets: [Float], classWeights: [Float]?) {
+        self.task = task
+        (self.labels, self.targets, self.validationLabels) = (labels, targets, validationLabels)
+        self.validationTargets = Matrix(rows: validationTargets.count, columns: 1, values: validationTargets)
+        self.classWeights = classWeights
+    }
+
+    /// Rows per class among `labels`.
+    static func counts(_ labels: [Int32], classes: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels { counts[Int(label)] += 1 }
+        return counts
+    }
+
+    /// Class weights n / (C·n_c) for training rows counted `counts` per class (0 for a
+    /// class without rows).
+    public static func classWeights(counts: [Int]) -> [Float] {
+        let total = counts.reduce(0, +)
+        return counts.map { $0 > 0 ? Float(total) / Float(counts.count * $0) : 0 }
     }
 
     public func loss(_ output: Matrix, batch: [Int]) -> LossResult {
         if task.isClassification {
-            return SoftmaxCrossEntropy.compute(logits: output, labels: batch.map { labels[$0] }, classWeights: classWeights)
+            return SoftmaxCrossEntropy.compute(logits: output, labels: labels(batch), classWeights: classWeights)
         }
-        return MeanSquaredError.compute(predictions: output, targets: targets.gatheringRows(batch))
+        return MeanSquaredError.compute(predictions: output, targets: Matrix(rows: batch.count, columns: 1, values: targets(batch)))
     }
 
     /// The part of `batch`'s loss that its rows `local` carry: their share of the batch's
@@ -45,7 +63,7 @@ public struct SupervisedObjective {
     /// summed over a partition of the batch, is the batch's loss.
     public func share(of local: [Int], in batch: [Int]) -> Float {
         guard let classWeights else { return Float(local.count) / Float(batch.count) }
-        let weight = { (rows: [Int]) in rows.reduce(0.0) { $0 + Double(classWeights[Int(labels[$1])]) } }
+        let weight = { (rows: [Int]) in labels(rows).reduce(0.0) { $0 + Double(classWeights[Int($1)]) } }
         let total = weight(batch)
         return total > 0 ? Float(weight(local) / total) : 0
     }
