@@ -111,7 +111,7 @@ struct FinetuneCommand: ParsableCommand {
         features (for a linear probe, their embeddings) fit in --window-mb (the same model \
         as from the CSV), else read a window at a time each epoch, their labels read from \
         the cache batch by batch and the hold-out capped at 20,000 rows, so memory does not \
-        grow with the rows. --labels on a cache reads the target column whole to draw them.
+        grow with the rows. --labels on a cache holds the labeled rows' targets to draw them.
 
         Examples:
           pretext finetune datasets/credit_data.csv --target target --encoder \\

@@ -3,8 +3,8 @@ import PretextNN
 import PretextSSL
 
 /// The workflow on a columnar cache (`pretext cache`), never holding the whole table:
-/// pretraining and fine-tuning stream batches (fine-tuning with a label budget reads the
-/// target column whole to draw it),
+/// pretraining and fine-tuning stream batches (a label budget is drawn from the labeled
+/// rows' targets),
 /// `fit` reads the labeled rows and a sample of the others, prediction and
 /// embedding go a chunk of rows at a time into a `CSVStream`. A chunk's rows are a small
 /// `Table` with the cache's columns (categories keep their whole vocabulary), so each
@@ -51,13 +51,13 @@ extension Workflow {
             throw DataError.unknownColumn(path: path, name: name, role: name == target ? "the target" : "an id column",
                                           closeMatches: ColumnNameMatcher.closeMatches(to: name, in: cache.columnNames))
         }
-        // A budget is drawn from the target column read whole (as from a table's);
-        // without one, every labeled row learns, and fine-tuning reads them as it goes.
+        // A budget is drawn from the labeled rows' targets (the rows a table's budget is
+        // drawn from, in the same order); without one, every labeled row learns, and
+        // fine-tuning reads them as it goes.
         var rows: [Int]?
         if let budget {
-            var targets = cache.table(only: [target])
-            try targets.setRole(.target, for: target)
-            rows = try budgetRows(targets, budget: budget, seed: seed)
+            let labeled = try cache.presentRows(of: target)
+            rows = try budgetRows(CachedLabels.targetTable(cache, column: target, rows: labeled), budget: budget, seed: seed).map { labeled[$0] }
         }
         var schema = cache.table(rows: [])
         try schema.setRole(.target, for: target)
