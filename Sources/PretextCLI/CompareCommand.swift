@@ -24,7 +24,10 @@ struct CompareCommand: ParsableCommand {
         report.html (with a label-efficiency chart) and report.json to the output folder, \
         plus one file per finished cell: running the same command again resumes (cells \
         are reused only for the same data content, settings and Pretext build). Verdicts: \
-        paired t-tests over seeds, Holm-adjusted across each budget's verdicts.
+        paired t-tests over seeds, Holm-adjusted across each budget's verdicts. \
+        --development sets each seed's test rows aside unread and carves train, validation \
+        and test from its other rows: for choosing settings without the test rows of \
+        results reported with the same seeds.
 
         Started by Open MPI's mpirun with several ranks, the grid is shared: per seed, the \
         methods that use one pretrained encoder (or each other method) go to one rank, \
@@ -55,6 +58,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "An upstream labeled column for supervised-<strategy> methods (supervised pretraining).") var upstream: String?
     @Option(name: .shortAndLong, help: "Report folder (report.md, report.html, report.json, cells/).") var output = "report"
     @Flag(help: "No progress lines on standard error.") var quiet = false
+    @Flag(help: "Evaluate on a development split: each seed's test rows are set aside unread (not even pretrained on).")
+    var development = false
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var read: ReadOptionsGroup
@@ -94,6 +99,7 @@ struct CompareCommand: ParsableCommand {
             configuration.trees.trials = baselineTrials
             configuration.trees.threads = read.threads
             configuration.cacheDirectory = output + "/cells"
+            configuration.split.development = development
             configuration.upstreamColumn = upstream
             if configuration.methods.contains(where: { $0.objective == .supervised }) && upstream == nil {
                 throw ValidationError("supervised-… methods need --upstream COLUMN (the upstream label to pretrain on).")

@@ -145,11 +145,15 @@ public struct LabelEfficiencyExperiment {
 
         /// The settings a report states, in words.
         public var settingsSummary: [String: String] {
-            [
+            var summary = [
                 "pretraining": "corruption \(scarf.corruptionRate), temperature \(scarf.temperature), encoder \(scarf.encoderDepth)×\(scarf.encoderWidth), pretraining patience \(scarf.training.patience)",
                 "fine-tuning": "Adam lr \(fineTune.optimizer.learningRate), head \(fineTune.headDepth)×\(fineTune.headWidth), patience \(fineTune.training.patience), validation hold-out \(Int(fineTune.validationFraction * 100))% of the budget (none under \(fineTune.minimumValidationRows) rows: \(fineTune.epochsWithoutValidation) epochs)",
                 "XGBoost": "\(trees.trials) random-search trials besides the defaults, up to \(trees.maximumRounds) rounds, patience \(trees.patience); hold-out of \(Int(trees.validationFraction * 100))% when it has ≥ \(trees.minimumValidationRows) rows, else \(trees.crossValidationFolds)-fold stratified cross-validation × \(trees.crossValidationRepeats)",
             ]
+            if split.development {
+                summary["split"] = "development: each seed's \(Int(split.testFraction * 100))% test rows set aside unread; train, validation and test carved from the other rows"
+            }
+            return summary
         }
 
         /// Every setting that changes a cell's result, for the cell cache's fingerprint.

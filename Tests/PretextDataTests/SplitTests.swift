@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PretextData
 
@@ -45,6 +46,42 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(split.unlabeled, table.unlabeledRows)
         XCTAssertTrue(Set(split.unlabeled).isDisjoint(with: split.train + split.validation + split.test))
         XCTAssertEqual(split.pretraining.count, table.rowCount - split.test.count)
+    }
+
+    /// A development split never reads the seed's test rows — they are in no part, not
+    /// even the pretraining rows — and splits the other labeled rows by the same rule
+    /// (stratified, the same shares); the unlabeled rows stay. Configurations saved
+    /// before the option existed decode as ordinary splits.
+    func testADevelopmentSplitSetsTheTestRowsAside() throws {
+        var text = "x,y\n"
+        for row in 0..<300 { text += "\(row),\(row % 7 == 0 ? "" : ["a", "b", "c"][row % 3])\n" }
+        let folder = TemporaryFolder()
+        var (table, _) = try read(folder.write("partial.csv", text))
+        try table.setRole(.target, for: "y")
+        for seed in [0, 3] as [UInt64] {
+            var config = SplitConfig()
+            config.seed = seed
+            let official = try DatasetSplit.make(table, task: .multiclassClassification, config: config)
+            config.development = true
+            let development = try DatasetSplit.make(table, task: .multiclassClassification, config: config)
+            let setAside = Set(official.test)
+            for (name, part) in [("train", development.train), ("validation", development.validation), ("test", development.test),
+                                 ("pretraining", development.pretraining)] {
+                XCTAssertTrue(setAside.isDisjoint(with: part), "seed \(seed): the official test rows are in \(name)")
+            }
+            XCTAssertEqual(Set(development.train + development.validation + development.test),
+                           Set(table.labeledRows).subtracting(setAside), "every other labeled row is used")
+            XCTAssertEqual(development.unlabeled, table.unlabeledRows)
+            XCTAssertEqual(Double(development.test.count), 0.2 * Double(table.labeledRows.count - setAside.count), accuracy: 3)
+            let target = table.target!
+            let shares = Dictionary(grouping: development.test) { target.text(at: $0) }.mapValues(\.count)
+            XCTAssertEqual(shares.count, 3, "stratified: every class tested")
+            XCTAssertEqual(try DatasetSplit.make(table, task: .multiclassClassification, config: config), development, "seeded")
+        }
+        let saved = #"{"testFraction":0.2,"validationFraction":0.1,"stratify":true,"seed":4}"#
+        let decoded = try JSONDecoder().decode(SplitConfig.self, from: Data(saved.utf8))
+        XCTAssertFalse(decoded.development)
+        XCTAssertEqual(decoded.seed, 4)
     }
 
     func testLabelBudgetsAreNestedAndCoverEveryClass() throws {

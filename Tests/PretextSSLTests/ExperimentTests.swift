@@ -49,6 +49,23 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(report.budgets.allSatisfy { $0.verdicts.allSatisfy { $0.adjustedP >= $0.p } })
     }
 
+    /// `--development`: the cells learn and test on the split carved from the rows the
+    /// seed's test part leaves (wine: 142 of 178 → 99 training rows, not 124), and the
+    /// report says so.
+    func testADevelopmentRunNeverReadsTheTestRows() throws {
+        let table = try loadTable("wine.csv")
+        var configuration = LabelEfficiencyExperiment.Configuration()
+        configuration.seeds = 1
+        configuration.budgets = [.fraction(1)]
+        configuration.methods = [.linear]
+        XCTAssertNil(configuration.settingsSummary["split"])
+        configuration.split.development = true
+        let cells = try LabelEfficiencyExperiment(configuration: configuration).run(table)
+        XCTAssertEqual(cells.map(\.labeledRows), [99])
+        XCTAssertGreaterThan(cells[0].scores.accuracy!, 0.8)
+        XCTAssertTrue(configuration.settingsSummary["split"]?.contains("set aside unread") == true)
+    }
+
     func testScoresAndSummaries() {
         let predictions = Predictions(classNames: ["a", "b"], task: .binaryClassification,
                                       probabilities: Matrix(rows: 4, columns: 2, values: [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7]))

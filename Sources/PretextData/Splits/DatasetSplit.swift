@@ -9,8 +9,25 @@ public struct SplitConfig: Codable, Sendable, Equatable {
     public var stratify: Bool = true
     /// Seed of the split; the same seed always gives the same split.
     public var seed: UInt64 = 0
+    /// A development split: the seed's test rows are set aside unread — not tested on,
+    /// trained on, pretrained on or used for preprocessing — and train, validation and
+    /// test are carved from its other labeled rows by the same rule (their own shuffle).
+    /// For choosing defaults without the test rows of the results reported with the same
+    /// seeds. Default false.
+    public var development: Bool = false
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case testFraction, validationFraction, stratify, seed, development }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        testFraction = try container.decode(Double.self, forKey: .testFraction)
+        validationFraction = try container.decode(Double.self, forKey: .validationFraction)
+        stratify = try container.decode(Bool.self, forKey: .stratify)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        development = try container.decodeIfPresent(Bool.self, forKey: .development) ?? false   // absent before it existed
+    }
 
     public func validate() throws {
         guard testFraction.isFinite, (0.05...0.5).contains(testFraction) else {
@@ -46,7 +63,15 @@ public struct DatasetSplit: Codable, Sendable, Equatable {
     /// is asked for, one validation row.
     public static func make(_ table: Table, task: TaskType, config: SplitConfig = SplitConfig()) throws -> DatasetSplit {
         try config.validate()
-        let labeled = table.labeledRows
+        var split = make(table, labeled: table.labeledRows, task: task, config: config, stream: "split")
+        if config.development {
+            let setAside = Set(split.test)
+            split = make(table, labeled: table.labeledRows.filter { !setAside.contains($0) }, task: task, config: config, stream: "development split")
+        }
+        return split
+    }
+
+    private static func make(_ table: Table, labeled: [Int], task: TaskType, config: SplitConfig, stream: String) -> DatasetSplit {
         var strata: [[Int]]
         if task.isClassification, config.stratify, let target = table.target {
             var byClass: [String: [Int]] = [:]
@@ -55,7 +80,7 @@ public struct DatasetSplit: Codable, Sendable, Equatable {
         } else {
             strata = [labeled]
         }
-        var generator = SeededGenerator(seed: config.seed, stream: "split")
+        var generator = SeededGenerator(seed: config.seed, stream: stream)
         var split = DatasetSplit(train: [], validation: [], test: [], unlabeled: table.unlabeledRows)
         for index in strata.indices {
             var rows = strata[index]
