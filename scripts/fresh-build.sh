@@ -27,3 +27,14 @@ fi
 swift build -c "$configuration" "$@"
 mkdir -p "$bin"
 echo "$sources" > "$stamp"
+# The executable built from exactly these sources says so beside itself
+# (PretextVersion.SourceStamp): caches of results then key on the sources, so a rebuild
+# of the same commit (another session or machine; builds are not byte-reproducible)
+# resumes a long compare or suite, while any other binary there is not vouched for.
+# The stamp also covers what else decides the results: the compiler and the C libraries.
+if [ -x "$bin/pretext" ]; then
+  environment=$({ swift --version 2>&1 | head -n 1; uname -m; grep -m 1 '^flags' /proc/cpuinfo || true
+                  dpkg-query -W -f='${Package} ${Version}\n' libcsv-dev libdnnl-dev libopenblas-dev libxgboost-dev zlib1g-dev openmpi-bin 2>/dev/null || true
+                } | sha256sum | cut -d' ' -f1)
+  "$bin/pretext" stamp-sources "sources-$sources-$environment"
+fi

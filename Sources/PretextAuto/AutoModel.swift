@@ -52,6 +52,24 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     /// Default 3 (Caruana et al. 2004 and AutoGluon find a few members give most of the
     /// gain). 1 turns ensembling off. Range ≥ 1.
     public var ensembleSize = 3
+    /// Which loss ranks the candidates (`ChoiceLoss`). Default `.validationCurve`, the
+    /// rule every published result so far used; `.calibratedOutOfFold` is under study on
+    /// development splits (`pretext compare --development --methods auto,auto-calibrated`).
+    public var chooseBy = ChoiceLoss.validationCurve
+
+    /// The loss candidates are ranked by.
+    public enum ChoiceLoss: String, Codable, Sendable, CaseIterable {
+        /// Each candidate's own selection loss: the minimum over epochs (or settings) of
+        /// its uncalibrated out-of-fold or hold-out loss — optimistic, most of all for the
+        /// candidates that tried many settings, and near zero for any network whose
+        /// out-of-fold predictions are all right.
+        case validationCurve = "validation-curve"
+        /// The log loss of each candidate's calibrated out-of-fold probabilities at its
+        /// chosen setting — what the served, calibrated model would have scored, and what
+        /// the ensemble step compares. Used when every candidate has such probabilities on
+        /// the same rows (classification under cross-validation); else the validation curve.
+        case calibratedOutOfFold = "calibrated-out-of-fold"
+    }
 
     public init() {}
 
@@ -193,6 +211,10 @@ public struct AutoModel {
             }
             log("auto: \(candidate.rawValue) validation loss \(scored.last.map { String(format: "%.4f", $0.loss) } ?? "—")")
         }
+        if config.chooseBy == .calibratedOutOfFold, let calibrated = Self.calibratedLosses(scored) {
+            for index in scored.indices { scored[index].loss = calibrated[index] }
+            validation += "; ranked by the log loss of calibrated out-of-fold probabilities"
+        }
         guard let winner = scored.indices.min(by: { scored[$0].loss < scored[$1].loss || (scored[$0].loss == scored[$1].loss && $0 < $1) }) else {
             // Nothing could be validated (a class with a single labeled row).
             return try fallback(table, rows: rows, pool: pool, pretraining: pretraining, fineTune: fineTune, trees: trees, encoder: given)
@@ -214,6 +236,18 @@ public struct AutoModel {
             return AutoChoice.ensemble(ensemble.model).recording(choice)
         }
         return scored[winner].model.recording(choice)
+    }
+
+    /// Each candidate's calibrated out-of-fold log loss, when every one has out-of-fold
+    /// probabilities on the same rows with the same labels; else nil.
+    static func calibratedLosses(_ scored: [Scored]) -> [Double]? {
+        guard let reference = scored.first?.outOfFold else { return nil }
+        var losses: [Double] = []
+        for candidate in scored {
+            guard let outOfFold = candidate.outOfFold, outOfFold.rows == reference.rows, outOfFold.labels == reference.labels else { return nil }
+            losses.append(outOfFold.logLoss)
+        }
+        return losses
     }
 
     /// What `auto` serves when nothing can be validated (a class with a single labeled

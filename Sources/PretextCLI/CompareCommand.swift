@@ -16,14 +16,16 @@ struct CompareCommand: ParsableCommand {
         rows), linear, scratch (the fine-tuned network itself from its initial weights: \
         what pretraining adds is scarf-full minus scratch), mlp (a separately configured \
         3×256 MLP with dropout), auto (pretext fit's choice, made inside each cell from the \
-        budget rows alone), self-training (SCARF with chosen fine-tuning as teacher, then a \
+        budget rows alone), auto-calibrated (auto ranking its candidates by calibrated \
+        out-of-fold log loss: under study, not a default), self-training (SCARF with chosen fine-tuning as teacher, then a \
         student on the budget rows and confident, class-balanced pseudo-labels of the \
         unlabeled rows; classification), and <objective>-<strategy> for any pretraining objective \
         (scarf, vicreg, reconstruct, or a +-combination) with any fine-tuning strategy \
         (linear-probe, full, freeze-then-unfreeze), e.g. vicreg-full. Writes report.md, \
         report.html (with a label-efficiency chart) and report.json to the output folder, \
         plus one file per finished cell: running the same command again resumes (cells \
-        are reused only for the same data content, settings and Pretext build). Verdicts: \
+        are reused only for the same data content, settings and code: the same sources \
+        for a build stamped by scripts/fresh-build.sh, else the same executable). Verdicts: \
         paired t-tests over seeds, Holm-adjusted across each budget's verdicts. \
         --development sets each seed's test rows aside unread and carves train, validation \
         and test from its other rows: for choosing settings without the test rows of \

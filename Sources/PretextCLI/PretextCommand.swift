@@ -21,7 +21,8 @@ struct PretextCommand: ParsableCommand {
         """,
         version: "pretext \(PretextVersion.release)",
         subcommands: [InspectCommand.self, CacheCommand.self, PretrainCommand.self, FinetuneCommand.self, FitCommand.self,
-                      PredictCommand.self, EmbedCommand.self, CompareCommand.self, SeriesCommand.self, BenchCommand.self]
+                      PredictCommand.self, EmbedCommand.self, CompareCommand.self, SeriesCommand.self, BenchCommand.self,
+                      StampSourcesCommand.self]
     )
 }
 

@@ -9,8 +9,9 @@ import PretextData
 /// - the data's content (`Table.contentFingerprint`, `SeriesCollection.contentFingerprint`),
 ///   never its file name: an edited value invalidates every cell, a renamed file none;
 /// - every setting, as sorted-key JSON;
-/// - the running code (`PretextVersion.codeFingerprint`): a new release or any rebuild
-///   that changes the program never reuses cells computed by another.
+/// - the running code (`PretextVersion.codeFingerprint`): the sources it was built from
+///   when a source stamp vouches for the executable (a rebuild of the same commit resumes
+///   a run), else the executable's bytes — different code never reuses another's cells.
 ///
 /// `compare` and `series compare` both keep their cells here.
 struct CellCache<Cell: Codable> {

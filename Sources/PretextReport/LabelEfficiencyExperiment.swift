@@ -42,6 +42,9 @@ public struct LabelEfficiencyExperiment {
         /// `AutoModel`: SCARF with chosen fine-tuning, the same network from scratch or
         /// tuned XGBoost, whichever validates best on the budget rows (cross-validation).
         public static let auto = Method(baseline: "auto")
+        /// `auto` ranking its candidates by calibrated out-of-fold log loss
+        /// (`AutoConfig.ChoiceLoss.calibratedOutOfFold`): under study, not a default.
+        public static let autoCalibrated = Method(baseline: "auto-calibrated")
         /// SCARF with chosen fine-tuning as teacher, then one round of self-training on the
         /// pool's unlabeled rows (`AutoConfig.Candidate.selfTraining`), always used.
         public static let selfTraining = Method(baseline: "self-training")
@@ -50,7 +53,7 @@ public struct LabelEfficiencyExperiment {
         /// The default set: both baselines, the same network from scratch, and SCARF with a
         /// linear probe and with full fine-tuning.
         public static let defaults: [Method] = [.xgboost, .linear, .scratch, .scarfLinearProbe, .scarfFull]
-        static let baselines = ["xgboost", "linear", "mlp", "scratch", "auto", "self-training"]
+        static let baselines = ["xgboost", "linear", "mlp", "scratch", "auto", "auto-calibrated", "self-training"]
 
         private init(baseline: String) {
             rawValue = baseline
@@ -98,6 +101,7 @@ public struct LabelEfficiencyExperiment {
             case "mlp": return "MLP (separate settings)"
             case "scratch": return "Same network from scratch"
             case "auto": return "Auto (chosen on the budget rows)"
+            case "auto-calibrated": return "Auto, ranked by calibrated out-of-fold loss"
             case "self-training": return "SCARF + self-training"
             default:
                 let strategy: String
@@ -110,9 +114,9 @@ public struct LabelEfficiencyExperiment {
             }
         }
 
-        var usesPretraining: Bool { objective != nil || self == .auto || self == .selfTraining }
+        var usesPretraining: Bool { objective != nil || self == .auto || self == .autoCalibrated || self == .selfTraining }
         /// The objective whose encoder the method uses (auto and self-training use SCARF's).
-        var encoderObjective: PretrainingObjective? { self == .auto || self == .selfTraining ? .scarf : objective }
+        var encoderObjective: PretrainingObjective? { self == .auto || self == .autoCalibrated || self == .selfTraining ? .scarf : objective }
     }
 
     public struct Configuration: Sendable {
@@ -292,7 +296,7 @@ public struct LabelEfficiencyExperiment {
         let choice = (predictor as? TabularModel)?.choice ?? (predictor as? GradientBoostedTrees)?.choice
             ?? (predictor as? MLPClassifier)?.fitted?.choice ?? (predictor as? MLPRegressor)?.fitted?.choice
             ?? (predictor as? EnsembleModel)?.choice
-        if method == .auto || method == .selfTraining, let choice {
+        if method == .auto || method == .autoCalibrated || method == .selfTraining, let choice {
             let winner = choice.candidates.first { $0.name == choice.chosen }
             return "chose \(choice.chosen)" + (winner.map { " (\($0.detail))" } ?? "") + " by \(choice.validation); losses "
                 + choice.candidates.map { "\($0.name) \(String(format: "%.3f", $0.loss))" }.joined(separator: ", ")
@@ -315,8 +319,9 @@ public struct LabelEfficiencyExperiment {
 
     private func fit(_ method: Method, table: Table, rows: [Int], preprocessingRows: [Int], task: TaskType, seed: UInt64,
                      encoder: PretrainedEncoder?) throws -> TabularPredictor {
-        if method == .auto || method == .selfTraining {
+        if method == .auto || method == .autoCalibrated || method == .selfTraining {
             var auto = AutoConfig()
+            if method == .autoCalibrated { auto.chooseBy = .calibratedOutOfFold }
             if method == .selfTraining {
                 guard task.isClassification else {
                     throw TrainingError.invalidHyperparameter(name: "method", value: "self-training", expected: "a classification target")

@@ -45,6 +45,26 @@ final class AutoModelTests: XCTestCase {
         XCTAssertTrue(choice.summary.last!.hasPrefix("chose \(choice.chosen): the lowest validation loss"))
     }
 
+    /// Ranked by calibrated out-of-fold log loss, the record's losses are each candidate's
+    /// out-of-fold log loss as the ensemble step measures it, and the lowest wins.
+    func testChoosingByCalibratedOutOfFoldLoss() throws {
+        let table = try loadTable("wine.csv")
+        let budget = Array(0..<10) + Array(60..<70) + Array(131..<141)
+        var config = quickAuto()
+        config.ensembleSize = 1
+        config.candidates = [.scarf, .scratch, .xgboost, .linear]
+        let byCurve = try XCTUnwrap(AutoModel(config: config).fit(table, rows: budget).choice)
+        config.chooseBy = .calibratedOutOfFold
+        var logged: [String] = []
+        let byCalibrated = try XCTUnwrap(AutoModel(config: config, log: { logged.append($0) }).fit(table, rows: budget).choice)
+        XCTAssertEqual(byCalibrated.validation, byCurve.validation + "; ranked by the log loss of calibrated out-of-fold probabilities")
+        XCTAssertEqual(byCalibrated.candidates.map(\.name), byCurve.candidates.map(\.name))
+        XCTAssertEqual(byCalibrated.candidates.first { $0.name == byCalibrated.chosen }?.loss, byCalibrated.candidates.map(\.loss).min())
+        // Calibrated losses are not the curves' minima (a network's curve goes far lower).
+        XCTAssertNotEqual(byCalibrated.candidates.map(\.loss), byCurve.candidates.map(\.loss))
+        XCTAssertTrue(byCalibrated.candidates.allSatisfy { $0.loss > 0 && $0.loss.isFinite })
+    }
+
     /// Up to `crossValidationUpTo` labeled rows (default 1,000) every candidate is scored
     /// by cross-validation — 160 rows would once have gone to a 32-row hold-out; above
     /// it, by the hold-out.
