@@ -33,9 +33,11 @@ final class ByteInternerTests: XCTestCase {
         XCTAssertEqual(code(&interner, Array(prefix.utf8)), expected[prefix] ?? Int32(order.count))
     }
 
-    func testInvalidUTF8IsRefusedAndNotAdded() {
+    func testInvalidUTF8AndNulBytesAreRefusedAndNotAdded() {
         var interner = ByteInterner()
         XCTAssertNil(code(&interner, [0x61, 0xFF, 0x62]))
+        XCTAssertNil(code(&interner, [0x61, 0x00, 0x62]), "a NUL byte: never a value, so never checked again")
+        XCTAssertNil(code(&interner, [0x61, 0x00, 0x62]))
         XCTAssertEqual(interner.count, 0)
         XCTAssertEqual(code(&interner, [0x61]), 0)
         XCTAssertEqual(interner.texts, ["a"])

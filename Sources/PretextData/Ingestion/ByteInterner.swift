@@ -31,7 +31,8 @@ struct ByteInterner {
     var count: Int { texts.count }
 
     /// The code of the `count` bytes at `bytes`, adding them if new; nil when new bytes
-    /// are not valid UTF-8 (nothing is added then).
+    /// hold a NUL byte or are not valid UTF-8 (nothing is added then, so a value found in
+    /// the table never needs either check again).
     @inline(__always)
     mutating func code(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32? {
         let hash = Self.hash(bytes, count: count)
@@ -46,7 +47,8 @@ struct ByteInterner {
             }
             slot = (slot + 1) & mask
         }
-        guard let text = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else { return nil }
+        guard memchr(bytes, 0, count) == nil,
+              let text = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else { return nil }
         let code = Int32(texts.count)
         texts.append(text)
         hashes.append(hash)

@@ -339,14 +339,12 @@ final class ChunkParser: FieldSink {
             }
         }
         let line = state.pointee.recordLine
-        if memchr(bytes, 0, count) != nil {
-            state.pointee.columns[column].setMissing(row: row)
-            setIssue(ChunkIssue(kind: .nulByte, localLine: line, column: column, text: Self.lossyText(bytes, count)))
-            return
-        }
+        // Text is refused (NUL bytes, invalid UTF-8) only when first interned, so the NUL
+        // scan runs once per distinct value, not once per field.
         guard state.pointee.columns[column].setText(bytes, count: count, row: row, line: line) else {
             state.pointee.columns[column].setMissing(row: row)
-            setIssue(ChunkIssue(kind: .invalidUTF8, localLine: line, column: column, text: Self.lossyText(bytes, count)))
+            let kind: ChunkIssue.Kind = memchr(bytes, 0, count) != nil ? .nulByte : .invalidUTF8
+            setIssue(ChunkIssue(kind: kind, localLine: line, column: column, text: Self.lossyText(bytes, count)))
             return
         }
     }
