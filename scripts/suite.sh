@@ -7,8 +7,11 @@
 #
 # Usage: bash scripts/suite.sh [SEEDS] [BUDGETS] [METHODS]
 #   defaults: 5 seeds, 5%,25%,100% labels, xgboost,linear,scratch,scarf-linear-probe,scarf-full,self-training,auto
-# Reports go to results/suite/<table>/ (finished cells are kept there: re-running resumes).
-# The full default run takes many hours on 2 cores; SUITE_TABLES="wine glass" limits the tables.
+# Reports go to results/suite/<table>/ (finished cells are kept there and committed:
+# re-running resumes, also in another session or on another machine, as long as the build
+# is of the same sources — scripts/fresh-build.sh stamps it — so pin a long run to one
+# commit with a worktree). The full default run takes many hours on 2 cores;
+# SUITE_TABLES="wine glass" limits the tables (two such runs side by side use both cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
