@@ -294,9 +294,48 @@ public struct AutoModel {
             var settings = fineTune
             if first == .scarf { settings.strategy = .linearProbe }
             let model = try FineTuner(config: settings).fit(encoder: encoder, table: table, rows: rows)
-            model.choice = choice
+            let temperatures = Double(config.selection.minimumTemperature)...TemperatureScaling.range.upperBound
+            if config.selection.calibrate,
+               let temperature = try Self.leaveOneOutTemperature(encoder: encoder, table: table, rows: rows, settings: settings, range: temperatures) {
+                model.temperature = temperature
+                var calibrated = choice
+                calibrated.validation += "; temperature \(String(format: "%.2f", temperature)) from leave-one-out predictions"
+                model.choice = calibrated
+            } else {
+                model.choice = choice
+            }
             return .network(model)
         }
+    }
+
+    /// The temperature of a fixed-settings fit where nothing cross-validates: every labeled
+    /// row of a class with at least two labeled rows is predicted by the same fit on the
+    /// other rows (its class still among them, so the classes are the same), and
+    /// `TemperatureScaling.calibrate` fits T in `range` (from `minimumTemperature`, 1) to
+    /// those leave-one-out logits — the rule
+    /// of the cross-validated case (when every prediction is right, the mean confidence is
+    /// held to the rule-of-succession accuracy). The predicted class never changes, only
+    /// how sure the model says it is: without this the probe with one row of some class,
+    /// trained to certainty on the rest, gave log losses of 3–6 on glass at 5% (the suite
+    /// at 3c7f7ea). Nil for regression or when no class has two labeled rows.
+    static func leaveOneOutTemperature(encoder: PretrainedEncoder, table: Table, rows: [Int], settings: FineTuneConfig,
+                                       range: ClosedRange<Double>) throws -> Float? {
+        guard let target = table.target, try TaskType.infer(for: target, path: table.source).isClassification else { return nil }
+        var perClass: [String: Int] = [:]
+        for row in rows where !target.isMissing(row) { perClass[target.text(at: row), default: 0] += 1 }
+        let leftOut = rows.filter { !target.isMissing($0) && perClass[target.text(at: $0)]! >= 2 }
+        guard !leftOut.isEmpty else { return nil }
+        var logits: [Float] = []
+        var labels: [Int32] = []
+        var classes = 0
+        for row in leftOut {
+            let model = try FineTuner(config: settings).fit(encoder: encoder, table: table, rows: rows.filter { $0 != row })
+            let (outputs, _) = try model.outputs(table.selecting(rows: [row]))
+            classes = outputs.columns
+            logits += outputs.values
+            labels += try model.target.classIndices(table, rows: [row])
+        }
+        return TemperatureScaling.calibrate(logits: Matrix(rows: leftOut.count, columns: classes, values: logits), labels: labels, range: range)
     }
 
     /// The self-training candidate: the teacher's chosen strategy, learning rate and epochs

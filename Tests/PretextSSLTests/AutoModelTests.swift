@@ -107,6 +107,28 @@ final class AutoModelTests: XCTestCase {
         let pretrained = try Pretrainer(config: pretraining).fit(table, rows: Array(0..<table.rowCount))
         XCTAssertEqual(model.encoder.store.values, pretrained.network.store.values,
                        "a linear probe leaves the pretrained encoder unchanged")
+        // Calibrated on leave-one-out predictions of the six rows whose class has another
+        // labeled row (row 131's class has one): the same fixed-settings probe without
+        // each, its logits for that row, the cross-validated case's temperature rule.
+        var settings = config.fineTune
+        settings.seed = config.seed
+        settings.strategy = .linearProbe
+        let budget = [0, 1, 2, 60, 61, 62, 131]
+        var logits: [Float] = [], labels: [Int32] = []
+        for row in budget.dropLast() {
+            let without = try FineTuner(config: settings).fit(encoder: pretrained, table: table, rows: budget.filter { $0 != row })
+            logits += try without.outputs(table.selecting(rows: [row])).0.values
+            labels += try without.target.classIndices(table, rows: [row])
+        }
+        let expected = TemperatureScaling.calibrate(logits: Matrix(rows: 6, columns: 3, values: logits), labels: labels,
+                                                    range: 1...TemperatureScaling.range.upperBound)
+        XCTAssertEqual(model.temperature, expected)
+        XCTAssertGreaterThanOrEqual(model.temperature, 1)
+        XCTAssertTrue(model.choice?.validation.contains("from leave-one-out predictions") == true, model.choice?.validation ?? "")
+        // One row per class: nothing to leave out, the probe as trained.
+        let single = try AutoModel(config: config).fit(table, rows: [0, 60, 131])
+        guard case .network(let uncalibrated) = single else { return XCTFail("the fallback must be the SCARF network") }
+        XCTAssertEqual(uncalibrated.temperature, 1)
         config.candidates = []
         XCTAssertThrowsError(try AutoModel(config: config).fit(table, rows: [0, 1]))
     }
