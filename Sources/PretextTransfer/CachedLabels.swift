@@ -52,13 +52,15 @@ struct CachedLabels {
         }
     }
 
-    /// - Parameter rows: cache rows to learn from (sorted), or nil for every labeled row.
-    init(cache: CachedTable, target column: String, rows: [Int]?, validationFraction: Double, maximumValidationRows: Int,
-         minimumValidationRows: Int, seed: UInt64, sliceRows: Int = 16_384) throws {
+    /// - Parameters:
+    ///   - rows: cache rows to learn from, or nil for every labeled row.
+    ///   - present: the rows with a label, if the caller has read them already.
+    init(cache: CachedTable, target column: String, rows: [Int]?, present: RowSubset? = nil, validationFraction: Double,
+         maximumValidationRows: Int, minimumValidationRows: Int, seed: UInt64, sliceRows: Int = 16_384) throws {
         (self.cache, self.column) = (cache, column)
         func slice(_ rows: [Int]) throws -> Table { try Self.targetTable(cache, column: column, rows: rows) }
         task = try Self.task(cache, column: column, sliceRows: sliceRows)
-        let present = try cache.presentRowSubset(of: column)
+        let present = try present ?? cache.presentRowSubset(of: column)
         let labeled: LabeledPositions = rows.map { .listed($0.sorted().filter(present.contains)) } ?? .subset(present)
         guard labeled.count >= 2 else { throw TrainingError.notEnoughData(reason: "\(labeled.count) labeled row(s); at least 2 are needed") }
         // Each piece: a slice of the labeled rows, read as a table, and its rows.

@@ -55,7 +55,7 @@ extension FineTuner {
                            inputs: .held(source.rows(labeled.train.map { labeledRows[$0] })),
                            xValidation: source.rows(labeled.validation.map { labeledRows[$0] }))
         }
-        let labels = try CachedLabels(cache: cache, target: target, rows: rows, validationFraction: fraction,
+        let labels = try CachedLabels(cache: cache, target: target, rows: rows, present: present, validationFraction: fraction,
                                       maximumValidationRows: Pretrainer.maximumValidationRows,
                                       minimumValidationRows: config.minimumValidationRows, seed: config.seed)
         let windows = WindowedFeatureRows(source: source, rowCount: labels.trainCount, row: labels.trainRow,
