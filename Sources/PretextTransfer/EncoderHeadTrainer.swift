@@ -102,8 +102,8 @@ struct EncoderHeadTrainer {
             return embeddings
         }
         // Held: the hold-out embedded once; windowed: a slice at a time at each validation.
-        let validation: (held: Matrix?, rows: Int)
-        if case .held = inputs { validation = (embedValidation(xValidation), xValidation.rows) } else { validation = (nil, xValidation.rows) }
+        var heldValidation: Matrix?
+        if case .held = inputs { heldValidation = embedValidation(xValidation) }
         let steps = (inputs.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
         let optimizer = try Optimizer(config: optimizer, totalSteps: steps)
         var trainer = Trainer(config: training, progress: progress, communicator: communicator)
@@ -117,8 +117,8 @@ struct EncoderHeadTrainer {
                     return (result, { head.accumulateGradients($0) })
                 }
             },
-            validate: validation.rows == 0 ? nil : {
-                if let held = validation.held { return validationLoss(head.predict(held)) }
+            validate: xValidation.rows == 0 ? nil : { [heldValidation] in
+                if let held = heldValidation { return validationLoss(head.predict(held)) }
                 return validationLoss(inputs.validationOutputs(xValidation) { head.predict(embedValidation($0)) })
             })
         try head.foldInputAffine(shift: standardization.shift, factor: standardization.factor)
