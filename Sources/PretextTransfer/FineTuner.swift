@@ -63,6 +63,7 @@ public struct FineTuner {
             ? .linear : .mlp(MLPConfig(depth: config.headDepth - 1, hiddenWidth: config.headWidth))
         let head = try Network(architecture: headArchitecture, inputDimensions: encoder.outputDimensions,
                                outputDimensions: outputs, seed: seeds.next())
+        if config.strategy == .linearProbe { try head.setConstant(objective.constantOutput(count: inputs.count, classes: outputs)) }
         training.seed = seeds.next()
 
         var trainer = EncoderHeadTrainer(config, progress: progress)

@@ -43,6 +43,13 @@ public final class Linear: Layer {
         forward(input, store: store, then: nil)
     }
 
+    /// W = 0, b = `output`.
+    func setConstant(_ output: [Float], store: ParameterStore) {
+        precondition(bias && output.count == outputDimensions, "Linear: constant shape")
+        for index in weight.range { store.values[index] = 0 }
+        for (index, value) in zip(biasView!.range, output) { store.values[index] = value }
+    }
+
     /// Folds a fixed affine map of the inputs, x'ᵢ = (xᵢ − μᵢ)·kᵢ, into the weights, so the
     /// layer on x computes what it computed on x': W' = W·diag(k), b' = b − W·(μ ∘ k).
     func foldInputAffine(shift: [Float], factor: [Float], store: ParameterStore) {

@@ -133,6 +133,16 @@ public final class Network {
         first.foldInputAffine(shift: shift, factor: factor, store: store)
     }
 
+    /// Sets a single-`Linear` network to the constant function x ↦ `output`: W = 0,
+    /// b = output — a linear probe's start (`SupervisedObjective.constantOutput`).
+    public func setConstant(_ output: [Float]) throws {
+        guard root.layers.count == 1, let layer = root.layers.first as? Linear, layer.bias, output.count == outputDimensions else {
+            throw TrainingError.invalidHyperparameter(name: "constant start", value: "\(architecture)",
+                                                      expected: "one Linear layer with bias and \(outputDimensions) outputs")
+        }
+        layer.setConstant(output, store: store)
+    }
+
     /// Evaluation-mode outputs for many rows, in batches.
     public func predict(_ input: Matrix, batchSize: Int = 1024) -> Matrix {
         var output = Matrix(rows: input.rows, columns: outputDimensions)

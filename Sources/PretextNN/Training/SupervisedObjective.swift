@@ -1,3 +1,4 @@
+import Foundation
 import PretextData
 
 /// The supervised loss on training batches and on the validation rows: softmax
@@ -66,6 +67,33 @@ public struct SupervisedObjective {
         let weight = { (rows: [Int]) in labels(rows).reduce(0.0) { $0 + Double(classWeights[Int($1)]) } }
         let total = weight(batch)
         return total > 0 ? Float(weight(local) / total) : 0
+    }
+
+    /// The constant output c that minimises the mean training loss over positions
+    /// 0..<count — where a linear probe starts (W = 0, b = c):
+    ///
+    ///     classification: c_k = log(n_k / n)  (softmax(c) = the class shares; with class
+    ///                     weights every class weighs n/C, so c = 0, uniform)
+    ///     regression:     c = mean of the standardised targets
+    ///
+    /// A class without rows gets log(1/(2n)), finite. Labels are read 65,536 positions at
+    /// a time (a cache's rows are never all held).
+    public func constantOutput(count: Int, classes: Int) -> [Float] {
+        let slice = 65_536
+        if task.isClassification {
+            if classWeights != nil { return [Float](repeating: 0, count: classes) }
+            var counts = [Int](repeating: 0, count: classes)
+            for start in stride(from: 0, to: count, by: slice) {
+                for label in labels(Array(start..<min(start + slice, count))) { counts[Int(label)] += 1 }
+            }
+            let total = Double(max(count, 1))
+            return counts.map { Float(log(($0 == 0 ? 0.5 : Double($0)) / total)) }
+        }
+        var sum = 0.0
+        for start in stride(from: 0, to: count, by: slice) {
+            for target in targets(Array(start..<min(start + slice, count))) { sum += Double(target) }
+        }
+        return [Float(sum / Double(max(count, 1)))]
     }
 
     public func validationLoss(_ output: Matrix) -> Double {

@@ -88,6 +88,7 @@ public struct SeriesClassifier {
         let head = try Network(architecture: headArchitecture, inputDimensions: network.outputDimensions, outputDimensions: classes, seed: seeds.next())
         let objective = try SupervisedObjective(task: labeled.task, target: labeled.target, table: seriesRows, trainRows: labeled.train,
                                                 validationRows: labeled.validation, balanceClasses: config.balanceClasses, classes: classes)
+        if config.strategy == .linearProbe { try head.setConstant(objective.constantOutput(count: labeled.train.count, classes: classes)) }
         training.seed = seeds.next()
         let history = try EncoderHeadTrainer(config, progress: progress).train(
             encoder: network, head: head, x: x, xValidation: xValidation, training: training,
