@@ -100,6 +100,16 @@ public struct AutoConfig: Codable, Sendable, Equatable {
     }
 }
 
+/// A candidate `auto` scored: its name in the choice record, its selection loss, the
+/// model refit on every labeled row, and its calibrated out-of-fold probabilities (under
+/// cross-validation, classification).
+public struct AutoCandidate {
+    public let name: String
+    public let loss: Double
+    public let predictor: TabularPredictor
+    public let outOfFold: OutOfFoldPredictions?
+}
+
 /// Chooses among self-supervised pretraining with chosen fine-tuning, the same network
 /// from scratch, tuned XGBoost and the linear model, by validation loss on the labeled
 /// rows alone.
@@ -124,6 +134,9 @@ public struct AutoModel {
     /// label-side work — every candidate's model selection and refit — is small and runs
     /// whole on every rank, with the same result on each.
     public var communicator = Communicator.single
+    /// Called with every scored candidate, each refit on every labeled row, before the
+    /// choice — for studies of the choice rule (`compare --record-candidates`).
+    public var inspect: (([AutoCandidate]) -> Void)?
 
     public init(config: AutoConfig = AutoConfig(), pretrainingProgress: ProgressReporter? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.config = config
@@ -211,6 +224,14 @@ public struct AutoModel {
             }
             log("auto: \(candidate.rawValue) validation loss \(scored.last.map { String(format: "%.4f", $0.loss) } ?? "—")")
         }
+        func name(_ candidate: AutoConfig.Candidate) -> String {
+            switch candidate {
+            case .scarf: return "\(pretraining.objective)"
+            case .selfTraining: return "\(pretraining.objective)+self-training"
+            default: return candidate.rawValue
+            }
+        }
+        inspect?(scored.map { AutoCandidate(name: name($0.candidate), loss: $0.loss, predictor: $0.model.predictor, outOfFold: $0.outOfFold) })
         if config.chooseBy == .calibratedOutOfFold, let calibrated = Self.calibratedLosses(scored) {
             for index in scored.indices { scored[index].loss = calibrated[index] }
             validation += "; ranked by the log loss of calibrated out-of-fold probabilities"
@@ -218,13 +239,6 @@ public struct AutoModel {
         guard let winner = scored.indices.min(by: { scored[$0].loss < scored[$1].loss || (scored[$0].loss == scored[$1].loss && $0 < $1) }) else {
             // Nothing could be validated (a class with a single labeled row).
             return try fallback(table, rows: rows, pool: pool, pretraining: pretraining, fineTune: fineTune, trees: trees, encoder: given)
-        }
-        func name(_ candidate: AutoConfig.Candidate) -> String {
-            switch candidate {
-            case .scarf: return "\(pretraining.objective)"
-            case .selfTraining: return "\(pretraining.objective)+self-training"
-            default: return candidate.rawValue
-            }
         }
         var choice = ModelChoice(validation: validation, candidates: scored.map { .init(name: name($0.candidate), loss: $0.loss, detail: $0.detail) },
                                  chosen: name(scored[winner].candidate))

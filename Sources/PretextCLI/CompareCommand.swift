@@ -62,6 +62,7 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "No progress lines on standard error.") var quiet = false
     @Flag(help: "Evaluate on a development split: each seed's test rows are set aside unread (not even pretrained on).")
     var development = false
+    @Flag(help: .hidden) var recordCandidates = false
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneTrainingOptions
     @OptionGroup var read: ReadOptionsGroup
@@ -102,6 +103,7 @@ struct CompareCommand: ParsableCommand {
             configuration.trees.threads = read.threads
             configuration.cacheDirectory = output + "/cells"
             configuration.split.development = development
+            configuration.recordCandidates = recordCandidates
             configuration.upstreamColumn = upstream
             if configuration.methods.contains(where: { $0.objective == .supervised }) && upstream == nil {
                 throw ValidationError("supervised-… methods need --upstream COLUMN (the upstream label to pretrain on).")

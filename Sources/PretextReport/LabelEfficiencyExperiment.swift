@@ -132,6 +132,9 @@ public struct LabelEfficiencyExperiment {
         public var split = SplitConfig()
         /// Where finished cells are kept for resuming; nil keeps nothing.
         public var cacheDirectory: String?
+        /// Keep every `auto` candidate's test scores and probabilities in its cell
+        /// (`Cell.candidates`), for development studies of the choice rule. Default false.
+        public var recordCandidates = false
         /// An upstream labeled column for `supervised-…` methods: the encoder learns to
         /// predict it (on the non-test rows), then transfers to the target.
         public var upstreamColumn: String?
@@ -162,7 +165,7 @@ public struct LabelEfficiencyExperiment {
 
         /// Every setting that changes a cell's result, for the cell cache's fingerprint.
         var cacheSettings: [any Encodable] {
-            [scarf, fineTune, selection, supervised, trees, split, upstreamColumn ?? "-"]
+            [scarf, fineTune, selection, supervised, trees, split, upstreamColumn ?? "-", recordCandidates]
         }
     }
 
@@ -179,6 +182,28 @@ public struct LabelEfficiencyExperiment {
         public var pretrainingSeconds: Double
         /// How the method chose its settings, where it did (XGBoost's tuning).
         public var tuning: String?
+        /// `auto`'s candidates, each refit on the budget rows and scored on the same test
+        /// rows — what each choice would have given; only with `recordCandidates`.
+        public var candidates: [CandidateRecord]?
+    }
+
+    /// One of `auto`'s candidates in a cell, for development studies of the choice rule
+    /// (`compare --development --record-candidates`; `scripts/auto-rule-study.py` replays
+    /// rules on them). Never used to choose anything.
+    public struct CandidateRecord: Codable, Sendable, Equatable {
+        public var name: String
+        /// Its selection loss (`AutoConfig.ChoiceLoss.validationCurve`).
+        public var loss: Double
+        public var scores: Scores
+        /// Under cross-validation (classification): the calibrated out-of-fold probability
+        /// of each prediction's true class, in fold order, and the labeled row behind it.
+        public var outOfFoldRows: [Int]?
+        public var outOfFoldProbabilities: [Float]?
+        /// Classification: test probabilities, row-major (test rows × `classNames`), and
+        /// each test row's class index in `classNames`.
+        public var classNames: [String]?
+        public var testProbabilities: [Float]?
+        public var testClasses: [Int]?
     }
 
     public var configuration: Configuration
@@ -256,16 +281,28 @@ public struct LabelEfficiencyExperiment {
                     }
                     let stopwatch = Stopwatch()
                     let encoder = method == .scratch ? untrained : method.encoderObjective.flatMap { encoders[$0] }
+                    var candidates: [AutoCandidate] = []
                     let predictor = try fit(method, table: table, rows: rows, preprocessingRows: split.pretraining, task: task,
-                                            seed: UInt64(seed), encoder: encoder)
-                    let (predictions, _) = try predictor.predictions(test)
-                    let scores = task.isClassification
-                        ? Scores.classification(predictions, truth: truthLabels)
-                        : Scores.regression(predictions.values, truth: split.test.map { Double(targetColumn.floatValues![$0]) })
-                    let cell = Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
-                                    scores: scores, seconds: stopwatch.seconds,
+                                            seed: UInt64(seed), encoder: encoder, inspect: { candidates = $0 })
+                    let seconds = stopwatch.seconds
+                    func score(_ predictor: TabularPredictor) throws -> (Scores, Predictions) {
+                        let (predictions, _) = try predictor.predictions(test)
+                        let scores = task.isClassification
+                            ? Scores.classification(predictions, truth: truthLabels)
+                            : Scores.regression(predictions.values, truth: split.test.map { Double(targetColumn.floatValues![$0]) })
+                        return (scores, predictions)
+                    }
+                    let (scores, _) = try score(predictor)
+                    var cell = Cell(method: method, budget: budget.description, seed: seed, labeledRows: rows.count,
+                                    scores: scores, seconds: seconds,
                                     pretrainingSeconds: method.encoderObjective.flatMap { pretrainingSeconds[$0] } ?? 0,
                                     tuning: Self.tuning(of: predictor, method: method))
+                    if configuration.recordCandidates, !candidates.isEmpty {
+                        cell.candidates = try candidates.map { candidate in
+                            let (scores, predictions) = try score(candidate.predictor)
+                            return Self.record(candidate, scores: scores, predictions: predictions, truth: truthLabels)
+                        }
+                    }
                     try cache.store(cell, seed: seed, point: budget.description, method: method.rawValue)
                     cells.append(cell)
                     computed += 1
@@ -317,8 +354,22 @@ public struct LabelEfficiencyExperiment {
         return try SupervisedPretrainer(config: config).fit(upstreamTable, rows: rows)
     }
 
+    static func record(_ candidate: AutoCandidate, scores: Scores, predictions: Predictions, truth: [String]) -> CandidateRecord {
+        var record = CandidateRecord(name: candidate.name, loss: candidate.loss, scores: scores)
+        if let outOfFold = candidate.outOfFold {
+            record.outOfFoldRows = outOfFold.rows
+            record.outOfFoldProbabilities = outOfFold.labels.enumerated().map { outOfFold.probabilities[$0.offset, Int($0.element)] }
+        }
+        if let probabilities = predictions.probabilities {
+            record.classNames = predictions.classNames
+            record.testProbabilities = probabilities.values
+            record.testClasses = truth.map { predictions.classNames.firstIndex(of: $0) ?? -1 }
+        }
+        return record
+    }
+
     private func fit(_ method: Method, table: Table, rows: [Int], preprocessingRows: [Int], task: TaskType, seed: UInt64,
-                     encoder: PretrainedEncoder?) throws -> TabularPredictor {
+                     encoder: PretrainedEncoder?, inspect: @escaping ([AutoCandidate]) -> Void) throws -> TabularPredictor {
         if method == .auto || method == .autoCalibrated || method == .selfTraining {
             var auto = AutoConfig()
             if method == .autoCalibrated { auto.chooseBy = .calibratedOutOfFold }
@@ -334,7 +385,9 @@ public struct LabelEfficiencyExperiment {
             auto.selection = configuration.selection
             auto.trees = configuration.trees
             auto.seed = seed
-            return try AutoModel(config: auto).fit(table, rows: rows, pool: preprocessingRows, encoder: encoder).predictor
+            var model = AutoModel(config: auto)
+            if configuration.recordCandidates { model.inspect = inspect }
+            return try model.fit(table, rows: rows, pool: preprocessingRows, encoder: encoder).predictor
         }
         if method == .scratch, let encoder {
             var config = configuration.fineTune

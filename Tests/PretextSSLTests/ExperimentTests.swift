@@ -66,6 +66,52 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(configuration.settingsSummary["split"]?.contains("set aside unread") == true)
     }
 
+    /// `recordCandidates` keeps each of `auto`'s candidates, refit on the budget rows and
+    /// scored on the cell's test rows: the served candidate's record has the cell's scores,
+    /// the test probabilities give the recorded scores, and every candidate's out-of-fold
+    /// predictions are on the same labeled rows (what `scripts/auto-rule-study.py` pairs).
+    func testRecordedCandidatesAreAutosAlternatives() throws {
+        let table = try loadTable("wine.csv")
+        var configuration = LabelEfficiencyExperiment.Configuration()
+        configuration.seeds = 1
+        configuration.budgets = [.fraction(0.25)]
+        configuration.methods = [.auto]
+        configuration.split.development = true
+        let quick = quickAutoConfig()
+        (configuration.scarf, configuration.fineTune, configuration.selection, configuration.trees)
+            = (quick.pretraining, quick.fineTune, quick.selection, quick.trees)
+        XCTAssertNil(try LabelEfficiencyExperiment(configuration: configuration).run(table)[0].candidates, "off by default")
+        configuration.recordCandidates = true
+        let cell = try LabelEfficiencyExperiment(configuration: configuration).run(table)[0]
+        let records = try XCTUnwrap(cell.candidates)
+        XCTAssertEqual(records.map(\.name), ["scarf", "scratch", "xgboost", "linear", "scarf+self-training"])
+        let tuning = try XCTUnwrap(cell.tuning)
+        if let served = records.first(where: { tuning.hasPrefix("chose \($0.name) (") }) {
+            XCTAssertEqual(served.scores, cell.scores, "the served candidate's record is the cell")
+        } else {
+            XCTAssertTrue(tuning.hasPrefix("chose ensemble"), tuning)
+        }
+        let testRows = try XCTUnwrap(records[0].testClasses).count
+        XCTAssertGreaterThan(testRows, 20, "the development split's test part of wine's 142 non-test rows")
+        let outOfFoldRows = try XCTUnwrap(records[0].outOfFoldRows)
+        XCTAssertEqual(Set(outOfFoldRows).count, cell.labeledRows, "every labeled row predicted out of fold")
+        for record in records {
+            XCTAssertTrue(tuning.contains("\(record.name) \(String(format: "%.3f", record.loss))"), "\(record.name): its selection loss")
+            XCTAssertEqual(record.outOfFoldRows, outOfFoldRows, "\(record.name): the same folds")
+            XCTAssertTrue(try XCTUnwrap(record.outOfFoldProbabilities).allSatisfy { $0 > 0 && $0 <= 1 })
+            let classes = try XCTUnwrap(record.classNames).count, probabilities = try XCTUnwrap(record.testProbabilities)
+            XCTAssertEqual(probabilities.count, testRows * classes)
+            let truth = try XCTUnwrap(record.testClasses)
+            var correct = 0
+            for row in 0..<testRows {
+                let p = probabilities[(row * classes)..<((row + 1) * classes)]
+                XCTAssertEqual(Double(p.reduce(0, +)), 1, accuracy: 1e-4)
+                if p.firstIndex(of: p.max()!)! - row * classes == truth[row] { correct += 1 }
+            }
+            XCTAssertEqual(Double(correct) / Double(testRows), record.scores.accuracy!, accuracy: 1e-12, record.name)
+        }
+    }
+
     func testScoresAndSummaries() {
         let predictions = Predictions(classNames: ["a", "b"], task: .binaryClassification,
                                       probabilities: Matrix(rows: 4, columns: 2, values: [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7]))

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Replays choice rules for `auto` on recorded candidates (development splits only).
+
+Input: folders written by
+    pretext compare DATA --target target --development --record-candidates --methods auto ...
+whose auto cells keep every candidate refit on the budget rows, its selection loss, its
+calibrated out-of-fold probability of each prediction's true class, and its test
+probabilities (`LabelEfficiencyExperiment.CandidateRecord`). The test rows of a
+development split are carved from each seed's non-test rows, so choosing a rule here
+never reads the rows reported results are scored on.
+
+Usage: python3 scripts/auto-rule-study.py results/auto-rule-study [--budgets 5%,25%]
+Prints, per budget, each rule's mean test accuracy and log loss over every table, and per
+table, so a rule is chosen on the whole suite rather than two favourite tables.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import statistics
+
+SIMPLICITY = ["linear", "scarf", "xgboost", "scratch", "scarf+self-training"]
+
+
+def load(root):
+    cells = []
+    for path in sorted(glob.glob(os.path.join(root, "*", "cells", "*-auto.json"))):
+        cell = json.load(open(path))["cell"]
+        if cell.get("candidates"):
+            cell["table"] = path.split(os.sep)[-3]
+            cells.append(cell)
+    return cells
+
+
+def test_scores(probabilities, classes, columns):
+    """Accuracy and log loss of row-major probabilities (rows × columns)."""
+    n = len(classes)
+    correct, loss = 0, 0.0
+    for row, truth in enumerate(classes):
+        p = probabilities[row * columns:(row + 1) * columns]
+        if max(range(columns), key=lambda k: p[k]) == truth:
+            correct += 1
+        loss -= math.log(min(max(p[truth] if truth >= 0 else 0.0, 1e-15), 1.0))
+    return correct / n, loss / n
+
+
+def oof_losses(candidate):
+    """Per labeled row: the mean over repeats of −log p(true class) out of fold."""
+    rows, probabilities = candidate.get("outOfFoldRows"), candidate.get("outOfFoldProbabilities")
+    if not rows:
+        return None
+    per_row = {}
+    for row, p in zip(rows, probabilities):
+        per_row.setdefault(row, []).append(-math.log(min(max(p, 1e-15), 1.0)))
+    return {row: statistics.mean(values) for row, values in per_row.items()}
+
+
+def average(members):
+    """Equal-weight average of members' test probabilities (same class order assumed)."""
+    names = members[0]["classNames"]
+    if any(m["classNames"] != names for m in members):
+        return None
+    length = len(members[0]["testProbabilities"])
+    mean = [sum(m["testProbabilities"][i] for m in members) / len(members) for i in range(length)]
+    return test_scores(mean, members[0]["testClasses"], len(names))
+
+
+def choose(cell, rule):
+    """The (accuracy, log loss) a rule would have served, or None when it cannot apply."""
+    candidates = cell["candidates"]
+    by_name = {c["name"]: c for c in candidates}
+    losses = {c["name"]: oof_losses(c) for c in candidates}
+    paired = all(l is not None for l in losses.values()) and len({frozenset(l) for l in losses.values()}) == 1
+
+    def scores(c):
+        return c["scores"]["accuracy"], c["scores"]["logLoss"]
+
+    if rule == "served":
+        return cell["scores"]["accuracy"], cell["scores"]["logLoss"]
+    if rule == "curve":
+        return scores(min(candidates, key=lambda c: c["loss"]))
+    if rule.startswith("fixed:"):
+        name = rule.split(":", 1)[1]
+        return scores(by_name[name]) if name in by_name else None
+    if rule == "oracle-accuracy":
+        return scores(max(candidates, key=lambda c: c["scores"]["accuracy"]))
+    if rule == "average-all":
+        return average(candidates)
+    if not paired:
+        return scores(min(candidates, key=lambda c: c["loss"]))
+    mean_loss = {name: statistics.mean(l.values()) for name, l in losses.items()}
+    best = min(mean_loss, key=mean_loss.get)
+    if rule == "oof":
+        return scores(by_name[best])
+    if rule.startswith("average-top"):
+        k = int(rule[len("average-top"):])
+        members = [by_name[n] for n in sorted(mean_loss, key=mean_loss.get)[:k]]
+        return average(members)
+    if rule.startswith("one-se"):
+        factor = float(rule[len("one-se"):] or 1)
+        rows = sorted(losses[best])
+        for name in SIMPLICITY:
+            if name not in losses:
+                continue
+            diffs = [losses[name][r] - losses[best][r] for r in rows]
+            mean = statistics.mean(diffs)
+            se = statistics.stdev(diffs) / math.sqrt(len(diffs)) if len(diffs) > 1 else 0.0
+            if mean <= factor * se:
+                return scores(by_name[name])
+        return scores(by_name[best])
+    raise ValueError(rule)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("root")
+    parser.add_argument("--budgets", default="5%,25%")
+    arguments = parser.parse_args()
+    cells = load(arguments.root)
+    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "average-top2", "average-top3", "average-all",
+             "fixed:linear", "fixed:scarf", "fixed:xgboost", "fixed:scratch", "fixed:scarf+self-training", "oracle-accuracy"]
+    for budget in arguments.budgets.split(","):
+        chosen = [c for c in cells if c["budget"] == budget]
+        tables = sorted({c["table"] for c in chosen})
+        if not tables:
+            continue
+        print(f"\n## {budget} labels: {len(chosen)} cells, {len(tables)} tables (mean over seeds, then tables)\n")
+        print("| rule | accuracy | log loss | log loss ÷ best rule's, per table (mean) |")
+        print("|---|---:|---:|---:|")
+        per_table = {}
+        for rule in rules:
+            per_table[rule] = {}
+            for table in tables:
+                results = [choose(c, rule) for c in chosen if c["table"] == table]
+                if any(r is None for r in results):
+                    continue
+                per_table[rule][table] = (statistics.mean(r[0] for r in results), statistics.mean(r[1] for r in results))
+        real = [r for r in rules if r != "oracle-accuracy"]
+        best_loss = {t: min(per_table[r][t][1] for r in real if t in per_table[r]) for t in tables}
+        for rule in rules:
+            values = per_table[rule]
+            if len(values) < len(tables):
+                print(f"| {rule} | (on {len(values)} of {len(tables)} tables) | | |")
+                continue
+            accuracy = statistics.mean(v[0] for v in values.values())
+            loss = statistics.mean(v[1] for v in values.values())
+            ratio = statistics.mean(values[t][1] / best_loss[t] for t in tables)
+            print(f"| {rule} | {accuracy:.4f} | {loss:.3f} | {ratio:.2f} |")
+        print("\nper table, accuracy / log loss:\n")
+        shown = ["served", "curve", "oof", "one-se1", "average-top3", "fixed:linear", "fixed:scarf", "oracle-accuracy"]
+        print("| table | " + " | ".join(shown) + " |")
+        print("|---|" + "---:|" * len(shown))
+        for table in tables:
+            print(f"| {table} | " + " | ".join(
+                f"{per_table[r][table][0]:.3f} / {per_table[r][table][1]:.2f}" if table in per_table[r] else "–" for r in shown) + " |")
+
+
+if __name__ == "__main__":
+    main()
