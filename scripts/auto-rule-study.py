@@ -10,8 +10,11 @@ development split are carved from each seed's non-test rows, so choosing a rule 
 never reads the rows reported results are scored on.
 
 Usage: python3 scripts/auto-rule-study.py results/auto-rule-study [--budgets 5%,25%]
-Prints, per budget, each rule's mean test accuracy and log loss over every table, and per
-table, so a rule is chosen on the whole suite rather than two favourite tables.
+Prints, per budget, each rule's mean test accuracy and log loss over every table, the
+tables where it is better or worse than the rule before (`ensemble-up-to3`), and per
+table, so a rule is chosen on the whole suite rather than two favourite tables. `served`
+is what the build that made the cells served (the rule before, for the committed cells;
+`average-all`, the rule now, for cells made since).
 """
 import argparse
 import glob
@@ -21,6 +24,11 @@ import os
 import statistics
 
 SIMPLICITY = ["linear", "scarf", "xgboost", "scratch", "scarf+self-training"]
+# The rule before the study (AutoConfig.EnsembleRule.whenBetter, ensembleSize 3): the
+# candidate with the lowest validation loss, or the best average of the 2 or 3 best when
+# its out-of-fold log loss is lower. Replayed exactly (it reproduces every cell served by
+# the build the study's cells were made with, 7e02ed0); rules are compared with it.
+BASELINE = "ensemble-up-to3"
 
 
 def load(root):
@@ -93,6 +101,27 @@ def choose(cell, rule):
     best = min(mean_loss, key=mean_loss.get)
     if rule == "oof":
         return scores(by_name[best])
+    if rule.startswith("ensemble-up-to"):
+        # `AutoModel.bestEnsemble` with ensembleSize k: the best of the averages of the
+        # 2..k best by out-of-fold log loss, when it beats the best single candidate.
+        k = int(rule[len("ensemble-up-to"):])
+        # Ranked and averaged over every out-of-fold prediction (repeats pooled), exactly
+        # as AutoModel does; with k = 3 this reproduces the served choice.
+        raw = {c["name"]: c["outOfFoldProbabilities"] for c in candidates}
+        def pooled(members):
+            count = len(raw[members[0]])
+            return sum(-math.log(max(sum(raw[m][i] for m in members) / len(members), 1e-15)) for i in range(count)) / count
+        single = {name: pooled([name]) for name in raw}
+        ranked = sorted(raw, key=lambda n: (single[n], [c["name"] for c in candidates].index(n)))
+        best = ranked[0]
+        chosen, chosen_loss = [best], single[best]
+        for size in range(2, min(k, len(ranked)) + 1):
+            loss = pooled(ranked[:size])
+            if loss < chosen_loss:
+                chosen, chosen_loss = ranked[:size], loss
+        if len(chosen) > 1:
+            return average([by_name[n] for n in chosen])
+        return scores(min(candidates, key=lambda c: c["loss"]))   # no average won: the curve's winner
     if rule.startswith("average-top"):
         k = int(rule[len("average-top"):])
         members = [by_name[n] for n in sorted(mean_loss, key=mean_loss.get)[:k]]
@@ -118,7 +147,7 @@ def main():
     parser.add_argument("--budgets", default="5%,25%")
     arguments = parser.parse_args()
     cells = load(arguments.root)
-    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "average-top2", "average-top3", "average-all",
+    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all",
              "fixed:linear", "fixed:scarf", "fixed:xgboost", "fixed:scratch", "fixed:scarf+self-training", "oracle-accuracy"]
     for budget in arguments.budgets.split(","):
         chosen = [c for c in cells if c["budget"] == budget]
@@ -126,8 +155,8 @@ def main():
         if not tables:
             continue
         print(f"\n## {budget} labels: {len(chosen)} cells, {len(tables)} tables (mean over seeds, then tables)\n")
-        print("| rule | accuracy | log loss | log loss ÷ best rule's, per table (mean) |")
-        print("|---|---:|---:|---:|")
+        print("| rule | accuracy | log loss | log loss ÷ best rule's, per table (mean) | tables better / worse than `ensemble-up-to3` (accuracy ±0.005) | (log loss ±2%) |")
+        print("|---|---:|---:|---:|---:|---:|")
         per_table = {}
         for rule in rules:
             per_table[rule] = {}
@@ -146,9 +175,14 @@ def main():
             accuracy = statistics.mean(v[0] for v in values.values())
             loss = statistics.mean(v[1] for v in values.values())
             ratio = statistics.mean(values[t][1] / best_loss[t] for t in tables)
-            print(f"| {rule} | {accuracy:.4f} | {loss:.3f} | {ratio:.2f} |")
+            served = per_table[BASELINE]
+            better = sum(values[t][0] > served[t][0] + 0.005 for t in tables)
+            worse = sum(values[t][0] < served[t][0] - 0.005 for t in tables)
+            lower = sum(values[t][1] < served[t][1] * 0.98 for t in tables)
+            higher = sum(values[t][1] > served[t][1] * 1.02 for t in tables)
+            print(f"| {rule} | {accuracy:.4f} | {loss:.3f} | {ratio:.2f} | {better} / {worse} | {lower} / {higher} |")
         print("\nper table, accuracy / log loss:\n")
-        shown = ["served", "curve", "oof", "one-se1", "average-top3", "fixed:linear", "fixed:scarf", "oracle-accuracy"]
+        shown = ["served", "ensemble-up-to5", "average-top3", "average-all", "fixed:linear", "fixed:scarf", "fixed:xgboost", "oracle-accuracy"]
         print("| table | " + " | ".join(shown) + " |")
         print("|---|" + "---:|" * len(shown))
         for table in tables:

@@ -19,7 +19,8 @@ extension AutoModel {
         var reason: String
     }
 
-    /// The best few candidates averaged, if that validates better than each alone.
+    /// The best few candidates averaged: under `EnsembleRule.whenBetter` if that validates
+    /// better than each alone, under `.always` the `ensembleSize` best, unconditionally.
     ///
     /// Every candidate with out-of-fold probabilities on the same rows (the same folds or
     /// hold-out) is ranked by the log loss of those probabilities, L(P) = −(1/n) Σ log P(yᵢ).
@@ -44,7 +45,12 @@ extension AutoModel {
         guard ranked.count >= 2 else { return nil }
         let single = (index: ranked[0], loss: losses[ranked[0]]!)
         var best: (members: [Int], loss: Double)?
-        for k in 2...min(config.ensembleSize, ranked.count) {
+        if config.ensembleRule == .always {
+            let members = Array(ranked.prefix(config.ensembleSize))
+            let loss = OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: members.count))?.logLoss
+            best = (members, loss ?? .nan)
+        }
+        for k in 2...min(config.ensembleSize, ranked.count) where config.ensembleRule == .whenBetter {
             let members = Array(ranked.prefix(k))
             guard let averaged = OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: k)) else { continue }
             let loss = averaged.logLoss
@@ -60,9 +66,12 @@ extension AutoModel {
         let detail = "equal-weight average of " + memberNames.joined(separator: " + ")
             + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
             + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
-        return Ensemble(model: model, candidate: .init(name: "ensemble", loss: best.loss, detail: detail),
-                        reason: "the average of its members' probabilities has a lower out-of-fold log loss (\(format(best.loss))) "
-                            + "than any single candidate (best: \(names[single.index]), \(format(single.loss)))")
+        let reason = config.ensembleRule == .always
+            ? "auto serves the average of its \(best.members.count) best candidates (the rule chosen on development tables, "
+                + "results/auto-rule-study); out-of-fold log loss \(format(best.loss)), best single \(names[single.index]) \(format(single.loss))"
+            : "the average of its members' probabilities has a lower out-of-fold log loss (\(format(best.loss))) "
+                + "than any single candidate (best: \(names[single.index]), \(format(single.loss)))"
+        return Ensemble(model: model, candidate: .init(name: "ensemble", loss: best.loss, detail: detail), reason: reason)
     }
 
     private func format(_ value: Double) -> String { String(format: "%.4f", value) }

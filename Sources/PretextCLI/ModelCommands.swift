@@ -217,8 +217,10 @@ struct FitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @Option(help: "auto (choose by validation), scarf (pretrain + fine-tune), self-training, xgboost, mlp or linear.") var method: FitMethod = .auto
     @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
-    @Option(help: "--method auto, classification: average up to this many of the best candidates when that validates better (1: never; default 3).")
+    @Option(help: "--method auto, classification: how many of the best candidates to average (1: never; default 5, every candidate).")
     var ensembleSize: Int?
+    @Option(help: "--method auto, classification: always (average the --ensemble-size best; the default) or when-better (only when the average validates better than each alone).")
+    var ensembleRule: AutoConfig.EnsembleRule?
     @OptionGroup var objective: ObjectiveOption
     @OptionGroup var scarf: ScarfOptions
     @OptionGroup var fineTune: FineTuneOptions
@@ -228,6 +230,9 @@ struct FitCommand: ParsableCommand {
     enum FitMethod: String, ExpressibleByArgument, CaseIterable { case auto, scarf, selfTraining = "self-training", xgboost, mlp, linear }
 
     func validate() throws {
+        if ensembleRule != nil && method != .auto {
+            throw ValidationError("--ensemble-rule is read by --method auto; --method \(method.rawValue) does not use it.")
+        }
         if let ensembleSize {
             guard method == .auto else { throw ValidationError("--ensemble-size is read by --method auto; --method \(method.rawValue) does not use it.") }
             guard ensembleSize >= 1 else { throw ValidationError("--ensemble-size must be at least 1 (1: never average); got \(ensembleSize).") }
@@ -275,6 +280,7 @@ struct FitCommand: ParsableCommand {
                 config.trees.threads = read.threads
                 config.seed = runOptions.seed
                 if let ensembleSize { config.ensembleSize = ensembleSize }
+                if let ensembleRule { config.ensembleRule = ensembleRule }
                 let quiet = runOptions.quiet || !communicator.isRoot
                 var auto = AutoModel(config: config, pretrainingProgress: ProgressReporter(label: "pretrain epoch", quiet: quiet)) {
                     if !quiet { printError($0) }
@@ -423,3 +429,5 @@ struct EmbedCommand: ParsableCommand {
         }
     }
 }
+
+extension AutoConfig.EnsembleRule: ExpressibleByArgument {}

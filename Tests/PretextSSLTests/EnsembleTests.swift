@@ -68,7 +68,9 @@ final class EnsembleTests: XCTestCase {
         let same = scored(.linear, rows, [[0.9, 0.1], [0.1, 0.9], [0.2, 0.8], [0.3, 0.7]])
         let elsewhere = scored(.scratch, [1, 2, 4, 6], [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])
         var logged: [String] = []
-        var auto = AutoModel(config: quickAuto(), log: { logged.append($0) })
+        var config = quickAuto()
+        config.ensembleRule = .whenBetter
+        var auto = AutoModel(config: config, log: { logged.append($0) })
         let ensemble = try XCTUnwrap(auto.bestEnsemble([a, b, elsewhere], names: ["scarf", "xgboost", "scratch"]))
         XCTAssertEqual(ensemble.model.names, ["scarf", "xgboost"])
         XCTAssertEqual(ensemble.model.weights, [1, 1])
@@ -82,6 +84,39 @@ final class EnsembleTests: XCTestCase {
         auto.config.ensembleSize = 1
         XCTAssertNil(auto.bestEnsemble([a, b], names: ["scarf", "xgboost"]))
         XCTAssertNil(OutOfFoldPredictions.average([a.outOfFold!, elsewhere.outOfFold!], weights: [1, 1]))
+    }
+
+    /// `EnsembleRule.always`: the `ensembleSize` best by out-of-fold log loss are averaged
+    /// whether or not the average validates better; size 1 still turns it off.
+    func testTheAlwaysRuleAveragesTheBestWithoutACondition() throws {
+        let table = try loadTable("wine.csv")
+        let model = try GradientBoostedTrees(config: quickAuto().trees).fit(table, rows: budget)
+        func scored(_ name: AutoConfig.Candidate, _ probabilities: [[Float]]) -> AutoModel.Scored {
+            AutoModel.Scored(candidate: name, loss: 0, detail: "", model: .trees(model),
+                             outOfFold: OutOfFoldPredictions(rows: [3, 5, 8, 9], labels: [0, 1, 0, 1],
+                                                             probabilities: Matrix(rows: 4, columns: 2, values: probabilities.flatMap { $0 })))
+        }
+        let good = scored(.scarf, [[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+        let same = scored(.linear, [[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+        let poor = scored(.xgboost, [[0.4, 0.6], [0.6, 0.4], [0.5, 0.5], [0.5, 0.5]])
+        var config = quickAuto()
+        config.ensembleRule = .always
+        config.ensembleSize = 2
+        var auto = AutoModel(config: config)
+        // Identical candidates: no gain, averaged all the same (`.whenBetter` declines).
+        let pair = try XCTUnwrap(auto.bestEnsemble([poor, good, same], names: ["xgboost", "scarf", "linear"]))
+        XCTAssertEqual(pair.model.names, ["scarf", "linear"], "the two best by out-of-fold log loss, ties in candidate order")
+        XCTAssertEqual(pair.candidate.loss, good.outOfFold!.logLoss, accuracy: 1e-9)
+        XCTAssertTrue(pair.reason.contains("average of its 2 best"), pair.reason)
+        auto.config.ensembleSize = 3
+        let all = try XCTUnwrap(auto.bestEnsemble([poor, good, same], names: ["xgboost", "scarf", "linear"]))
+        XCTAssertEqual(all.model.names, ["scarf", "linear", "xgboost"])
+        XCTAssertGreaterThan(all.candidate.loss, good.outOfFold!.logLoss, "served though it validates worse")
+        auto.config.ensembleRule = .whenBetter
+        XCTAssertNil(auto.bestEnsemble([good, same], names: ["scarf", "linear"]))
+        auto.config.ensembleRule = .always
+        auto.config.ensembleSize = 1
+        XCTAssertNil(auto.bestEnsemble([poor, good], names: ["xgboost", "scarf"]))
     }
 
     /// The served ensemble averages its members' probabilities (matching classes by name),
@@ -141,8 +176,8 @@ final class EnsembleTests: XCTestCase {
         }
     }
 
-    /// End to end: on an 8% budget of breast_cancer (46 rows) the linear model and XGBoost
-    /// averaged validate better than either (out-of-fold log loss 0.092 against 0.100 and
+    /// End to end, under `EnsembleRule.whenBetter`: on an 8% budget of breast_cancer (46
+    /// rows) the linear model and XGBoost averaged validate better than either (out-of-fold log loss 0.092 against 0.100 and
     /// 0.188 on this machine); `auto` serves the average, the record says why, and the
     /// model file serves the same predictions.
     func testAutoServesTheEnsembleItChoseAndSaysWhy() throws {
@@ -150,6 +185,7 @@ final class EnsembleTests: XCTestCase {
         let rows = try Workflow.budgetRows(table, budget: .fraction(0.08), seed: 0)
         var config = quickAutoConfig()
         config.candidates = [.xgboost, .linear, .scratch]
+        config.ensembleRule = .whenBetter
         let chosen = try AutoModel(config: config).fit(table, rows: rows)
         let choice = try XCTUnwrap(chosen.choice)
         let single = choice.candidates.filter { $0.name != "ensemble" }
