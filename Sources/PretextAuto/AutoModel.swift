@@ -118,8 +118,8 @@ public struct AutoConfig: Codable, Sendable, Equatable {
 }
 
 /// A candidate `auto` scored: its name in the choice record, its selection loss, the
-/// model refit on every labeled row, and its calibrated out-of-fold probabilities (under
-/// cross-validation, classification).
+/// model refit on every labeled row, and its calibrated out-of-fold probabilities
+/// (classification, on the shared folds or hold-out).
 public struct AutoCandidate {
     public let name: String
     public let loss: Double

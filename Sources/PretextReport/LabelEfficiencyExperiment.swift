@@ -195,8 +195,9 @@ public struct LabelEfficiencyExperiment {
         /// Its selection loss (`AutoConfig.ChoiceLoss.validationCurve`).
         public var loss: Double
         public var scores: Scores
-        /// Under cross-validation (classification): the calibrated out-of-fold probability
-        /// of each prediction's true class, in fold order, and the labeled row behind it.
+        /// Classification, validated on the shared folds or hold-out: the calibrated
+        /// out-of-fold probability of each prediction's true class, in fold order, and the
+        /// labeled row behind each.
         public var outOfFoldRows: [Int]?
         public var outOfFoldProbabilities: [Float]?
         /// Classification: test probabilities, row-major (test rows × `classNames`), and
