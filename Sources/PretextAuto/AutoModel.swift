@@ -69,9 +69,10 @@ public struct AutoConfig: Codable, Sendable, Equatable {
         /// candidates with out-of-fold probabilities on the same rows).
         case always
     }
-    /// Which loss ranks the candidates (`ChoiceLoss`). Default `.validationCurve`, the
-    /// rule every published result so far used; `.calibratedOutOfFold` is under study on
-    /// development splits (`pretext compare --development --methods auto,auto-calibrated`).
+    /// Which loss ranks the candidates (`ChoiceLoss`): what the record calls the winner,
+    /// and what serves when ensembling is off. Default `.validationCurve`; ranking by
+    /// `.calibratedOutOfFold` was worse at every budget on the development study
+    /// (`results/auto-rule-study/`, rule `oof`), and is kept for such studies.
     public var chooseBy = ChoiceLoss.validationCurve
 
     /// The loss candidates are ranked by.

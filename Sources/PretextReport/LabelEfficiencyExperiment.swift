@@ -43,7 +43,7 @@ public struct LabelEfficiencyExperiment {
         /// tuned XGBoost, whichever validates best on the budget rows (cross-validation).
         public static let auto = Method(baseline: "auto")
         /// `auto` ranking its candidates by calibrated out-of-fold log loss
-        /// (`AutoConfig.ChoiceLoss.calibratedOutOfFold`): under study, not a default.
+        /// (`AutoConfig.ChoiceLoss.calibratedOutOfFold`): for development studies, not a default.
         public static let autoCalibrated = Method(baseline: "auto-calibrated")
         /// SCARF with chosen fine-tuning as teacher, then one round of self-training on the
         /// pool's unlabeled rows (`AutoConfig.Candidate.selfTraining`), always used.
