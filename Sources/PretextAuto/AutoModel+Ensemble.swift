@@ -45,16 +45,18 @@ extension AutoModel {
         guard ranked.count >= 2 else { return nil }
         let single = (index: ranked[0], loss: losses[ranked[0]]!)
         var best: (members: [Int], loss: Double)?
-        if config.ensembleRule == .always {
-            let members = Array(ranked.prefix(config.ensembleSize))
-            let loss = OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: members.count))?.logLoss
-            best = (members, loss ?? .nan)
+        func averageLoss(_ members: [Int]) -> Double? {
+            OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: members.count))?.logLoss
         }
-        for k in 2...min(config.ensembleSize, ranked.count) where config.ensembleRule == .whenBetter {
-            let members = Array(ranked.prefix(k))
-            guard let averaged = OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: k)) else { continue }
-            let loss = averaged.logLoss
-            if loss < (best?.loss ?? single.loss) { best = (members, loss) }
+        switch config.ensembleRule {
+        case .always:
+            let members = Array(ranked.prefix(config.ensembleSize))
+            best = (members, averageLoss(members) ?? .nan)
+        case .whenBetter:
+            for k in 2...min(config.ensembleSize, ranked.count) {
+                let members = Array(ranked.prefix(k))
+                if let loss = averageLoss(members), loss < (best?.loss ?? single.loss) { best = (members, loss) }
+            }
         }
         guard let best else {
             log("auto: no average of the best candidates beat \(names[single.index]) alone (out-of-fold log loss \(format(single.loss)))")

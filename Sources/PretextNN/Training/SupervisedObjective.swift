@@ -84,7 +84,9 @@ public struct SupervisedObjective {
             if classWeights != nil { return [Float](repeating: 0, count: classes) }
             var counts = [Int](repeating: 0, count: classes)
             for start in stride(from: 0, to: count, by: slice) {
-                for label in labels(Array(start..<min(start + slice, count))) { counts[Int(label)] += 1 }
+                for (index, part) in Self.counts(labels(Array(start..<min(start + slice, count))), classes: classes).enumerated() {
+                    counts[index] += part
+                }
             }
             let total = Double(max(count, 1))
             return counts.map { Float(log(($0 == 0 ? 0.5 : Double($0)) / total)) }
