@@ -33,6 +33,26 @@ final class ByteInternerTests: XCTestCase {
         XCTAssertEqual(code(&interner, Array(prefix.utf8)), expected[prefix] ?? Int32(order.count))
     }
 
+    /// The hash reads the field's bytes and nothing around them (its tail is read by
+    /// overlapping loads inside the field), and every byte of the field counts.
+    func testHashSeesExactlyTheFieldsBytes() {
+        var generator = SeededGenerator(seed: 3)
+        for length in 1...40 {
+            let field = (0..<length).map { _ in UInt8(97 + generator.nextInt(below: 26)) }
+            let hashes = [UInt8(0x00), 0x2c, 0xff].map { neighbour -> UInt64 in
+                let padded = [UInt8](repeating: neighbour, count: 9) + field + [UInt8](repeating: neighbour, count: 9)
+                return padded.withUnsafeBufferPointer { ByteInterner.hash($0.baseAddress! + 9, count: length) }
+            }
+            XCTAssertEqual(Set(hashes).count, 1, "length \(length): the bytes around the field changed its hash")
+            for position in 0..<length {
+                var changed = field
+                changed[position] ^= 0x01
+                let hash = changed.withUnsafeBufferPointer { ByteInterner.hash($0.baseAddress!, count: length) }
+                XCTAssertNotEqual(hash, hashes[0], "length \(length): byte \(position) did not count")
+            }
+        }
+    }
+
     func testInvalidUTF8AndNulBytesAreRefusedAndNotAdded() {
         var interner = ByteInterner()
         XCTAssertNil(code(&interner, [0x61, 0xFF, 0x62]))

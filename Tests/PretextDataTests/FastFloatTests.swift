@@ -20,6 +20,28 @@ final class FastFloatTests: XCTestCase {
         XCTAssertEqual(FastFloat.parse("-Infinity"), .value(-.infinity))
         guard case .value(let nan) = FastFloat.parse("nan") else { return XCTFail("nan must parse") }
         XCTAssertTrue(nan.isNaN)
+        XCTAssertEqual(FastFloat.parse("INF"), .value(.infinity))
+        XCTAssertEqual(FastFloat.parse("+iNfInItY"), .value(.infinity))
+        guard case .value(let upper) = FastFloat.parse("-NaN") else { return XCTFail("-NaN must parse") }
+        XCTAssertTrue(upper.isNaN)
+        // Words that start like the special values are text.
+        for text in ["iota", "no", "none", "infinit", "infinityx", "nana", "i", "n", "-inf2"] {
+            XCTAssertEqual(FastFloat.parse(text), .notANumber, text)
+        }
+    }
+
+    /// Integers of up to 7 digits take a shortcut (exact in a `Float`); at 8 digits and
+    /// beyond, or with a fraction or exponent after them, the scaled path decides.
+    func testShortIntegersAndWhatFollowsThem() {
+        let cases: [(String, Float)] = [
+            ("9999999", 9_999_999), ("-9999999", -9_999_999), ("16777217", 16_777_216), ("-0", -0.0),
+            ("0000000000123", 123), ("7.", 7), ("7e1", 70), ("7E-1", 0.7), ("1234567.5", 1_234_567.5),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(FastFloat.parse(text), .value(expected), text)
+        }
+        guard case .value(let negativeZero) = FastFloat.parse("-0") else { return XCTFail("-0 must parse") }
+        XCTAssertEqual(negativeZero.sign, .minus)
     }
 
     func testRejectsNonNumbers() {

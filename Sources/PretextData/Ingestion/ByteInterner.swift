@@ -70,21 +70,33 @@ struct ByteInterner {
     }
 
     /// A 64-bit hash of the bytes, 8 at a time (multiply–xorshift mixing, the finaliser
-    /// of MurmurHash3); not for adversaries, only to spread a column's values.
+    /// of MurmurHash3); not for adversaries, only to spread a column's values. The last
+    /// 1–7 bytes are read by two overlapping loads inside the field (a `memcpy` into a
+    /// word there cost a store-forwarding stall on every text field).
     @inline(__always)
     static func hash(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(bytes)
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
         var offset = 0
         while offset + 8 <= count {
-            var word: UInt64 = 0
-            memcpy(&word, bytes + offset, 8)
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
             offset += 8
         }
-        if offset < count {
-            var word: UInt64 = 0
-            memcpy(&word, bytes + offset, count - offset)
+        let tail = count - offset
+        if tail > 0 {
+            let word: UInt64
+            if count >= 8 {
+                // The last 8 bytes (overlapping the words above), shifted so only the tail counts.
+                word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) >> UInt64(64 - 8 * tail)
+            } else if tail >= 4 {
+                let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: tail - 4, as: UInt32.self)))
+                word = low | high << 32
+            } else {
+                word = UInt64(bytes[0]) | UInt64(bytes[tail >> 1]) << 8 | UInt64(bytes[tail - 1]) << 16
+            }
             h = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
         }
         h ^= h >> 33

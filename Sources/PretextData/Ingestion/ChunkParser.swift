@@ -159,7 +159,7 @@ final class ChunkParser: FieldSink {
             var low = start, high = end
             while low < high, isSpace(base[low]) { low += 1 }
             while high > low, isSpace(base[high - 1]) { high -= 1 }
-            field(base + low, count: high - low)
+            store(base + low, count: high - low, mayHoldNewlines: false)
         }
         @inline(__always) func isBlank(_ start: Int, _ end: Int) -> Bool {
             var position = start
@@ -232,9 +232,9 @@ final class ChunkParser: FieldSink {
                         scratch.append(base[byteIndex])
                         byteIndex += base[byteIndex] == quote ? 2 : 1
                     }
-                    scratch.withUnsafeBufferPointer { field($0.baseAddress ?? UnsafePointer(base), count: $0.count) }
+                    scratch.withUnsafeBufferPointer { store($0.baseAddress ?? UnsafePointer(base), count: $0.count, mayHoldNewlines: true) }
                 } else {
-                    field(base + start, count: closing - start)
+                    store(base + start, count: closing - start, mayHoldNewlines: true)
                 }
                 if after == count {
                     endRecord(-1)
@@ -278,7 +278,7 @@ final class ChunkParser: FieldSink {
         }
         // The input ended right after a delimiter: the record's last field is empty.
         if fieldsInRecord > 0 {
-            field(base, count: 0)
+            store(base, count: 0, mayHoldNewlines: false)
             endRecord(-1)
         }
         return true
@@ -312,10 +312,18 @@ final class ChunkParser: FieldSink {
     // MARK: - libcsv callbacks
 
     override func field(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        store(bytes, count: count, mayHoldNewlines: countEmbeddedNewlines)
+    }
+
+    /// Stores one field's bytes in its column: missing, a number, or interned text.
+    /// `mayHoldNewlines`: the field came from inside quotes, so its line breaks count
+    /// towards line numbers (an unquoted field ends at one; the splitter says which).
+    @inline(__always)
+    private func store(_ bytes: UnsafePointer<UInt8>, count: Int, mayHoldNewlines: Bool) {
         let state = self.state
         if state.pointee.fieldIndex == 0 { startRecord() }
-        if countEmbeddedNewlines, count > 0 {
-            state.pointee.embeddedNewlines += Self.countNewlines(UnsafeRawBufferPointer(start: bytes, count: count))
+        if mayHoldNewlines, count > 0 {
+            state.pointee.embeddedNewlines += Self.countNewlines(bytes, count: count)
         }
         let column = state.pointee.fieldIndex
         state.pointee.fieldIndex = column + 1
@@ -374,6 +382,16 @@ final class ChunkParser: FieldSink {
     }
 
     // MARK: - Helpers
+
+    /// LF bytes among `count` bytes: a plain loop for a short field (cheaper than a
+    /// library call per quoted field), `memchr` beyond.
+    @inline(__always)
+    static func countNewlines(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
+        if count > 64 { return countNewlines(UnsafeRawBufferPointer(start: bytes, count: count)) }
+        var newlines = 0
+        for index in 0..<count where bytes[index] == 0x0a { newlines += 1 }
+        return newlines
+    }
 
     /// LF bytes in `bytes`, found with `memchr` (vectorised in the C library).
     static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {

@@ -68,6 +68,8 @@ public enum FastFloat {
         if first == UInt8(ascii: "i") || first == UInt8(ascii: "n") {
             return parseSpecial(start + index, count: end - index, negative: negative)
         }
+        // Text ("true", "alpha", ...) is told apart here, before the number scanner's setup.
+        if (start[index] &- 48) > 9, start[index] != UInt8(ascii: ".") { return .notANumber }
         let (result, stop) = scan(start, from: begin, limit: end)
         return stop == end ? result : .notANumber
     }
@@ -108,6 +110,12 @@ public enum FastFloat {
             index += 1
         }
         var digitCount = index - digitsStart
+        // An integer of at most 7 digits is exactly a `Float` (< 2²⁴): no scaling to round.
+        if significantDigits <= 7, exponent == 0, digitCount > 0,
+           index == end || (start[index] != UInt8(ascii: ".") && start[index] | 0x20 != UInt8(ascii: "e")) {
+            let value = Float(significand)
+            return (.value(negative ? -value : value), index)
+        }
         // Fraction.
         if index < end, start[index] == UInt8(ascii: ".") {
             index += 1
@@ -208,15 +216,18 @@ public enum FastFloat {
         }
     }
 
+    /// `inf`, `infinity` or `nan` in any case, compared byte by byte (a categorical
+    /// level such as "iota" or "no" reaches here on every field of its column).
     private static func parseSpecial(_ start: UnsafePointer<UInt8>, count: Int, negative: Bool) -> ParsedNumber {
-        var lowered = [UInt8]()
-        lowered.reserveCapacity(count)
-        for index in 0..<count { lowered.append(start[index] | 0x20) }
-        switch String(decoding: lowered, as: UTF8.self) {
-        case "inf", "infinity": return .value(negative ? -.infinity : .infinity)
-        case "nan": return .value(.nan)
-        default: return .notANumber
+        @inline(__always) func matches(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == count else { return false }
+            let letters = word.utf8Start
+            for index in 0..<count where start[index] | 0x20 != letters[index] { return false }
+            return true
         }
+        if matches("inf") || matches("infinity") { return .value(negative ? -.infinity : .infinity) }
+        if matches("nan") { return .value(.nan) }
+        return .notANumber
     }
 
     /// The C library's correctly rounded conversion, for the rare values the fast path
