@@ -383,26 +383,16 @@ final class ChunkParser: FieldSink {
 
     // MARK: - Helpers
 
-    /// LF bytes among `count` bytes: a plain loop for a short field (cheaper than a
-    /// library call per quoted field), `memchr` beyond.
+    /// LF bytes among `count` bytes.
     @inline(__always)
     static func countNewlines(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
-        if count > 64 { return countNewlines(UnsafeRawBufferPointer(start: bytes, count: count)) }
-        var newlines = 0
-        for index in 0..<count where bytes[index] == 0x0a { newlines += 1 }
-        return newlines
+        ByteCount.count(0x0a, in: bytes, count: count)
     }
 
-    /// LF bytes in `bytes`, found with `memchr` (vectorised in the C library).
+    /// LF bytes in `bytes`.
     static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard var cursor = bytes.baseAddress else { return 0 }
-        let end = cursor + bytes.count
-        var count = 0
-        while cursor < end, let found = memchr(cursor, 0x0a, end - cursor) {
-            count += 1
-            cursor = UnsafeRawPointer(found) + 1
-        }
-        return count
+        guard let base = bytes.baseAddress else { return 0 }
+        return ByteCount.count(0x0a, in: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
     }
 
     static func lossyText(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> String {
