@@ -36,10 +36,10 @@ public struct Preprocessor: Sendable {
                 for row in rows where codes[row] >= 0 { counts[Int(codes[row])] += 1 }
                 builder.addCategorical(name: column.name, vocabulary: vocabulary, counts: counts, missingCount: missingCount)
             case .numeric, .datetime:
-                let values = rows.compactMap { row -> Double? in
+                let values = RadixSort.sorted(rows.compactMap { row -> Double? in
                     let value = Self.number(column, row)
                     return value.isFinite ? value : nil
-                }.sorted()
+                })
                 let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
                 let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
                 builder.addNumeric(name: column.name, type: column.type, missingCount: missingCount, count: values.count,
