@@ -27,28 +27,49 @@ public struct Preprocessor: Sendable {
         guard !rows.isEmpty else {
             throw DataError.invalidOption(name: "rows", value: "[]", reason: "preprocessing needs at least one row to fit on")
         }
+        let columns = table.columns.filter { $0.role == .feature }
+        let fractions = FeatureBuilder(config: config).quantileFractions
+        // Each column's statistics on every core (a wide table's sorts dominate the fit);
+        // the features are then built in column order, as one loop would.
+        let summaries = parallelMap(columns.count) { Self.summarise(columns[$0], rows: rows, fractions: fractions) }
         var builder = FeatureBuilder(config: config)
-        for column in table.columns where column.role == .feature {
-            let missingCount = rows.reduce(0) { $0 + (Self.isMissing(column, $1) ? 1 : 0) }
-            switch column.storage {
-            case .categorical(let codes, let vocabulary):
-                var counts = [Int](repeating: 0, count: vocabulary.count)
-                for row in rows where codes[row] >= 0 { counts[Int(codes[row])] += 1 }
+        for (column, summary) in zip(columns, summaries) {
+            switch summary {
+            case .categorical(let counts, let vocabulary, let missingCount):
                 builder.addCategorical(name: column.name, vocabulary: vocabulary, counts: counts, missingCount: missingCount)
-            case .numeric, .datetime:
-                let values = RadixSort.sorted(rows.compactMap { row -> Double? in
-                    let value = Self.number(column, row)
-                    return value.isFinite ? value : nil
-                })
-                let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-                let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-                builder.addNumeric(name: column.name, type: column.type, missingCount: missingCount, count: values.count,
-                                   range: values.isEmpty ? nil : (values.first!, values.last!), mean: mean, variance: variance) {
-                    $0.map { Self.quantile(values, $0) }
-                }
+            case .numeric(let missingCount, let count, let range, let mean, let variance, let quantiles):
+                builder.addNumeric(name: column.name, type: column.type, missingCount: missingCount, count: count,
+                                   range: range, mean: mean, variance: variance) { _ in quantiles }
             }
         }
         return builder.fitted
+    }
+
+    /// One feature column's statistics over the fit rows.
+    private enum ColumnSummary {
+        case categorical(counts: [Int], vocabulary: [String], missingCount: Int)
+        /// `quantiles`: at `FeatureBuilder.quantileFractions(count)`, in that order.
+        case numeric(missingCount: Int, count: Int, range: (Double, Double)?, mean: Double, variance: Double, quantiles: [Double])
+    }
+
+    private static func summarise(_ column: Column, rows: [Int], fractions: (Int) -> [Double]) -> ColumnSummary {
+        let missingCount = rows.reduce(0) { $0 + (isMissing(column, $1) ? 1 : 0) }
+        switch column.storage {
+        case .categorical(let codes, let vocabulary):
+            var counts = [Int](repeating: 0, count: vocabulary.count)
+            for row in rows where codes[row] >= 0 { counts[Int(codes[row])] += 1 }
+            return .categorical(counts: counts, vocabulary: vocabulary, missingCount: missingCount)
+        case .numeric, .datetime:
+            let values = RadixSort.sorted(rows.compactMap { row -> Double? in
+                let value = number(column, row)
+                return value.isFinite ? value : nil
+            })
+            let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+            let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            return .numeric(missingCount: missingCount, count: values.count, range: values.isEmpty ? nil : (values.first!, values.last!),
+                            mean: mean, variance: variance,
+                            quantiles: values.isEmpty ? [] : fractions(values.count).map { quantile(values, $0) })
+        }
     }
 
     static func isMissing(_ column: Column, _ row: Int) -> Bool {
@@ -101,6 +122,17 @@ struct FeatureBuilder {
                                                         hasIndicator: config.missingIndicators && missingCount > 0)))
     }
 
+    /// The fractions whose quantiles a numeric feature of `count` finite values needs:
+    /// the median, then (quantile-normal) `quantileCount` evenly spaced points.
+    func quantileFractions(_ count: Int) -> [Double] {
+        var fractions = [0.5]
+        if config.numericTransform == .quantileNormal {
+            let points = min(config.quantileCount, count)
+            fractions += (0..<points).map { points == 1 ? 0.5 : Double($0) / Double(points - 1) }
+        }
+        return fractions
+    }
+
     /// - Parameters:
     ///   - count: finite values; `range`: their smallest and largest (nil without any).
     ///   - quantiles: the q-quantiles of the finite values, for fractions q in 0…1.
@@ -110,12 +142,7 @@ struct FeatureBuilder {
             notes.append("dropped constant column \"\(name)\" (\(range == nil ? "no values" : "one value")) in the fit rows)")
             return
         }
-        var fractions = [0.5]
-        if config.numericTransform == .quantileNormal {
-            let points = min(config.quantileCount, count)
-            fractions += (0..<points).map { points == 1 ? 0.5 : Double($0) / Double(points - 1) }
-        }
-        let values = quantiles(fractions)
+        let values = quantiles(quantileFractions(count))
         features.append(.numeric(NumericFeature(name: name, sourceType: type, median: values[0], mean: mean,
                                                 scale: variance > 0 ? variance.squareRoot() : 1,
                                                 quantiles: config.numericTransform == .quantileNormal ? Array(values.dropFirst()) : nil,

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,6 +17,37 @@ final class PThreadMutex: @unchecked Sendable {
         defer { pthread_mutex_unlock(&mutex) }
         return try body()
     }
+}
+
+/// `body(index)` for every index below `count`, on every core (indices dealt round-robin
+/// to up to `ProcessorInfo.activeCores` threads), the results in index order.
+func parallelMap<Value>(_ count: Int, _ body: @Sendable (Int) -> Value) -> [Value] {
+    let lanes = min(count, ProcessorInfo.activeCores)
+    guard lanes > 1 else { return (0..<count).map(body) }
+    let slots = DisjointSlots<Value>(count: count)
+    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+        for index in stride(from: lane, to: count, by: lanes) { slots.set(index, body(index)) }
+    }
+    return slots.values
+}
+
+/// One slot per index for `parallelMap`: each slot is written by one thread only.
+private final class DisjointSlots<Value>: @unchecked Sendable {
+    private var slots: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: Value) { slots[index] = value }
+
+    var values: [Value] { slots.map { $0! } }
 }
 
 /// Wall-clock time since creation, from the monotonic clock.

@@ -88,13 +88,7 @@ public struct ColumnSummary: Sendable, Equatable {
     /// The summaries of `columns`, in order, computed on every core (columns dealt
     /// round-robin to the lanes; each slot is written by one lane only).
     public static func summaries(of columns: [Column]) -> [ColumnSummary] {
-        let lanes = min(columns.count, ProcessorInfo.activeCores)
-        guard lanes > 1 else { return columns.map(ColumnSummary.init) }
-        let slots = SummarySlots(count: columns.count)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: columns.count, by: lanes) { slots.set(index, ColumnSummary(columns[index])) }
-        }
-        return slots.values
+        parallelMap(columns.count) { ColumnSummary(columns[$0]) }
     }
 
     /// A short human summary: range for numbers, top values for labels.
@@ -156,23 +150,4 @@ struct DistinctCounter {
         count = 0
         for key in keys { insert(key) }
     }
-}
-
-/// One slot per column for `ColumnSummary.summaries`: lanes write disjoint slots.
-private final class SummarySlots: @unchecked Sendable {
-    private var slots: UnsafeMutableBufferPointer<ColumnSummary?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func set(_ index: Int, _ summary: ColumnSummary) { slots[index] = summary }
-
-    var values: [ColumnSummary] { slots.map { $0! } }
 }
