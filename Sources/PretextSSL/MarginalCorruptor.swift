@@ -72,11 +72,14 @@ public struct MarginalCorruptor: Sendable {
                 blocks.withUnsafeBufferPointer { blocks in
                     replacements.entries.withUnsafeBufferPointer { entries in
                         Lanes.forEachBlock(of: rows, work: 16 * entries.count) { range in
-                            for index in (range.lowerBound * chosen)..<(range.upperBound * chosen) {
-                                let block = blocks[entries[index].block]
-                                let to = index / chosen * width, from = entries[index].donor * width
-                                for feature in block.start..<(block.start + block.width) { target[to + feature] = source[from + feature] }
-                                if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
+                            for row in range {
+                                let to = row * width
+                                for index in (row * chosen)..<((row + 1) * chosen) {
+                                    let block = blocks[entries[index].block]
+                                    let from = entries[index].donor * width
+                                    for feature in block.start..<(block.start + block.width) { target[to + feature] = source[from + feature] }
+                                    if let indicator = block.missingIndicator { target[to + indicator] = source[from + indicator] }
+                                }
                             }
                         }
                     }
