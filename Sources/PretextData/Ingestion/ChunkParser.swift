@@ -392,7 +392,7 @@ final class ChunkParser: FieldSink {
     /// LF bytes in `bytes`.
     static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        return ByteCount.count(0x0a, in: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        return countNewlines(base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
     }
 
     static func lossyText(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> String {

@@ -45,14 +45,15 @@ public struct Preprocessor: Sendable {
         return builder.fitted
     }
 
-    /// One feature column's statistics over the fit rows.
-    private enum ColumnSummary {
+    /// One feature column's statistics over the fit rows (not `ColumnSummary`, which
+    /// describes a column for `inspect`).
+    private enum FitStatistics {
         case categorical(counts: [Int], vocabulary: [String], missingCount: Int)
         /// `quantiles`: at `FeatureBuilder.quantileFractions(count)`, in that order.
         case numeric(missingCount: Int, count: Int, range: (Double, Double)?, mean: Double, variance: Double, quantiles: [Double])
     }
 
-    private static func summarise(_ column: Column, rows: [Int], fractions: (Int) -> [Double]) -> ColumnSummary {
+    private static func summarise(_ column: Column, rows: [Int], fractions: (Int) -> [Double]) -> FitStatistics {
         let missingCount = rows.reduce(0) { $0 + (isMissing(column, $1) ? 1 : 0) }
         switch column.storage {
         case .categorical(let codes, let vocabulary):
