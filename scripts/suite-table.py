@@ -4,8 +4,11 @@
 Per budget: each table's mean test accuracy per method; then per method its mean rank
 (1 = best; ties share the mean rank), wins / ties / losses against the same network from
 scratch and against tuned XGBoost (the report's verdicts: paired t-tests over seeds,
-Holm-adjusted p < 0.05), and its mean log loss relative to the best method's on each table.
-Usage: python3 scripts/suite-table.py [FOLDER]   (default results/suite)
+Holm-adjusted p < 0.05), the same head to head by mean accuracy alone (higher / level
+within half a point in the third decimal / lower), and its mean log loss relative to the
+best method's on each table. Then issue 17's targets for `auto`, each with its measured
+value and whether it is met. Usage: python3 scripts/suite-table.py [FOLDER]
+(default results/suite)
 """
 import json
 import os
@@ -29,6 +32,7 @@ for report in reports.values():
 seeds = sorted({report["setup"]["seeds"] for report in reports.values()})
 print(f"{len(reports)} tables; seeds per table: {', '.join(map(str, seeds))}\n")
 
+summaries = {}
 for label in budgets:
     rows = {}
     titles = {}
@@ -45,6 +49,8 @@ for label in budgets:
     ranks = {m: [] for m in methods}
     relative_log_loss = {m: [] for m in methods}
     record = {(m, against): [0, 0, 0] for m in methods for against in ("scratch", "xgboost")}
+    by_mean = {(m, against): [0, 0, 0] for m in methods for against in ("scratch", "xgboost")}
+    mean_accuracy = {m: [] for m in methods}
     for table, budget in rows.items():
         accuracy = {r["method"]: r["metrics"]["accuracy"]["mean"] for r in budget["methods"]}
         best = max(accuracy.values())
@@ -56,6 +62,12 @@ for label in budgets:
             else:
                 cells.append("")
         print(f"| {table} | {budget['labeledRows']} | " + " | ".join(cells) + " |")
+        for m, value in accuracy.items():
+            mean_accuracy[m].append(value)
+            for against in ("scratch", "xgboost"):
+                if against in accuracy and m != against:
+                    difference = value - accuracy[against]
+                    by_mean[(m, against)][0 if difference >= 0.0005 else 2 if difference <= -0.0005 else 1] += 1
         ordered = sorted(accuracy.values(), reverse=True)
         for m, value in accuracy.items():
             positions = [i + 1 for i, v in enumerate(ordered) if v == value]
@@ -74,12 +86,45 @@ for label in budgets:
                 if index is not None:
                     record[key][index] += 1
     print()
-    print("| method | mean rank | vs same network from scratch (W/T/L) | vs XGBoost (W/T/L) | log loss ÷ best, mean |")
-    print("|---|---:|---:|---:|---:|")
+    print("| method | mean accuracy | mean rank | vs scratch, significant (W/T/L) | vs scratch, by mean (W/T/L) "
+          "| vs XGBoost, significant (W/T/L) | vs XGBoost, by mean (W/T/L) | log loss ÷ best, mean |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    mean = lambda values: sum(values) / len(values) if values else float("nan")
     for m in methods:
-        rank = sum(ranks[m]) / len(ranks[m]) if ranks[m] else float("nan")
-        scratch = "/".join(map(str, record[(m, "scratch")])) if m not in ("scratch", "xgboost") else "—"
-        xgboost = "/".join(map(str, record[(m, "xgboost")])) if m != "xgboost" else "—"
-        loss = sum(relative_log_loss[m]) / len(relative_log_loss[m]) if relative_log_loss[m] else float("nan")
-        print(f"| {titles[m]} | {rank:.2f} | {scratch} | {xgboost} | {loss:.2f} |")
+        cells = [f"{mean(mean_accuracy[m]):.3f}", f"{mean(ranks[m]):.2f}"]
+        for against in ("scratch", "xgboost"):
+            mine = m == against or (against == "scratch" and m == "xgboost")
+            cells.append("—" if mine else "/".join(map(str, record[(m, against)])))
+            cells.append("—" if m == against else "/".join(map(str, by_mean[(m, against)])))
+        cells.append(f"{mean(relative_log_loss[m]):.2f}")
+        print(f"| {titles[m]} | " + " | ".join(cells) + " |")
     print()
+    summaries[label] = dict(tables=len(rows), ranks={m: mean(ranks[m]) for m in methods},
+                            accuracy={m: mean(mean_accuracy[m]) for m in methods},
+                            relative_log_loss={m: mean(relative_log_loss[m]) for m in methods},
+                            by_mean=by_mean, record=record)
+
+# Issue 17's targets for `auto` (benchmarks, not tests).
+def check(text, value, met):
+    print(f"- {text}: {value} — {'met' if met else '**not met**'}")
+
+print("## Targets (issue 17)\n")
+low, high = budgets[0], budgets[-1]
+if "auto" in summaries.get(low, {}).get("ranks", {}):
+    s = summaries[low]
+    n = s["tables"]
+    best = min(s["ranks"].values())
+    check(f"at {low}, `auto` has the best mean rank", f"{s['ranks']['auto']:.2f} (best {best:.2f})", s["ranks"]["auto"] <= best)
+    for against, share, name in [("scratch", 0.8, "the same network from scratch"), ("xgboost", 0.6, "tuned XGBoost")]:
+        wins = s["by_mean"][("auto", against)][0]
+        significant = s["record"][("auto", against)][0]
+        check(f"at {low}, `auto` beats {name} on ≥ {share:.0%} of tables (higher mean accuracy)",
+              f"{wins} of {n} ({wins / n:.0%}; significant wins: {significant})", wins >= share * n)
+    ratio = s["relative_log_loss"]["auto"]
+    best_ratio = min(v for v in s["relative_log_loss"].values())
+    check(f"at {low}, `auto`'s log loss within 10% of the best method's (mean over tables of auto ÷ the table's best)",
+          f"{ratio:.2f}× (lowest of any method {best_ratio:.2f}×)", ratio <= 1.10)
+if "auto" in summaries.get(high, {}).get("accuracy", {}) and "xgboost" in summaries[high]["accuracy"]:
+    s = summaries[high]
+    gap = s["accuracy"]["auto"] - s["accuracy"]["xgboost"]
+    check(f"at {high}, `auto` within 1 accuracy point of XGBoost on average", f"{gap * 100:+.1f} points", gap >= -0.01)
