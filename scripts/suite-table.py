@@ -99,6 +99,19 @@ for label in budgets:
         cells.append(f"{mean(relative_log_loss[m]):.2f}")
         print(f"| {titles[m]} | " + " | ".join(cells) + " |")
     print()
+    pretrained = [m for m in methods if m.startswith("scarf") or m == "self-training"]
+    no_gain = [table for table, budget in rows.items()
+               if "scratch" in {r["method"] for r in budget["methods"]}
+               and max((r["metrics"]["accuracy"]["mean"] for r in budget["methods"] if r["method"] in pretrained), default=-1)
+               < next(r["metrics"]["accuracy"]["mean"] for r in budget["methods"] if r["method"] == "scratch") + 0.0005]
+    print(f"Where pretraining did not pay at {label} (no SCARF method's mean above the same network from scratch): "
+          + (", ".join(no_gain) if no_gain else "none") + f" ({len(no_gain)} of {len(rows)} tables)\n")
+    baselines = [m for m in methods if m in ("xgboost", "linear", "scratch")]
+    behind = [table for table, budget in rows.items()
+              if max((r["metrics"]["accuracy"]["mean"] for r in budget["methods"] if r["method"] in pretrained), default=-1)
+              < max((r["metrics"]["accuracy"]["mean"] for r in budget["methods"] if r["method"] in baselines), default=-1) + 0.0005]
+    print(f"Where no SCARF method's mean beat the best of {', '.join(titles[m] for m in baselines)} at {label}: "
+          + (", ".join(behind) if behind else "none") + f" ({len(behind)} of {len(rows)} tables)\n")
     summaries[label] = dict(tables=len(rows), ranks={m: mean(ranks[m]) for m in methods},
                             accuracy={m: mean(mean_accuracy[m]) for m in methods},
                             relative_log_loss={m: mean(relative_log_loss[m]) for m in methods},
