@@ -64,14 +64,24 @@ def oof_losses(candidate):
     return {row: statistics.mean(values) for row, values in per_row.items()}
 
 
-def average(members):
-    """Equal-weight average of members' test probabilities (same class order assumed)."""
+def average(members, weights=None):
+    """Weighted (default equal-weight) average of members' test probabilities (same class order assumed)."""
     names = members[0]["classNames"]
     if any(m["classNames"] != names for m in members):
         return None
+    weights = weights or [1.0] * len(members)
+    total = sum(weights)
     length = len(members[0]["testProbabilities"])
-    mean = [sum(m["testProbabilities"][i] for m in members) / len(members) for i in range(length)]
+    mean = [sum(w * m["testProbabilities"][i] for w, m in zip(weights, members)) / total for i in range(length)]
     return test_scores(mean, members[0]["testClasses"], len(names))
+
+
+def pooled_loss(raw, weights):
+    """Out-of-fold log loss of a weighted average, from each member's pooled p(true class)."""
+    total = sum(weights.values())
+    count = len(next(iter(raw.values())))
+    return sum(-math.log(max(sum(w * raw[m][i] for m, w in weights.items()) / total, 1e-15))
+               for i in range(count)) / count
 
 
 def choose(cell, rule):
@@ -122,6 +132,25 @@ def choose(cell, rule):
         if len(chosen) > 1:
             return average([by_name[n] for n in chosen])
         return scores(min(candidates, key=lambda c: c["loss"]))   # no average won: the curve's winner
+    if rule.startswith("caruana"):
+        # Ensemble selection (Caruana et al. 2004): greedy forward steps with replacement,
+        # each adding the candidate that most lowers the pooled out-of-fold log loss of
+        # the weighted average; weights are the counts.
+        steps = int(rule[len("caruana"):])
+        raw = {c["name"]: c["outOfFoldProbabilities"] for c in candidates}
+        counts = {}
+        for _ in range(steps):
+            best_name = min(raw, key=lambda n: pooled_loss(raw, {**counts, n: counts.get(n, 0) + 1}))
+            counts[best_name] = counts.get(best_name, 0) + 1
+        names = list(counts)
+        return average([by_name[n] for n in names], [counts[n] for n in names])
+    if rule == "average-above-uniform":
+        # Every candidate whose pooled out-of-fold log loss is below the uniform
+        # distribution's (log K): a member that learned nothing is left out.
+        raw = {c["name"]: c["outOfFoldProbabilities"] for c in candidates}
+        uniform = math.log(len(candidates[0]["classNames"]))
+        members = [n for n in raw if pooled_loss(raw, {n: 1}) < uniform] or list(raw)
+        return average([by_name[n] for n in members])
     if rule.startswith("average-top"):
         k = int(rule[len("average-top"):])
         members = [by_name[n] for n in sorted(mean_loss, key=mean_loss.get)[:k]]
@@ -147,7 +176,7 @@ def main():
     parser.add_argument("--budgets", default="5%,25%")
     arguments = parser.parse_args()
     cells = load(arguments.root)
-    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all",
+    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all", "average-above-uniform", "caruana5", "caruana10", "caruana25",
              "fixed:linear", "fixed:scarf", "fixed:xgboost", "fixed:scratch", "fixed:scarf+self-training", "oracle-accuracy"]
     for budget in arguments.budgets.split(","):
         chosen = [c for c in cells if c["budget"] == budget]
