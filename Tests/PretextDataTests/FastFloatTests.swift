@@ -50,6 +50,25 @@ final class FastFloatTests: XCTestCase {
         }
     }
 
+    /// The first-byte test that spares text fields the parser's call must never turn away
+    /// a field `parse` would read as a number: every byte value, before the endings that
+    /// make a number (or `inf`/`nan`) of it.
+    func testFirstByteTestNeverRejectsANumber() {
+        let endings = ["", "1", "5e3", ".5", "nf", "NF", "an", "AN", "nfinity", "0 ", " 7"]
+        for byte in 0...255 {
+            let first = UInt8(byte)
+            if FastFloat.mayStartNumber(first) { continue }
+            for ending in endings {
+                let bytes = [first] + Array(ending.utf8)
+                let parsed = bytes.withUnsafeBufferPointer { FastFloat.parse($0.baseAddress!, count: $0.count) }
+                XCTAssertEqual(parsed, .notANumber, "byte \(byte) then \"\(ending)\"")
+            }
+        }
+        for text in ["-1", "+1", ".5", "7", " 7", "inf", "Inf", "nan", "NaN"] {
+            XCTAssertTrue(FastFloat.mayStartNumber(Array(text.utf8)[0]), text)
+        }
+    }
+
     func testOutOfRange() {
         XCTAssertEqual(FastFloat.parse("1e39"), .outOfRange)
         XCTAssertEqual(FastFloat.parse("-3.5e38"), .outOfRange)

@@ -18,4 +18,28 @@ enum ByteCount {
         }
         return total
     }
+
+    /// Whether `byte` occurs in `bytes[0..<count]`, for short fields without a call: 8
+    /// bytes at a time by the zero-byte test of x ⊕ (byte repeated) — a byte of v is zero
+    /// exactly when (v − 0x01…01) & ~v & 0x80…80 ≠ 0 (no false positives for the question
+    /// "any?") — the last word overlapping the one before, inside the field.
+    @inline(__always)
+    static func contains(_ byte: UInt8, in bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
+        if count < 8 {
+            for index in 0..<count where bytes[index] == byte { return true }
+            return false
+        }
+        let raw = UnsafeRawPointer(bytes)
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        @inline(__always) func hasByte(_ offset: Int) -> Bool {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ pattern
+            return (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if hasByte(offset) { return true }
+            offset += 8
+        }
+        return hasByte(count - 8)
+    }
 }

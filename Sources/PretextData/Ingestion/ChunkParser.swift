@@ -322,7 +322,7 @@ final class ChunkParser: FieldSink {
     private func store(_ bytes: UnsafePointer<UInt8>, count: Int, mayHoldNewlines: Bool) {
         let state = self.state
         if state.pointee.fieldIndex == 0 { startRecord() }
-        if mayHoldNewlines, count > 0 {
+        if mayHoldNewlines, count > 0, ByteCount.contains(0x0a, in: bytes, count: count) {
             state.pointee.embeddedNewlines += Self.countNewlines(bytes, count: count)
         }
         let column = state.pointee.fieldIndex
@@ -333,7 +333,7 @@ final class ChunkParser: FieldSink {
             state.pointee.columns[column].setMissing(row: row)
             return
         }
-        if !forcedText[column] {
+        if !forcedText[column], FastFloat.mayStartNumber(bytes[0]) {
             switch FastFloat.parse(bytes, count: count) {
             case .value(let value):
                 state.pointee.columns[column].setNumber(value, row: row)

@@ -49,6 +49,15 @@ public enum FastFloat {
         1e64
     ]
 
+    /// False when a field starting with `byte` cannot be a number under `parse`'s grammar
+    /// (not a space, sign, digit, `.`, or the first letter of `inf`/`nan`): text such as
+    /// "true" or "alpha" is told apart before the call.
+    @inline(__always)
+    public static func mayStartNumber(_ byte: UInt8) -> Bool {
+        (byte &- 48) <= 9 || byte == 0x2e || byte == 0x2d || byte == 0x2b || byte == 0x20
+            || byte | 0x20 == UInt8(ascii: "i") || byte | 0x20 == UInt8(ascii: "n")
+    }
+
     /// Parses `count` bytes at `start`.
     @inline(__always)
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> ParsedNumber {
