@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Prints the README's tabular result tables from results/*/report.json (results.sh and
-objectives.sh), in the README's format."""
+"""Prints the README's tabular result tables, in the README's format: credit_data and
+breast_cancer from the benchmark suite's reports (results/suite/<table>/report.json, made
+by scripts/suite.sh or scripts/results.sh, which run the same cells), the objectives
+study from results/objectives-<table>/ (objectives.sh)."""
 import json
 
 
 def load(name):
-    with open(f"results/{name}/report.json") as file:
+    folder = f"results/{name}" if name.startswith("objectives-") else f"results/suite/{name}"
+    with open(f"{folder}/report.json") as file:
         return json.load(file)
 
 
