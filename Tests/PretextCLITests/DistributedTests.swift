@@ -26,14 +26,18 @@ final class DistributedTests: XCTestCase {
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// `mpirun -np ranks pretext arguments…` (as root too, more ranks than cores allowed).
-    private func runMPI(_ ranks: Int, _ arguments: [String]) throws -> CLIResult {
+    private func runMPI(_ ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let mpirun else { throw MissingMPI() }
         // No single-copy (CMA) transfers between ranks: containers often forbid the
-        // process_vm_readv they need, and these messages are small.
+        // process_vm_readv they need, and these messages are small. No binding: with up to
+        // two ranks mpirun binds each to one core, a rank's lane count follows the cores it
+        // may use (OpenBLAS's default thread count, which reads the CPU affinity), and
+        // results depend on the lane count — so a bound rank would not be comparable, bit
+        // for bit, with the one process these tests compare it with.
         return try runProcess(URL(fileURLWithPath: mpirun),
-                              ["--oversubscribe", "--allow-run-as-root", "--mca", "btl_vader_single_copy_mechanism", "none",
-                               "-np", "\(ranks)", pretextBinary.path] + arguments)
+                              ["--oversubscribe", "--allow-run-as-root", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none",
+                               "-np", "\(ranks)", pretextBinary.path] + arguments, environment: environment)
     }
 
     /// Every embedding of penguins.csv by `encoder`, as numbers (rows × width).
@@ -218,9 +222,13 @@ final class DistributedTests: XCTestCase {
         let arguments = ["compare", "datasets/wine.csv", "--target", "target", "--repeats", "2", "--labels", "25%,100%",
                          "--methods", "xgboost,linear,scratch,scarf-full,scarf-linear-probe", "--baseline-trials", "2",
                          "--pretrain-epochs", "3", "--fine-tune-epochs", "5", "--encoder-width", "32"]
-        let alone = try runPretext(arguments + ["-o", path("alone")])
+        // Two ranks on a 2-core machine get one compute lane each, and results depend on
+        // the lane count (products split across lanes round differently on some CPUs): the
+        // one process is given one lane too, so the two are comparable bit for bit.
+        let oneLane = ["OPENBLAS_NUM_THREADS": "1"]
+        let alone = try runPretext(arguments + ["-o", path("alone")], environment: oneLane)
         XCTAssertEqual(alone.status, 0, alone.standardError)
-        let shared = try runMPI(2, arguments + ["-o", path("shared")])
+        let shared = try runMPI(2, arguments + ["-o", path("shared")], environment: oneLane)
         XCTAssertEqual(shared.status, 0, shared.standardError)
         // Rank 0 reports its own cells: xgboost and scratch of both seeds at both budgets.
         XCTAssertTrue(shared.standardError.contains("cell 8/8"), shared.standardError)
