@@ -10,6 +10,7 @@ final class ByteInternerTests: XCTestCase {
 
     func testSameBytesSameCodeAcrossGrowthAndLengths() {
         var interner = ByteInterner(capacity: 4)
+        defer { interner.deallocate() }
         var expected: [String: Int32] = [:]
         var order: [String] = []
         var generator = SeededGenerator(seed: 2)
@@ -55,6 +56,7 @@ final class ByteInternerTests: XCTestCase {
 
     func testInvalidUTF8AndNulBytesAreRefusedAndNotAdded() {
         var interner = ByteInterner()
+        defer { interner.deallocate() }
         XCTAssertNil(code(&interner, [0x61, 0xFF, 0x62]))
         XCTAssertNil(code(&interner, [0x61, 0x00, 0x62]), "a NUL byte: never a value, so never checked again")
         XCTAssertNil(code(&interner, [0x61, 0x00, 0x62]))

@@ -103,6 +103,44 @@ final class FastFloatTests: XCTestCase {
     }
 }
 
+extension FastFloatTests {
+    /// Inside a chunk a number is followed by the rest of its record, so `scan` can take
+    /// its short path (two word loads when 16 bytes follow); `parse` on an exact-size
+    /// buffer rarely can. Random short decimals, each followed by a terminator and more
+    /// bytes, must scan to the correctly rounded value and stop right after the number.
+    func testScanInsideARecordMatchesTheReference() {
+        var generator = SeededGenerator(seed: 11)
+        let terminators = [",", "\n", "\r", " ", "\"", "x", ";"]
+        var checked = 0
+        for _ in 0..<200_000 {
+            let integerDigits = generator.nextInt(below: 9)
+            let fractionDigits = generator.nextInt(below: 3) == 0 ? -1 : generator.nextInt(below: 18)   // −1: no `.`
+            var text = ["", "-", "+"][generator.nextInt(below: 3)]
+            for _ in 0..<integerDigits { text += String(generator.nextInt(below: 10)) }
+            if fractionDigits >= 0 {
+                text += "."
+                for _ in 0..<fractionDigits { text += String(generator.nextInt(below: 10)) }
+            }
+            if generator.nextInt(below: 10) == 0 { text += "e\(generator.nextInt(below: 21) - 10)" }
+            let record = Array((text + terminators[generator.nextInt(below: terminators.count)] + "0123456789abcdef0123").utf8)
+            let (parsed, stop) = record.withUnsafeBufferPointer { FastFloat.scan($0.baseAddress!, from: 0, limit: $0.count) }
+            // The same text alone (no bytes after it: the short path must not read past the end).
+            let alone = Array(text.utf8).withUnsafeBufferPointer { FastFloat.parse($0.baseAddress!, count: $0.count) }
+            guard let reference = Float(text) else {
+                XCTAssertEqual(parsed, .notANumber, text)
+                XCTAssertEqual(alone, .notANumber, text)
+                continue
+            }
+            XCTAssertEqual(parsed, .value(reference), text)
+            XCTAssertEqual(alone, .value(reference), text)
+            XCTAssertEqual(stop, text.utf8.count, text)
+            if case .value(let value) = parsed, value == 0 { XCTAssertEqual(value.sign, reference.sign, text) }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 150_000)
+    }
+}
+
 final class EightDigitTests: XCTestCase {
     func testLeadingDigitRuns() {
         let cases: [(String, UInt64, Int)] = [

@@ -51,7 +51,9 @@ final class ChunkResult: @unchecked Sendable {
 /// path pays no dynamic exclusivity checks on class properties.
 final class ChunkParser: FieldSink {
     private struct State {
-        var columns: [ColumnBuilder]
+        /// (plan.columnCount,) a raw buffer: an array's uniqueness check on every
+        /// mutating field store cost a call per text field.
+        var columns: UnsafeMutablePointer<ColumnBuilder>
         var capacity = 0                 // rows every column buffer can hold
         var rowCount = 0
         var fieldIndex = 0
@@ -79,13 +81,16 @@ final class ChunkParser: FieldSink {
         missingFirstBytes.initialize(from: plan.missing.firstBytes, count: 256)
         missingLongest = plan.missing.longest
         state = .allocate(capacity: 1)
-        state.initialize(to: State(columns: (0..<plan.columnCount).map { _ in ColumnBuilder(capacity: estimatedRows) },
-                                   capacity: max(1, estimatedRows)))
+        let columns = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: max(1, plan.columnCount))
+        for index in 0..<plan.columnCount { (columns + index).initialize(to: ColumnBuilder(capacity: estimatedRows)) }
+        state.initialize(to: State(columns: columns, capacity: max(1, estimatedRows)))
     }
 
     deinit {
         forcedText.deallocate()
         missingFirstBytes.deallocate()
+        state.pointee.columns.deinitialize(count: plan.columnCount)
+        state.pointee.columns.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -121,8 +126,8 @@ final class ChunkParser: FieldSink {
 
     private func takeResult() -> ChunkResult {
         let rows = state.pointee.rowCount
-        let result = ChunkResult(columns: state.pointee.columns.map { $0.finish(rows: rows) })
-        state.pointee.columns = []
+        let columns = state.pointee.columns
+        let result = ChunkResult(columns: (0..<plan.columnCount).map { columns[$0].finish(rows: rows) })
         result.rowCount = state.pointee.rowCount
         result.lineCount = state.pointee.line
         result.issue = state.pointee.issue
@@ -289,7 +294,7 @@ final class ChunkParser: FieldSink {
     private func startRecord() {
         state.pointee.recordLine = state.pointee.line
         if state.pointee.rowCount >= state.pointee.capacity {
-            for index in state.pointee.columns.indices { state.pointee.columns[index].grow() }
+            for index in 0..<plan.columnCount { state.pointee.columns[index].grow() }
             state.pointee.capacity *= 2
         }
     }

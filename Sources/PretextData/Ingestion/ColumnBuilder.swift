@@ -2,7 +2,8 @@
 /// record's row index, so a field costs one store and a ragged record (whose row index
 /// never advances) is simply overwritten by the next one.
 ///
-/// `finish` turns it into a `ChunkColumn` and frees the buffers.
+/// `finish` turns it into a `ChunkColumn` and frees the buffers (the interner's too);
+/// a builder is finished exactly once.
 struct ColumnBuilder {
     private(set) var capacity: Int
     private(set) var values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
@@ -79,6 +80,7 @@ struct ColumnBuilder {
         column.textCount = textCount
         column.missingCount = rows - numbers - textCount
         column.texts = interner.texts
+        interner.deallocate()
         column.textExamples = textExamples
         return column
     }

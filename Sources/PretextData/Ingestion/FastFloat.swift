@@ -95,6 +95,39 @@ public enum FastFloat {
             negative = start[index] == UInt8(ascii: "-")
             index += 1
         }
+        // Short path, the common shape of a CSV field: at most 7 integer digits, then
+        // optionally `.` and at most 7 fraction digits (or 8–15 when 24 bytes follow,
+        // at most 18 digits in all), no exponent — two or three word loads
+        // (`eightDigits`). Anything else, and the rare value whose rounding the check
+        // below cannot decide, takes the general path.
+        if index + 16 <= end {
+            let (integer, integerDigits) = eightDigits(start + index)
+            if integerDigits < 8 {
+                let next = start[index + integerDigits]
+                if next == UInt8(ascii: ".") {
+                    let fractionStart = index + integerDigits + 1
+                    var (fraction, fractionDigits) = eightDigits(start + fractionStart)
+                    if fractionDigits == 8, index + 24 <= end {
+                        let (more, moreDigits) = eightDigits(start + fractionStart + 8)
+                        if moreDigits < 8, integerDigits + 8 + moreDigits <= 18 {
+                            fraction = fraction &* smallPowersOfTen[moreDigits] &+ more
+                            fractionDigits += moreDigits
+                        }
+                    }
+                    let stop = fractionStart + fractionDigits
+                    if stop < end, start[stop] &- 48 > 9, integerDigits + fractionDigits > 0, start[stop] | 0x20 != UInt8(ascii: "e") {
+                        // m = integer · 10^k + fraction < 10¹⁸ < 2⁶³, exact; x = m · 10^−k.
+                        let significand = integer &* smallPowersOfTen[fractionDigits] &+ fraction
+                        if let value = roundedToFloat(significand, exponent: -fractionDigits) {
+                            return (.value(negative ? -value : value), stop)
+                        }
+                    }
+                } else if integerDigits > 0, next | 0x20 != UInt8(ascii: "e") {
+                    let value = Float(integer)   // < 10⁷ < 2²⁴: exact
+                    return (.value(negative ? -value : value), index + integerDigits)
+                }
+            }
+        }
         var significand: UInt64 = 0
         var significantDigits = 0
         var exponent = 0
@@ -136,7 +169,7 @@ public enum FastFloat {
             if index + 8 <= end, significantDigits <= 10 {
                 let (value, digits) = eightDigits(start + index)
                 if digits > 0 {
-                    significand = significand &* powersOfTenInteger(digits) &+ value
+                    significand = significand &* smallPowersOfTen[digits] &+ value
                     significantDigits += digits
                     exponent -= digits
                     index += digits
@@ -175,18 +208,32 @@ public enum FastFloat {
             exponent += exponentNegative ? -explicit : explicit
         }
         if significand == 0 { return (.value(negative ? -0.0 : 0.0), index) }
-        if exponent >= -64, exponent <= 64 {
-            let double = Double(Int64(bitPattern: significand)) * powersOfTen.withUnsafeBufferPointer { $0[exponent + 64] }
-            if double >= Double(Float.leastNormalMagnitude) {
-                let dropped = Int64(double.bitPattern & 0x1fff_ffff) - 0x1000_0000
-                if dropped > 8 || dropped < -8 {
-                    let rounded = Float(double)
-                    if rounded.isInfinite { return (.outOfRange, index) }
-                    return (.value(negative ? -rounded : rounded), index)
-                }
-            }
+        if exponent >= -64, exponent <= 64, let rounded = roundedToFloat(significand, exponent: exponent) {
+            if rounded.isInfinite { return (.outOfRange, index) }
+            return (.value(negative ? -rounded : rounded), index)
         }
         return (slowParse(start + from, count: index - from), index)
+    }
+
+    /// 10^k for k in 0...15, exact.
+    private static let smallPowersOfTen: [UInt64] = [
+        1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+        1_000_000_000_000_000,
+    ]
+
+    /// The correctly rounded `Float` of m · 10^q (m < 2⁶³, −64 ≤ q ≤ 64) when the
+    /// double d = fl(m · fl(10^q)) decides it (see the type's comment): nil for a float
+    /// midpoint within 8 units of d's last place, or a result below the normal range.
+    /// Zero gives zero; a result beyond `Float`'s range gives infinity.
+    @inline(__always)
+    private static func roundedToFloat(_ significand: UInt64, exponent: Int) -> Float? {
+        if significand == 0 { return 0 }
+        let double = Double(Int64(bitPattern: significand)) * powersOfTen.withUnsafeBufferPointer { $0[exponent + 64] }
+        guard double >= Double(Float.leastNormalMagnitude) else { return nil }
+        let dropped = Int64(double.bitPattern & 0x1fff_ffff) - 0x1000_0000
+        guard dropped > 8 || dropped < -8 else { return nil }
+        return Float(double)
     }
 
     /// The value of the leading run of decimal digits among the 8 bytes at `bytes`
@@ -207,13 +254,6 @@ public enum FastFloat {
         value = ((value & 0x0000_00ff_0000_00ff) &* 0x000f_4240_0000_0064
             &+ ((value >> 16) & 0x0000_00ff_0000_00ff) &* 0x0000_2710_0000_0001) >> 32
         return (value, count)
-    }
-
-    @inline(__always)
-    private static func powersOfTenInteger(_ exponent: Int) -> UInt64 {
-        var value: UInt64 = 1
-        for _ in 0..<exponent { value &*= 10 }
-        return value
     }
 
     /// Convenience for tests and small inputs.
