@@ -31,6 +31,17 @@ final class DistinctCounterTests: XCTestCase {
         XCTAssertFalse(summary.isIntegral)
     }
 
+    /// A column is integral when every present value is a whole number; the test runs
+    /// without a libm call per value (truncation below 2²³, every float above is whole).
+    func testIntegralColumns() {
+        for values: [Float] in [[1, -3, 8_388_607, 8_388_608, 1e10, -0.0, .nan], [16_777_217, -2e9], [.infinity, 4]] {
+            XCTAssertTrue(ColumnSummary(Column(name: "x", type: .numeric, storage: .numeric(values))).isIntegral, "\(values)")
+        }
+        for values: [Float] in [[1, 8_388_607.5], [-0.5], [3, 2.000001], [.nan]] {
+            XCTAssertFalse(ColumnSummary(Column(name: "x", type: .numeric, storage: .numeric(values))).isIntegral, "\(values)")
+        }
+    }
+
     /// Past the limit the count stops and says so ("> 100000"), rather than showing the
     /// limit as if it were the count; the summaries of many columns (computed on every
     /// core) equal one column's at a time.

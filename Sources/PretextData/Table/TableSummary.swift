@@ -47,7 +47,9 @@ public struct ColumnSummary: Sendable, Equatable {
                     sum += Double(value)
                     low = min(low, value)
                     high = max(high, value)
-                    integral = integral && value == value.rounded()
+                    // Integral without a libm call per value: every float of magnitude
+                    // ≥ 2²³ is an integer; below, truncation to Int32 is exact.
+                    integral = integral && (abs(value) >= 8_388_608 || Float(Int32(value)) == value)
                 }
             }
             missing = rows - present
@@ -119,34 +121,42 @@ public struct ColumnSummary: Sendable, Equatable {
 /// Counts distinct 64-bit keys — open addressing, linear probing, a multiplicative hash —
 /// for column summaries, where `Set` with its SipHash cost a tenth of `inspect`.
 struct DistinctCounter {
+    /// Open addressing over the bit patterns of non-NaN numbers, which are never all
+    /// ones (that pattern is a NaN), so `UInt64.max` marks an empty slot: one array, one
+    /// load per probe.
     private var slots: [UInt64]
-    private var occupied: [Bool]
     private(set) var count = 0
+    private static let empty = UInt64.max
 
     /// Room for `expected` keys without growing (at most half full); default 512.
     init(expected: Int = 512) {
         var size = 1024
         while size < 2 * expected { size *= 2 }
-        slots = [UInt64](repeating: 0, count: size)
-        occupied = [Bool](repeating: false, count: size)
+        slots = [UInt64](repeating: Self.empty, count: size)
     }
 
+    /// Adds `key` (below 2⁶⁴ − 1) if new.
     mutating func insert(_ key: UInt64) {
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (slots.count - 1)
-        while occupied[slot] {
-            if slots[slot] == key { return }
-            slot = (slot + 1) & (slots.count - 1)
+        precondition(key != Self.empty, "DistinctCounter keys are below 2^64 - 1")
+        let added = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+            while true {
+                let held = slots[slot]
+                if held == key { return false }
+                if held == Self.empty { slots[slot] = key; return true }
+                slot = (slot + 1) & mask
+            }
         }
-        slots[slot] = key
-        occupied[slot] = true
-        count += 1
-        if 2 * count > slots.count { grow() }
+        if added {
+            count += 1
+            if 2 * count > slots.count { grow() }
+        }
     }
 
     private mutating func grow() {
-        let keys = zip(slots, occupied).filter(\.1).map(\.0)
-        slots = [UInt64](repeating: 0, count: slots.count * 2)
-        occupied = [Bool](repeating: false, count: slots.count)
+        let keys = slots.filter { $0 != Self.empty }
+        slots = [UInt64](repeating: Self.empty, count: slots.count * 2)
         count = 0
         for key in keys { insert(key) }
     }
