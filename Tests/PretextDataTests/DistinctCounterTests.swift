@@ -15,6 +15,10 @@ final class DistinctCounterTests: XCTestCase {
         counter.insert(0)
         reference.insert(0)
         XCTAssertEqual(counter.count, reference.count)
+        counter.reserve(200_000)   // rehashes into a larger table: nothing lost or doubled
+        XCTAssertEqual(counter.count, reference.count)
+        for key in reference { counter.insert(key) }
+        XCTAssertEqual(counter.count, reference.count)
     }
 
     func testColumnSummaryDistinctCounts() {

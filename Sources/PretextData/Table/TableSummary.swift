@@ -55,12 +55,23 @@ public struct ColumnSummary: Sendable, Equatable {
             missing = rows - present
             // Distinct values are counted up to distinctLimit + 1 (then the count means
             // "more than distinctLimit"), so a column of a million decimals stops early.
-            var distinct = DistinctCounter(expected: min(present, Self.distinctLimit + 1))
-            for value in values where !value.isNaN {
-                distinct.insert(UInt64(value.bitPattern))
-                if distinct.count > Self.distinctLimit { break }
+            // The table is sized by the first 4,096 present values: sized for the limit
+            // up front, a column of 100 levels probed a 2 MB table on every value;
+            // started small, a column of a million decimals paid every growth.
+            distinctCount = values.withUnsafeBufferPointer { values -> Int in
+                var distinct = DistinctCounter()
+                var index = 0
+                while index < values.count, distinct.count <= Self.distinctLimit {
+                    let value = values[index]
+                    index += 1
+                    if value.isNaN { continue }
+                    distinct.insert(UInt64(value.bitPattern))
+                    if index == 4_096, 2 * distinct.count > index, present > 2 * index {
+                        distinct.reserve(min(present, Self.distinctLimit + 1))
+                    }
+                }
+                return distinct.count
             }
-            distinctCount = distinct.count
             isIntegral = present > 0 && integral
             if present > 0 { minimum = Double(low); maximum = Double(high); mean = sum / Double(present) }
             if column.type == .boolean {   // values 0 and 1
@@ -154,9 +165,18 @@ struct DistinctCounter {
         }
     }
 
-    private mutating func grow() {
+    /// Room for `expected` keys in all without further growth.
+    mutating func reserve(_ expected: Int) {
+        var size = slots.count
+        while size < 2 * expected { size *= 2 }
+        if size > slots.count { rehash(size: size) }
+    }
+
+    private mutating func grow() { rehash(size: slots.count * 2) }
+
+    private mutating func rehash(size: Int) {
         let keys = slots.filter { $0 != Self.empty }
-        slots = [UInt64](repeating: Self.empty, count: slots.count * 2)
+        slots = [UInt64](repeating: Self.empty, count: size)
         count = 0
         for key in keys { insert(key) }
     }
