@@ -142,22 +142,33 @@ enum ColumnAssembler {
     }
 
     /// Maps every row's global code (−1 = missing) through `transform`, chunk by chunk,
-    /// freeing each chunk's piece after use.
+    /// freeing each chunk's piece after use; written in place into the column's buffer
+    /// (an append per row cost a capacity check and a call each).
     private static func gather<Value>(_ pieces: inout [ChunkColumn], rows: Int, localMaps: [[Int32]],
                                       _ transform: (Int32) -> Value) -> [Value] {
-        var output = [Value]()
-        output.reserveCapacity(rows)
-        for chunk in pieces.indices {
-            let part = pieces[chunk]
-            let map = localMaps[chunk]
-            if part.textCodes.isEmpty {
-                output.append(contentsOf: repeatElement(transform(-1), count: part.rowCount))
-            } else {
-                for code in part.textCodes { output.append(transform(code < 0 ? -1 : map[Int(code)])) }
+        let missing = transform(-1)
+        return [Value](unsafeUninitializedCapacity: rows) { output, initialized in
+            var row = 0
+            for chunk in pieces.indices {
+                let part = pieces[chunk]
+                precondition(row + part.rowCount <= rows, "chunk rows exceed the column's row count")
+                if part.textCodes.isEmpty {
+                    (output.baseAddress! + row).initialize(repeating: missing, count: part.rowCount)
+                } else {
+                    localMaps[chunk].withUnsafeBufferPointer { map in
+                        part.textCodes.withUnsafeBufferPointer { codes in
+                            for (offset, code) in codes.enumerated() {
+                                (output.baseAddress! + row + offset).initialize(to: code < 0 ? missing : transform(map[Int(code)]))
+                            }
+                        }
+                    }
+                }
+                row += part.rowCount
+                pieces[chunk] = ChunkColumn(reservingRows: 0)
             }
-            pieces[chunk] = ChunkColumn(reservingRows: 0)
+            precondition(row == rows, "chunk rows fall short of the column's row count")
+            initialized = rows
         }
-        return output
     }
 }
 
