@@ -67,12 +67,24 @@ struct ColumnBuilder {
     func finish(rows: Int) -> ChunkColumn {
         var column = ChunkColumn(reservingRows: 0)
         column.rowCount = rows
+        // Branch-free counts on the bits (NaN: exponent all ones, significand not zero),
+        // which the compiler vectorises; `isNaN` in a filtered loop was two branches a cell.
         var numbers = 0, textCount = 0
-        for value in UnsafeBufferPointer(start: values, count: rows) where !value.isNaN { numbers += 1 }
+        values.withMemoryRebound(to: UInt32.self, capacity: rows) { bits in
+            var row = 0
+            while row < rows {
+                numbers &+= bits[row] & 0x7fff_ffff > 0x7f80_0000 ? 0 : 1
+                row &+= 1
+            }
+        }
         if numbers > 0 { column.values = Array(UnsafeBufferPointer(start: values, count: rows)) }
         if let textCodes {
+            var row = 0
+            while row < rows {
+                textCount &+= textCodes[row] >= 0 ? 1 : 0
+                row &+= 1
+            }
             column.textCodes = Array(UnsafeBufferPointer(start: textCodes, count: rows))
-            for code in column.textCodes where code >= 0 { textCount += 1 }
             textCodes.deallocate()
         }
         values.deallocate()
