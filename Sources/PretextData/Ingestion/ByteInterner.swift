@@ -58,7 +58,7 @@ struct ByteInterner {
     /// The code of the `count` bytes at `bytes`, adding them if new; nil when new bytes
     /// hold a NUL byte or are not valid UTF-8 (nothing is added then, so a value found in
     /// the table never needs either check again).
-    @inline(__always)
+    @_transparent
     mutating func code(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32? {
         let hash = Self.hash(bytes, count: count)
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -120,7 +120,7 @@ struct ByteInterner {
     /// Whether `count` bytes at `a` and at `b` are equal. Up to 16 bytes by at most four
     /// overlapping word loads inside both ranges (most categorical levels are short; the
     /// `memcmp` call with its spills cost more than the comparison); longer by `memcmp`.
-    @inline(__always)
+    @_transparent
     static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
         let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
         if count >= 8 {
@@ -145,7 +145,7 @@ struct ByteInterner {
     /// of MurmurHash3); not for adversaries, only to spread a column's values. The last
     /// 1–7 bytes are read by two overlapping loads inside the field (a `memcpy` into a
     /// word there cost a store-forwarding stall on every text field).
-    @inline(__always)
+    @_transparent
     static func hash(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
         let raw = UnsafeRawPointer(bytes)
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)

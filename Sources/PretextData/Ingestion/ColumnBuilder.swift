@@ -49,7 +49,7 @@ struct ColumnBuilder {
     /// Records the text in `bytes` at `row` (interned: a new `String` only for a value
     /// this chunk has not seen); false when those bytes hold a NUL byte or are not valid
     /// UTF-8.
-    @inline(__always)
+    @_transparent
     mutating func setText(_ bytes: UnsafePointer<UInt8>, count: Int, row: Int, line: Int) -> Bool {
         guard let code = interner.code(bytes, count: count) else { return false }
         if textCodes == nil {

@@ -83,12 +83,13 @@ public enum FastFloat {
         return stop == end ? result : .notANumber
     }
 
-    /// Reads the longest number (sign, digits, fraction, exponent; no spaces, no
-    /// inf/nan) starting at `from`, stopping before `limit` or at the first byte that
-    /// cannot continue it. Returns the value and where it stopped; `.notANumber` when
-    /// there are no digits or an exponent has none.
-    @inline(__always)
-    static func scan(_ start: UnsafePointer<UInt8>, from: Int, limit end: Int) -> (ParsedNumber, Int) {
+    /// `scan`'s short path alone, small enough to be inlined where fields are split: the
+    /// value and where it stopped, or nil when the field needs the general path (which
+    /// reads it from the start again). Transparent: the splitter's loop is past the size
+    /// below which the optimizer honours `@inline(__always)`, and the call cost ~20
+    /// instructions a number.
+    @_transparent
+    static func scanShort(_ start: UnsafePointer<UInt8>, from: Int, limit end: Int) -> (Float, Int)? {
         var index = from
         var negative = false
         if index < end, start[index] == UInt8(ascii: "-") || start[index] == UInt8(ascii: "+") {
@@ -119,15 +120,31 @@ public enum FastFloat {
                         // m = integer · 10^k + fraction < 10¹⁸ < 2⁶³, exact; x = m · 10^−k.
                         let significand = integer &* smallPowersOfTen[fractionDigits] &+ fraction
                         if let value = roundedToFloat(significand, exponent: -fractionDigits) {
-                            return (.value(negative ? -value : value), stop)
+                            return (negative ? -value : value, stop)
                         }
                     }
                 } else if integerDigits > 0, next | 0x20 != UInt8(ascii: "e") {
                     let value = Float(integer)   // < 10⁷ < 2²⁴: exact
-                    return (.value(negative ? -value : value), index + integerDigits)
+                    return (negative ? -value : value, index + integerDigits)
                 }
             }
         }
+        return nil
+    }
+
+    /// Reads the longest number (sign, digits, fraction, exponent; no spaces, no
+    /// inf/nan) starting at `from`, stopping before `limit` or at the first byte that
+    /// cannot continue it. Returns the value and where it stopped; `.notANumber` when
+    /// there are no digits or an exponent has none.
+    @inline(__always)
+    static func scan(_ start: UnsafePointer<UInt8>, from: Int, limit end: Int) -> (ParsedNumber, Int) {
+        var index = from
+        var negative = false
+        if index < end, start[index] == UInt8(ascii: "-") || start[index] == UInt8(ascii: "+") {
+            negative = start[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        if let (value, stop) = scanShort(start, from: from, limit: end) { return (.value(value), stop) }
         var significand: UInt64 = 0
         var significantDigits = 0
         var exponent = 0
