@@ -185,7 +185,7 @@ final class ChunkParser: FieldSink {
                 let first = base[position]
                 if (first &- 48) <= 9 || first == 0x2d || first == 0x2e || first == 0x2b {
                     let (number, stop) = FastFloat.scanShort(base, from: position, limit: count).map { (ParsedNumber.value($0.0), $0.1) }
-                        ?? FastFloat.scan(base, from: position, limit: count)
+                        ?? FastFloat.scanGeneral(base, from: position, limit: count)
                     if case .value(let value) = number {
                         var after = stop
                         while after < count, isSpace(base[after]) { after += 1 }

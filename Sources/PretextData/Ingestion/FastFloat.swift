@@ -138,13 +138,18 @@ public enum FastFloat {
     /// there are no digits or an exponent has none.
     @inline(__always)
     static func scan(_ start: UnsafePointer<UInt8>, from: Int, limit end: Int) -> (ParsedNumber, Int) {
+        if let (value, stop) = scanShort(start, from: from, limit: end) { return (.value(value), stop) }
+        return scanGeneral(start, from: from, limit: end)
+    }
+
+    /// `scan` without its short path, for callers that tried `scanShort` already.
+    static func scanGeneral(_ start: UnsafePointer<UInt8>, from: Int, limit end: Int) -> (ParsedNumber, Int) {
         var index = from
         var negative = false
         if index < end, start[index] == UInt8(ascii: "-") || start[index] == UInt8(ascii: "+") {
             negative = start[index] == UInt8(ascii: "-")
             index += 1
         }
-        if let (value, stop) = scanShort(start, from: from, limit: end) { return (.value(value), stop) }
         var significand: UInt64 = 0
         var significantDigits = 0
         var exponent = 0
