@@ -31,9 +31,15 @@ echo "$sources" > "$stamp"
 # (PretextVersion.SourceStamp): caches of results then key on the sources, so a rebuild
 # of the same commit (another session or machine; builds are not byte-reproducible)
 # resumes a long compare or suite, while any other binary there is not vouched for.
-# The stamp also covers what else decides the results: the compiler and the C libraries.
+# The stamp also covers what else decides the results: the compiler, the C libraries and
+# the CPU's vector instruction sets that pick the numeric code paths (Pretext's kernels
+# dispatch on avx, avx2 and avx512f; oneDNN's sgemm on avx2+fma and AVX-512 core, i.e.
+# avx512f/dq/bw/vl). Not the whole feature list: cells recomputed on an AMD EPYC Zen 4
+# matched, to the last digit, cells made on Zen 5 and on Intel Xeon machines with AVX-512
+# (results/suite/README.md), so a long run resumes across such machines, and only there.
 if [ -x "$bin/pretext" ]; then
-  environment=$({ swift --version 2>&1 | head -n 1; uname -m; grep -m 1 '^flags' /proc/cpuinfo || true
+  isa=$(grep -m 1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx|avx2|fma|avx512f|avx512dq|avx512bw|avx512vl' | sort | tr '\n' ' ' || true)
+  environment=$({ swift --version 2>&1 | head -n 1; uname -m; echo "vector instruction sets: $isa"
                   dpkg-query -W -f='${Package} ${Version}\n' libcsv-dev libdnnl-dev libopenblas-dev libxgboost-dev zlib1g-dev openmpi-bin 2>/dev/null || true
                 } | sha256sum | cut -d' ' -f1)
   "$bin/pretext" stamp-sources "sources-$sources-$environment"
