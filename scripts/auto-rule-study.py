@@ -176,6 +176,43 @@ def choose(cell, rule):
         uniform = math.log(len(candidates[0]["classNames"]))
         members = [n for n in raw if pooled_loss(raw, {n: 1}) < uniform] or list(raw)
         return average([by_name[n] for n in members])
+    if rule == "average-informed":
+        # Every candidate whose out-of-fold log loss (per labeled row, repeats averaged)
+        # is below the uniform distribution's, log K, by more than 0.001: a member that
+        # predicts the uniform distribution (stored as float32, a hair below log K) is
+        # left out. All when none is.
+        uniform = math.log(len(candidates[0]["classNames"]))
+        members = [by_name[n] for n in mean_loss if mean_loss[n] < uniform - 1e-3] or candidates
+        return average(members)
+    if rule == "pseudo-bma":
+        # Pseudo-Bayesian model averaging (Geisser and Eddy 1979; Yao et al. 2018, without
+        # the Bayesian bootstrap): weights proportional to exp(elpd), the sum over the n
+        # labeled rows of each candidate's out-of-fold log p(true class), i.e.
+        # exp(−n · mean loss). With a few rows it keeps every decent candidate, with many
+        # it concentrates on the best.
+        n = len(next(iter(losses.values())))
+        names = list(mean_loss)
+        weights = [math.exp(-n * (mean_loss[name] - mean_loss[best])) for name in names]
+        return average([by_name[name] for name in names], weights)
+    if rule == "pseudo-bma-plus":
+        # Pseudo-BMA+ (Yao et al. 2018): the pseudo-BMA weights averaged over 1,000
+        # Bayesian-bootstrap draws of the labeled rows (Dirichlet(1, …, 1) row weights),
+        # which evens the weights out when the rows cannot tell the candidates apart.
+        import random
+        generator = random.Random(0)
+        names = list(mean_loss)
+        rows = sorted(next(iter(losses.values())))
+        n = len(rows)
+        totals = [0.0] * len(names)
+        for _ in range(1000):
+            draws = [generator.expovariate(1.0) for _ in rows]
+            scale = n / sum(draws)
+            elpd = [-scale * sum(d * losses[name][row] for d, row in zip(draws, rows)) for name in names]
+            top = max(elpd)
+            raw = [math.exp(e - top) for e in elpd]
+            for k in range(len(names)):
+                totals[k] += raw[k] / sum(raw)
+        return average([by_name[name] for name in names], totals)
     if rule.startswith("average-top"):
         k = int(rule[len("average-top"):])
         members = [by_name[n] for n in sorted(mean_loss, key=mean_loss.get)[:k]]
@@ -201,7 +238,7 @@ def main():
     parser.add_argument("--budgets", default="5%,25%")
     arguments = parser.parse_args()
     cells = load(arguments.root)
-    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all", "average-above-uniform", "average-all-temperature", "caruana5", "caruana10", "caruana25",
+    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all", "average-above-uniform", "average-informed", "pseudo-bma", "pseudo-bma-plus", "average-all-temperature", "caruana5", "caruana10", "caruana25",
              "fixed:linear", "fixed:scarf", "fixed:xgboost", "fixed:scratch", "fixed:scarf+self-training", "oracle-accuracy"]
     for budget in arguments.budgets.split(","):
         chosen = [c for c in cells if c["budget"] == budget]

@@ -44,18 +44,27 @@ extension AutoModel {
         let ranked = aligned.sorted { losses[$0]! < losses[$1]! || (losses[$0]! == losses[$1]! && $0 < $1) }
         guard ranked.count >= 2 else { return nil }
         let single = (index: ranked[0], loss: losses[ranked[0]]!)
-        var best: (members: [Int], loss: Double)?
-        func averageLoss(_ members: [Int]) -> Double? {
-            OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: Array(repeating: 1, count: members.count))?.logLoss
+        var best: (members: [Int], weights: [Double], loss: Double)?
+        func averageLoss(_ members: [Int], _ weights: [Double]? = nil) -> Double? {
+            OutOfFoldPredictions.average(members.map { scored[$0].outOfFold! }, weights: weights ?? Array(repeating: 1, count: members.count))?.logLoss
         }
         switch config.ensembleRule {
         case .always:
             let members = Array(ranked.prefix(config.ensembleSize))
-            best = (members, averageLoss(members) ?? .nan)
+            best = (members, Array(repeating: 1, count: members.count), averageLoss(members) ?? .nan)
+        case .evidenceWeighted:
+            let members = Array(ranked.prefix(config.ensembleSize))
+            if let weights = EvidenceWeights.pseudoBMAPlus(members.map { scored[$0].outOfFold! }, seed: config.seed) {
+                // A member whose weight is below a millionth of the largest changes no
+                // probability by more than that; it is left out rather than served.
+                let kept = members.indices.filter { weights[$0] >= 1e-6 * weights.max()! }
+                let keptMembers = kept.map { members[$0] }, keptWeights = kept.map { weights[$0] }
+                best = (keptMembers, keptWeights, averageLoss(keptMembers, keptWeights) ?? .nan)
+            }
         case .whenBetter:
             for k in 2...min(config.ensembleSize, ranked.count) {
                 let members = Array(ranked.prefix(k))
-                if let loss = averageLoss(members), loss < (best?.loss ?? single.loss) { best = (members, loss) }
+                if let loss = averageLoss(members), loss < (best?.loss ?? single.loss) { best = (members, Array(repeating: 1, count: k), loss) }
             }
         }
         guard let best else {
@@ -63,16 +72,31 @@ extension AutoModel {
             return nil
         }
         let memberNames = best.members.map { names[$0] }
-        let model = EnsembleModel(members: best.members.map { scored[$0].model.predictor }, names: memberNames,
-                                  weights: Array(repeating: 1, count: best.members.count))
-        let detail = "equal-weight average of " + memberNames.joined(separator: " + ")
-            + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
-            + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
-        let reason = config.ensembleRule == .always
-            ? "auto serves the average of its \(best.members.count) best candidates (the rule chosen on development tables, "
+        let model = EnsembleModel(members: best.members.map { scored[$0].model.predictor }, names: memberNames, weights: best.weights)
+        let total = best.weights.reduce(0, +)
+        let detail: String
+        if config.ensembleRule == .evidenceWeighted {
+            detail = "evidence-weighted average (pseudo-BMA+) of " + zip(memberNames, best.weights)
+                .map { "\($0) \(String(format: "%.3f", $1 / total))" }.joined(separator: " + ")
+                + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
+                + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
+        } else {
+            detail = "equal-weight average of " + memberNames.joined(separator: " + ")
+                + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
+                + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
+        }
+        let reason: String
+        switch config.ensembleRule {
+        case .always:
+            reason = "auto serves the average of its \(best.members.count) best candidates (the rule chosen on development tables, "
                 + "results/auto-rule-study); out-of-fold log loss \(format(best.loss)), best single \(names[single.index]) \(format(single.loss))"
-            : "the average of its members' probabilities has a lower out-of-fold log loss (\(format(best.loss))) "
+        case .evidenceWeighted:
+            reason = "auto serves its \(best.members.count) best candidates weighted by their out-of-fold evidence (pseudo-BMA+); "
+                + "out-of-fold log loss \(format(best.loss)), best single \(names[single.index]) \(format(single.loss))"
+        case .whenBetter:
+            reason = "the average of its members' probabilities has a lower out-of-fold log loss (\(format(best.loss))) "
                 + "than any single candidate (best: \(names[single.index]), \(format(single.loss)))"
+        }
         return Ensemble(model: model, candidate: .init(name: "ensemble", loss: best.loss, detail: detail), reason: reason)
     }
 

@@ -68,6 +68,10 @@ public struct AutoConfig: Codable, Sendable, Equatable {
         /// Always the average of the `ensembleSize` best by out-of-fold log loss (among the
         /// candidates with out-of-fold probabilities on the same rows).
         case always
+        /// The `ensembleSize` best, each weighted by its out-of-fold evidence
+        /// (`EvidenceWeights.pseudoBMAPlus`): even when the labeled rows cannot tell the
+        /// candidates apart, concentrated on the best when they can.
+        case evidenceWeighted = "evidence-weighted"
     }
     /// Which loss ranks the candidates (`ChoiceLoss`): what the record calls the winner,
     /// and what serves when ensembling is off. Default `.validationCurve`; ranking by

@@ -20,6 +20,13 @@ final class EnsembleTests: XCTestCase {
         return config
     }
 
+    /// A candidate scored on rows 3, 5, 8 and 9 (classes 0, 1, 0, 1) with these probabilities.
+    func fourRows(_ name: AutoConfig.Candidate, _ probabilities: [[Float]], model: GradientBoostedTrees) -> AutoModel.Scored {
+        AutoModel.Scored(candidate: name, loss: 0, detail: "", model: .trees(model),
+                         outOfFold: OutOfFoldPredictions(rows: [3, 5, 8, 9], labels: [0, 1, 0, 1],
+                                                         probabilities: Matrix(rows: 4, columns: 2, values: probabilities.flatMap { $0 })))
+    }
+
     /// XGBoost's out-of-fold probabilities are rebuilt boosters, one per fold, at the chosen
     /// rounds: their log loss is the pooled validation loss the search reported there. The
     /// network's are the chosen strategy refit on each fold for the chosen epochs: the
@@ -91,11 +98,7 @@ final class EnsembleTests: XCTestCase {
     func testTheAlwaysRuleAveragesTheBestWithoutACondition() throws {
         let table = try loadTable("wine.csv")
         let model = try GradientBoostedTrees(config: quickAuto().trees).fit(table, rows: budget)
-        func scored(_ name: AutoConfig.Candidate, _ probabilities: [[Float]]) -> AutoModel.Scored {
-            AutoModel.Scored(candidate: name, loss: 0, detail: "", model: .trees(model),
-                             outOfFold: OutOfFoldPredictions(rows: [3, 5, 8, 9], labels: [0, 1, 0, 1],
-                                                             probabilities: Matrix(rows: 4, columns: 2, values: probabilities.flatMap { $0 })))
-        }
+        func scored(_ name: AutoConfig.Candidate, _ probabilities: [[Float]]) -> AutoModel.Scored { fourRows(name, probabilities, model: model) }
         let good = scored(.scarf, [[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
         let same = scored(.linear, [[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
         let poor = scored(.xgboost, [[0.4, 0.6], [0.6, 0.4], [0.5, 0.5], [0.5, 0.5]])
@@ -117,6 +120,29 @@ final class EnsembleTests: XCTestCase {
         auto.config.ensembleRule = .always
         auto.config.ensembleSize = 1
         XCTAssertNil(auto.bestEnsemble([poor, good], names: ["xgboost", "scarf"]))
+    }
+
+    /// `EnsembleRule.evidenceWeighted`: the best are weighted by `EvidenceWeights.pseudoBMAPlus`
+    /// — an uninformed candidate all but drops out — and the record says so.
+    func testTheEvidenceWeightedRuleWeightsMembersByTheirOutOfFoldEvidence() throws {
+        let table = try loadTable("wine.csv")
+        let model = try GradientBoostedTrees(config: quickAuto().trees).fit(table, rows: budget)
+        func scored(_ name: AutoConfig.Candidate, _ probabilities: [[Float]]) -> AutoModel.Scored { fourRows(name, probabilities, model: model) }
+        let good = scored(.scarf, [[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+        let fair = scored(.linear, [[0.7, 0.3], [0.2, 0.8], [0.6, 0.4], [0.4, 0.6]])
+        let uniform = scored(.xgboost, [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])
+        var config = quickAuto()
+        config.ensembleRule = .evidenceWeighted
+        let ensemble = try XCTUnwrap(AutoModel(config: config).bestEnsemble([uniform, good, fair], names: ["xgboost", "scarf", "linear"]))
+        XCTAssertEqual(ensemble.model.names, ["scarf", "linear", "xgboost"], "ranked by out-of-fold log loss")
+        let expected = try XCTUnwrap(EvidenceWeights.pseudoBMAPlus([good, fair, uniform].map { $0.outOfFold! }, seed: config.seed))
+        XCTAssertEqual(ensemble.model.weights, expected)
+        XCTAssertGreaterThan(expected[0], expected[1])
+        XCTAssertGreaterThan(expected[1], expected[2])
+        let average = try XCTUnwrap(OutOfFoldPredictions.average([good, fair, uniform].map { $0.outOfFold! }, weights: expected))
+        XCTAssertEqual(ensemble.candidate.loss, average.logLoss, accuracy: 1e-12)
+        XCTAssertTrue(ensemble.candidate.detail.contains("pseudo-BMA+"), ensemble.candidate.detail)
+        XCTAssertTrue(ensemble.reason.contains("out-of-fold evidence"), ensemble.reason)
     }
 
     /// The served ensemble averages its members' probabilities (matching classes by name),
