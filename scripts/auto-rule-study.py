@@ -19,6 +19,7 @@ is what the build that made the cells served (the rule before, for the committed
 import argparse
 import glob
 import json
+import lzma
 import math
 import os
 import statistics
@@ -33,8 +34,10 @@ BASELINE = "ensemble-up-to3"
 
 def load(root):
     cells = []
-    for path in sorted(glob.glob(os.path.join(root, "*", "cells", "*-auto.json"))):
-        cell = json.load(open(path))["cell"]
+    # The largest tables' cells are kept xz-compressed (shuttle's: 26 MB of JSON).
+    paths = glob.glob(os.path.join(root, "*", "cells", "*-auto.json")) + glob.glob(os.path.join(root, "*", "cells", "*-auto.json.xz"))
+    for path in sorted(paths):
+        cell = json.load(lzma.open(path) if path.endswith(".xz") else open(path))["cell"]
         if cell.get("candidates"):
             cell["table"] = path.split(os.sep)[-3]
             cells.append(cell)
@@ -194,7 +197,7 @@ def choose(cell, rule):
         names = list(mean_loss)
         weights = [math.exp(-n * (mean_loss[name] - mean_loss[best])) for name in names]
         return average([by_name[name] for name in names], weights)
-    if rule == "pseudo-bma-plus":
+    if rule in ("pseudo-bma-plus", "pseudo-bma-plus-half"):
         # Pseudo-BMA+ (Yao et al. 2018): the pseudo-BMA weights averaged over 1,000
         # Bayesian-bootstrap draws of the labeled rows (Dirichlet(1, …, 1) row weights),
         # which evens the weights out when the rows cannot tell the candidates apart.
@@ -212,6 +215,9 @@ def choose(cell, rule):
             raw = [math.exp(e - top) for e in elpd]
             for k in range(len(names)):
                 totals[k] += raw[k] / sum(raw)
+        if rule == "pseudo-bma-plus-half":
+            # Half the weight spread evenly, half by the evidence.
+            totals = [0.5 / len(names) + 0.5 * t / 1000 for t in totals]
         return average([by_name[name] for name in names], totals)
     if rule.startswith("average-top"):
         k = int(rule[len("average-top"):])
@@ -234,11 +240,16 @@ def choose(cell, rule):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("root")
+    parser.add_argument("roots", nargs="+", help="study folders (their cells are pooled)")
     parser.add_argument("--budgets", default="5%,25%")
+    parser.add_argument("--overall", default="", help="comma-separated rules: also print their mean over every (table, budget) pair")
     arguments = parser.parse_args()
-    cells = load(arguments.root)
-    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all", "average-above-uniform", "average-informed", "pseudo-bma", "pseudo-bma-plus", "average-all-temperature", "caruana5", "caruana10", "caruana25",
+    cells = [cell for root in arguments.roots for cell in load(root)]
+    # A budget given as a count can pick the very rows a percentage picks (soybean's 95 of
+    # its development training rows are its 25%): such a pair counts once overall.
+    rows_of = {(c["table"], c["budget"]): c["labeledRows"] for c in cells}
+    pairs = {}   # (table, budget) → {rule: (accuracy, log loss)}
+    rules = ["served", "curve", "oof", "one-se0.5", "one-se1", "one-se2", "ensemble-up-to3", "ensemble-up-to5", "average-top2", "average-top3", "average-all", "average-above-uniform", "average-informed", "pseudo-bma", "pseudo-bma-plus", "pseudo-bma-plus-half", "average-all-temperature", "caruana5", "caruana10", "caruana25",
              "fixed:linear", "fixed:scarf", "fixed:xgboost", "fixed:scratch", "fixed:scarf+self-training", "oracle-accuracy"]
     for budget in arguments.budgets.split(","):
         chosen = [c for c in cells if c["budget"] == budget]
@@ -256,6 +267,9 @@ def main():
                 if any(r is None for r in results):
                     continue
                 per_table[rule][table] = (statistics.mean(r[0] for r in results), statistics.mean(r[1] for r in results))
+        for rule in rules:
+            for table, value in per_table[rule].items():
+                pairs.setdefault((table, budget), {})[rule] = value
         real = [r for r in rules if r != "oracle-accuracy"]
         best_loss = {t: min(per_table[r][t][1] for r in real if t in per_table[r]) for t in tables}
         for rule in rules:
@@ -263,6 +277,9 @@ def main():
             if len(values) < len(tables):
                 # Only where it applies, beside `average-all` on the same tables.
                 subset = sorted(values)
+                if not subset:
+                    print(f"| {rule} | (applies to none of these tables) | | | | |")
+                    continue
                 mine = (statistics.mean(values[t][0] for t in subset), statistics.mean(values[t][1] for t in subset))
                 theirs = (statistics.mean(per_table["average-all"][t][0] for t in subset),
                           statistics.mean(per_table["average-all"][t][1] for t in subset))
@@ -285,6 +302,32 @@ def main():
         for table in tables:
             print(f"| {table} | " + " | ".join(
                 f"{per_table[r][table][0]:.3f} / {per_table[r][table][1]:.2f}" if table in per_table[r] else "–" for r in shown) + " |")
+    if arguments.overall:
+        seen, unique = set(), {}
+        for key in sorted(pairs, key=lambda k: (not k[1].endswith("%"), k)):
+            if (key[0], rows_of[key]) not in seen:
+                seen.add((key[0], rows_of[key]))
+                unique[key] = pairs[key]
+        overall(unique, arguments.overall.split(","), rules)
+
+
+def overall(pairs, shown, rules):
+    """Each shown rule's mean over every (table, budget) pair where all shown rules apply:
+    accuracy, its difference from `average-all`, log loss, and log loss ÷ the best rule's
+    on the pair (every rule but the oracle competing)."""
+    usable = [key for key, values in pairs.items() if all(rule in values for rule in shown + ["average-all"])]
+    real = [r for r in rules if r != "oracle-accuracy"]
+    print(f"\n## Overall: {len(usable)} (table, budget) pairs\n")
+    print("| rule | accuracy | vs `average-all` (points) | log loss | log loss ÷ best rule's (mean) | pairs with lower / higher log loss than `average-all` (±2%) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for rule in shown:
+        accuracy = statistics.mean(pairs[k][rule][0] for k in usable)
+        reference = statistics.mean(pairs[k]["average-all"][0] for k in usable)
+        loss = statistics.mean(pairs[k][rule][1] for k in usable)
+        ratio = statistics.mean(pairs[k][rule][1] / min(pairs[k][r][1] for r in real if r in pairs[k]) for k in usable)
+        lower = sum(pairs[k][rule][1] < 0.98 * pairs[k]["average-all"][1] for k in usable)
+        higher = sum(pairs[k][rule][1] > 1.02 * pairs[k]["average-all"][1] for k in usable)
+        print(f"| {rule} | {accuracy:.4f} | {100 * (accuracy - reference):+.2f} | {loss:.3f} | {ratio:.2f} | {lower} / {higher} |")
 
 
 if __name__ == "__main__":

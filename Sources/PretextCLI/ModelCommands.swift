@@ -219,7 +219,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "XGBoost random-search trials (--method xgboost).") var baselineTrials = 20
     @Option(help: "--method auto, classification: how many of the best candidates to average (1: never; default 5, every candidate).")
     var ensembleSize: Int?
-    @Option(help: "--method auto, classification: always (average the --ensemble-size best; the default), evidence-weighted (weight them by their out-of-fold evidence, pseudo-BMA+) or when-better (only when the average validates better than each alone).")
+    @Option(help: "--method auto, classification: evidence-weighted (the --ensemble-size best weighted by their out-of-fold evidence, pseudo-BMA+; the default), always (their equal-weight average) or when-better (an equal-weight average only when it validates better than each alone).")
     var ensembleRule: AutoConfig.EnsembleRule?
     @OptionGroup var objective: ObjectiveOption
     @OptionGroup var scarf: ScarfOptions

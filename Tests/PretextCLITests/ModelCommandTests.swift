@@ -28,10 +28,11 @@ final class ModelCommandTests: XCTestCase {
         // auto (the default) prints every candidate's validation loss and its choice.
         XCTAssertTrue(fit.standardOutput.hasPrefix("candidate  validation loss  chose\nscarf "), fit.standardOutput)
         XCTAssertTrue(fit.standardOutput.contains("\nscratch ") && fit.standardOutput.contains("\nxgboost "), fit.standardOutput)
-        // The default rule serves the average of every candidate (self-training sits out:
-        // every penguin is labeled).
-        XCTAssertTrue(fit.standardOutput.contains("chose ensemble: auto serves the average of its 4 best candidates"),
+        // The default rule weights every candidate by its out-of-fold evidence
+        // (self-training sits out: every penguin is labeled).
+        XCTAssertTrue(fit.standardOutput.contains("best candidates weighted by their out-of-fold evidence (pseudo-BMA+)"),
                       "344 rows: every candidate cross-validated (a hold-out only above 1,000): \(fit.standardOutput)")
+        XCTAssertTrue(fit.standardOutput.contains("evidence-weighted average (pseudo-BMA+) of "), fit.standardOutput)
         XCTAssertTrue(fit.standardOutput.contains("by 5-fold stratified cross-validation × 2 on the labeled rows"), fit.standardOutput)
 
         let predict = try runPretext(["predict", path("m.safetensors"), "datasets/penguins.csv", "-o", path("p.csv")])
