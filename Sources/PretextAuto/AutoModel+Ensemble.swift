@@ -77,7 +77,7 @@ extension AutoModel {
         let detail: String
         if config.ensembleRule == .evidenceWeighted {
             detail = "evidence-weighted average (pseudo-BMA+) of " + zip(memberNames, best.weights)
-                .map { "\($0) \(String(format: "%.3f", $1 / total))" }.joined(separator: " + ")
+                .map { "\($0) \(String(format: "%.3g", $1 / total))" }.joined(separator: " + ")
                 + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
                 + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
         } else {
