@@ -34,7 +34,7 @@ public enum EvidenceWeights {
         // (members, n): mean over repeats of log p(true class), clipped as logLoss clips.
         var logProbability = [[Double]](repeating: [Double](repeating: 0, count: n), count: members.count)
         var counts = [Double](repeating: 0, count: n)
-        for (position, row) in first.rows.enumerated() { counts[index[row]!] += 1 }
+        for row in first.rows { counts[index[row]!] += 1 }
         for (m, member) in members.enumerated() {
             let columns = member.probabilities.columns
             for (position, row) in member.rows.enumerated() {
