@@ -11,7 +11,8 @@
 # re-running resumes, also in another session or on another machine, as long as the build
 # is of the same sources — scripts/fresh-build.sh stamps it — so pin a long run to one
 # commit with a worktree). The full default run takes many hours on 2 cores;
-# SUITE_TABLES="wine glass" limits the tables (two such runs side by side use both cores).
+# SUITE_TABLES="wine glass" limits the tables (two such runs side by side use both cores);
+# SUITE_OUT puts a run at other code beside the one in results/suite (e.g. results/suite-af7c823).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -25,12 +26,13 @@ if [[ ! -d $data ]]; then
 fi
 bash scripts/setup.sh
 bash scripts/fresh-build.sh release --product pretext 2>&1 | tail -n 1 >&2
-mkdir -p results/suite
+out=${SUITE_OUT:-results/suite}
+mkdir -p "$out"
 for table in $tables; do
   file="$data/$table.csv"
   [[ -f $file ]] || { echo "suite: missing $file" >&2; exit 1; }
   echo "suite: $table ($(date -u +%H:%M:%S))" >&2
   .build/release/pretext compare "$file" --target target --repeats "$seeds" --labels "$budgets" --methods "$methods" \
-    --quiet -o "results/suite/$table" > /dev/null
+    --quiet -o "$out/$table" > /dev/null
 done
-python3 scripts/suite-table.py results/suite
+python3 scripts/suite-table.py "$out"
