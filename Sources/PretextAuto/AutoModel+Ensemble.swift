@@ -57,7 +57,8 @@ extension AutoModel {
             if let weights = EvidenceWeights.pseudoBMAPlus(members.map { scored[$0].outOfFold! }, seed: config.seed) {
                 // A member whose weight is below a millionth of the largest changes no
                 // probability by more than that; it is left out rather than served.
-                let kept = members.indices.filter { weights[$0] >= 1e-6 * weights.max()! }
+                let floor = 1e-6 * weights.max()!
+                let kept = members.indices.filter { weights[$0] >= floor }
                 let keptMembers = kept.map { members[$0] }, keptWeights = kept.map { weights[$0] }
                 best = (keptMembers, keptWeights, averageLoss(keptMembers, keptWeights) ?? .nan)
             }
@@ -74,17 +75,12 @@ extension AutoModel {
         let memberNames = best.members.map { names[$0] }
         let model = EnsembleModel(members: best.members.map { scored[$0].model.predictor }, names: memberNames, weights: best.weights)
         let total = best.weights.reduce(0, +)
-        let detail: String
-        if config.ensembleRule == .evidenceWeighted {
-            detail = "evidence-weighted average (pseudo-BMA+) of " + zip(memberNames, best.weights)
-                .map { "\($0) \(String(format: "%.3g", $1 / total))" }.joined(separator: " + ")
-                + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
-                + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
-        } else {
-            detail = "equal-weight average of " + memberNames.joined(separator: " + ")
-                + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
-                + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
-        }
+        let combination = config.ensembleRule == .evidenceWeighted
+            ? "evidence-weighted average (pseudo-BMA+) of "
+                + zip(memberNames, best.weights).map { "\($0) \(String(format: "%.3g", $1 / total))" }.joined(separator: " + ")
+            : "equal-weight average of " + memberNames.joined(separator: " + ")
+        let detail = combination + "; out-of-fold log loss of calibrated probabilities " + format(best.loss) + ", "
+            + best.members.map { "\(names[$0]) alone \(format(losses[$0]!))" }.joined(separator: ", ")
         let reason: String
         switch config.ensembleRule {
         case .always:
