@@ -240,6 +240,29 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(long["x"]!.floats.last, 9999)
     }
 
+    /// A column's text codes start at its first text (the rows before it are "not text")
+    /// and survive the buffers' growth on CR-only files; the chunk columns adopt the
+    /// builders' buffers, so every row's number and code must be the one written.
+    func testTextFirstSeenLateAndBuffersGrownKeepEveryRow() throws {
+        var csv = "n,c,s\r"
+        for row in 0..<6_000 {
+            let category = row < 2_500 ? "" : (row % 3 == 0 ? "u" : "v")
+            let stray = row == 4_000 ? "oops" : "\(row)"
+            csv += "\(row),\(category),\(stray)\r"
+        }
+        let (table, report) = try read(folder.write("late.csv", bytes: Array(csv.utf8))) { $0.chunkSize = 1 << 16 }
+        XCTAssertEqual(table.rowCount, 6_000)
+        XCTAssertEqual(table["n"]!.floats, (0..<6_000).map(Float.init))
+        let category = table["c"]!
+        XCTAssertEqual(category.type, .categorical)
+        XCTAssertEqual((0..<6_000).map { category.text(at: $0) }, (0..<6_000).map { $0 < 2_500 ? "" : ($0 % 3 == 0 ? "u" : "v") })
+        let stray = table["s"]!.floats
+        XCTAssertTrue(stray[4_000].isNaN)
+        XCTAssertEqual(stray.enumerated().filter { $0.offset != 4_000 }.map(\.element),
+                       (0..<6_000).filter { $0 != 4_000 }.map(Float.init))
+        XCTAssertEqual(report.strays.map(\.count), [1])
+    }
+
     /// A value far outside the fit rows' range divided by a tiny scale overflowed `Float`
     /// to −inf (the preprocessing fuzz target's first finding); it is now clipped.
     func testStandardizingAFarValueStaysFinite() throws {

@@ -92,7 +92,7 @@ final class ColumnarCacheTests: XCTestCase {
         var lines: [Int] = [], rows = 0
         let pass = try CSVReader(options: smallChunks).stream(try SpooledInput(path: path), maximumInFlight: 3) { chunk, line, _ in
             lines.append(line)
-            XCTAssertEqual(chunk.columns[0].values.first.map(Int.init), rows, "chunks arrive in file order")
+            XCTAssertEqual(chunk.columns[0].values?.buffer.first.map(Int.init), rows, "chunks arrive in file order")
             rows += chunk.rowCount
         }
         XCTAssertGreaterThan(lines.count, 5)

@@ -6,7 +6,7 @@ import XCTest
 final class DistinctCounterTests: XCTestCase {
     func testCountsWhatASetCounts() {
         var generator = SeededGenerator(seed: 9)
-        var counter = DistinctCounter(), reference = Set<UInt64>()
+        var counter = DistinctCounter<UInt64>(), reference = Set<UInt64>()
         for step in 0..<60_000 {
             let key: UInt64 = step % 3 == 0 ? UInt64(generator.nextInt(below: 5_000)) << 40 : UInt64(generator.nextInt(below: 30_000))
             counter.insert(key)

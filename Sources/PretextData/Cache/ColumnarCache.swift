@@ -181,7 +181,7 @@ private struct ColumnWriter {
 
     /// Each row's local text code through `transform`; `missing` where the row has none.
     private static func mapped<Value>(_ piece: ChunkColumn, count: Int, missing: Value, _ transform: (Int32) -> Value) -> [Value] {
-        guard !piece.textCodes.isEmpty else { return Array(repeating: missing, count: count) }
-        return piece.textCodes.map { $0 < 0 ? missing : transform($0) }
+        guard let codes = piece.textCodes else { return Array(repeating: missing, count: count) }
+        return codes.buffer.map { $0 < 0 ? missing : transform($0) }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,15 +42,17 @@ enum ColumnAssembler {
     static let trueTokens: Set<String> = ["true", "yes"]
     static let falseTokens: Set<String> = ["false", "no"]
 
-    /// Every column of `results`, in order, assembled on up to `threads` lanes (columns
-    /// dealt round-robin). The chunks' pieces are first moved out column by column, so
-    /// each lane owns its columns' pieces and frees them as it copies them.
+    /// Every column of `results`, in order, assembled on up to `threads` lanes (each lane
+    /// takes the next column not yet taken, so one wide text column does not keep a lane
+    /// busy while the other idles). The chunks' pieces are first moved out column by
+    /// column, so each lane owns the pieces of the columns it took and frees them as it
+    /// copies them.
     static func assembleAll(names: [String], given: [String: ColumnType], results: [ChunkResult], chunkStartLines: [Int],
                             strayTextTolerance: Double, threads: Int) -> [Outcome] {
         let pieces = PiecesByColumn(results: results, columns: names.count)
         let lanes = max(1, min(threads, names.count))
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for column in stride(from: lane, to: names.count, by: lanes) {
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            while let column = pieces.takeColumn() {
                 pieces.assemble(column) { parts in
                     assemble(name: names[column], given: given[names[column]], pieces: &parts,
                              chunkStartLines: chunkStartLines, strayTextTolerance: strayTextTolerance)
@@ -77,7 +80,7 @@ enum ColumnAssembler {
             values.reserveCapacity(rows)
             for chunk in pieces.indices {
                 pieces[chunk].appendValues(to: &values)
-                pieces[chunk] = ChunkColumn(reservingRows: 0)
+                pieces[chunk] = ChunkColumn()
             }
             let note = numbers == 0 ? "column \"\(name)\" has no values (all missing)" : nil
             return .column(Column(name: name, type: .numeric, storage: .numeric(values)), strays: nil, note: note)
@@ -93,7 +96,7 @@ enum ColumnAssembler {
                     examples.append(.init(line: chunkStartLines[chunk] + example.line, text: example.text))
                 }
                 pieces[chunk].appendValues(to: &values)
-                pieces[chunk] = ChunkColumn(reservingRows: 0)
+                pieces[chunk] = ChunkColumn()
             }
             let strays = ReadReport.StrayValues(column: name, count: texts, examples: examples)
             return .column(Column(name: name, type: .numeric, storage: .numeric(values)), strays: strays, note: nil)
@@ -152,19 +155,17 @@ enum ColumnAssembler {
             for chunk in pieces.indices {
                 let part = pieces[chunk]
                 precondition(row + part.rowCount <= rows, "chunk rows exceed the column's row count")
-                if part.textCodes.isEmpty {
-                    (output.baseAddress! + row).initialize(repeating: missing, count: part.rowCount)
-                } else {
+                if let textCodes = part.textCodes {
                     localMaps[chunk].withUnsafeBufferPointer { map in
-                        part.textCodes.withUnsafeBufferPointer { codes in
-                            for (offset, code) in codes.enumerated() {
-                                (output.baseAddress! + row + offset).initialize(to: code < 0 ? missing : transform(map[Int(code)]))
-                            }
+                        for (offset, code) in textCodes.buffer.enumerated() {
+                            (output.baseAddress! + row + offset).initialize(to: code < 0 ? missing : transform(map[Int(code)]))
                         }
                     }
+                } else {
+                    (output.baseAddress! + row).initialize(repeating: missing, count: part.rowCount)
                 }
                 row += part.rowCount
-                pieces[chunk] = ChunkColumn(reservingRows: 0)
+                pieces[chunk] = ChunkColumn()
             }
             precondition(row == rows, "chunk rows fall short of the column's row count")
             initialized = rows
@@ -173,11 +174,19 @@ enum ColumnAssembler {
 }
 
 /// The chunks' pieces regrouped by column, and each column's outcome, in buffers
-/// allocated once: lane `l` touches only its own columns' slots, so no two lanes share
-/// one (and no Swift array is accessed from two threads).
+/// allocated once: a lane touches only the slots of the columns it took (`takeColumn`
+/// hands each column out once), so no two lanes share one (and no Swift array is
+/// accessed from two threads).
 private final class PiecesByColumn: @unchecked Sendable {
     private let pieces: UnsafeMutableBufferPointer<[ChunkColumn]>
     private let results: UnsafeMutableBufferPointer<ColumnAssembler.Outcome?>
+    private let next = Atomic<Int>(0)
+
+    /// The next column no lane has taken, or nil when every column is taken.
+    func takeColumn() -> Int? {
+        let column = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return column < pieces.count ? column : nil
+    }
 
     init(results chunks: [ChunkResult], columns: Int) {
         pieces = .allocate(capacity: columns)

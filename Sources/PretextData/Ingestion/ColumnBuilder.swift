@@ -2,12 +2,12 @@
 /// record's row index, so a field costs one store and a ragged record (whose row index
 /// never advances) is simply overwritten by the next one.
 ///
-/// `finish` turns it into a `ChunkColumn` and frees the buffers (the interner's too);
-/// a builder is finished exactly once.
+/// `finish` turns it into a `ChunkColumn` that adopts its buffers; a builder is
+/// finished exactly once.
 struct ColumnBuilder {
     private(set) var capacity: Int
     private(set) var values: UnsafeMutablePointer<Float>          // (capacity,) NaN = missing or text
-    private(set) var textCodes: UnsafeMutablePointer<Int32>? = nil   // (capacity,) −1 = not text
+    private(set) var textCodes: UnsafeMutablePointer<Int32>? = nil   // (capacity,) −1 = not text; rows from the first text on
     private var interner = ByteInterner()
     private var textExamples: [(line: Int, text: String)] = []
 
@@ -27,7 +27,6 @@ struct ColumnBuilder {
         if let textCodes {
             let newCodes = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
             newCodes.update(from: textCodes, count: capacity)
-            (newCodes + capacity).initialize(repeating: -1, count: newCapacity - capacity)
             textCodes.deallocate()
             self.textCodes = newCodes
         }
@@ -53,8 +52,10 @@ struct ColumnBuilder {
     mutating func setText(_ bytes: UnsafePointer<UInt8>, count: Int, row: Int, line: Int) -> Bool {
         guard let code = interner.code(bytes, count: count) else { return false }
         if textCodes == nil {
+            // Only the rows before this one need "not text": a row is counted only once
+            // every column has written it, so each later row is written before it is read.
             let codes = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-            codes.initialize(repeating: -1, count: capacity)
+            codes.initialize(repeating: -1, count: row)
             textCodes = codes
         }
         values[row] = .nan
@@ -63,9 +64,10 @@ struct ColumnBuilder {
         return true
     }
 
-    /// The first `rows` rows as a `ChunkColumn`; releases the buffers.
+    /// The first `rows` rows as a `ChunkColumn`, which adopts the buffers it needs (no
+    /// copy) and frees the rest (the interner's too).
     func finish(rows: Int) -> ChunkColumn {
-        var column = ChunkColumn(reservingRows: 0)
+        var column = ChunkColumn()
         column.rowCount = rows
         // Branch-free counts on the bits (NaN: exponent all ones, significand not zero),
         // which the compiler vectorises; `isNaN` in a filtered loop was two branches a cell.
@@ -77,17 +79,15 @@ struct ColumnBuilder {
                 row &+= 1
             }
         }
-        if numbers > 0 { column.values = Array(UnsafeBufferPointer(start: values, count: rows)) }
+        if numbers > 0 { column.values = ChunkBuffer(adopting: values, count: rows) } else { values.deallocate() }
         if let textCodes {
             var row = 0
             while row < rows {
                 textCount &+= textCodes[row] >= 0 ? 1 : 0
                 row &+= 1
             }
-            column.textCodes = Array(UnsafeBufferPointer(start: textCodes, count: rows))
-            textCodes.deallocate()
+            column.textCodes = ChunkBuffer(adopting: textCodes, count: rows)
         }
-        values.deallocate()
         column.numberCount = numbers
         column.textCount = textCount
         column.missingCount = rows - numbers - textCount

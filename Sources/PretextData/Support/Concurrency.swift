@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,21 +20,29 @@ final class PThreadMutex: @unchecked Sendable {
     }
 }
 
-/// `body(index)` for every index below `count`, on every core (indices dealt round-robin
-/// to up to `ProcessorInfo.activeCores` threads), the results in index order.
+/// `body(index)` for every index below `count`, on every core (up to
+/// `ProcessorInfo.activeCores` threads, each taking the next index not yet taken, so a
+/// few slow indices do not hold one thread while the other idles), the results in index
+/// order.
 func parallelMap<Value>(_ count: Int, _ body: @Sendable (Int) -> Value) -> [Value] {
     let lanes = min(count, ProcessorInfo.activeCores)
     guard lanes > 1 else { return (0..<count).map(body) }
     let slots = DisjointSlots<Value>(count: count)
-    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-        for index in stride(from: lane, to: count, by: lanes) { slots.set(index, body(index)) }
+    DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+        while true {
+            let index = slots.next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < count else { break }
+            slots.set(index, body(index))
+        }
     }
     return slots.values
 }
 
-/// One slot per index for `parallelMap`: each slot is written by one thread only.
+/// One slot per index for `parallelMap`: each slot is written by one thread only (the
+/// one that took its index from `next`).
 private final class DisjointSlots<Value>: @unchecked Sendable {
     private var slots: UnsafeMutableBufferPointer<Value?>
+    let next = Atomic<Int>(0)
 
     init(count: Int) {
         slots = .allocate(capacity: count)

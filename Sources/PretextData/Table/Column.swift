@@ -69,7 +69,11 @@ public struct Column: Sendable, Equatable {
 
     /// Rows that are not missing.
     public var presentCount: Int {
-        (0..<count).reduce(0) { $0 + (isMissing($1) ? 0 : 1) }
+        switch storage {
+        case .numeric(let values): return values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+        case .categorical(let codes, _): return codes.reduce(0) { $0 + ($1 < 0 ? 0 : 1) }
+        case .datetime(let values): return values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+        }
     }
 
     /// A copy with only the given rows, in the given order.

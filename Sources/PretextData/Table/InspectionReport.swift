@@ -19,20 +19,41 @@ public struct InspectionReport: Sendable {
         if let target { try table.setRole(.target, for: target) }
         columns = ColumnSummary.summaries(of: table.columns)
         targetName = target
-        labeledRows = table.labeledRows.count
+        labeledRows = table.target?.presentCount ?? table.rowCount
         unlabeledRows = table.rowCount - labeledRows
         if let column = table.target {
             let task = try TaskType.infer(for: column, path: read.path)
             self.task = task
             if task.isClassification {
                 var counts: [String: Int] = [:]
-                for row in 0..<column.count where !column.isMissing(row) { counts[column.text(at: row), default: 0] += 1 }
+                for (text, count) in Self.classCounts(column) { counts[text, default: 0] += count }
                 classCounts = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { ($0.key, $0.value) }
             }
         }
     }
 
     /// The report as aligned plain text.
+    /// Each present value of `column` as it is written back, with its count: counted by
+    /// code or bit pattern, and each distinct value turned into text once (a `String`
+    /// per row cost more than the read of a million rows). Values whose texts coincide
+    /// (0 and −0) come as separate entries.
+    static func classCounts(_ column: Column) -> [(text: String, count: Int)] {
+        switch column.storage {
+        case .categorical(let codes, let vocabulary):
+            var byCode = [Int](repeating: 0, count: vocabulary.count)
+            for code in codes where code >= 0 { byCode[Int(code)] += 1 }
+            return byCode.indices.filter { byCode[$0] > 0 }.map { (vocabulary[$0], byCode[$0]) }
+        case .numeric(let values):
+            var byValue: [UInt32: (row: Int, count: Int)] = [:]
+            for (row, value) in values.enumerated() where !value.isNaN { byValue[value.bitPattern, default: (row, 0)].count += 1 }
+            return byValue.values.map { (column.text(at: $0.row), $0.count) }
+        case .datetime(let values):
+            var byValue: [UInt64: (row: Int, count: Int)] = [:]
+            for (row, value) in values.enumerated() where !value.isNaN { byValue[value.bitPattern, default: (row, 0)].count += 1 }
+            return byValue.values.map { (column.text(at: $0.row), $0.count) }
+        }
+    }
+
     public func render() -> String {
         var lines: [String] = []
         let size = read.compressed
