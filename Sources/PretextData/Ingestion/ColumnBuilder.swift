@@ -21,12 +21,12 @@ struct ColumnBuilder {
     mutating func grow() {
         let newCapacity = capacity * 2
         let newValues = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
-        newValues.update(from: values, count: capacity)
+        newValues.initialize(from: values, count: capacity)   // trivial values: a copy, set or not
         values.deallocate()
         values = newValues
         if let textCodes {
             let newCodes = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-            newCodes.update(from: textCodes, count: capacity)
+            newCodes.initialize(from: textCodes, count: capacity)
             textCodes.deallocate()
             self.textCodes = newCodes
         }

@@ -47,8 +47,8 @@ public struct ColumnSummary: Sendable, Equatable {
             // The table grows as values come, except that a column whose first 4,096
             // present values were (nearly) all distinct is sized for the limit at once
             // (it pays no growths). Sized for the limit whenever half were distinct, a
-            // column of 10,000 levels probed a 1 MB table a million times (a third of
-            // `inspect`'s summaries), where 64 KB holds it.
+            // column of 10,000 levels probed a 2 MB table a million times (a third of
+            // `inspect`'s summaries), where 128 KB holds it.
             distinctCount = values.withUnsafeBufferPointer { values -> Int in
                 var distinct = DistinctCounter<UInt32>()
                 var index = 0, seen = 0
