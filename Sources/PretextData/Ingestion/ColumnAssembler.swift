@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,17 +48,14 @@ enum ColumnAssembler {
     static func assembleAll(names: [String], given: [String: ColumnType], results: [ChunkResult], chunkStartLines: [Int],
                             strayTextTolerance: Double, threads: Int) -> [Outcome] {
         let pieces = PiecesByColumn(results: results, columns: names.count)
-        let lanes = max(1, min(threads, names.count))
-        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-            while let column = pieces.takeColumn() {
-                pieces.assemble(column) { parts in
-                    assemble(name: names[column], given: given[names[column]], pieces: &parts,
-                             chunkStartLines: chunkStartLines, strayTextTolerance: strayTextTolerance)
-                }
-                releaseFreedMemory()
+        return parallelMap(names.count, lanes: threads) { column in
+            let outcome = pieces.assemble(column) { parts in
+                assemble(name: names[column], given: given[names[column]], pieces: &parts,
+                         chunkStartLines: chunkStartLines, strayTextTolerance: strayTextTolerance)
             }
+            releaseFreedMemory()
+            return outcome
         }
-        return pieces.outcomes
     }
 
     /// - Parameter pieces: the column's piece from every chunk, in file order; each is
@@ -173,40 +168,27 @@ enum ColumnAssembler {
     }
 }
 
-/// The chunks' pieces regrouped by column, and each column's outcome, in buffers
-/// allocated once: a lane touches only the slots of the columns it took (`takeColumn`
-/// hands each column out once), so no two lanes share one (and no Swift array is
-/// accessed from two threads).
+/// The chunks' pieces regrouped by column, in a buffer allocated once: `parallelMap`
+/// hands each column to one lane, which touches only that column's slot, so no two
+/// lanes share one (and no Swift array is accessed from two threads).
 private final class PiecesByColumn: @unchecked Sendable {
     private let pieces: UnsafeMutableBufferPointer<[ChunkColumn]>
-    private let results: UnsafeMutableBufferPointer<ColumnAssembler.Outcome?>
-    private let next = Atomic<Int>(0)
-
-    /// The next column no lane has taken, or nil when every column is taken.
-    func takeColumn() -> Int? {
-        let column = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        return column < pieces.count ? column : nil
-    }
 
     init(results chunks: [ChunkResult], columns: Int) {
         pieces = .allocate(capacity: columns)
         for column in 0..<columns { (pieces.baseAddress! + column).initialize(to: chunks.map { $0.columns[column] }) }
         for chunk in chunks { chunk.columns = [] }   // the pieces above are now the only references
-        results = .allocate(capacity: columns)
-        results.initialize(repeating: nil)
     }
 
     deinit {
         pieces.baseAddress!.deinitialize(count: pieces.count)
         pieces.deallocate()
-        results.baseAddress!.deinitialize(count: results.count)
-        results.deallocate()
     }
 
-    func assemble(_ column: Int, _ body: (inout [ChunkColumn]) -> ColumnAssembler.Outcome) {
-        results[column] = body(&pieces[column])
+    /// `body` on the column's pieces, which are freed afterwards.
+    func assemble(_ column: Int, _ body: (inout [ChunkColumn]) -> ColumnAssembler.Outcome) -> ColumnAssembler.Outcome {
+        let outcome = body(&pieces[column])
         pieces[column] = []
+        return outcome
     }
-
-    var outcomes: [ColumnAssembler.Outcome] { results.map { $0! } }
 }

@@ -20,12 +20,12 @@ final class PThreadMutex: @unchecked Sendable {
     }
 }
 
-/// `body(index)` for every index below `count`, on every core (up to
-/// `ProcessorInfo.activeCores` threads, each taking the next index not yet taken, so a
-/// few slow indices do not hold one thread while the other idles), the results in index
-/// order.
-func parallelMap<Value>(_ count: Int, _ body: @Sendable (Int) -> Value) -> [Value] {
-    let lanes = min(count, ProcessorInfo.activeCores)
+/// `body(index)` for every index below `count`, on every core (up to `lanes` threads,
+/// each taking the next index not yet taken, so a few slow indices do not hold one
+/// thread while the other idles), the results in index order.
+func parallelMap<Value>(_ count: Int, lanes maximumLanes: Int = ProcessorInfo.activeCores,
+                        _ body: @Sendable (Int) -> Value) -> [Value] {
+    let lanes = min(count, maximumLanes)
     guard lanes > 1 else { return (0..<count).map(body) }
     let slots = DisjointSlots<Value>(count: count)
     DispatchQueue.concurrentPerform(iterations: lanes) { _ in

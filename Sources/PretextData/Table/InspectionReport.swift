@@ -32,7 +32,6 @@ public struct InspectionReport: Sendable {
         }
     }
 
-    /// The report as aligned plain text.
     /// Each present value of `column` as it is written back, with its count: counted by
     /// code or bit pattern, and each distinct value turned into text once (a `String`
     /// per row cost more than the read of a million rows). Values whose texts coincide
@@ -44,16 +43,22 @@ public struct InspectionReport: Sendable {
             for code in codes where code >= 0 { byCode[Int(code)] += 1 }
             return byCode.indices.filter { byCode[$0] > 0 }.map { (vocabulary[$0], byCode[$0]) }
         case .numeric(let values):
-            var byValue: [UInt32: (row: Int, count: Int)] = [:]
-            for (row, value) in values.enumerated() where !value.isNaN { byValue[value.bitPattern, default: (row, 0)].count += 1 }
-            return byValue.values.map { (column.text(at: $0.row), $0.count) }
+            return countsByKey(values) { $0.isNaN ? nil : $0.bitPattern }.map { (column.text(at: $0.row), $0.count) }
         case .datetime(let values):
-            var byValue: [UInt64: (row: Int, count: Int)] = [:]
-            for (row, value) in values.enumerated() where !value.isNaN { byValue[value.bitPattern, default: (row, 0)].count += 1 }
-            return byValue.values.map { (column.text(at: $0.row), $0.count) }
+            return countsByKey(values) { $0.isNaN ? nil : $0.bitPattern }.map { (column.text(at: $0.row), $0.count) }
         }
     }
 
+    /// For each distinct non-nil key of `values`, its first row and how many rows have it.
+    private static func countsByKey<Value, Key: Hashable>(_ values: [Value], _ key: (Value) -> Key?) -> [(row: Int, count: Int)] {
+        var counts: [Key: (row: Int, count: Int)] = [:]
+        for (row, value) in values.enumerated() {
+            if let key = key(value) { counts[key, default: (row, 0)].count += 1 }
+        }
+        return Array(counts.values)
+    }
+
+    /// The report as aligned plain text.
     public func render() -> String {
         var lines: [String] = []
         let size = read.compressed
