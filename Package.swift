@@ -62,7 +62,8 @@ let package = Package(
             path: "Sources/CPretextMPI",
             linkerSettings: [.linkedLibrary("dl")]
         ),
-        // Element-wise kernels with a run-time AVX choice (the optimizer's update).
+        // Element-wise kernels with a run-time AVX choice (the optimizer's update), and the
+        // vectorised column statistics of `pretext inspect`.
         .target(
             name: "CPretextKernels",
             dependencies: ["CPretextParallel"],
@@ -73,7 +74,7 @@ let package = Package(
         // MARK: - Library
         .target(
             name: "PretextData",
-            dependencies: ["CCSV", "CZlib"]
+            dependencies: ["CCSV", "CZlib", "CPretextKernels"]
         ),
         .target(
             name: "PretextNN",

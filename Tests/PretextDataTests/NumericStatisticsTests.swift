@@ -1,14 +1,15 @@
 import XCTest
 @testable import PretextData
 
-/// The vectorised column statistics equal a plain scalar loop's (the sum to rounding),
-/// for every tail length, with NaN, infinities, −0, large and fractional values.
+/// The vectorised column statistics (CPretextKernels) equal a plain scalar loop's (the sum
+/// to rounding), for every tail length, with NaN, infinities, −0, large and fractional values.
 final class NumericStatisticsTests: XCTestCase {
     /// The definition, one value at a time.
-    private func reference(_ values: [Float]) -> (present: Int, sum: Double, low: Float, high: Float, integral: Bool) {
-        var result = (present: 0, sum: 0.0, low: Float.infinity, high: -Float.infinity, integral: true)
+    private func reference(_ values: [Float]) -> (present: Int, zeros: Int, sum: Double, low: Float, high: Float, integral: Bool) {
+        var result = (present: 0, zeros: 0, sum: 0.0, low: Float.infinity, high: -Float.infinity, integral: true)
         for value in values where !value.isNaN {
             result.present += 1
+            result.zeros += value == 0 ? 1 : 0
             result.sum += Double(value)
             result.low = min(result.low, value)
             result.high = max(result.high, value)
@@ -21,6 +22,7 @@ final class NumericStatisticsTests: XCTestCase {
         let statistics = values.withUnsafeBufferPointer(NumericStatistics.init)
         let expected = reference(values)
         XCTAssertEqual(statistics.present, expected.present, message, file: file, line: line)
+        XCTAssertEqual(statistics.zeros, expected.zeros, message, file: file, line: line)
         if expected.sum.isFinite {
             XCTAssertEqual(statistics.sum, expected.sum, accuracy: 1e-9 * max(1, abs(expected.sum)), message, file: file, line: line)
         } else {   // +∞ and −∞ both present: NaN in any order of addition

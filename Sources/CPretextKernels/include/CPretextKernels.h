@@ -73,6 +73,32 @@ void pretext_normalization_backward_variant(int variant, const float *dy, const 
 /// x *= factor, element-wise.
 void pretext_scale(float *x, long count, float factor);
 
+// ---- Column summaries (`pretext inspect`), column_summary.c ----------------------------
+
+/// What one pass over a float column finds: its present (non-NaN) values' count, how many
+/// are zero (±0), their sum in double (eight lanes, the lanes in order, then the tail: it
+/// can differ from a sequential sum in the last bits), their range (+∞ and −∞ when none is
+/// present), and whether every present value is whole.
+typedef struct {
+    long present;
+    long zeros;
+    double sum;
+    float low;
+    float high;
+    int integral;
+} pretext_float_statistics;
+
+pretext_float_statistics pretext_float_statistics_of(const float *values, long count);
+
+/// The number of distinct present values of a float column (0 and −0 are one value),
+/// counted until it exceeds `limit` (the result is then limit + 1); `statistics` are the
+/// column's own (a whole-number column spanning fewer than 2¹⁶ values is counted in a
+/// byte per value of its range). −1 when memory ran out.
+long pretext_count_distinct_floats(const float *values, long count, long limit, pretext_float_statistics statistics);
+
+/// The same for doubles (dates as seconds), always through the hash set.
+long pretext_count_distinct_doubles(const double *values, long count, long limit);
+
 /// 1 when the AVX path is in use (for benchmarks and tests).
 int pretext_kernels_use_avx(void);
 

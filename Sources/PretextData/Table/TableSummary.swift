@@ -20,7 +20,7 @@ public struct ColumnSummary: Sendable, Equatable {
             && lhs.missingFraction == rhs.missingFraction && lhs.minimum == rhs.minimum && lhs.maximum == rhs.maximum
     }
 
-    /// Numeric columns count distinct values up to this many; a `distinctCount` above it
+    /// Numeric and date columns count distinct values up to this many; a `distinctCount` above it
     /// means "more than distinctLimit".
     public static let distinctLimit = 100_000
 
@@ -42,38 +42,21 @@ public struct ColumnSummary: Sendable, Equatable {
             let statistics = values.withUnsafeBufferPointer(NumericStatistics.init)
             let (present, sum, low, high, integral) = (statistics.present, statistics.sum, statistics.low, statistics.high, statistics.integral)
             missing = rows - present
-            // Distinct values are counted up to distinctLimit + 1 (then the count means
-            // "more than distinctLimit"), so a column of a million decimals stops early.
-            // The table grows as values come, except that a column whose first 4,096
-            // present values were (nearly) all distinct is sized for the limit at once
-            // (it pays no growths). Sized for the limit whenever half were distinct, a
-            // column of 10,000 levels probed a 2 MB table a million times (a third of
-            // `inspect`'s summaries), where 128 KB holds it.
-            distinctCount = values.withUnsafeBufferPointer { values -> Int in
-                var distinct = DistinctCounter<UInt32>()
-                var index = 0, seen = 0
-                while index < values.count, distinct.count <= Self.distinctLimit {
-                    let value = values[index]
-                    index += 1
-                    if value.isNaN { continue }
-                    distinct.insert(value.bitPattern)
-                    seen += 1
-                    if seen == 4_096, 16 * distinct.count >= 15 * seen, present > 2 * seen {
-                        distinct.reserve(min(present, Self.distinctLimit + 1))
-                    }
-                }
-                return distinct.count
-            }
+            // Counted up to distinctLimit + 1 (then the count means "more than
+            // distinctLimit"), so a column of a million decimals stops early.
+            distinctCount = values.withUnsafeBufferPointer { statistics.distinctCount(of: $0, limit: Self.distinctLimit) }
             isIntegral = present > 0 && integral
             if present > 0 { minimum = Double(low); maximum = Double(high); mean = sum / Double(present) }
             if column.type == .boolean {   // values 0 and 1
                 let spellings = column.booleanSpellings ?? ["false", "true"]
-                let trues = values.reduce(0) { $0 + ($1 != 0 && !$1.isNaN ? 1 : 0) }, falses = present - trues
+                let falses = statistics.zeros, trues = present - falses
                 topValues = [(spellings[1], trues), (spellings[0], falses)].filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
             }
         case .categorical(let codes, let vocabulary):
-            var counts = [Int](repeating: 0, count: vocabulary.count)
-            for code in codes { if code < 0 { missing += 1 } else { counts[Int(code)] += 1 } }
+            var countsAndMissing = [Int](repeating: 0, count: vocabulary.count + 1)   // missing (−1) first
+            for code in codes { countsAndMissing[Int(code) + 1] += 1 }
+            missing = countsAndMissing[0]
+            let counts = Array(countsAndMissing.dropFirst())
             distinctCount = counts.filter { $0 > 0 }.count
             topValues = counts.indices.filter { counts[$0] > 0 }
                 .sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
@@ -81,17 +64,15 @@ public struct ColumnSummary: Sendable, Equatable {
         case .datetime(let values):
             let present = values.filter { !$0.isNaN }
             missing = rows - present.count
-            var distinct = DistinctCounter<UInt64>()
-            for value in present { distinct.insert(value.bitPattern) }
-            distinctCount = distinct.count
+            distinctCount = present.withUnsafeBufferPointer { NumericStatistics.distinctCount(of: $0, limit: Self.distinctLimit) }
             minimum = present.min()
             maximum = present.max()
         }
         missingFraction = rows > 0 ? Double(missing) / Double(rows) : 0
     }
 
-    /// The summaries of `columns`, in order, computed on every core (columns dealt
-    /// round-robin to the lanes; each slot is written by one lane only).
+    /// The summaries of `columns`, in order, computed on every core (each lane takes the
+    /// next column not yet taken; each slot is written by one lane only).
     public static func summaries(of columns: [Column]) -> [ColumnSummary] {
         parallelMap(columns.count) { ColumnSummary(columns[$0]) }
     }
