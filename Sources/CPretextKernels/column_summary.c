@@ -156,7 +156,7 @@ long pretext_count_distinct_floats(const float *values, long count, long limit, 
     }
     set32 set;
     if (!set32_init(&set, 128)) return -1;
-    long seen = 0;
+    long looked_at = 0;
     for (long index = 0; index < count && set.count <= limit; index++) {
         float value = values[index];
         if (value != value) continue;
@@ -167,9 +167,10 @@ long pretext_count_distinct_floats(const float *values, long count, long limit, 
         // A column whose first 4,096 present values were (nearly) all distinct is sized
         // for the limit at once, so it pays no growths; otherwise the table grows as
         // values come (10,000 levels then probe 64 KB, within a core's L2, not megabytes).
-        seen += 1;
-        if (seen == 4096 && 16 * set.count >= 15 * seen && statistics.present > 2 * seen) {
-            long expected = statistics.present < limit + 1 ? statistics.present : limit + 1;
+        looked_at += 1;
+        if (looked_at == 4096 && 16 * set.count >= 15 * looked_at && statistics.present > 2 * looked_at) {
+            // present ≤ limit, or limit < LONG_MAX and limit + 1 does not overflow
+            long expected = statistics.present <= limit ? statistics.present : limit + 1;
             if (!set32_reserve(&set, expected)) { free(set.buckets); return -1; }
         }
     }

@@ -11,25 +11,19 @@ import CPretextKernels
 /// whole: magnitudes ≥ 2²³ always are (infinities too), smaller ones when truncation to
 /// `Int32` leaves them unchanged.
 struct NumericStatistics: Equatable {
-    var present = 0
-    var zeros = 0                     // present values equal to ±0
-    var sum = 0.0
-    var low = Float.infinity          // +∞ when nothing is present
-    var high = -Float.infinity        // −∞ when nothing is present
-    var integral = true
-
-    /// The C result, kept to hand back to `distinctCount`.
-    private var kernel = pretext_float_statistics(present: 0, zeros: 0, sum: 0, low: .infinity, high: -.infinity, integral: 1)
+    /// The kernel's result, handed back to it by `distinctCount(of:limit:)`.
+    private let kernel: pretext_float_statistics
 
     init(_ values: UnsafeBufferPointer<Float>) {
         kernel = pretext_float_statistics_of(values.baseAddress, values.count)
-        present = kernel.present
-        zeros = kernel.zeros
-        sum = kernel.sum
-        low = kernel.low
-        high = kernel.high
-        integral = kernel.integral != 0
     }
+
+    var present: Int { kernel.present }
+    var zeros: Int { kernel.zeros }          // present values equal to ±0
+    var sum: Double { kernel.sum }
+    var low: Float { kernel.low }            // +∞ when nothing is present
+    var high: Float { kernel.high }          // −∞ when nothing is present
+    var integral: Bool { kernel.integral != 0 }
 
     static func == (lhs: NumericStatistics, rhs: NumericStatistics) -> Bool {
         (lhs.present, lhs.zeros, lhs.sum, lhs.low, lhs.high, lhs.integral)
