@@ -74,7 +74,29 @@ public struct CSVReader: Sendable {
         var textBytes: Int
         let preamble: CSVPreamble
         let plan: ChunkPlan
+        /// Bytes read per chunk: `chunkSize(options:firstRecords:)`.
+        let chunkSize: Int
         var names: [String] { preamble.columnNames }
+    }
+
+    /// A chunk holds at least this many records where `chunkSize` allows (below).
+    static let minimumRecordsPerChunk = 2048
+    /// The most bytes a chunk is widened to for wide records.
+    static let maximumChunkSize = 32 << 20
+
+    /// Bytes per chunk for a file whose first records are `firstRecords`: the option's
+    /// size, or more when records are wide, so that a chunk holds `minimumRecordsPerChunk`
+    /// of them (up to `maximumChunkSize`). Each chunk keeps a buffer per column and
+    /// per-chunk work per column: a 60,000 × 784 numeric file in 1 MiB chunks (~150 rows
+    /// each) read at 225–242 MB/s, in 16 MiB chunks at 357–384 MB/s with a lower peak
+    /// (BENCHMARKS.md). Narrow files keep the option's size, and with it their peak memory.
+    static func chunkSize(options: ReadOptions, firstRecords: UnsafeRawBufferPointer) -> Int {
+        guard let base = firstRecords.baseAddress?.assumingMemoryBound(to: UInt8.self), firstRecords.count > 0 else {
+            return options.chunkSize
+        }
+        let lineBreaks = ByteCount.count(0x0a, in: base, count: firstRecords.count)
+        let bytesPerRecord = firstRecords.count / max(1, lineBreaks)
+        return max(options.chunkSize, min(maximumChunkSize, bytesPerRecord * minimumRecordsPerChunk))
     }
 
     /// Opens `input`: reads until the preamble (header, delimiter) is known, checks the
@@ -110,7 +132,9 @@ public struct CSVReader: Sendable {
                              missing: MissingTokenMatcher(options.missingTokens), skipBadRows: options.skipBadRows,
                              alwaysUseLibCSV: options.alwaysUseLibCSV)
         buffer.removeFirst(preamble.dataOffset)
-        return Opened(source: source, buffer: buffer, eof: eof, textBytes: textBytes, preamble: preamble, plan: plan)
+        let chunkSize = buffer.withUnsafeBytes { Self.chunkSize(options: options, firstRecords: $0) }
+        return Opened(source: source, buffer: buffer, eof: eof, textBytes: textBytes, preamble: preamble, plan: plan,
+                      chunkSize: chunkSize)
     }
 
     private func readOnce(_ input: SpooledInput, givenTypes: [String: ColumnType]) throws -> Pass {
@@ -221,9 +245,9 @@ public struct CSVReader: Sendable {
                 lastCut = 0
                 guard try submit(chunk) else { return textBytes }
             }
-            let got = try fill(&buffer, from: opened.source, count: options.chunkSize)
+            let got = try fill(&buffer, from: opened.source, count: opened.chunkSize)
             textBytes += got
-            eof = got < options.chunkSize
+            eof = got < opened.chunkSize
         }
     }
 

@@ -40,20 +40,28 @@ enum ColumnAssembler {
     static let trueTokens: Set<String> = ["true", "yes"]
     static let falseTokens: Set<String> = ["false", "no"]
 
+    /// About how many times `assembleAll` hands freed memory back while it builds the
+    /// columns (after each column of a table narrower than twice this). `malloc_trim`
+    /// walks the whole heap, so trimming after every column costs columns × heap: on a
+    /// 60,000 × 784 table it took longer than parsing the file (BENCHMARKS.md).
+    static let trimsPerAssembly = 16
+
     /// Every column of `results`, in order, assembled on up to `threads` lanes (each lane
     /// takes the next column not yet taken, so one wide text column does not keep a lane
     /// busy while the other idles). The chunks' pieces are first moved out column by
     /// column, so each lane owns the pieces of the columns it took and frees them as it
-    /// copies them.
+    /// copies them; after every `columns / trimsPerAssembly`-th column (every column of a
+    /// narrow table) the freed memory goes back to the system.
     static func assembleAll(names: [String], given: [String: ColumnType], results: [ChunkResult], chunkStartLines: [Int],
                             strayTextTolerance: Double, threads: Int) -> [Outcome] {
         let pieces = PiecesByColumn(results: results, columns: names.count)
+        let trimEvery = max(1, names.count / trimsPerAssembly)
         return parallelMap(names.count, lanes: threads) { column in
             let outcome = pieces.assemble(column) { parts in
                 assemble(name: names[column], given: given[names[column]], pieces: &parts,
                          chunkStartLines: chunkStartLines, strayTextTolerance: strayTextTolerance)
             }
-            releaseFreedMemory()
+            if (column + 1) % trimEvery == 0 { releaseFreedMemory() }
             return outcome
         }
     }
