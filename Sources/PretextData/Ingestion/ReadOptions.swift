@@ -23,7 +23,7 @@ public struct ReadOptions: Sendable, Equatable {
     /// Bytes handed to one parsing task. Range ≥ 64 KiB; default 1 MiB: as fast as 4 MiB
     /// here and a quarter of the text and parse buffers in flight (peak memory of a mixed
     /// 1M-row read 1.4× the table instead of 1.6–1.9×; BENCHMARKS.md). Wide records widen
-    /// it, so that a chunk holds at least 2,048 of them (`CSVReader.chunkSize(options:firstRecords:)`).
+    /// it to hold `CSVReader.minimumRecordsPerChunk` of them (`CSVReader.chunkSize`).
     public var chunkSize: Int = 1 << 20
 
     /// Parse every chunk with libcsv, including chunks without any quote character
