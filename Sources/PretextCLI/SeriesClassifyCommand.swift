@@ -62,7 +62,7 @@ struct SeriesClassifyCommand: ParsableCommand {
     @Option(help: "neural (default), encoder-ridge (the --encoder frozen + ridge classifier), minirocket (MiniRocket features + ridge classifier), xgboost (on the raw values) or auto (chosen by cross-validation).")
     var method: Method = .neural
     @Option(help: "How to adapt the encoder: linear-probe, full or freeze-then-unfreeze.") var strategy: FineTuneConfig.Strategy = .full
-    @Option(help: "--method encoder-ridge: the encoder's pooled representation (default) or its steps side by side (positions kept).")
+    @Option(help: "--method encoder-ridge: the encoder's pooled representation (pooled, default), its steps side by side (steps: positions kept) or each feature's maximum over the observed steps (max, TS2Vec's).")
     var ridgeFeatures: EncoderRidgeClassifier.Features?
     @Option(help: "Label budget: a share of the labeled series (\"10%\") or a count (\"20\"). Default: all.") var labels: String?
     @Option(help: "A value column (repeatable): wide, a time step; long, a channel. Default: every numeric column but the target, id and time.") var value: [String] = []
@@ -149,7 +149,7 @@ struct SeriesClassifyCommand: ParsableCommand {
             switch method {
             case .xgboost: what = "XGBoost"
             case .minirocket: what = "MiniRocket + ridge"
-            case .encoderRidge: what = "a ridge classifier on the frozen pretrained encoder's \(ridgeFeatures == .steps ? "step " : "")features"
+            case .encoderRidge: what = "a ridge classifier on the frozen pretrained encoder's \(ridgeFeatures == .steps ? "step " : ridgeFeatures == .max ? "max-pooled " : "")features"
             case .auto: what = "the chosen model"
             case .neural: what = encoder == nil ? "a TCN from scratch" : "from the pretrained encoder (\(strategy.rawValue))"
             }

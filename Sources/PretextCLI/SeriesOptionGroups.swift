@@ -48,18 +48,21 @@ struct SeriesEncoderOptions: ParsableArguments {
 
 /// Pretraining settings (defaults: `NextStepConfig`, `ContrastiveSeriesConfig`).
 struct SeriesPretrainOptions: ParsableArguments {
-    @Option(help: "Maximum pretraining epochs (early stopping decides; contrastive on fewer than 100 series trains --pretrain-steps instead).")
+    @Option(help: "Maximum pretraining epochs (early stopping decides; contrastive on fewer than --early-stopping-series series trains --pretrain-steps instead).")
     var pretrainEpochs = 100
     @Option(help: "Pretraining stops after this many epochs without a held-out improvement (default: 5 next-step, 10 contrastive).")
     var pretrainPatience: Int?
     @Option(help: "Pretraining learning rate (Adam).") var pretrainLearningRate: Float = 1e-3
     @Option(help: "Next-step: steps between pretraining window starts (e.g. 7 for daily series: one window a week).") var pretrainStride = 1
     @Option(help: "Pretraining batch size (default: 256 windows next-step, 128 series contrastive).") var pretrainBatchSize: Int?
-    @Option(help: "Contrastive on fewer than 100 series (too few to hold out for early stopping): optimizer steps to train.")
+    @Option(help: "Contrastive on fewer than --early-stopping-series series (too few to hold out for early stopping): optimizer steps to train.")
     var pretrainSteps = 200
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
+    @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature: Float = 0.5
+    @Option(help: "Contrastive: early stopping on held-out series from this many series on; fewer train --pretrain-steps.")
+    var earlyStoppingSeries = 100
     @Flag(help: "Contrastive: the --temporal-weight term is TS2Vec's hierarchical contrast (instance and temporal contrast at every time scale, max-pooled by 2 between scales; one process).")
     var hierarchical = false
 
@@ -74,6 +77,12 @@ struct SeriesPretrainOptions: ParsableArguments {
         }
         guard cropFraction > 0, cropFraction <= 1 else {
             throw ValidationError("--crop-fraction must be above 0 and at most 1 (got \(cropFraction)).")
+        }
+        guard temperature.isFinite, temperature > 0 else {
+            throw ValidationError("--temperature must be a positive number (got \(temperature)).")
+        }
+        guard earlyStoppingSeries >= 2 else {
+            throw ValidationError("--early-stopping-series must be at least 2 (got \(earlyStoppingSeries)).")
         }
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
             throw ValidationError("--temporal-weight must be 0 or more (got \(temporalWeight)).")
@@ -92,6 +101,8 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainSteps = pretrainSteps
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
+        settings.temperature = temperature
+        settings.earlyStoppingSeries = earlyStoppingSeries
         settings.hierarchical = hierarchical
     }
 }

@@ -340,6 +340,15 @@ final class SeriesModelTests: XCTestCase {
         let reloaded = try XCTUnwrap(ModelLoader.loadPredictor(from: path) as? EncoderRidgeClassifier)
         XCTAssertEqual(reloaded.features, .steps)
         XCTAssertEqual(try reloaded.predictions(test).predictions, try steps.predictions(test).predictions)
+
+        // Max-pooled over the observed steps: one value per feature, kept by the file.
+        let maximum = try EncoderRidgeClassifier(features: .max).fit(train, columns: columns, rows: rows, pretrained: encoder)
+        XCTAssertEqual(maximum.ridge?.features, width)
+        XCTAssertGreaterThan(try accuracy(maximum), 0.5, "9 speakers: chance is 0.11")
+        try maximum.save(to: path)
+        let reloadedMaximum = try XCTUnwrap(ModelLoader.loadPredictor(from: path) as? EncoderRidgeClassifier)
+        XCTAssertEqual(reloadedMaximum.features, .max)
+        XCTAssertEqual(try reloadedMaximum.predictions(test).predictions, try maximum.predictions(test).predictions)
     }
 
     /// `auto` scores every candidate on the same folds of the budget series, keeps the

@@ -77,6 +77,16 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(settings.contrastive.crop(longest: 24), 18)
         settings.cropFraction = 1.5
         XCTAssertThrowsError(try settings.validate())
+        settings.cropFraction = 0.5
+        XCTAssertEqual(settings.contrastive.temperature, ContrastiveSeriesConfig().temperature)
+        XCTAssertEqual(settings.contrastive.earlyStoppingSeries, ContrastiveSeriesConfig().earlyStoppingSeries)
+        (settings.temperature, settings.earlyStoppingSeries) = (0.2, 1_000)
+        XCTAssertEqual(settings.contrastive.temperature, 0.2)
+        XCTAssertEqual(settings.contrastive.earlyStoppingSeries, 1_000)
+        settings.temperature = 0
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--temperature"), "\($0)") }
+        (settings.temperature, settings.earlyStoppingSeries) = (0.5, 1)
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--early-stopping-series"), "\($0)") }
 
         // Series classifiers without validation train --fine-tune-steps optimizer steps.
         settings = SeriesSettings()

@@ -12,8 +12,9 @@ import PretextSSL
 /// series with masked missing steps at the start, and encoded once:
 ///
 ///     z = encoder(series)                      (N, D)  the encoder's pooled representation,
-///                                              or (N, L·W) its step representations
-///                                              side by side (`features`)
+///                                              (N, L·W) its step representations side
+///                                              by side, or (N, W) their maximum over
+///                                              the observed steps (`features`)
 ///     class = argmax_k (z / s) · w_k + b_k     ridge on features scaled by their sd s,
 ///                                              α chosen by leave-one-out among 10⁻³ … 10³
 ///
@@ -33,6 +34,11 @@ public final class EncoderRidgeClassifier: TabularPredictor {
         /// something happened is kept (what tells aligned series such as spectra apart),
         /// at the price of L times the features. An MLP encoder has no steps: pooled.
         case steps
+        /// A TCN's step representations max-pooled over the observed steps (N, W): TS2Vec's
+        /// instance representation (Yue et al. 2022 max-pool the representation over the
+        /// whole series before their SVM). The masked padding before a shorter series'
+        /// start is left out of the maximum. An MLP encoder has no steps: pooled.
+        case max
     }
 
     public let features: Features
@@ -83,7 +89,27 @@ public final class EncoderRidgeClassifier: TabularPredictor {
     }
 
     static func features(_ network: Network, inputs: Matrix, kind: Features) -> Matrix {
-        (kind == .steps ? network.stepRepresentations(inputs) : nil) ?? network.predict(inputs)
+        guard kind != .pooled, case .tcn(let tcn) = network.architecture, let steps = network.stepRepresentations(inputs) else {
+            return network.predict(inputs)
+        }
+        return kind == .steps ? steps : observedMaximum(steps, width: tcn.width, inputs: inputs)
+    }
+
+    /// z[n, w] = max over the steps t of series n with some observed value of h[n, t·W + w]
+    /// (over every step when none is observed). h (N, L·W) time-major; inputs (N, L·2C),
+    /// each step's C values then its C observed flags (`WindowSet`).
+    static func observedMaximum(_ steps: Matrix, width: Int, inputs: Matrix) -> Matrix {
+        let length = steps.columns / width, channels = inputs.columns / (2 * length)
+        precondition(length * width == steps.columns && 2 * length * channels == inputs.columns, "step representations and inputs disagree")
+        var out = Matrix(rows: steps.rows, columns: width)                                     // (N, W)
+        for row in 0..<steps.rows {
+            let observed = (0..<length).filter { t in (0..<channels).contains { inputs[row, (2 * t + 1) * channels + $0] > 0 } }
+            let used = observed.isEmpty ? Array(0..<length) : observed
+            for w in 0..<width {
+                out[row, w] = used.map { steps[row, $0 * width + w] }.max()!
+            }
+        }
+        return out
     }
 
     public var readsSeries: Bool { true }

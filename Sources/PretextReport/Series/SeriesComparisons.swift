@@ -219,7 +219,7 @@ public struct SeriesClassificationComparison {
     }
 
     public static let allMethods = ["1nn", "minirocket", "xgboost", "scratch"] + FineTuneConfig.Strategy.allCases.map { "pretrained-\($0.rawValue)" }
-        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["contrastive-ridge", "contrastive-ridge-steps", "auto"]
+        + FineTuneConfig.Strategy.allCases.map { "contrastive-\($0.rawValue)" } + ["contrastive-ridge", "contrastive-ridge-steps", "contrastive-ridge-max", "auto"]
 
     public var configuration: Configuration
     public var log: (String) -> Void
@@ -238,6 +238,7 @@ public struct SeriesClassificationComparison {
         case "auto": return "Auto (chosen by cross-validation)"
         case "contrastive-ridge": return "Contrastive pretrained, frozen + ridge"
         case "contrastive-ridge-steps": return "Contrastive pretrained, frozen steps + ridge"
+        case "contrastive-ridge-max": return "Contrastive pretrained, frozen max-pooled + ridge"
         case let method where method.hasPrefix("contrastive-"):
             return "Contrastive pretrained + " + method.dropFirst("contrastive-".count).replacingOccurrences(of: "-", with: " ")
         default: return pretrainedTitle(method)
@@ -325,8 +326,9 @@ public struct SeriesClassificationComparison {
                                                                               pretrained: ["contrastive": try encoder("contrastive"), "next-step": try encoder("next-step")])
                         log("seed \(seed), \(budget) labels: auto chose \(choice.chosen.rawValue) (\(choice.validation))")
                         predictor = choice.model
-                    case "contrastive-ridge", "contrastive-ridge-steps":
-                        predictor = try EncoderRidgeClassifier(features: method == "contrastive-ridge" ? .pooled : .steps)
+                    case "contrastive-ridge", "contrastive-ridge-steps", "contrastive-ridge-max":
+                        let features: EncoderRidgeClassifier.Features = method == "contrastive-ridge" ? .pooled : method == "contrastive-ridge-steps" ? .steps : .max
+                        predictor = try EncoderRidgeClassifier(features: features)
                             .fit(train, columns: columns, rows: rows, pretrained: try encoder("contrastive"))
                     case let method where method.hasPrefix("contrastive-"):
                         var fineTune = config.fineTune
@@ -367,6 +369,8 @@ public struct SeriesClassificationComparison {
             "Auto: MiniRocket, the TCN from scratch, contrastive + linear probe, contrastive frozen + ridge on pooled and on step features, contrastive + full and next-step + full, each scored by repeated stratified k-fold cross-validation on the budget series only (k ≤ 5 and ≤ the smallest class's count, 2 repeats; MiniRocket when some class has one series), the best mean accuracy refitted on the whole budget.",
         ] : []) + (config.methods.contains("contrastive-ridge") ? [
             "Contrastive frozen + ridge: the contrastively pretrained TCN is not trained further; its pooled features of every series feed the same leave-one-out ridge classifier as MiniRocket (the frozen-encoder evaluation of TS2Vec and TS-TCC).",
+        ] : []) + (config.methods.contains("contrastive-ridge-max") ? [
+            "Contrastive frozen max-pooled + ridge: the same ridge on the frozen TCN's step representations max-pooled over the observed steps (TS2Vec's instance representation).",
         ] : []) + (config.methods.contains("contrastive-ridge-steps") ? [
             "Contrastive frozen steps + ridge: the same ridge on the frozen TCN's representation at every step, side by side (steps × width features), so where in the series something happened is kept."
                 ] : []) + (config.methods.contains("minirocket") ? [

@@ -33,6 +33,13 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining on fewer series than early stopping needs: the optimizer
     /// steps (`ContrastiveSeriesConfig.steps`). Default 200.
     public var pretrainSteps = 200
+    /// Contrastive pretraining: the InfoNCE temperature τ
+    /// (`ContrastiveSeriesConfig.temperature`). Default 0.5.
+    public var temperature: Float = 0.5
+    /// Contrastive pretraining: early stopping on held-out series from this many series
+    /// on; fewer train `pretrainSteps` steps (`ContrastiveSeriesConfig.earlyStoppingSeries`).
+    /// Default 100.
+    public var earlyStoppingSeries = 100
     /// Contrastive pretraining: crop length as a share of the longest series
     /// (`ContrastiveSeriesConfig.cropFraction`). Default 0.5.
     public var cropFraction = 0.5
@@ -71,6 +78,12 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
                               ("--fine-tune-epochs", fineTuneEpochs ?? 1), ("--fine-tune-patience", fineTunePatience),
                               ("--fine-tune-steps", fineTuneSteps)] where value < 1 {
             throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be at least 1")
+        }
+        guard earlyStoppingSeries >= 2 else {
+            throw DataError.invalidOption(name: "--early-stopping-series", value: "\(earlyStoppingSeries)", reason: "must be at least 2 (a hold-out needs a series and training another)")
+        }
+        guard temperature.isFinite && temperature > 0 else {
+            throw DataError.invalidOption(name: "--temperature", value: "\(temperature)", reason: "must be a positive number")
         }
         for (name, value) in [("--pretrain-learning-rate", pretrainLearningRate), ("--fine-tune-learning-rate", fineTuneLearningRate)]
         where !(value.isFinite && value > 0) {
@@ -116,6 +129,8 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.hierarchical = hierarchical
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
+        config.temperature = temperature
+        config.earlyStoppingSeries = earlyStoppingSeries
         applyPretraining(to: &config.training, &config.optimizer)
         config.seed = seed
         return config
