@@ -61,6 +61,9 @@ struct SeriesPretrainOptions: ParsableArguments {
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
     @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature: Float = 0.5
+    @Option(help: "Contrastive: σ of the Gaussian noise added to each view's standardised values.") var jitter: Float = 0.1
+    @Option(help: "Contrastive: σ of the per-view, per-channel factor N(1, σ²) values are multiplied by.") var scaling: Float = 0.1
+    @Option(help: "Contrastive: share of time steps hidden in each view (0 ≤ rate < 1).") var maskRate = 0.1
     @Option(help: "Contrastive: early stopping on held-out series from this many series on; fewer train --pretrain-steps.")
     var earlyStoppingSeries = 100
     @Flag(help: "Contrastive: the --temporal-weight term is TS2Vec's hierarchical contrast (instance and temporal contrast at every time scale, max-pooled by 2 between scales; one process).")
@@ -80,6 +83,12 @@ struct SeriesPretrainOptions: ParsableArguments {
         }
         guard temperature.isFinite, temperature > 0 else {
             throw ValidationError("--temperature must be a positive number (got \(temperature)).")
+        }
+        for (name, value) in [("--jitter", jitter), ("--scaling", scaling)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(name) must be 0 or more (got \(value)).")
+        }
+        guard maskRate >= 0, maskRate < 1 else {
+            throw ValidationError("--mask-rate must be at least 0 and below 1 (got \(maskRate)).")
         }
         guard earlyStoppingSeries >= 2 else {
             throw ValidationError("--early-stopping-series must be at least 2 (got \(earlyStoppingSeries)).")
@@ -102,6 +111,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
         settings.temperature = temperature
+        (settings.jitter, settings.scaling, settings.maskRate) = (jitter, scaling, maskRate)
         settings.earlyStoppingSeries = earlyStoppingSeries
         settings.hierarchical = hierarchical
     }

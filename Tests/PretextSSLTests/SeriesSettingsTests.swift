@@ -87,6 +87,14 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--temperature"), "\($0)") }
         (settings.temperature, settings.earlyStoppingSeries) = (0.5, 1)
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--early-stopping-series"), "\($0)") }
+        settings.earlyStoppingSeries = 100
+        (settings.jitter, settings.scaling, settings.maskRate) = (0.3, 0.2, 0.25)
+        XCTAssertEqual([settings.contrastive.jitter, settings.contrastive.scaling], [0.3, 0.2])
+        XCTAssertEqual(settings.contrastive.maskRate, 0.25)
+        settings.maskRate = 1
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--mask-rate"), "\($0)") }
+        (settings.maskRate, settings.jitter) = (0.1, -1)
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--jitter"), "\($0)") }
 
         // Series classifiers without validation train --fine-tune-steps optimizer steps.
         settings = SeriesSettings()

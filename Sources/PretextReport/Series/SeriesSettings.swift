@@ -36,6 +36,12 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: the InfoNCE temperature τ
     /// (`ContrastiveSeriesConfig.temperature`). Default 0.5.
     public var temperature: Float = 0.5
+    /// Contrastive pretraining's augmentations (`ContrastiveSeriesConfig.jitter`,
+    /// `.scaling`, `.maskRate`): noise σ, per-channel scaling σ and share of masked steps.
+    /// Defaults 0.1, 0.1, 0.1.
+    public var jitter: Float = 0.1
+    public var scaling: Float = 0.1
+    public var maskRate = 0.1
     /// Contrastive pretraining: early stopping on held-out series from this many series
     /// on; fewer train `pretrainSteps` steps (`ContrastiveSeriesConfig.earlyStoppingSeries`).
     /// Default 100.
@@ -81,6 +87,12 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         }
         guard earlyStoppingSeries >= 2 else {
             throw DataError.invalidOption(name: "--early-stopping-series", value: "\(earlyStoppingSeries)", reason: "must be at least 2 (a hold-out needs a series and training another)")
+        }
+        for (name, value) in [("--jitter", jitter), ("--scaling", scaling)] where !(value.isFinite && value >= 0) {
+            throw DataError.invalidOption(name: name, value: "\(value)", reason: "must be 0 or more")
+        }
+        guard maskRate >= 0 && maskRate < 1 else {
+            throw DataError.invalidOption(name: "--mask-rate", value: "\(maskRate)", reason: "must be at least 0 and below 1")
         }
         guard temperature.isFinite && temperature > 0 else {
             throw DataError.invalidOption(name: "--temperature", value: "\(temperature)", reason: "must be a positive number")
@@ -130,6 +142,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
         config.temperature = temperature
+        (config.jitter, config.scaling, config.maskRate) = (jitter, scaling, maskRate)
         config.earlyStoppingSeries = earlyStoppingSeries
         applyPretraining(to: &config.training, &config.optimizer)
         config.seed = seed
