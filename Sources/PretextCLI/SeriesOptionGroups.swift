@@ -60,12 +60,12 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
-    @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature: Float = 0.5
-    @Option(help: "Contrastive: σ of the Gaussian noise added to each view's standardised values.") var jitter: Float = 0.1
-    @Option(help: "Contrastive: σ of the per-view, per-channel factor N(1, σ²) values are multiplied by.") var scaling: Float = 0.1
-    @Option(help: "Contrastive: share of time steps hidden in each view (0 ≤ rate < 1).") var maskRate = 0.1
+    @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature = SeriesSettings().temperature
+    @Option(help: "Contrastive: σ of the Gaussian noise added to each view's standardised values.") var jitter = SeriesSettings().jitter
+    @Option(help: "Contrastive: σ of the per-view, per-channel factor N(1, σ²) values are multiplied by.") var scaling = SeriesSettings().scaling
+    @Option(help: "Contrastive: share of time steps hidden in each view (0 ≤ rate < 1).") var maskRate = SeriesSettings().maskRate
     @Option(help: "Contrastive: early stopping on held-out series from this many series on; fewer train --pretrain-steps.")
-    var earlyStoppingSeries = 100
+    var earlyStoppingSeries = SeriesSettings().earlyStoppingSeries
     @Flag(help: "Contrastive: the --temporal-weight term is TS2Vec's hierarchical contrast (instance and temporal contrast at every time scale, max-pooled by 2 between scales; one process).")
     var hierarchical = false
 

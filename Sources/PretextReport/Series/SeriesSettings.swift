@@ -35,17 +35,17 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var pretrainSteps = 200
     /// Contrastive pretraining: the InfoNCE temperature τ
     /// (`ContrastiveSeriesConfig.temperature`). Default 0.5.
-    public var temperature: Float = 0.5
+    public var temperature = ContrastiveSeriesConfig().temperature
     /// Contrastive pretraining's augmentations (`ContrastiveSeriesConfig.jitter`,
     /// `.scaling`, `.maskRate`): noise σ, per-channel scaling σ and share of masked steps.
     /// Defaults 0.1, 0.1, 0.1.
-    public var jitter: Float = 0.1
-    public var scaling: Float = 0.1
-    public var maskRate = 0.1
+    public var jitter = ContrastiveSeriesConfig().jitter
+    public var scaling = ContrastiveSeriesConfig().scaling
+    public var maskRate = ContrastiveSeriesConfig().maskRate
     /// Contrastive pretraining: early stopping on held-out series from this many series
     /// on; fewer train `pretrainSteps` steps (`ContrastiveSeriesConfig.earlyStoppingSeries`).
     /// Default 100.
-    public var earlyStoppingSeries = 100
+    public var earlyStoppingSeries = ContrastiveSeriesConfig().earlyStoppingSeries
     /// Contrastive pretraining: crop length as a share of the longest series
     /// (`ContrastiveSeriesConfig.cropFraction`). Default 0.5.
     public var cropFraction = 0.5
