@@ -101,12 +101,11 @@ public final class EncoderRidgeClassifier: TabularPredictor {
     static func observedMaximum(_ steps: Matrix, width: Int, inputs: Matrix) -> Matrix {
         let length = steps.columns / width, channels = inputs.columns / (2 * length)
         precondition(length * width == steps.columns && 2 * length * channels == inputs.columns, "step representations and inputs disagree")
-        var out = Matrix(rows: steps.rows, columns: width)                                     // (N, W)
+        var out = Matrix(rows: steps.rows, columns: width, repeating: -.infinity)               // (N, W)
         for row in 0..<steps.rows {
             let observed = (0..<length).filter { t in (0..<channels).contains { inputs[row, (2 * t + 1) * channels + $0] > 0 } }
-            let used = observed.isEmpty ? Array(0..<length) : observed
-            for w in 0..<width {
-                out[row, w] = used.map { steps[row, $0 * width + w] }.max()!
+            for t in observed.isEmpty ? Array(0..<length) : observed {
+                for w in 0..<width { out[row, w] = Swift.max(out[row, w], steps[row, t * width + w]) }
             }
         }
         return out

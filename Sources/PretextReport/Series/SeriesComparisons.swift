@@ -327,7 +327,7 @@ public struct SeriesClassificationComparison {
                         log("seed \(seed), \(budget) labels: auto chose \(choice.chosen.rawValue) (\(choice.validation))")
                         predictor = choice.model
                     case "contrastive-ridge", "contrastive-ridge-steps", "contrastive-ridge-max":
-                        let features: EncoderRidgeClassifier.Features = method == "contrastive-ridge" ? .pooled : method == "contrastive-ridge-steps" ? .steps : .max
+                        let features = EncoderRidgeClassifier.Features(rawValue: String(method.dropFirst("contrastive-ridge-".count))) ?? .pooled
                         predictor = try EncoderRidgeClassifier(features: features)
                             .fit(train, columns: columns, rows: rows, pretrained: try encoder("contrastive"))
                     case let method where method.hasPrefix("contrastive-"):
