@@ -28,6 +28,7 @@ for name, _ in sets:
             titles[result["method"]] = result["title"]
 columns = [(name, point) for name, _ in sets for point in reports[name]["points"]]
 print("Series classification, test accuracy on the official test splits (mean ± sd over 5 seeds):\n")
+print("<!-- results: " + " ".join(f"results/{name}" for name, _ in sets) + " | accuracy -->")
 print("| method | " + " | ".join(f"{dict(sets)[name]} {point['label'].split(' labels')[0]}" for name, point in columns) + " |")
 print("|---|" + "---:|" * len(columns))
 for method in methods:
@@ -49,11 +50,13 @@ for name, caption in [("airline", "Airline passengers, last 12 months held out (
     print(f"\n{caption}\n")
     if len(report["points"]) == 1:
         point = report["points"][0]
+        print(f"<!-- results: results/{name} | MASE sMAPE MAE -->")
         print("| method | MASE | sMAPE (%) | MAE |")
         print("|---|---:|---:|---:|")
         for method in methods:
             print(f"| {titles[method]} | {cell(point, method, 'MASE')} | {cell(point, method, 'sMAPE')} | {cell(point, method, 'MAE')} |")
     else:
+        print(f"<!-- results: results/{name} | MASE -->")
         print("| method | " + " | ".join(point["label"] for point in report["points"]) + " |")
         print("|---|" + "---:|" * len(report["points"]))
         for method in methods:

@@ -33,6 +33,7 @@ for dataset, total in (("credit_data", "4,454"), ("breast_cancer", "569")):
     budgets = report["budgets"]
     header = f"| {dataset} ({total} rows) | " + " | ".join(
         f"{budget['budget']} labels ({rows_text(budget['labeledRows'])})" for budget in budgets) + " |"
+    print(f"<!-- results: results/suite/{dataset} | accuracy -->")
     print(header)
     print("|---|" + "---:|" * len(budgets))
     for result in budgets[0]["methods"]:
@@ -53,6 +54,7 @@ for result in smallest["credit_data"]["methods"]:
 print()
 
 objectives = {dataset: load(f"objectives-{dataset}")["budgets"][0] for dataset in ("credit_data", "breast_cancer")}
+print("<!-- results: results/objectives-credit_data results/objectives-breast_cancer | accuracy -->")
 print("| 5% labels, test accuracy | " + " | ".join(
     f"{dataset} ({objectives[dataset]['labeledRows']} rows)" for dataset in objectives) + " |")
 print("|---|---:|---:|")
