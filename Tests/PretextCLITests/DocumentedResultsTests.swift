@@ -98,6 +98,10 @@ final class DocumentedResultsTests: XCTestCase {
             }
             for (offset, row) in table.dropFirst(2).enumerated() {
                 let values = cells(row)
+                guard values.count == header.count else {
+                    problems.append("\(file):\(start + 3 + offset): \(values.count) cells, the header has \(header.count)")
+                    continue
+                }
                 let title = values[0]
                 guard columns.contains(where: { $0.0[title] != nil }) else {
                     problems.append("\(file):\(start + 3 + offset): no method titled \"\(title)\" in \(found.reports.joined(separator: ", "))")
@@ -126,7 +130,8 @@ final class DocumentedResultsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 5, "the README's and walkthroughs' results tables were not found")
     }
 
-    /// The checker itself: a stale cell, a missing marker and a wrong column count are caught.
+    /// The checker itself: a stale cell, a missing marker, a wrong column count, an unknown
+    /// method and a short row are caught.
     func testTheCheckerCatchesStaleCells() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("documented-\(UUID().uuidString)")
         let reportDirectory = directory.appendingPathComponent("results/demo")
@@ -142,6 +147,7 @@ final class DocumentedResultsTests: XCTestCase {
             ("| method | acc |\n|---|---:|\n| A | 0.500 ± 0.010 |\n", 1),
             ("\(marker)\n| method | acc | more |\n|---|---:|---:|\n| A | 0.500 ± 0.010 | x |\n", 1),
             ("\(marker)\n| method | acc |\n|---|---:|\n| B | 0.500 ± 0.010 |\n", 1),
+            ("\(marker)\n| method | acc |\n|---|---:|\n| A |\n", 1),
         ]
         for (text, count) in cases {
             try text.write(to: directory.appendingPathComponent("doc.md"), atomically: true, encoding: .utf8)
