@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README's time-series tables (about two hours on 2 cores: the four
 # classification parts took 94 minutes at f0d4493 on an AMD EPYC, most of it `auto`'s
-# cross-validation on Coffee and JapaneseVowels at 100%):
+# cross-validation at 100% on Coffee and BasicMotions):
 #   results/<set>/               series classification on the four bundled sets
 #                                (italy_power_demand, coffee: wide UCR files; basic_motions,
 #                                japanese_vowels: long UEA files), official splits, 10% and
