@@ -95,6 +95,9 @@ public struct SeriesAutoChoice {
 public struct SeriesAutoClassifier {
     public var config: SeriesAutoConfig
     public var log: (String) -> Void
+    /// Least seconds between two progress lines of the cross-validation (fit k of n,
+    /// elapsed, an estimate of the rest) on `log`. Default 10.
+    public var progressInterval = 10.0
 
     public init(config: SeriesAutoConfig = SeriesAutoConfig(), log: @escaping (String) -> Void = { _ in }) {
         self.config = config
@@ -171,10 +174,22 @@ public struct SeriesAutoClassifier {
         }
         let splits = folds.splits
         var scores: [SeriesAutoChoice.Score] = []
+        // Progress: cross-validation is most of the work (candidates × folds fits; minutes
+        // on 28 series of 286 steps), so a line at most every `progressInterval` seconds.
+        let stopwatch = Stopwatch()
+        let totalFits = config.candidates.count * splits.count
+        var fitsDone = 0, lastReport = 0.0
         for candidate in config.candidates {
             var accuracy = 0.0, logLoss = 0.0
             for fold in splits {
                 let (model, _) = try fit(candidate, rows: fold.train)
+                fitsDone += 1
+                let elapsed = stopwatch.seconds
+                if elapsed - lastReport >= progressInterval && fitsDone < totalFits {
+                    lastReport = elapsed
+                    let remaining = elapsed / Double(fitsDone) * Double(totalFits - fitsDone)
+                    log("auto: cross-validation fit \(fitsDone)/\(totalFits) (\(candidate.rawValue)), elapsed \(ProgressReporter.clock(elapsed)), about \(ProgressReporter.clock(remaining)) to go")
+                }
                 let predictions = try model.predictions(table).predictions
                 let probabilities = predictions.probabilities!
                 let truth = try labeled.target.classIndices(seriesRows, rows: fold.validation)

@@ -368,13 +368,19 @@ final class SeriesModelTests: XCTestCase {
         (config.folds, config.repeats) = (3, 1)
         var lines: [String] = []
         let rows = Array(0..<20)
-        let choice = try SeriesAutoClassifier(config: config, log: { lines.append($0) }).fit(train, columns: .wide(), rows: rows)
+        var classifier = SeriesAutoClassifier(config: config, log: { lines.append($0) })
+        classifier.progressInterval = 0   // a progress line after every fit but the last
+        let choice = try classifier.fit(train, columns: .wide(), rows: rows)
         XCTAssertEqual(choice.scores.map(\.candidate), SeriesAutoConfig.Candidate.allCases)
         let best = choice.scores.map(\.accuracy).max()!
         XCTAssertEqual(choice.scores.first { $0.candidate == choice.chosen }?.accuracy, best)
         XCTAssertTrue(choice.scores.allSatisfy { (0...1).contains($0.accuracy) && $0.logLoss >= 0 })
         XCTAssertTrue(choice.validation.contains("3-fold") && choice.validation.contains("20 labeled series"), choice.validation)
         XCTAssertEqual(lines.filter { $0.contains("cross-validated accuracy") }.count, SeriesAutoConfig.Candidate.allCases.count, "\(lines)")
+        let fits = SeriesAutoConfig.Candidate.allCases.count * 3
+        let progress: [String] = lines.filter { $0.hasPrefix("auto: cross-validation fit ") && $0.hasSuffix(" to go") }
+            .map { String($0.split(separator: " ")[3]) }
+        XCTAssertEqual(progress, (1..<fits).map { "\($0)/\(fits)" }, "\(lines)")
         let path = NSTemporaryDirectory() + "pretext-series-auto-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try choice.save(to: path)
