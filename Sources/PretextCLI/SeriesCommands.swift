@@ -39,9 +39,11 @@ struct SeriesPretrainCommand: ParsableCommand {
         channel; MSE on per-window normalised values. Early stopping on held-out series \
         (or the last stretch of each series when there are fewer than 10). \
         --objective contrastive (for classification): two random crops of each series \
-        (half its length), jittered, scaled and partly masked, are pulled together and \
-        pushed from the other series by InfoNCE (τ 0.5); early stopping on held-out \
-        series. Writes an encoder for series forecast / classify --encoder. Started by \
+        (half the longest series; --views subseries: a crop and a stretch of it), \
+        jittered, scaled and partly masked, are pulled together and pushed from the other \
+        series by InfoNCE (τ 0.5); early stopping on held-out series from \
+        --early-stopping-series (100) series on, else --pretrain-steps optimizer steps. \
+        Writes an encoder for series forecast / classify --encoder. Started by \
         Open MPI's mpirun with several ranks, next-step pretraining runs data-parallel as \
         pretext pretrain does, both objectives.
 

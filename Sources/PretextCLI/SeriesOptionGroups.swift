@@ -3,6 +3,7 @@ import Pretext
 
 extension GapFill: ExpressibleByArgument {}
 extension SeriesEncoderConfig.Kind: ExpressibleByArgument {}
+extension ContrastiveSeriesConfig.Views: ExpressibleByArgument {}
 
 /// Where the series are in a CSV.
 struct SeriesLayoutOptions: ParsableArguments {
@@ -60,6 +61,8 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
+    @Option(help: "Contrastive: how the two views are cut: crops (two independent crops) or subseries (a crop and a random stretch of it, as T-Loss).")
+    var views: ContrastiveSeriesConfig.Views = .crops
     @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature = SeriesSettings().temperature
     @Option(help: "Contrastive: σ of the Gaussian noise added to each view's standardised values.") var jitter = SeriesSettings().jitter
     @Option(help: "Contrastive: σ of the per-view, per-channel factor N(1, σ²) values are multiplied by.") var scaling = SeriesSettings().scaling
@@ -99,6 +102,9 @@ struct SeriesPretrainOptions: ParsableArguments {
         if hierarchical && temporalWeight == 0 {
             throw ValidationError("--hierarchical weights its term by --temporal-weight; give it a weight above 0 (e.g. --temporal-weight 1).")
         }
+        if views == .subseries && temporalWeight > 0 {
+            throw ValidationError("--views subseries cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops).")
+        }
     }
 
     func apply(to settings: inout SeriesSettings) {
@@ -110,6 +116,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.pretrainSteps = pretrainSteps
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
+        settings.views = views
         settings.temperature = temperature
         (settings.jitter, settings.scaling, settings.maskRate) = (jitter, scaling, maskRate)
         settings.earlyStoppingSeries = earlyStoppingSeries

@@ -324,5 +324,15 @@ final class SeriesCommandTests: XCTestCase {
         let badHorizon = try runPretext(["series", "forecast", "datasets/airline.csv", "--horizon", "0", "-o", path("h.csv")])
         XCTAssertNotEqual(badHorizon.status, 0)
         XCTAssertTrue(badHorizon.standardError.contains("--horizon must be at least 1"), badHorizon.standardError)
+
+        let views = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
+                                    "--views", "subseries", "--temporal-weight", "1", "-o", path("e.safetensors")])
+        XCTAssertNotEqual(views.status, 0)
+        XCTAssertTrue(views.standardError.contains("--views subseries cannot be combined with --temporal-weight"), views.standardError)
+        let unknownViews = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
+                                           "--views", "triplets", "-o", path("e.safetensors")])
+        XCTAssertNotEqual(unknownViews.status, 0)
+        XCTAssertTrue(unknownViews.standardError.contains("crops") && unknownViews.standardError.contains("subseries"), unknownViews.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("e.safetensors")))
     }
 }

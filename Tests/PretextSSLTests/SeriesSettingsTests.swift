@@ -95,6 +95,12 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--mask-rate"), "\($0)") }
         (settings.maskRate, settings.jitter) = (0.1, -1)
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--jitter"), "\($0)") }
+        settings.jitter = 0.1
+        XCTAssertEqual(settings.contrastive.views, .crops)
+        settings.views = .subseries
+        XCTAssertEqual(settings.contrastive.views, .subseries)
+        settings.temporalWeight = 1
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--views"), "\($0)") }
 
         // Series classifiers without validation train --fine-tune-steps optimizer steps.
         settings = SeriesSettings()

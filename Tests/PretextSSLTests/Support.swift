@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 @_exported import PretextTestSupport
 import PretextData
 import PretextNN
@@ -38,4 +39,36 @@ func quickAutoConfig(seed: UInt64 = 0) -> AutoConfig {
     config.trees.patience = 20
     config.seed = seed
     return config
+}
+
+/// ItalyPowerDemand's 67 training series (univariate, 24 steps).
+func italyTrainingSeries() throws -> SeriesCollection {
+    let table = try CSVReader().read(datasetsPath + "/italy_power_demand_train.csv").0
+    return try SeriesReader(layout: .wide, labelColumn: "target").series(from: table)
+}
+
+/// Contrastive series pretraining small enough for tests: a 16-wide TCN (dilations 1, 2,
+/// 4), 6 epochs, early stopping from 10 series on (7 of ItalyPowerDemand's 67 held out,
+/// so the held-out loss is seen), seed 5.
+func quickContrastive() -> ContrastiveSeriesConfig {
+    var config = ContrastiveSeriesConfig()
+    config.encoder.tcn.width = 16
+    config.encoder.tcn.dilations = [1, 2, 4]
+    config.training.maximumEpochs = 6
+    config.earlyStoppingSeries = 10
+    config.seed = 5
+    return config
+}
+
+/// Pretrains with `config` twice and checks that the held-out loss fell below its first
+/// epoch's and that the same seed gave the same weights; returns the encoder.
+func pretrainLearnsAndIsReproducible(_ config: ContrastiveSeriesConfig, on collection: SeriesCollection,
+                                     file: StaticString = #filePath, line: UInt = #line) throws -> SeriesEncoder {
+    let encoder = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+    let losses = encoder.history.epochs.compactMap(\.validationLoss)
+    XCTAssertEqual(losses.count, config.training.maximumEpochs, file: file, line: line)
+    XCTAssertLessThan(try XCTUnwrap(losses.min(), file: file, line: line), losses[0], "\(losses)", file: file, line: line)
+    let again = try ContrastiveSeriesPretrainer(config: config).fit(collection)
+    XCTAssertEqual(again.network.store.values, encoder.network.store.values, "same seed, same weights", file: file, line: line)
+    return encoder
 }

@@ -75,21 +75,10 @@ final class TemporalContrastTests: XCTestCase {
     /// Pretraining with the temporal term lowers the held-out loss (instance + λ·temporal)
     /// and is reproducible from its seed; old encoder files (without the setting) read as 0.
     func testPretrainingWithTheTemporalTermLearnsAndIsReproducible() throws {
-        let table = try CSVReader().read(datasetsPath + "/italy_power_demand_train.csv").0
-        let collection = try SeriesReader(layout: .wide, labelColumn: "target").series(from: table)
-        var config = ContrastiveSeriesConfig()
-        config.encoder.tcn.width = 16
-        config.encoder.tcn.dilations = [1, 2, 4]
-        config.training.maximumEpochs = 6
-        config.earlyStoppingSeries = 10   // hold out 7 of the 67 series, to see the held-out loss
+        let collection = try italyTrainingSeries()
+        var config = quickContrastive()
         config.temporalWeight = 1
-        config.seed = 5
-        let encoder = try ContrastiveSeriesPretrainer(config: config).fit(collection)
-        let losses = encoder.history.epochs.compactMap(\.validationLoss)
-        XCTAssertEqual(losses.count, 6)
-        XCTAssertLessThan(try XCTUnwrap(losses.min()), losses[0], "\(losses)")
-        let again = try ContrastiveSeriesPretrainer(config: config).fit(collection)
-        XCTAssertEqual(again.network.store.values, encoder.network.store.values)
+        let encoder = try pretrainLearnsAndIsReproducible(config, on: collection)
         config.temporalWeight = 0
         let instanceOnly = try ContrastiveSeriesPretrainer(config: config).fit(collection)
         XCTAssertNotEqual(instanceOnly.network.store.values, encoder.network.store.values)

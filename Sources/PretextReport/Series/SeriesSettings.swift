@@ -38,7 +38,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     public var temperature = ContrastiveSeriesConfig().temperature
     /// Contrastive pretraining's augmentations (`ContrastiveSeriesConfig.jitter`,
     /// `.scaling`, `.maskRate`): noise σ, per-channel scaling σ and share of masked steps.
-    /// Defaults 0.1, 0.1, 0.1.
+    /// Defaults 0.1, 0.3, 0.1.
     public var jitter = ContrastiveSeriesConfig().jitter
     public var scaling = ContrastiveSeriesConfig().scaling
     public var maskRate = ContrastiveSeriesConfig().maskRate
@@ -49,6 +49,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: crop length as a share of the longest series
     /// (`ContrastiveSeriesConfig.cropFraction`). Default 0.5.
     public var cropFraction = 0.5
+    /// Contrastive pretraining: how the two views are cut, two crops or a crop and a
+    /// stretch of it (`ContrastiveSeriesConfig.views`). Default `.crops`.
+    public var views: ContrastiveSeriesConfig.Views = .crops
     /// Contrastive pretraining: the weight of TS2Vec's temporal term
     /// (`ContrastiveSeriesConfig.temporalWeight`). Default 0: instance contrast only.
     public var temporalWeight: Float = 0
@@ -110,6 +113,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         if hierarchical && temporalWeight == 0 {
             throw DataError.invalidOption(name: "--hierarchical", value: "set", reason: "weights the hierarchical term by --temporal-weight; give it a weight above 0")
         }
+        if views == .subseries && temporalWeight > 0 {
+            throw DataError.invalidOption(name: "--views", value: "subseries", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops)")
+        }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
         }
@@ -141,6 +147,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.hierarchical = hierarchical
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
+        config.views = views
         config.temperature = temperature
         (config.jitter, config.scaling, config.maskRate) = (jitter, scaling, maskRate)
         config.earlyStoppingSeries = earlyStoppingSeries

@@ -7,7 +7,22 @@ import PretextNN
 /// SCARF uses, on a projection head as in SimCLR (Chen et al. 2020). Defaults are those
 /// papers', round values or chosen on development data; none was tuned on a test split.
 public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
+    /// How a series' two views are cut from it.
+    public enum Views: String, Codable, Sendable, CaseIterable {
+        /// Two crops of `crop(longest:)` steps each, drawn independently (overlapping by
+        /// at least half a crop with the temporal term). Default.
+        case crops
+        /// T-Loss's subseries pairs (Franceschi, Dieuleveut, Jaggi 2019): view 1 a crop as
+        /// above, view 2 a random stretch *of view 1* — length ℓ uniform in [2, view 1's
+        /// length], then its start uniform — padded at the start with masked steps, as a
+        /// short series is. A part of a series must map close to the whole it came from,
+        /// so the representation keeps what holds throughout a series.
+        case subseries
+    }
+
     public var encoder = SeriesEncoderConfig()
+    /// How the two views are cut (`Views`). Default `.crops`.
+    public var views: Views = .crops
     /// How crops are scaled: `.global` (default; the pool's per-channel statistics, as the
     /// classifiers that fine-tune the encoder read series) or `.perSeries`.
     public var normalization: SeriesNormalization = .global
@@ -101,6 +116,10 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         if hierarchical && temporalWeight == 0 {
             throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true", expected: "a temporal weight λ > 0 (the hierarchical term is weighted by λ)")
         }
+        if views == .subseries && temporalWeight > 0 {
+            throw TrainingError.invalidHyperparameter(name: "views", value: "subseries with temporal weight \(temporalWeight)",
+                                                      expected: "crops (the temporal term contrasts two equal, overlapping crops) or a temporal weight of 0")
+        }
         guard temperature.isFinite && temperature > 0 else {
             throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
         }
@@ -121,7 +140,7 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case encoder, normalization, jitter, scaling, optimizer, training, seed, temperature
+        case encoder, views, normalization, jitter, scaling, optimizer, training, seed, temperature
         case cropLength = "crop_length"
         case cropFraction = "crop_fraction"
         case maskRate = "mask_rate"
@@ -133,7 +152,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case steps
     }
 
-    /// Decodes every setting; `temporal_weight` and `hierarchical` are absent from files
+    /// Decodes every setting; `views` is absent from files written before subseries views
+    /// (`.crops` then); `temporal_weight` and `hierarchical` are absent from files
     /// written before those terms existed (0 and false then, which is what those encoders
     /// were trained with),
     /// `crop_fraction` (0.5 then), `early_stopping_series` and `steps` from files written
@@ -141,6 +161,7 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         encoder = try container.decode(SeriesEncoderConfig.self, forKey: .encoder)
+        views = try container.decodeIfPresent(Views.self, forKey: .views) ?? .crops
         normalization = try container.decode(SeriesNormalization.self, forKey: .normalization)
         cropLength = try container.decodeIfPresent(Int.self, forKey: .cropLength)
         cropFraction = try container.decodeIfPresent(Double.self, forKey: .cropFraction) ?? 0.5

@@ -15,6 +15,9 @@ import PretextNN
 /// least `earlyStoppingSeries`, default 100) over views drawn once; with fewer, a fixed
 /// number of optimizer steps (`steps`, default 200, as TS2Vec).
 ///
+/// With `views = .subseries` view 2 is instead a random stretch of view 1 (T-Loss's
+/// subseries pairs, Franceschi et al. 2019; `ContrastiveSeriesConfig.Views`).
+///
 /// That is instance-level contrast (SimCLR / TS-TCC's contextual term). With
 /// `temporalWeight` λ > 0 TS2Vec's temporal term is added: the two crops of a series
 /// overlap (the second starts within half a crop of the first), and for each series the
@@ -153,13 +156,24 @@ public struct ContrastiveSeriesPretrainer {
     /// The views and, per view row, the time stamp (step index in its series) of the
     /// crop's first step — negative when a series shorter than the crop is padded at the
     /// start. With the temporal term the second crop starts within c/2 steps of the
-    /// first (clamped to the series), so the two share at least half a crop.
+    /// first (clamped to the series), so the two share at least half a crop. With
+    /// `.subseries` views the second view is a stretch of ℓ ≥ 2 steps of the first, padded
+    /// at the start (its start stamp is then that of the padding, stretch end − c).
     func drawViews(_ collection: SeriesCollection, _ indices: [Int], crop: Int, standardizer: SeriesStandardizer?,
                    generator: inout SeededGenerator) -> (views: Matrix, starts: [Int]) {
         var crops: [TimeSeries] = [], starts: [Int] = []
         for view in 0..<2 {
             for (position, index) in indices.enumerated() {
                 let series = collection.series[index]
+                if view == 1 && config.views == .subseries {
+                    // A stretch of view 1: ℓ ∈ [2, its length], then where it starts.
+                    let low = max(starts[position], 0), covered = min(starts[position] + crop, series.length) - low
+                    let length = 2 + generator.nextInt(below: covered - 1)
+                    let first = low + generator.nextInt(below: covered - length + 1)
+                    starts.append(first + length - crop)   // the stamp of the row's first (padded) step
+                    crops.append(series.prefix(first + length).suffix(length))
+                    continue
+                }
                 var start = series.length - crop   // shorter series: whole, padded at the start
                 if series.length > crop {
                     if view == 1 && config.temporalWeight > 0 {
