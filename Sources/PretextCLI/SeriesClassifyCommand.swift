@@ -35,8 +35,8 @@ struct SeriesClassifyCommand: ParsableCommand {
               model.safetensors
           pretext series classify datasets/coffee_train.csv --target target --method \\
               minirocket -o coffee.safetensors
-          pretext series pretrain datasets/coffee_train.csv --objective contrastive -o \\
-              coffee-encoder.safetensors
+          pretext series pretrain datasets/coffee_train.csv --wide --target target \\
+              --objective contrastive -o coffee-encoder.safetensors
           pretext series classify datasets/coffee_train.csv --target target --method \\
               encoder-ridge --encoder coffee-encoder.safetensors -o coffee-ridge.safetensors
           pretext series classify datasets/basic_motions_train.csv --series-id \\

@@ -96,6 +96,11 @@ struct SeriesPretrainCommand: ParsableCommand {
             _ = try loadBLAS(threads: read.threads)
             let collection = try SeriesWorkflow.read([data] + unlabeled, source: layout.source(labelColumn: target), options: try read.readOptions())
             if communicator.isRoot { for line in collection.summary { printError("series: \(line)") } }
+            if objective == .contrastive && collection.count < 2 && !layout.wide && layout.seriesId == nil {
+                throw SeriesError.noSeries(path: data, reason: "contrastive pretraining compares series with one another, and read with one row per time step "
+                                           + "this is 1 series (\(collection.series.first?.length ?? 0) steps, \(collection.channels) channels). "
+                                           + "If each row is a series (the UCR layout), add --wide; if rows belong to several series, add --series-id COL --time COL")
+            }
             let progress = ProgressReporter(label: "pretrain epoch", quiet: runOptions.quiet)
             let encoder = objective == .contrastive
                 ? try ContrastiveSeriesPretrainer(config: settings.contrastive, progress: progress, communicator: communicator).fit(collection)

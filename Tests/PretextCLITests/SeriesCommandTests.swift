@@ -325,6 +325,19 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertNotEqual(badHorizon.status, 0)
         XCTAssertTrue(badHorizon.standardError.contains("--horizon must be at least 1"), badHorizon.standardError)
 
+        // The classify help's Coffee example, with few steps; without --wide the UCR file reads as one series of 287 channels.
+        let wide = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target", "--objective", "contrastive",
+                                   "--pretrain-steps", "4", "--encoder-width", "8", "--quiet", "-o", path("coffee.safetensors")])
+        XCTAssertEqual(wide.status, 0, wide.standardError)
+        let ridge = try runPretext(["series", "classify", "datasets/coffee_train.csv", "--target", "target", "--method", "encoder-ridge",
+                                    "--encoder", path("coffee.safetensors"), "--quiet", "-o", path("coffee-ridge.safetensors")])
+        XCTAssertEqual(ridge.status, 0, ridge.standardError)
+        let rows = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
+                                   "-o", path("rows.safetensors")])
+        XCTAssertEqual(rows.status, 1)
+        XCTAssertTrue(rows.standardError.contains("this is 1 series (28 steps, 286 channels)") && rows.standardError.contains("add --wide"), rows.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("rows.safetensors")))
+
         let views = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
                                     "--views", "subseries", "--temporal-weight", "1", "-o", path("e.safetensors")])
         XCTAssertNotEqual(views.status, 0)
