@@ -4,6 +4,7 @@ import Pretext
 extension GapFill: ExpressibleByArgument {}
 extension SeriesEncoderConfig.Kind: ExpressibleByArgument {}
 extension ContrastiveSeriesConfig.Views: ExpressibleByArgument {}
+extension ContrastiveSeriesConfig.Loss: ExpressibleByArgument {}
 
 /// Where the series are in a CSV.
 struct SeriesLayoutOptions: ParsableArguments {
@@ -63,6 +64,8 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
     @Option(help: "Contrastive: how the two views are cut: crops (two independent crops) or subseries (a crop and a random stretch of it, as T-Loss).")
     var views: ContrastiveSeriesConfig.Views = .crops
+    @Option(help: "Contrastive: infonce (each series' two views pulled together) or mixup (MCL: a mixture of two series must recognise both; one process).")
+    var contrastiveLoss: ContrastiveSeriesConfig.Loss = .infoNCE
     @Option(help: "Contrastive: InfoNCE temperature (> 0).") var temperature = SeriesSettings().temperature
     @Option(help: "Contrastive: σ of the Gaussian noise added to each view's standardised values.") var jitter = SeriesSettings().jitter
     @Option(help: "Contrastive: σ of the per-view, per-channel factor N(1, σ²) values are multiplied by.") var scaling = SeriesSettings().scaling
@@ -105,6 +108,9 @@ struct SeriesPretrainOptions: ParsableArguments {
         if views == .subseries && temporalWeight > 0 {
             throw ValidationError("--views subseries cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops).")
         }
+        if contrastiveLoss == .mixup && temporalWeight > 0 {
+            throw ValidationError("--contrastive-loss mixup cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views).")
+        }
     }
 
     func apply(to settings: inout SeriesSettings) {
@@ -117,6 +123,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         settings.temporalWeight = temporalWeight
         settings.cropFraction = cropFraction
         settings.views = views
+        settings.contrastiveLoss = contrastiveLoss
         settings.temperature = temperature
         (settings.jitter, settings.scaling, settings.maskRate) = (jitter, scaling, maskRate)
         settings.earlyStoppingSeries = earlyStoppingSeries

@@ -322,6 +322,13 @@ final class DistributedTests: XCTestCase {
                                         "-o", path("s.safetensors"), "--quiet"])
         XCTAssertNotEqual(supervised.status, 0)
         XCTAssertTrue(supervised.standardError.contains("supervised pretraining does not run on several MPI ranks"), supervised.standardError)
+        for (flags, term) in [(["--contrastive-loss", "mixup"], "mixup on 2 ranks"), (["--temporal-weight", "1", "--hierarchical"], "hierarchical")] {
+            let contrastive = try runMPI(2, ["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target", "--objective", "contrastive"]
+                                         + flags + ["-o", path("c.safetensors"), "--quiet"])
+            XCTAssertNotEqual(contrastive.status, 0)
+            XCTAssertTrue(contrastive.standardError.contains(term) && contrastive.standardError.contains("one process"), contrastive.standardError)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("c.safetensors")))
+        }
     }
 
     /// Copies started by another launcher cannot talk to each other: each would run the

@@ -342,6 +342,10 @@ final class SeriesCommandTests: XCTestCase {
                                     "--views", "subseries", "--temporal-weight", "1", "-o", path("e.safetensors")])
         XCTAssertNotEqual(views.status, 0)
         XCTAssertTrue(views.standardError.contains("--views subseries cannot be combined with --temporal-weight"), views.standardError)
+        let mixup = try runPretext(["series", "compare", "datasets/coffee_train.csv", "--test", "datasets/coffee_test.csv", "--target", "target",
+                                    "--contrastive-loss", "mixup", "--temporal-weight", "0.5", "-o", path("mixup-report")])
+        XCTAssertNotEqual(mixup.status, 0)
+        XCTAssertTrue(mixup.standardError.contains("--contrastive-loss mixup cannot be combined with --temporal-weight"), mixup.standardError)
         let unknownViews = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
                                            "--views", "triplets", "-o", path("e.safetensors")])
         XCTAssertNotEqual(unknownViews.status, 0)

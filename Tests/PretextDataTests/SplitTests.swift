@@ -135,6 +135,29 @@ final class SplitTests: XCTestCase {
         XCTAssertNotEqual(streamA.next(), streamB.next())
     }
 
+    /// Gamma and Beta draws have their distributions' means and variances (shape above and
+    /// below 1, where the boost applies; Beta(0.2, 0.2), MCL's mixing weights, is U-shaped).
+    func testGammaAndBetaDrawsHaveTheirMoments() {
+        var generator = SeededGenerator(seed: 4)
+        let n = 40_000
+        for shape in [0.2, 1.0, 3.5] {
+            let draws = (0..<n).map { _ in generator.nextGamma(shape: shape) }
+            let mean = draws.reduce(0, +) / Double(n)
+            let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)
+            XCTAssertEqual(mean, shape, accuracy: 0.05 * shape + 0.01, "Gamma(\(shape)) mean")
+            XCTAssertEqual(variance, shape, accuracy: 0.1 * shape + 0.02, "Gamma(\(shape)) variance")
+            XCTAssertTrue(draws.allSatisfy { $0 >= 0 && $0.isFinite })
+        }
+        let (a, b) = (0.2, 0.2)
+        let betas = (0..<n).map { _ in generator.nextBeta(a, b) }
+        let mean = betas.reduce(0, +) / Double(n)
+        let variance = betas.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)
+        XCTAssertEqual(mean, 0.5, accuracy: 0.01)
+        XCTAssertEqual(variance, a * b / ((a + b) * (a + b) * (a + b + 1)), accuracy: 0.01)   // 0.179
+        XCTAssertTrue(betas.allSatisfy { $0 >= 0 && $0 <= 1 })
+        XCTAssertGreaterThan(betas.filter { $0 < 0.1 || $0 > 0.9 }.count, n / 2, "U-shaped")
+    }
+
     /// `RowsExcept` lists exactly the rows a filtered array lists, by position and in
     /// parts (a rank's shard), with the excluded rows at the ends and side by side.
     func testRowsExceptMatchesTheFilteredRows() {

@@ -101,6 +101,28 @@ final class LossGradientTests: XCTestCase {
         }
     }
 
+    /// MCL's loss: its gradient with respect to components and mixtures alike, and a lower
+    /// loss when each mixture's embedding lies between its own two components.
+    func testMixupContrast() {
+        var generator = SeededGenerator(seed: 9)
+        let z = checker.random(9, 5, &generator)   // B = 3: z¹, z², zᵐ
+        let weights: [Float] = [0.9, 0.2, 0.5]
+        for temperature: Float in [1.0, 0.5] {
+            let result = MixupContrast.compute(stacked: z, weights: weights, temperature: temperature)
+            checker.check("MixupContrast τ=\(temperature)", at: z, analytic: result.gradient) {
+                MixupContrast.compute(stacked: $0, weights: weights, temperature: temperature).value
+            }
+        }
+        var mixed = z
+        for row in 0..<3 {
+            for column in 0..<5 {
+                mixed[6 + row, column] = weights[row] * z[row, column] + (1 - weights[row]) * z[3 + row, column]
+            }
+        }
+        XCTAssertLessThan(MixupContrast.compute(stacked: mixed, weights: weights, temperature: 0.5).value,
+                          MixupContrast.compute(stacked: z, weights: weights, temperature: 0.5).value)
+    }
+
     /// The parts of a batch (as ranks hold them) give, summed, the loss and gradients of
     /// the whole batch: `InfoNCE.rows` per part, the positives' contributions added, then
     /// back through the positives' normalisation — equal to `compute(stacked:)`, whose

@@ -101,6 +101,10 @@ final class SeriesSettingsTests: XCTestCase {
         XCTAssertEqual(settings.contrastive.views, .subseries)
         settings.temporalWeight = 1
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--views"), "\($0)") }
+        settings.views = .crops
+        settings.contrastiveLoss = .mixup
+        XCTAssertEqual(settings.contrastive.loss, .mixup)
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--contrastive-loss"), "\($0)") }
 
         // Series classifiers without validation train --fine-tune-steps optimizer steps.
         settings = SeriesSettings()

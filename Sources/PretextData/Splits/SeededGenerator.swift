@@ -67,6 +67,32 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 
+    /// Gamma(shape, 1) draw: Marsaglia and Tsang (2000) for shape ≥ 1, and for shape < 1
+    /// their boost, Gamma(shape + 1) · U^(1/shape).
+    public mutating func nextGamma(shape: Double) -> Double {
+        precondition(shape > 0 && shape.isFinite, "Gamma shape must be positive")
+        if shape < 1 { return nextGamma(shape: shape + 1) * _pow(max(nextUniform(), 0x1p-60), 1 / shape) }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat {
+                x = nextNormal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = max(nextUniform(), 0x1p-60)
+            if u < 1 - 0.0331 * x * x * x * x || _log(u) < 0.5 * x * x + d * (1 - v + _log(v)) { return d * v }
+        }
+    }
+
+    /// Beta(a, b) draw: X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b) (when both underflow
+    /// to 0, as tiny shapes can, 1 with probability a / (a + b), else 0).
+    public mutating func nextBeta(_ a: Double, _ b: Double) -> Double {
+        let x = nextGamma(shape: a), y = nextGamma(shape: b)
+        if x + y > 0 { return x / (x + y) }
+        return nextUniform() < a / (a + b) ? 1 : 0
+    }
+
     /// Fisher–Yates shuffle.
     public mutating func shuffle<Element>(_ array: inout [Element]) {
         guard array.count > 1 else { return }
@@ -83,6 +109,7 @@ import Darwin
 #endif
 @inline(__always) private func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 
 extension SeededGenerator: Codable {
     /// The four state words: a decoded generator continues the same sequence.

@@ -52,6 +52,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: how the two views are cut, two crops or a crop and a
     /// stretch of it (`ContrastiveSeriesConfig.views`). Default `.crops`.
     public var views: ContrastiveSeriesConfig.Views = .crops
+    /// Contrastive pretraining: InfoNCE between two views or MCL's mixtures
+    /// (`ContrastiveSeriesConfig.loss`). Default `.infoNCE`.
+    public var contrastiveLoss: ContrastiveSeriesConfig.Loss = .infoNCE
     /// Contrastive pretraining: the weight of TS2Vec's temporal term
     /// (`ContrastiveSeriesConfig.temporalWeight`). Default 0: instance contrast only.
     public var temporalWeight: Float = 0
@@ -116,6 +119,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         if views == .subseries && temporalWeight > 0 {
             throw DataError.invalidOption(name: "--views", value: "subseries", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops)")
         }
+        if contrastiveLoss == .mixup && temporalWeight > 0 {
+            throw DataError.invalidOption(name: "--contrastive-loss", value: "mixup", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views)")
+        }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
         }
@@ -148,6 +154,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
         config.views = views
+        config.loss = contrastiveLoss
         config.temperature = temperature
         (config.jitter, config.scaling, config.maskRate) = (jitter, scaling, maskRate)
         config.earlyStoppingSeries = earlyStoppingSeries

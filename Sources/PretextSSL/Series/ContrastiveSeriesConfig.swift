@@ -20,7 +20,22 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case subseries
     }
 
+    /// What the views are contrasted by.
+    public enum Loss: String, Codable, Sendable, CaseIterable {
+        /// InfoNCE between the two views of each series (SimCLR, SCARF). Default.
+        case infoNCE = "infonce"
+        /// MCL (Wickstrøm et al. 2022, `MixupContrast`): view 1 of each series mixed with
+        /// view 2 of the next series of the batch, xᵐ = λ x¹ + (1 − λ) x² with
+        /// λ ~ Beta(α, α) per mixture; the mixture must pick out both components among
+        /// every view in the batch, in proportion λ : 1 − λ.
+        case mixup
+    }
+
     public var encoder = SeriesEncoderConfig()
+    /// The contrastive loss (`Loss`). Default `.infoNCE`.
+    public var loss: Loss = .infoNCE
+    /// MCL's α: mixing weights λ ~ Beta(α, α). Default 0.2, the paper's.
+    public var mixupAlpha = 0.2
     /// How the two views are cut (`Views`). Default `.crops`.
     public var views: Views = .crops
     /// How crops are scaled: `.global` (default; the pool's per-channel statistics, as the
@@ -116,6 +131,13 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         if hierarchical && temporalWeight == 0 {
             throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true", expected: "a temporal weight λ > 0 (the hierarchical term is weighted by λ)")
         }
+        guard mixupAlpha.isFinite && mixupAlpha > 0 else {
+            throw TrainingError.invalidHyperparameter(name: "mixupAlpha", value: "\(mixupAlpha)", expected: "> 0")
+        }
+        if loss == .mixup && temporalWeight > 0 {
+            throw TrainingError.invalidHyperparameter(name: "loss", value: "mixup with temporal weight \(temporalWeight)",
+                                                      expected: "infonce (the temporal term contrasts a series' two views) or a temporal weight of 0")
+        }
         if views == .subseries && temporalWeight > 0 {
             throw TrainingError.invalidHyperparameter(name: "views", value: "subseries with temporal weight \(temporalWeight)",
                                                       expected: "crops (the temporal term contrasts two equal, overlapping crops) or a temporal weight of 0")
@@ -140,7 +162,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case encoder, views, normalization, jitter, scaling, optimizer, training, seed, temperature
+        case encoder, loss, views, normalization, jitter, scaling, optimizer, training, seed, temperature
+        case mixupAlpha = "mixup_alpha"
         case cropLength = "crop_length"
         case cropFraction = "crop_fraction"
         case maskRate = "mask_rate"
@@ -152,8 +175,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case steps
     }
 
-    /// Decodes every setting; `views` is absent from files written before subseries views
-    /// (`.crops` then); `temporal_weight` and `hierarchical` are absent from files
+    /// Decodes every setting; `loss`, `mixup_alpha` and `views` are absent from files
+    /// written before MCL and subseries views (InfoNCE on two crops then); `temporal_weight` and `hierarchical` are absent from files
     /// written before those terms existed (0 and false then, which is what those encoders
     /// were trained with),
     /// `crop_fraction` (0.5 then), `early_stopping_series` and `steps` from files written
@@ -161,6 +184,8 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         encoder = try container.decode(SeriesEncoderConfig.self, forKey: .encoder)
+        loss = try container.decodeIfPresent(Loss.self, forKey: .loss) ?? .infoNCE
+        mixupAlpha = try container.decodeIfPresent(Double.self, forKey: .mixupAlpha) ?? 0.2
         views = try container.decodeIfPresent(Views.self, forKey: .views) ?? .crops
         normalization = try container.decode(SeriesNormalization.self, forKey: .normalization)
         cropLength = try container.decodeIfPresent(Int.self, forKey: .cropLength)

@@ -15,7 +15,9 @@ import PretextNN
 /// least `earlyStoppingSeries`, default 100) over views drawn once; with fewer, a fixed
 /// number of optimizer steps (`steps`, default 200, as TS2Vec).
 ///
-/// With `views = .subseries` view 2 is instead a random stretch of view 1 (T-Loss's
+/// With `loss = .mixup` the loss is MCL's instead (`MixupContrast`: view 1 of each series
+/// mixed with view 2 of another must recognise both; one process). With
+/// `views = .subseries` view 2 is instead a random stretch of view 1 (T-Loss's
 /// subseries pairs, Franceschi et al. 2019; `ContrastiveSeriesConfig.Views`).
 ///
 /// That is instance-level contrast (SimCLR / TS-TCC's contextual term). With
@@ -52,6 +54,10 @@ public struct ContrastiveSeriesPretrainer {
             throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true on \(communicator.size) ranks",
                                                       expected: "one process (its instance term compares every series of a batch at each time step)")
         }
+        if config.loss == .mixup && communicator.size > 1 {
+            throw TrainingError.invalidHyperparameter(name: "loss", value: "mixup on \(communicator.size) ranks",
+                                                      expected: "one process (each mixture's candidates are every view of the batch)")
+        }
         let usable = collection.series.indices.filter { collection.series[$0].length >= 2 }
         guard usable.count >= 2 else {
             throw SeriesError.noSeries(path: collection.source, reason: "contrastive pretraining needs at least 2 series of 2 or more steps")
@@ -80,6 +86,8 @@ public struct ContrastiveSeriesPretrainer {
         var augmentations = SeededGenerator(seed: seeds.next(), stream: "contrastive-views")
         var fixed = SeededGenerator(seed: seeds.next(), stream: "contrastive-validation-views")
         let validationViews = validation.isEmpty ? nil : drawViews(collection, validation, crop: crop, standardizer: standardizer, generator: &fixed)
+        let mixup = config.loss == .mixup, channels = collection.channels
+        let validationWeights = mixup && !validation.isEmpty ? mixingWeights(count: validation.count, generator: &fixed) : []
         if validation.isEmpty {
             let stepsPerEpoch = (train.count + training.batchSize - 1) / training.batchSize
             training.maximumEpochs = (config.steps + stepsPerEpoch - 1) / stepsPerEpoch   // not capped: steps decide here
@@ -95,6 +103,13 @@ public struct ContrastiveSeriesPretrainer {
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
                 let (x, starts) = drawViews(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
                 // This rank's part of both views (all of them on one rank).
+                if mixup {   // one process
+                    let weights = mixingWeights(count: members.count, generator: &augmentations)
+                    let z = head.forward(encoder.forward(Self.mixtures(x, weights: weights, channels: channels), mode: .training), mode: .training)   // (3B, P)
+                    let loss = MixupContrast.compute(stacked: z, weights: weights, temperature: temperature)
+                    encoder.accumulateGradients(head.backward(loss.gradient))
+                    return loss.value
+                }
                 let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
                 guard temporalWeight > 0 else {
                     let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
@@ -116,6 +131,10 @@ public struct ContrastiveSeriesPretrainer {
                 return loss.value + Double(temporalWeight) * term
             },
             validate: validationViews.map { held in {
+                if mixup {
+                    let z = head.predict(encoder.predict(Self.mixtures(held.views, weights: validationWeights, channels: channels)))
+                    return MixupContrast.compute(stacked: z, weights: validationWeights, temperature: temperature).value
+                }
                 let instance = InfoNCE.compute(stacked: head.predict(encoder.predict(held.views)), temperature: temperature).value
                 guard temporalWeight > 0, let steps = encoder.stepRepresentations(held.views) else { return instance }
                 var unused = Matrix(rows: steps.rows, columns: steps.columns)
