@@ -38,9 +38,11 @@ struct SeriesClassifyCommand: ParsableCommand {
           pretext series pretrain datasets/coffee_train.csv --wide --target target \\
               --objective contrastive -o coffee-encoder.safetensors
           pretext series classify datasets/coffee_train.csv --target target --method \\
-              encoder-ridge --encoder coffee-encoder.safetensors -o coffee-ridge.safetensors
+              encoder-ridge --encoder coffee-encoder.safetensors -o \\
+              coffee-ridge.safetensors
           pretext series classify datasets/basic_motions_train.csv --series-id \\
-              series_id --time t --target target --method minirocket -o motions.safetensors
+              series_id --time t --target target --method minirocket -o \\
+              motions.safetensors
           pretext series classify datasets/japanese_vowels_train.csv --series-id \\
               series_id --time t --target target --labels 10% --method auto -o \\
               vowels.safetensors

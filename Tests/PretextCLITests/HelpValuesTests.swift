@@ -50,6 +50,17 @@ final class HelpValuesTests: XCTestCase {
         XCTAssertGreaterThan(checked, 25, "the help texts' examples were not found")
     }
 
+    /// In an 80-column terminal (and in a pipe, where ArgumentParser assumes 80) the
+    /// examples read as in a wide one: a line the help re-wraps would break without a
+    /// backslash, and pasted into a shell it would run half a command.
+    func testExamplesStayWholeInEightyColumns() throws {
+        for command in HelpTests.commands {
+            let wide = try runPretext(command + ["--help"]).standardOutput
+            let narrow = try runPretext(command + ["--help"], environment: ["COLUMNS": "80"]).standardOutput
+            XCTAssertEqual(Self.examples(in: narrow), Self.examples(in: wide), "`\(command.joined(separator: " "))` examples wrap at 80 columns")
+        }
+    }
+
     func testEveryValueAHelpTextListsParses() throws {
         var checked: Set<String> = []
         for (command, minimal) in Self.minimal {
