@@ -4,8 +4,9 @@
 The test suite only parses them (HelpValuesTests): a command can parse and still fail on
 the bundled file it names — Coffee read without --wide was one. This runs each example
 in a scratch directory per help text that links the repository's datasets/; an example
-may read a model an earlier example wrote (in its own help, else the latest one of an
-earlier help's, copied in). Examples that name files nobody ships
+may read a model an earlier example wrote (in its own help, else the first earlier help's
+that wrote one of that name, copied in: `predict model.safetensors` reads the tabular
+model the top-level help's `fit` wrote, not the series classifier of the same name). Examples that name files nobody ships
 (sales.csv, history.csv, table.csv, …) are listed as skipped, not run; `mpirun` examples
 run on one process. Exit status 1 if any example that ran failed.
 
@@ -74,7 +75,7 @@ def main():
             written = {w for i, w in enumerate(words) if i > 0 and words[i - 1] in ("-o", "--output")}
             for name in inputs:
                 here = os.path.join(scratch, name)
-                source = next((os.path.join(d, name) for d in reversed(earlier) if os.path.exists(os.path.join(d, name))), None)
+                source = next((os.path.join(d, name) for d in earlier if os.path.exists(os.path.join(d, name))), None)
                 if name not in written and not os.path.exists(here) and source:
                     shutil.copy(source, here)
             missing = [w for w in inputs if w not in written and not os.path.exists(os.path.join(scratch, w))]
