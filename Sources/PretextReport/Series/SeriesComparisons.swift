@@ -77,7 +77,9 @@ public struct ForecastComparison {
         let season = try Self.season(collection, config: config)
         var cells: [SeriesReport.Cell] = []
         let total = config.seeds * config.histories.count * config.methods.count
-        let clock = Stopwatch()
+        func historyLabel(_ history: Int?) -> String { history.map { "last \($0) steps of history" } ?? "all history" }
+        let plan = (0..<config.seeds).flatMap { _ in config.histories.flatMap { history in config.methods.map { (method: $0, point: historyLabel(history)) } } }
+        var remaining = RemainingTime()
         var done = 0
         var deterministic: [String: [String: Double]] = [:]
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
@@ -96,13 +98,14 @@ public struct ForecastComparison {
                 return fitted
             }
             for history in config.histories {
-                let label = history.map { "last \($0) steps of history" } ?? "all history"
+                let label = historyLabel(history)
                 let backtest = Backtest(horizon: config.horizon, folds: config.folds, season: season, historyLimit: history)
                 let size = history ?? (collection.series.map(\.length).max() ?? 0) - config.horizon
                 for method in config.methods {
                     if let cell = cache.cached(seed: seed, point: label, method: method) {
                         cells.append(cell)
                         done += 1
+                        remaining.record(method: method, point: label, seconds: 0)
                         log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", cell.metrics["MASE"] ?? .nan)) (kept from an earlier run)")
                         continue
                     }
@@ -121,8 +124,8 @@ public struct ForecastComparison {
                     try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
                     done += 1
-                    let eta = clock.seconds / Double(done) * Double(total - done)
-                    log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", metrics["MASE"] ?? .nan)) (ETA \(ProgressReporter.clock(eta)))")
+                    remaining.record(method: method, point: label, seconds: cell.seconds)
+                    log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", metrics["MASE"] ?? .nan)) (\(remaining.describe(plan[done...])))")
                 }
             }
         }
@@ -272,7 +275,8 @@ public struct SeriesClassificationComparison {
         nextStep.window.lookback = min(nextStep.window.lookback, max(2, length * 2 / 3))
         var cells: [SeriesReport.Cell] = []
         let total = config.seeds * config.budgets.count * config.methods.count
-        let clock = Stopwatch()
+        let plan = (0..<config.seeds).flatMap { _ in config.budgets.flatMap { budget in config.methods.map { (method: $0, point: budget.description) } } }
+        var remaining = RemainingTime()
         var sizes: [String: Int] = [:]
         var contrastive = config.contrastive
         contrastive.encoder = config.encoder
@@ -303,6 +307,7 @@ public struct SeriesClassificationComparison {
                 for method in config.methods {
                     if let cell = cache.cached(seed: seed, point: point, method: method) {
                         cells.append(cell)
+                        remaining.record(method: method, point: budget.description, seconds: 0)
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", cell.metrics["accuracy"] ?? .nan)) (kept from an earlier run)")
                         continue
                     }
@@ -352,8 +357,8 @@ public struct SeriesClassificationComparison {
                     let cell = SeriesReport.Cell(method: method, point: point, size: rows.count, seed: seed, metrics: metrics, seconds: stopwatch.seconds)
                     try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
-                    let eta = clock.seconds / Double(cells.count) * Double(total - cells.count)
-                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (ETA \(ProgressReporter.clock(eta)))")
+                    remaining.record(method: method, point: budget.description, seconds: cell.seconds)
+                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (\(remaining.describe(plan[cells.count...])))")
                 }
             }
         }
