@@ -102,7 +102,6 @@ public struct ContrastiveSeriesPretrainer {
                 var members = batch.map { train[$0] }
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
                 let (x, starts) = drawViews(collection, members, crop: crop, standardizer: standardizer, generator: &augmentations)   // (2B, c·2C)
-                // This rank's part of both views (all of them on one rank).
                 if mixup {   // one process
                     let weights = mixingWeights(count: members.count, generator: &augmentations)
                     let z = head.forward(encoder.forward(Self.mixtures(x, weights: weights, channels: channels), mode: .training), mode: .training)   // (3B, P)
@@ -110,6 +109,7 @@ public struct ContrastiveSeriesPretrainer {
                     encoder.accumulateGradients(head.backward(loss.gradient))
                     return loss.value
                 }
+                // This rank's part of both views (all of them on one rank).
                 let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
                 guard temporalWeight > 0 else {
                     let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
