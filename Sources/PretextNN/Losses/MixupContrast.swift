@@ -1,4 +1,4 @@
-import Foundation
+import CPretextKernels
 
 /// The mixing-up contrastive loss (MCL; Wickstrøm, Kampffmeyer, Mikalsen, Jenssen 2022):
 /// a mixture of two series must recognise its two components, in proportion to how much
@@ -32,24 +32,19 @@ public enum MixupContrast {
         let inverseTemperature = 1 / temperature
         var total = 0.0
         var g = [Float](repeating: 0, count: batch * candidates)                  // (B, 2B), (1/τ)·∂L/∂S
-        for row in 0..<batch {
-            let base = row * candidates
-            var largest = -Float.infinity
-            for k in 0..<candidates { largest = max(largest, similarity.values[base + k] * inverseTemperature) }
-            var partition = 0.0
-            for k in 0..<candidates {
-                let e = Foundation.exp(Double(similarity.values[base + k] * inverseTemperature - largest))
-                g[base + k] = Float(e)
-                partition += e
+        similarity.values.withUnsafeBufferPointer { sim in
+            g.withUnsafeMutableBufferPointer { g in
+                for row in 0..<batch {
+                    let base = row * candidates, weight = weights[row]
+                    // softmax(S_i·) into G's row and log Σ_k exp(S_ik) back (as `InfoNCE`).
+                    let logPartition = pretext_softmax_row(sim.baseAddress! + base, g.baseAddress! + base, candidates, inverseTemperature)
+                    total += logPartition - Double(weight * sim[base + row] * inverseTemperature)
+                        - Double((1 - weight) * sim[base + batch + row] * inverseTemperature)
+                    g[base + row] -= weight
+                    g[base + batch + row] -= 1 - weight
+                    pretext_scale(g.baseAddress! + base, candidates, inverseTemperature / Float(batch))
+                }
             }
-            let weight = weights[row]
-            total += Foundation.log(partition) + Double(largest)
-                - Double(weight * similarity.values[base + row] * inverseTemperature)
-                - Double((1 - weight) * similarity.values[base + batch + row] * inverseTemperature)
-            for k in 0..<candidates { g[base + k] = Float(Double(g[base + k]) / partition) }
-            g[base + row] -= weight
-            g[base + batch + row] -= 1 - weight
-            for k in 0..<candidates { g[base + k] *= inverseTemperature / Float(batch) }
         }
         // ∂L/∂ĉ = Gᵀ ẑᵐ (rows 0..<2B), ∂L/∂ẑᵐ = G ĉ (rows 2B..<3B); both products write every value (β = 0).
         let hatGradient = Matrix(rows: 3 * batch, columns: width) { out in       // (3B, D)
