@@ -176,19 +176,25 @@ public struct SeriesAutoClassifier {
         var scores: [SeriesAutoChoice.Score] = []
         // Progress: cross-validation is most of the work (candidates × folds fits; minutes
         // on 28 series of 286 steps), so a line at most every `progressInterval` seconds.
+        // The time left counts each fit at its own candidate's pace (`RemainingTime`): the
+        // candidates run one after another, MiniRocket's cheap fits first, so the mean of
+        // the fits done would promise far too little.
         let stopwatch = Stopwatch()
-        let totalFits = config.candidates.count * splits.count
+        let plan = config.candidates.flatMap { repeatElement((method: $0.rawValue, point: ""), count: splits.count) }
+        var remaining = RemainingTime()
         var fitsDone = 0, lastReport = 0.0
         for candidate in config.candidates {
             var accuracy = 0.0, logLoss = 0.0
             for fold in splits {
+                let fitClock = Stopwatch()
                 let (model, _) = try fit(candidate, rows: fold.train)
+                remaining.record(method: candidate.rawValue, point: "", seconds: fitClock.seconds)
                 fitsDone += 1
                 let elapsed = stopwatch.seconds
-                if elapsed - lastReport >= progressInterval && fitsDone < totalFits {
+                if elapsed - lastReport >= progressInterval && fitsDone < plan.count {
                     lastReport = elapsed
-                    let remaining = elapsed / Double(fitsDone) * Double(totalFits - fitsDone)
-                    log("auto: cross-validation fit \(fitsDone)/\(totalFits) (\(candidate.rawValue)), elapsed \(ProgressReporter.clock(elapsed)), about \(ProgressReporter.clock(remaining)) to go")
+                    log("auto: cross-validation fit \(fitsDone)/\(plan.count) (\(candidate.rawValue)), elapsed \(ProgressReporter.clock(elapsed)), "
+                        + Self.timeLeft(remaining, plan[fitsDone...], current: candidate.rawValue))
                 }
                 let predictions = try model.predictions(table).predictions
                 let probabilities = predictions.probabilities!
@@ -212,5 +218,17 @@ public struct SeriesAutoClassifier {
         return SeriesAutoChoice(chosen: best.candidate, model: model, scores: scores,
                                 validation: "repeated stratified \(folds.folds)-fold cross-validation (\(folds.repeats) repeats) on \(labeled.train.count) labeled series",
                                 saveModel: save)
+    }
+
+    /// The progress line's estimate for the `left` fits (in order; `point` unused) while
+    /// `current` runs: the whole rest when every candidate among them has run a fit,
+    /// else what `current` has left and how many candidates after it have no pace yet.
+    static func timeLeft(_ remaining: RemainingTime, _ left: ArraySlice<(method: String, point: String)>, current: String) -> String {
+        if let seconds = remaining.estimate(left) { return "about \(ProgressReporter.clock(seconds)) to go" }
+        let own = left.filter { $0.method == current }
+        var later: [String] = []
+        for fit in left where fit.method != current && !later.contains(fit.method) { later.append(fit.method) }
+        let ownPart = own.isEmpty ? "" : "\(current) about \(ProgressReporter.clock(remaining.estimate(own) ?? 0)) more, then "
+        return ownPart + "\(later.count) candidate\(later.count == 1 ? "" : "s") not yet timed (\(later.joined(separator: ", ")))"
     }
 }

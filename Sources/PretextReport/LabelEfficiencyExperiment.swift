@@ -240,11 +240,20 @@ public struct LabelEfficiencyExperiment {
         let cache = try CellCache<Cell>(directory: configuration.cacheDirectory, data: [table.contentFingerprint],
                                         settings: configuration.cacheSettings)
         var cells: [Cell] = []
-        let total = (0..<configuration.seeds).reduce(0) { sum, seed in
-            sum + configuration.methods.filter { owner(seed: seed, method: $0) == communicator.rank }.count * configuration.budgets.count
+        // This rank's cells in the order they run. The ETA counts each cell still to
+        // compute (cells kept from an earlier run cost nothing) at its own method's and
+        // budget's pace (`RemainingTime`): every seed starts with cheap baselines, and the
+        // first budget of an encoder's methods also pretrains it.
+        let plan = (0..<configuration.seeds).flatMap { seed in
+            configuration.budgets.flatMap { budget in
+                configuration.methods.filter { owner(seed: seed, method: $0) == communicator.rank }
+                    .map { (seed: seed, method: $0.rawValue, point: budget.description) }
+            }
         }
-        let clock = Stopwatch()
-        var computed = 0
+        let total = plan.count
+        let toCompute = plan.filter { cache.cached(seed: $0.seed, point: $0.point, method: $0.method) == nil }
+            .map { (method: $0.method, point: $0.point) }
+        var remaining = RemainingTime(), computed = 0
         for seed in 0..<configuration.seeds {
             var splitConfig = configuration.split
             splitConfig.seed = UInt64(seed)
@@ -265,6 +274,7 @@ public struct LabelEfficiencyExperiment {
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", cached.scores.primary)) (kept from an earlier run)")
                         continue
                     }
+                    let cellClock = Stopwatch()     // the cell with the pretraining it triggers, for the ETA
                     var pretraining = configuration.scarf
                     pretraining.seed = UInt64(seed)
                     if method == .scratch, untrained == nil {
@@ -306,10 +316,9 @@ public struct LabelEfficiencyExperiment {
                     }
                     try cache.store(cell, seed: seed, point: budget.description, method: method.rawValue)
                     cells.append(cell)
+                    remaining.record(method: method.rawValue, point: budget.description, seconds: cellClock.seconds)
                     computed += 1
-                    let remaining = total - cells.count
-                    let eta = clock.seconds / Double(computed) * Double(remaining)
-                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", scores.primary)) (ETA \(ProgressReporter.clock(eta)))")
+                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(method.title): \(String(format: "%.4f", scores.primary)) (\(remaining.describe(toCompute[computed...])))")
                 }
             }
         }

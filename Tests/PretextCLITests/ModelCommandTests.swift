@@ -204,9 +204,23 @@ final class BaselineCommandTests: XCTestCase {
         }
         XCTAssertTrue(first.standardOutput.contains("| XGBoost (tuned) |"), first.standardOutput)
         XCTAssertTrue(first.standardError.contains("cell 6/6"), first.standardError)
+        // The ETA counts each cell left at its own method's pace: none while a method left
+        // to run has not run yet.
+        func line(_ run: CLIResult, _ prefix: String) -> String {
+            run.standardError.split(separator: "\n").map(String.init).first { $0.hasPrefix(prefix) } ?? ""
+        }
+        XCTAssertTrue(line(first, "cell 1/6:").hasSuffix("(ETA unknown)"), first.standardError)
+        XCTAssertTrue(line(first, "cell 3/6:").contains("(ETA "), first.standardError)
+        XCTAssertFalse(line(first, "cell 3/6:").contains("unknown"), first.standardError)
         let second = try runPretext(arguments)
         XCTAssertEqual(second.status, 0)
         XCTAssertEqual(second.standardError.components(separatedBy: "kept from an earlier run").count - 1, 6)
+        // A third seed: the kept cells cost nothing and say nothing about the pace of the new ones.
+        let third = try runPretext(arguments.map { $0 == "2" ? "3" : $0 })
+        XCTAssertEqual(third.status, 0, third.standardError)
+        XCTAssertEqual(third.standardError.components(separatedBy: "kept from an earlier run").count - 1, 6, third.standardError)
+        XCTAssertTrue(line(third, "cell 7/9:").hasSuffix("(ETA unknown)"), third.standardError)
+        XCTAssertTrue(line(third, "cell 9/9:").hasSuffix("(ETA 0:00)"), third.standardError)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("report.json"))) as! [String: Any]
         XCTAssertEqual(json["primaryMetric"] as? String, "accuracy")
     }

@@ -78,13 +78,19 @@ public struct ForecastComparison {
         var cells: [SeriesReport.Cell] = []
         let total = config.seeds * config.histories.count * config.methods.count
         func historyLabel(_ history: Int?) -> String { history.map { "last \($0) steps of history" } ?? "all history" }
-        let plan = (0..<config.seeds).flatMap { _ in config.histories.flatMap { history in config.methods.map { (method: $0, point: historyLabel(history)) } } }
         var remaining = RemainingTime()
-        var done = 0
+        var done = 0, computed = 0
         var deterministic: [String: [String: Double]] = [:]
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
                                   data: [collection.contentFingerprint, config.pretrainingSeries?.contentFingerprint ?? "-"],
                                   settings: [config.forecast, config.nextStep, config.trees, [config.horizon, config.folds, season]])
+        // The cells still to compute, in order, for the ETA (kept cells cost nothing).
+        let toCompute = (0..<config.seeds).flatMap { seed in
+            config.histories.flatMap { history in
+                config.methods.filter { cache.cached(seed: seed, point: historyLabel(history), method: $0) == nil }
+                    .map { (method: $0, point: historyLabel(history)) }
+            }
+        }
         for seed in 0..<config.seeds {
             var pretrained: SeriesEncoder?
             func encoder() throws -> SeriesEncoder? {
@@ -105,7 +111,6 @@ public struct ForecastComparison {
                     if let cell = cache.cached(seed: seed, point: label, method: method) {
                         cells.append(cell)
                         done += 1
-                        remaining.record(method: method, point: label, seconds: 0)
                         log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", cell.metrics["MASE"] ?? .nan)) (kept from an earlier run)")
                         continue
                     }
@@ -124,8 +129,9 @@ public struct ForecastComparison {
                     try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
                     done += 1
+                    computed += 1
                     remaining.record(method: method, point: label, seconds: cell.seconds)
-                    log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", metrics["MASE"] ?? .nan)) (\(remaining.describe(plan[done...])))")
+                    log("cell \(done)/\(total): seed \(seed), \(label), \(Self.title(method)): MASE \(String(format: "%.3f", metrics["MASE"] ?? .nan)) (\(remaining.describe(toCompute[computed...])))")
                 }
             }
         }
@@ -275,14 +281,23 @@ public struct SeriesClassificationComparison {
         nextStep.window.lookback = min(nextStep.window.lookback, max(2, length * 2 / 3))
         var cells: [SeriesReport.Cell] = []
         let total = config.seeds * config.budgets.count * config.methods.count
-        let plan = (0..<config.seeds).flatMap { _ in config.budgets.flatMap { budget in config.methods.map { (method: $0, point: budget.description) } } }
-        var remaining = RemainingTime()
+        var remaining = RemainingTime(), computed = 0
         var sizes: [String: Int] = [:]
         var contrastive = config.contrastive
         contrastive.encoder = config.encoder
         let cache = try CellCache<SeriesReport.Cell>(directory: config.cacheDirectory,
                                   data: [train.contentFingerprint, test.contentFingerprint, config.unlabeled?.contentFingerprint ?? "-"],
                                   settings: [config.fineTune, config.encoder, nextStep, config.trees, config.minirocket, columns, contrastive])
+        func pointLabel(_ budget: LabelBudget, series: Int) -> String { "\(budget) labels (\(series) series)" }
+        // The cells still to compute, in order, for the ETA (kept cells cost nothing).
+        let toCompute = try (0..<config.seeds).flatMap { seed in
+            let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
+            return try config.budgets.flatMap { budget in
+                let key = pointLabel(budget, series: try sampler.rows(for: budget).count)
+                return config.methods.filter { cache.cached(seed: seed, point: key, method: $0) == nil }
+                    .map { (method: $0, point: budget.description) }
+            }
+        }
         for seed in 0..<config.seeds {
             let sampler = LabelBudgetSampler(rows: labeledRows, classes: classes, seed: UInt64(seed))
             var pretrained: [String: SeriesEncoder] = [:]   // by objective, once per seed
@@ -303,11 +318,10 @@ public struct SeriesClassificationComparison {
             for budget in config.budgets {
                 let rows = try sampler.rows(for: budget)
                 sizes[budget.description] = rows.count
-                let point = "\(budget) labels (\(rows.count) series)"
+                let point = pointLabel(budget, series: rows.count)
                 for method in config.methods {
                     if let cell = cache.cached(seed: seed, point: point, method: method) {
                         cells.append(cell)
-                        remaining.record(method: method, point: budget.description, seconds: 0)
                         log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", cell.metrics["accuracy"] ?? .nan)) (kept from an earlier run)")
                         continue
                     }
@@ -358,7 +372,8 @@ public struct SeriesClassificationComparison {
                     try cache.store(cell, seed: cell.seed, point: cell.point, method: cell.method)
                     cells.append(cell)
                     remaining.record(method: method, point: budget.description, seconds: cell.seconds)
-                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (\(remaining.describe(plan[cells.count...])))")
+                    computed += 1
+                    log("cell \(cells.count)/\(total): seed \(seed), \(budget) labels, \(Self.title(method)): accuracy \(String(format: "%.4f", scores.accuracy ?? .nan)) (\(remaining.describe(toCompute[computed...])))")
                 }
             }
         }
