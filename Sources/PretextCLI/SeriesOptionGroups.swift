@@ -62,7 +62,7 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: weight of TS2Vec's temporal term (overlapping crops, each step told apart from the other steps; 0 = instance contrast only).")
     var temporalWeight: Float = 0
     @Option(help: "Contrastive: crop length as a share of the longest series (each view is one crop).") var cropFraction = 0.5
-    @Option(help: "Contrastive: how the two views are cut: crops (two independent crops) or subseries (a crop and a random stretch of it, as T-Loss).")
+    @Option(help: "Contrastive: how the two views are cut: crops (two independent crops), subseries (a crop and a random stretch of it, as T-Loss) or permuted (a crop and the same crop cut into up to 4 segments in a random order, TS-TCC's strong view).")
     var views: ContrastiveSeriesConfig.Views = .crops
     @Option(help: "Contrastive: infonce (each series' two views pulled together) or mixup (MCL: a mixture of two series must recognise both; one process).")
     var contrastiveLoss: ContrastiveSeriesConfig.Loss = .infoNCE
@@ -72,6 +72,9 @@ struct SeriesPretrainOptions: ParsableArguments {
     @Option(help: "Contrastive: share of time steps hidden in each view (0 ≤ rate < 1).") var maskRate = SeriesSettings().maskRate
     @Option(help: "Contrastive: early stopping on held-out series from this many series on; fewer train --pretrain-steps.")
     var earlyStoppingSeries = SeriesSettings().earlyStoppingSeries
+    @Option(help: "Contrastive: weight of TS-TCC's temporal prediction (each view's step representation predicts the other's --prediction-horizon steps ahead among the other series'; one process; 0 = off).")
+    var predictionWeight: Float = 0
+    @Option(help: "Contrastive: steps ahead the temporal prediction predicts.") var predictionHorizon = SeriesSettings().predictionHorizon
     @Flag(help: "Contrastive: the --temporal-weight term is TS2Vec's hierarchical contrast (instance and temporal contrast at every time scale, max-pooled by 2 between scales; one process).")
     var hierarchical = false
 
@@ -128,6 +131,7 @@ struct SeriesPretrainOptions: ParsableArguments {
         (settings.jitter, settings.scaling, settings.maskRate) = (jitter, scaling, maskRate)
         settings.earlyStoppingSeries = earlyStoppingSeries
         settings.hierarchical = hierarchical
+        (settings.predictionWeight, settings.predictionHorizon) = (predictionWeight, predictionHorizon)
     }
 }
 

@@ -322,7 +322,8 @@ final class DistributedTests: XCTestCase {
                                         "-o", path("s.safetensors"), "--quiet"])
         XCTAssertNotEqual(supervised.status, 0)
         XCTAssertTrue(supervised.standardError.contains("supervised pretraining does not run on several MPI ranks"), supervised.standardError)
-        for (flags, term) in [(["--contrastive-loss", "mixup"], "mixup on 2 ranks"), (["--temporal-weight", "1", "--hierarchical"], "hierarchical")] {
+        for (flags, term) in [(["--contrastive-loss", "mixup"], "mixup on 2 ranks"), (["--temporal-weight", "1", "--hierarchical"], "hierarchical"),
+                              (["--prediction-weight", "1"], "predictionWeight")] {
             let contrastive = try runMPI(2, ["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target", "--objective", "contrastive"]
                                          + flags + ["-o", path("c.safetensors"), "--quiet"])
             XCTAssertNotEqual(contrastive.status, 0)

@@ -49,8 +49,9 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: crop length as a share of the longest series
     /// (`ContrastiveSeriesConfig.cropFraction`). Default 0.5.
     public var cropFraction = 0.5
-    /// Contrastive pretraining: how the two views are cut, two crops or a crop and a
-    /// stretch of it (`ContrastiveSeriesConfig.views`). Default `.crops`.
+    /// Contrastive pretraining: how the two views are cut — two crops, a crop and a
+    /// stretch of it, or a crop and its segments permuted (`ContrastiveSeriesConfig.views`).
+    /// Default `.crops`.
     public var views: ContrastiveSeriesConfig.Views = .crops
     /// Contrastive pretraining: InfoNCE between two views or MCL's mixtures
     /// (`ContrastiveSeriesConfig.loss`). Default `.infoNCE`.
@@ -61,6 +62,11 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
     /// Contrastive pretraining: the λ term is TS2Vec's hierarchical contrast
     /// (`ContrastiveSeriesConfig.hierarchical`). Default false.
     public var hierarchical = false
+    /// Contrastive pretraining: the weight of TS-TCC's temporal prediction and its steps
+    /// ahead (`ContrastiveSeriesConfig.predictionWeight`, `.predictionHorizon`). Defaults
+    /// 0 (off) and 4.
+    public var predictionWeight: Float = 0
+    public var predictionHorizon = ContrastiveSeriesConfig().predictionHorizon
     /// Fine-tuning (and training from scratch): maximum epochs (nil: the model's own —
     /// 200 for forecasters, 1,000 for classifiers, whose fits without validation train
     /// `fineTuneSteps` steps), patience and learning rate.
@@ -122,6 +128,23 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         if contrastiveLoss == .mixup && temporalWeight > 0 {
             throw DataError.invalidOption(name: "--contrastive-loss", value: "mixup", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views)")
         }
+        if views == .permuted && temporalWeight > 0 {
+            throw DataError.invalidOption(name: "--views", value: "permuted", reason: "cannot be combined with --temporal-weight above 0 (the temporal term matches time stamps, which a permuted view no longer keeps)")
+        }
+        guard predictionWeight.isFinite && predictionWeight >= 0 else {
+            throw DataError.invalidOption(name: "--prediction-weight", value: "\(predictionWeight)", reason: "must be 0 or more")
+        }
+        guard predictionHorizon >= 1 else {
+            throw DataError.invalidOption(name: "--prediction-horizon", value: "\(predictionHorizon)", reason: "must be at least 1")
+        }
+        if predictionWeight > 0 && (contrastiveLoss == .mixup || views == .subseries) {
+            throw DataError.invalidOption(name: "--prediction-weight", value: "\(predictionWeight)",
+                                          reason: "cannot be combined with \(contrastiveLoss == .mixup ? "--contrastive-loss mixup" : "--views subseries") (the prediction reads a series' two views at the same time stamps)")
+        }
+        if encoderKind != .tcn && (temporalWeight > 0 || predictionWeight > 0) {
+            throw DataError.invalidOption(name: temporalWeight > 0 ? "--temporal-weight" : "--prediction-weight", value: "\(temporalWeight > 0 ? temporalWeight : predictionWeight)",
+                                          reason: "needs --encoder-kind tcn (only it has a representation per time step)")
+        }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
         }
@@ -151,6 +174,7 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         config.encoder = encoder
         config.temporalWeight = temporalWeight
         config.hierarchical = hierarchical
+        (config.predictionWeight, config.predictionHorizon) = (predictionWeight, predictionHorizon)
         config.steps = pretrainSteps
         config.cropFraction = cropFraction
         config.views = views

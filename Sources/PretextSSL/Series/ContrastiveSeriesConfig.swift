@@ -18,6 +18,12 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         /// short series is. A part of a series must map close to the whole it came from,
         /// so the representation keeps what holds throughout a series.
         case subseries
+        /// TS-TCC's weak and strong views (Eldele et al. 2021): view 2 is view 1's crop
+        /// cut into m segments, m uniform in 1…`permutationSegments` − 1 (cut points
+        /// uniform, as TS-TCC's `permutation`), in a random order; then both are
+        /// augmented as usual. In a series padded at the start only its observed steps
+        /// are cut. Row positions stay the time stamps of view 1's crop.
+        case permuted
     }
 
     /// What the views are contrasted by.
@@ -38,6 +44,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     public var mixupAlpha = 0.2
     /// How the two views are cut (`Views`). Default `.crops`.
     public var views: Views = .crops
+    /// With `.permuted` views: segments are drawn from 1 up to this − 1. Default 5,
+    /// TS-TCC's `max_seg` for its HAR data.
+    public var permutationSegments = 5
     /// How crops are scaled: `.global` (default; the pool's per-channel statistics, as the
     /// classifiers that fine-tune the encoder read series) or `.perSeries`.
     public var normalization: SeriesNormalization = .global
@@ -77,6 +86,15 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
     /// instead of temporal contrast at the finest scale alone. One process only (its
     /// instance term compares every series of a batch at each step). Default false.
     public var hierarchical = false
+    /// Weight λ of TS-TCC's temporal contrasting (`TemporalPrediction`, Eldele et al.
+    /// 2021): from each view's step representation at a time stamp both views cover, a
+    /// linear predictor per step ahead must pick out the other view's representation
+    /// 1…`predictionHorizon` stamps later among the other series'. The two crops of a
+    /// series then overlap as with the temporal term. Loss = instance InfoNCE + λ ·
+    /// temporal prediction. One process only. Default 0 (off).
+    public var predictionWeight: Float = 0
+    /// Steps ahead K of the temporal prediction. Default 4.
+    public var predictionHorizon = 4
     /// Adam, learning rate 1e-3.
     public var optimizer = OptimizerConfig()
     /// Batch 128 series (fewer when there are fewer); with `earlyStoppingSeries` or more,
@@ -142,6 +160,27 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
             throw TrainingError.invalidHyperparameter(name: "views", value: "subseries with temporal weight \(temporalWeight)",
                                                       expected: "crops (the temporal term contrasts two equal, overlapping crops) or a temporal weight of 0")
         }
+        guard permutationSegments >= 2 else {
+            throw TrainingError.invalidHyperparameter(name: "permutationSegments", value: "\(permutationSegments)", expected: "≥ 2")
+        }
+        if views == .permuted && temporalWeight > 0 {
+            throw TrainingError.invalidHyperparameter(name: "views", value: "permuted with temporal weight \(temporalWeight)",
+                                                      expected: "crops (the temporal term matches time stamps, which a permuted view no longer keeps) or a temporal weight of 0")
+        }
+        guard predictionWeight.isFinite && predictionWeight >= 0 else {
+            throw TrainingError.invalidHyperparameter(name: "predictionWeight", value: "\(predictionWeight)", expected: "a finite value ≥ 0")
+        }
+        guard predictionHorizon >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "predictionHorizon", value: "\(predictionHorizon)", expected: "≥ 1")
+        }
+        if predictionWeight > 0 && (loss == .mixup || views == .subseries) {
+            throw TrainingError.invalidHyperparameter(name: "predictionWeight", value: "\(predictionWeight) with \(loss == .mixup ? "the mixup loss" : "subseries views")",
+                                                      expected: "infonce on crops or permuted views (the prediction reads a series' two views at the same time stamps), or a prediction weight of 0")
+        }
+        if encoder.kind != .tcn && (temporalWeight > 0 || predictionWeight > 0) {
+            throw TrainingError.invalidHyperparameter(name: "encoder", value: "\(encoder.kind.rawValue) with a \(temporalWeight > 0 ? "temporal" : "prediction") weight",
+                                                      expected: "tcn (only it has a representation per time step) or weights of 0")
+        }
         guard temperature.isFinite && temperature > 0 else {
             throw TrainingError.invalidHyperparameter(name: "temperature", value: "\(temperature)", expected: "> 0")
         }
@@ -171,12 +210,17 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         case validationFraction = "validation_fraction"
         case temporalWeight = "temporal_weight"
         case hierarchical
+        case permutationSegments = "permutation_segments"
+        case predictionWeight = "prediction_weight"
+        case predictionHorizon = "prediction_horizon"
         case earlyStoppingSeries = "early_stopping_series"
         case steps
     }
 
     /// Decodes every setting; `loss`, `mixup_alpha` and `views` are absent from files
-    /// written before MCL and subseries views (InfoNCE on two crops then); `temporal_weight` and `hierarchical` are absent from files
+    /// written before MCL and subseries views (InfoNCE on two crops then), the
+    /// `permutation_segments` and `prediction_*` settings from files written before
+    /// TS-TCC's (no prediction then); `temporal_weight` and `hierarchical` are absent from files
     /// written before those terms existed (0 and false then, which is what those encoders
     /// were trained with),
     /// `crop_fraction` (0.5 then), `early_stopping_series` and `steps` from files written
@@ -197,6 +241,9 @@ public struct ContrastiveSeriesConfig: Codable, Sendable, Equatable {
         temperature = try container.decode(Float.self, forKey: .temperature)
         temporalWeight = try container.decodeIfPresent(Float.self, forKey: .temporalWeight) ?? 0
         hierarchical = try container.decodeIfPresent(Bool.self, forKey: .hierarchical) ?? false
+        permutationSegments = try container.decodeIfPresent(Int.self, forKey: .permutationSegments) ?? 5
+        predictionWeight = try container.decodeIfPresent(Float.self, forKey: .predictionWeight) ?? 0
+        predictionHorizon = try container.decodeIfPresent(Int.self, forKey: .predictionHorizon) ?? 4
         optimizer = try container.decode(OptimizerConfig.self, forKey: .optimizer)
         training = try container.decode(TrainingConfig.self, forKey: .training)
         validationFraction = try container.decode(Double.self, forKey: .validationFraction)

@@ -54,6 +54,10 @@ public struct ContrastiveSeriesPretrainer {
             throw TrainingError.invalidHyperparameter(name: "hierarchical", value: "true on \(communicator.size) ranks",
                                                       expected: "one process (its instance term compares every series of a batch at each time step)")
         }
+        if config.predictionWeight > 0 && communicator.size > 1 {
+            throw TrainingError.invalidHyperparameter(name: "predictionWeight", value: "\(config.predictionWeight) on \(communicator.size) ranks",
+                                                      expected: "one process (each prediction's negatives are every series of the batch)")
+        }
         if config.loss == .mixup && communicator.size > 1 {
             throw TrainingError.invalidHyperparameter(name: "loss", value: "mixup on \(communicator.size) ranks",
                                                       expected: "one process (each mixture's candidates are every view of the batch)")
@@ -80,6 +84,13 @@ public struct ContrastiveSeriesPretrainer {
                                   outputDimensions: nil, seed: seeds.next())
         let head = try Network(architecture: .mlp(MLPConfig(depth: 1, hiddenWidth: config.projectionWidth)), inputDimensions: encoder.outputDimensions,
                                outputDimensions: config.projectionWidth, seed: seeds.next())
+        // TS-TCC's predictor W → K·W (`TemporalPrediction`), from its own seed stream so the
+        // other draws are those of a run without it.
+        var predictionDraws = SeededGenerator(seed: config.seed, stream: "contrastive-prediction")
+        let predictor = config.predictionWeight > 0
+            ? try Network(architecture: .linear, inputDimensions: config.encoder.tcn.width,
+                          outputDimensions: config.predictionHorizon * config.encoder.tcn.width, seed: predictionDraws.next())
+            : nil
         var training = config.training
         training.seed = seeds.next()
         training.batchSize = min(training.batchSize, train.count)
@@ -93,11 +104,15 @@ public struct ContrastiveSeriesPretrainer {
             training.maximumEpochs = (config.steps + stepsPerEpoch - 1) / stepsPerEpoch   // not capped: steps decide here
         }
         let steps = (train.count + training.batchSize - 1) / training.batchSize * training.maximumEpochs
-        let optimizers = [try Optimizer(config: config.optimizer, totalSteps: steps), try Optimizer(config: config.optimizer, totalSteps: steps)]
-        let temperature = config.temperature, temporalWeight = config.temporalWeight
+        let stores = [encoder.store, head.store] + (predictor.map { [$0.store] } ?? [])
+        let optimizers = try stores.map { _ in try Optimizer(config: config.optimizer, totalSteps: steps) }
+        let temperature = config.temperature, temporalWeight = config.temporalWeight, predictionWeight = config.predictionWeight
+        let validationAnchors = validationViews.flatMap { held in
+            predictor.map { _ in self.anchors(held.starts, validation.map { collection.series[$0].length }, crop: crop, generator: &predictionDraws) }
+        }
         let communicator = self.communicator
         let history = try Trainer(config: training, progress: progress, communicator: communicator).run(
-            rowCount: train.count, stores: [encoder.store, head.store], optimizers: optimizers,
+            rowCount: train.count, stores: stores, optimizers: optimizers,
             step: { batch in
                 var members = batch.map { train[$0] }
                 if members.count == 1 { members.append(train[(batch[0] + 1) % train.count]) }   // a lone series has no negative
@@ -111,7 +126,7 @@ public struct ContrastiveSeriesPretrainer {
                 }
                 // This rank's part of both views (all of them on one rank).
                 let local = communicator.localStackedRows(x, total: members.count)                          // (2b, c·2C)
-                guard temporalWeight > 0 else {
+                guard temporalWeight > 0 || predictor != nil else {
                     let localZ = local.rows > 0 ? head.forward(encoder.forward(local, mode: .training), mode: .training)
                         : Matrix(rows: 0, columns: config.projectionWidth)                                   // (2b, P)
                     let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)    // gradient (2b, P)
@@ -125,10 +140,20 @@ public struct ContrastiveSeriesPretrainer {
                 let loss = communicator.infoNCE(localZ, total: members.count, temperature: temperature)        // gradient (2b, P)
                 guard local.rows > 0 else { return loss.value + Double(temporalWeight) * communicator.allreduceSum(0) / Double(members.count) }
                 var stepGradient = encoder.backwardPooled(head.backward(loss.gradient))                       // (2b, c·W)
-                let term = stepTerm(steps: steps, gradient: &stepGradient, pairs: part.map { (starts[$0], starts[members.count + $0]) },
-                                    lengths: part.map { collection.series[members[$0]].length }, crop: crop, batch: members.count)
+                var value = loss.value
+                if temporalWeight > 0 {
+                    value += Double(temporalWeight) * stepTerm(steps: steps, gradient: &stepGradient, pairs: part.map { (starts[$0], starts[members.count + $0]) },
+                                                               lengths: part.map { collection.series[members[$0]].length }, crop: crop, batch: members.count)
+                }
+                if let predictor {   // one process: the whole batch is this rank's
+                    let lengths = members.map { collection.series[$0].length }
+                    let anchors = self.anchors(starts, lengths, crop: crop, generator: &predictionDraws)
+                    value += Double(predictionWeight) * TemporalPrediction.accumulate(
+                        steps: steps, gradient: &stepGradient, predictor: predictor, anchors: anchors, starts: starts, lengths: lengths,
+                        crop: crop, temperature: temperature, scale: predictionWeight, training: true)
+                }
                 encoder.accumulateStepGradients(stepGradient)
-                return loss.value + Double(temporalWeight) * term
+                return value
             },
             validate: validationViews.map { held in {
                 if mixup {
@@ -136,11 +161,20 @@ public struct ContrastiveSeriesPretrainer {
                     return MixupContrast.compute(stacked: z, weights: validationWeights, temperature: temperature).value
                 }
                 let instance = InfoNCE.compute(stacked: head.predict(encoder.predict(held.views)), temperature: temperature).value
-                guard temporalWeight > 0, let steps = encoder.stepRepresentations(held.views) else { return instance }
+                guard temporalWeight > 0 || predictor != nil, let steps = encoder.stepRepresentations(held.views) else { return instance }
                 var unused = Matrix(rows: steps.rows, columns: steps.columns)
-                let term = stepTerm(steps: steps, gradient: &unused, pairs: validation.indices.map { (held.starts[$0], held.starts[validation.count + $0]) },
-                                    lengths: validation.map { collection.series[$0].length }, crop: crop, batch: validation.count, local: true)
-                return instance + Double(temporalWeight) * term
+                let lengths = validation.map { collection.series[$0].length }
+                var value = instance
+                if temporalWeight > 0 {
+                    value += Double(temporalWeight) * stepTerm(steps: steps, gradient: &unused, pairs: validation.indices.map { (held.starts[$0], held.starts[validation.count + $0]) },
+                                                               lengths: lengths, crop: crop, batch: validation.count, local: true)
+                }
+                if let predictor, let validationAnchors {
+                    value += Double(predictionWeight) * TemporalPrediction.accumulate(
+                        steps: steps, gradient: &unused, predictor: predictor, anchors: validationAnchors, starts: held.starts, lengths: lengths,
+                        crop: crop, temperature: temperature, scale: predictionWeight, training: false)
+                }
+                return value
             } })
         var nextStep = NextStepConfig()
         nextStep.encoder = config.encoder
@@ -163,6 +197,12 @@ public struct ContrastiveSeriesPretrainer {
         let sum = TemporalContrast.accumulate(steps: steps, gradient: &gradient, pairs: pairs, lengths: lengths, crop: crop,
                                               temperature: config.temperature, scale: config.temporalWeight / Float(batch))
         return (local ? sum : communicator.allreduceSum(sum)) / Double(batch)
+    }
+
+    /// Per series of a batch, the time stamp its temporal prediction starts from
+    /// (`TemporalPrediction.anchors`, K = `predictionHorizon`).
+    func anchors(_ starts: [Int], _ lengths: [Int], crop: Int, generator: inout SeededGenerator) -> [Int?] {
+        TemporalPrediction.anchors(starts: starts, lengths: lengths, crop: crop, horizon: config.predictionHorizon, generator: &generator)
     }
 
     /// Two augmented views of each series at `indices`: rows 0..<B view 1, B..<2B view 2
@@ -195,7 +235,9 @@ public struct ContrastiveSeriesPretrainer {
                 }
                 var start = series.length - crop   // shorter series: whole, padded at the start
                 if series.length > crop {
-                    if view == 1 && config.temporalWeight > 0 {
+                    if view == 1 && config.views == .permuted {
+                        start = starts[position]
+                    } else if view == 1 && (config.temporalWeight > 0 || config.predictionWeight > 0) {
                         let shift = generator.nextInt(below: crop / 2 * 2 + 1) - crop / 2
                         start = min(max(0, starts[position] + shift), series.length - crop)
                     } else {
@@ -211,6 +253,12 @@ public struct ContrastiveSeriesPretrainer {
         let windows = standardizer.map { WindowSet.whole(copy, length: crop, standardizer: $0) } ?? WindowSet.whole(copy, length: crop)
         var x = windows.inputs
         let channels = collection.channels, stepWidth = 2 * channels
+        if config.views == .permuted {
+            for position in indices.indices {
+                permuteSegments(&x, row: indices.count + position, observedFrom: max(0, -starts[position]), crop: crop, stepWidth: stepWidth,
+                                generator: &generator)
+            }
+        }
         for view in 0..<crops.count {
             let row = view * crop * stepWidth
             let factors = (0..<channels).map { _ in 1 + config.scaling * Float(generator.nextNormal()) }
@@ -228,5 +276,28 @@ public struct ContrastiveSeriesPretrainer {
             }
         }
         return (Matrix(rows: crops.count, columns: windows.inputWidth, values: x), starts)
+    }
+
+    /// TS-TCC's `permutation` on one view row of `x` (c steps of `stepWidth` values): its
+    /// observed steps from `observedFrom` on are cut into m segments, m uniform in
+    /// 1…`permutationSegments` − 1, at m − 1 distinct cut points, and put back in a
+    /// random order.
+    func permuteSegments(_ x: inout [Float], row: Int, observedFrom first: Int, crop: Int, stepWidth: Int, generator: inout SeededGenerator) {
+        let count = crop - first
+        let segments = min(1 + generator.nextInt(below: config.permutationSegments - 1), count)
+        guard segments > 1 else { return }
+        var cuts = Array(1..<count)
+        generator.shuffle(&cuts)
+        let bounds = [0] + cuts.prefix(segments - 1).sorted() + [count]
+        var order = Array(0..<segments)
+        generator.shuffle(&order)
+        let base = (row * crop + first) * stepWidth
+        let original = Array(x[base..<(base + count * stepWidth)])
+        var at = base
+        for segment in order {
+            let piece = original[(bounds[segment] * stepWidth)..<(bounds[segment + 1] * stepWidth)]
+            x.replaceSubrange(at..<(at + piece.count), with: piece)
+            at += piece.count
+        }
     }
 }
