@@ -79,6 +79,7 @@ struct SeriesClassifyCommand: ParsableCommand {
     func validate() throws {
         if let labels { _ = try budget(labels) }
         try pretraining.validate()
+        try pretraining.validate(encoderKind: model.encoderKind)
         if (seriesId == nil) != (time == nil) { throw ValidationError("the long layout needs both --series-id and --time.") }
         if seriesId != nil && method == .xgboost {
             throw ValidationError("--method xgboost reads wide files (one series per row); with --series-id use minirocket or neural.")

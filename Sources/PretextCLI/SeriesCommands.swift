@@ -81,6 +81,7 @@ struct SeriesPretrainCommand: ParsableCommand {
                             "--pretrain-learning-rate")
         (deprecatedEpochs, deprecatedPatience, deprecatedStride, deprecatedLearningRate) = (nil, nil, nil, nil)
         try pretraining.validate()
+        try pretraining.validate(encoderKind: model.encoderKind)
     }
 
     var settings: SeriesSettings {
@@ -283,6 +284,7 @@ struct SeriesCompareCommand: ParsableCommand {
             throw ValidationError("--repeats, --folds and --horizon must be at least 1; --baseline-trials at least 0.")
         }
         if test != nil && target == nil { throw ValidationError("classification (--test) needs --target.") }
+        try pretraining.validate(encoderKind: model.encoderKind)
         _ = try historyList()
         _ = try budgets()
     }

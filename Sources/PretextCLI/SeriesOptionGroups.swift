@@ -114,6 +114,23 @@ struct SeriesPretrainOptions: ParsableArguments {
         if contrastiveLoss == .mixup && temporalWeight > 0 {
             throw ValidationError("--contrastive-loss mixup cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views).")
         }
+        if views == .permuted && temporalWeight > 0 {
+            throw ValidationError("--views permuted cannot be combined with --temporal-weight above 0 (the temporal term matches time stamps, which a permuted view no longer keeps).")
+        }
+        guard predictionWeight.isFinite, predictionWeight >= 0 else {
+            throw ValidationError("--prediction-weight must be 0 or more (got \(predictionWeight)).")
+        }
+        guard predictionHorizon >= 1 else { throw ValidationError("--prediction-horizon must be at least 1 (got \(predictionHorizon)).") }
+        if predictionWeight > 0 && (contrastiveLoss == .mixup || views == .subseries) {
+            throw ValidationError("--prediction-weight above 0 cannot be combined with \(contrastiveLoss == .mixup ? "--contrastive-loss mixup" : "--views subseries") (the prediction reads a series' two views at the same time stamps).")
+        }
+    }
+
+    /// The checks that need the encoder's options too.
+    func validate(encoderKind: SeriesEncoderConfig.Kind) throws {
+        if encoderKind != .tcn && (temporalWeight > 0 || predictionWeight > 0) {
+            throw ValidationError("--\(temporalWeight > 0 ? "temporal" : "prediction")-weight needs --encoder-kind tcn (only it has a representation per time step).")
+        }
     }
 
     func apply(to settings: inout SeriesSettings) {

@@ -346,6 +346,16 @@ final class SeriesCommandTests: XCTestCase {
                                     "--contrastive-loss", "mixup", "--temporal-weight", "0.5", "-o", path("mixup-report")])
         XCTAssertNotEqual(mixup.status, 0)
         XCTAssertTrue(mixup.standardError.contains("--contrastive-loss mixup cannot be combined with --temporal-weight"), mixup.standardError)
+        // A per-step term needs the TCN (the MLP has no step representations; this used to crash).
+        for (flags, words) in [(["--encoder-kind", "mlp", "--temporal-weight", "1"], "--temporal-weight needs --encoder-kind tcn"),
+                               (["--encoder-kind", "mlp", "--prediction-weight", "1"], "--prediction-weight needs --encoder-kind tcn"),
+                               (["--prediction-weight", "1", "--contrastive-loss", "mixup"], "--prediction-weight above 0 cannot be combined with --contrastive-loss mixup"),
+                               (["--views", "permuted", "--temporal-weight", "1"], "--views permuted cannot be combined with --temporal-weight")] {
+            let refused = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--wide", "--target", "target", "--objective", "contrastive"]
+                                         + flags + ["-o", path("e.safetensors")])
+            XCTAssertEqual(refused.status, 64, refused.standardError)
+            XCTAssertTrue(refused.standardError.contains(words), refused.standardError)
+        }
         let unknownViews = try runPretext(["series", "pretrain", "datasets/coffee_train.csv", "--target", "target", "--objective", "contrastive",
                                            "--views", "triplets", "-o", path("e.safetensors")])
         XCTAssertNotEqual(unknownViews.status, 0)
