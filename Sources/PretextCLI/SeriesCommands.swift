@@ -19,7 +19,8 @@ struct SeriesCommand: ParsableCommand {
           pretext series classify datasets/italy_power_demand_train.csv --target \\
               target -o model.safetensors
           pretext series compare datasets/airline.csv --time date --value passengers \\
-              --horizon 12 --histories 36,60,all
+              --horizon 12 --histories 36,60,all \\
+              --methods seasonal-naive,ar,theta,scratch
         """,
         subcommands: [SeriesPretrainCommand.self, SeriesForecastCommand.self, SeriesClassifyCommand.self, SeriesCompareCommand.self]
     )
