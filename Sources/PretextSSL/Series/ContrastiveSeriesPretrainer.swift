@@ -18,7 +18,9 @@ import PretextNN
 /// With `loss = .mixup` the loss is MCL's instead (`MixupContrast`: view 1 of each series
 /// mixed with view 2 of another must recognise both; one process). With
 /// `views = .subseries` view 2 is instead a random stretch of view 1 (T-Loss's
-/// subseries pairs, Franceschi et al. 2019; `ContrastiveSeriesConfig.Views`).
+/// subseries pairs, Franceschi et al. 2019), with `views = .permuted` view 1's crop with
+/// its segments shuffled (TS-TCC's strong view, Eldele et al. 2021;
+/// `ContrastiveSeriesConfig.Views`).
 ///
 /// That is instance-level contrast (SimCLR / TS-TCC's contextual term). With
 /// `temporalWeight` λ > 0 TS2Vec's temporal term is added: the two crops of a series
@@ -28,7 +30,11 @@ import PretextNN
 /// same time stamp, symmetrically (InfoNCE, cosine, τ) — averaged over the series; loss =
 /// instance + λ · temporal. With `hierarchical` the λ term is TS2Vec's whole
 /// hierarchical contrast instead (`HierarchicalContrast`: instance and temporal contrast
-/// at every time scale, max-pooling by 2 between scales).
+/// at every time scale, max-pooling by 2 between scales). With `predictionWeight` λₚ > 0
+/// TS-TCC's temporal contrasting is added (`TemporalPrediction`: each view's step
+/// representation at a shared stamp predicts, through a linear predictor trained with the
+/// encoder and dropped after, the other view's next K steps among the other series');
+/// loss = instance + λ · temporal + λₚ · prediction.
 ///
 /// ```swift
 /// let encoder = try ContrastiveSeriesPretrainer(config: ContrastiveSeriesConfig()).fit(collection)
