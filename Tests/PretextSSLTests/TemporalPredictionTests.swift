@@ -143,4 +143,16 @@ final class TemporalPredictionTests: XCTestCase {
         refused({ $0.predictionHorizon = 0 }, "predictionHorizon")
         refused({ $0.permutationSegments = 1 }, "permutationSegments")
     }
+
+    /// A report's setup names the views and every term that ran.
+    func testTheSummaryNamesThePermutedViewAndThePrediction() {
+        var config = ContrastiveSeriesConfig()
+        XCTAssertTrue(config.summary(series: 28).contains("two random crops of 0.5 × the longest series' steps per series"), config.summary(series: 28))
+        XCTAssertFalse(config.summary(series: 28).contains("TS-TCC"))
+        (config.views, config.predictionWeight) = (.permuted, 1)
+        let summary = config.summary(series: 28)
+        XCTAssertTrue(summary.contains("the same crop cut into 1–4 segments in a random order (TS-TCC's strong view)"), summary)
+        XCTAssertTrue(summary.contains("TS-TCC's temporal prediction of the other view's next 4 steps with weight 1.0"), summary)
+        XCTAssertTrue(summary.hasSuffix("200 optimizer steps (fewer than 100 series are too few for early stopping)."), summary)
+    }
 }
