@@ -105,32 +105,19 @@ struct SeriesPretrainOptions: ParsableArguments {
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
             throw ValidationError("--temporal-weight must be 0 or more (got \(temporalWeight)).")
         }
-        if hierarchical && temporalWeight == 0 {
-            throw ValidationError("--hierarchical weights its term by --temporal-weight; give it a weight above 0 (e.g. --temporal-weight 1).")
-        }
-        if views == .subseries && temporalWeight > 0 {
-            throw ValidationError("--views subseries cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops).")
-        }
-        if contrastiveLoss == .mixup && temporalWeight > 0 {
-            throw ValidationError("--contrastive-loss mixup cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views).")
-        }
-        if views == .permuted && temporalWeight > 0 {
-            throw ValidationError("--views permuted cannot be combined with --temporal-weight above 0 (the temporal term matches time stamps, which a permuted view no longer keeps).")
-        }
         guard predictionWeight.isFinite, predictionWeight >= 0 else {
             throw ValidationError("--prediction-weight must be 0 or more (got \(predictionWeight)).")
         }
         guard predictionHorizon >= 1 else { throw ValidationError("--prediction-horizon must be at least 1 (got \(predictionHorizon)).") }
-        if predictionWeight > 0 && (contrastiveLoss == .mixup || views == .subseries) {
-            throw ValidationError("--prediction-weight above 0 cannot be combined with \(contrastiveLoss == .mixup ? "--contrastive-loss mixup" : "--views subseries") (the prediction reads a series' two views at the same time stamps).")
-        }
     }
 
-    /// The checks that need the encoder's options too.
+    /// The options that cannot run together (`SeriesSettings.contrastiveConflict`, the
+    /// rules the library's settings check too), with the encoder's options.
     func validate(encoderKind: SeriesEncoderConfig.Kind) throws {
-        if encoderKind != .tcn && (temporalWeight > 0 || predictionWeight > 0) {
-            throw ValidationError("--\(temporalWeight > 0 ? "temporal" : "prediction")-weight needs --encoder-kind tcn (only it has a representation per time step).")
-        }
+        var settings = SeriesSettings()
+        apply(to: &settings)
+        settings.encoderKind = encoderKind
+        if let conflict = settings.contrastiveConflict { throw ValidationError(conflict.sentence) }
     }
 
     func apply(to settings: inout SeriesSettings) {

@@ -119,31 +119,14 @@ public struct SeriesSettings: Codable, Sendable, Equatable {
         guard temporalWeight.isFinite && temporalWeight >= 0 else {
             throw DataError.invalidOption(name: "--temporal-weight", value: "\(temporalWeight)", reason: "must be 0 or more")
         }
-        if hierarchical && temporalWeight == 0 {
-            throw DataError.invalidOption(name: "--hierarchical", value: "set", reason: "weights the hierarchical term by --temporal-weight; give it a weight above 0")
-        }
-        if views == .subseries && temporalWeight > 0 {
-            throw DataError.invalidOption(name: "--views", value: "subseries", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts two equal, overlapping crops)")
-        }
-        if contrastiveLoss == .mixup && temporalWeight > 0 {
-            throw DataError.invalidOption(name: "--contrastive-loss", value: "mixup", reason: "cannot be combined with --temporal-weight above 0 (the temporal term contrasts a series' two views)")
-        }
-        if views == .permuted && temporalWeight > 0 {
-            throw DataError.invalidOption(name: "--views", value: "permuted", reason: "cannot be combined with --temporal-weight above 0 (the temporal term matches time stamps, which a permuted view no longer keeps)")
-        }
         guard predictionWeight.isFinite && predictionWeight >= 0 else {
             throw DataError.invalidOption(name: "--prediction-weight", value: "\(predictionWeight)", reason: "must be 0 or more")
         }
         guard predictionHorizon >= 1 else {
             throw DataError.invalidOption(name: "--prediction-horizon", value: "\(predictionHorizon)", reason: "must be at least 1")
         }
-        if predictionWeight > 0 && (contrastiveLoss == .mixup || views == .subseries) {
-            throw DataError.invalidOption(name: "--prediction-weight", value: "\(predictionWeight)",
-                                          reason: "cannot be combined with \(contrastiveLoss == .mixup ? "--contrastive-loss mixup" : "--views subseries") (the prediction reads a series' two views at the same time stamps)")
-        }
-        if encoderKind != .tcn && (temporalWeight > 0 || predictionWeight > 0) {
-            throw DataError.invalidOption(name: temporalWeight > 0 ? "--temporal-weight" : "--prediction-weight", value: "\(temporalWeight > 0 ? temporalWeight : predictionWeight)",
-                                          reason: "needs --encoder-kind tcn (only it has a representation per time step)")
+        if let conflict = contrastiveConflict {
+            throw DataError.invalidOption(name: conflict.option, value: conflict.value ?? "given", reason: conflict.reason)
         }
         guard baselineTrials >= 0 else {
             throw DataError.invalidOption(name: "--baseline-trials", value: "\(baselineTrials)", reason: "must be 0 or more")
